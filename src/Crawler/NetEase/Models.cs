@@ -1,0 +1,57 @@
+namespace FunctionsCrawler.NetEase;
+
+/// <summary>One playlist as a category list page shows it (the detail page is the source of truth).</summary>
+public sealed record ListedPlaylist(
+    long Id,
+    string Title,
+    string? CoverUrl,
+    long? CreatorId,
+    string? CreatorNickname);
+
+/// <summary>A parsed category list page: its playlists and the pager's last page number (1 when there is no pager).</summary>
+public sealed record ListPage(IReadOnlyList<ListedPlaylist> Playlists, int TotalPages);
+
+/// <summary>Every field the crawl keeps for one playlist, as the detail page or the JSON API gives it.</summary>
+public sealed record PlaylistDetail
+{
+    public required long Id { get; init; }
+    public required string Name { get; init; }
+    public string? CoverUrl { get; init; }
+    public long? CreatorId { get; init; }
+    public string? CreatorNickname { get; init; }
+    /// <summary>Without the 介绍： label; line breaks kept as "\n"; empty when the playlist has none.</summary>
+    public string Description { get; init; } = "";
+    public long TrackCount { get; init; }
+    public long PlayCount { get; init; }
+    public long SubscribedCount { get; init; }
+    public long ShareCount { get; init; }
+    public long CommentCount { get; init; }
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    /// <summary>Creation time in UTC when known (the detail page gives the local Beijing time; the API gives ms since epoch).</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+}
+
+/// <summary>How a response from the site is to be handled.</summary>
+public enum PageOutcome
+{
+    /// <summary>A usable page or document.</summary>
+    Ok,
+    /// <summary>The playlist is deleted, private or login-only: skip it, never retry.</summary>
+    Gone,
+    /// <summary>The site pushes back (rate/risk block, verification, overload, empty body): pause and retry later.</summary>
+    Blocked,
+    /// <summary>The response is neither usable nor a known error shape: retry a few times, then fail loudly.</summary>
+    Malformed,
+}
+
+/// <summary>The outcome of reading one response, with the parsed value when it is <see cref="PageOutcome.Ok"/>.</summary>
+public sealed record PageResult<T>(PageOutcome Outcome, T? Value, string? Reason)
+{
+    public static PageResult<T> Ok(T value) => new(PageOutcome.Ok, value, null);
+    public static PageResult<T> Gone(string reason) => new(PageOutcome.Gone, default, reason);
+    public static PageResult<T> Blocked(string reason) => new(PageOutcome.Blocked, default, reason);
+    public static PageResult<T> Malformed(string reason) => new(PageOutcome.Malformed, default, reason);
+
+    /// <summary>The same outcome and reason for a different value type (for non-Ok results).</summary>
+    public PageResult<TOther> As<TOther>() => new(Outcome, default, Reason);
+}
