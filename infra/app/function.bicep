@@ -1,0 +1,141 @@
+// The crawler's function app (src/Functions, .NET 10 isolated) on a Flex Consumption plan.
+// Flex Consumption takes the runtime from functionAppConfig, not from FUNCTIONS_WORKER_RUNTIME /
+// FUNCTIONS_EXTENSION_VERSION app settings (the platform rejects those), and pulls the code from a
+// blob container with the managed identity instead of WEBSITE_RUN_FROM_PACKAGE.
+param name string
+param planName string
+param location string
+param tags object
+@description('azd service name (azure.yaml) that deploys into this app.')
+param serviceName string
+param identityId string
+param identityClientId string
+param storageAccountName string
+param deploymentContainerName string
+param applicationInsightsName string
+param maximumInstanceCount int
+param instanceMemoryMB int
+param crawlerCategories string
+param crawlerSchedule string
+param crawlerMaxPages int
+param netEaseBaseUrl string
+param netEaseRequestsPerSecond string
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      appSettings: [
+        // Host storage by identity: no AccountKey anywhere. The app builds its own Blob/Queue/Table
+        // clients from these same settings with a ManagedIdentityCredential(clientId).
+        {
+          name: 'AzureWebJobsStorage__credential'
+          value: 'managedidentity'
+        }
+        {
+          name: 'AzureWebJobsStorage__clientId'
+          value: identityClientId
+        }
+        {
+          name: 'AzureWebJobsStorage__blobServiceUri'
+          value: storage.properties.primaryEndpoints.blob
+        }
+        {
+          name: 'AzureWebJobsStorage__queueServiceUri'
+          value: storage.properties.primaryEndpoints.queue
+        }
+        {
+          name: 'AzureWebJobsStorage__tableServiceUri'
+          value: storage.properties.primaryEndpoints.table
+        }
+        // Telemetry by identity: the connection string only says where; the identity says who.
+        {
+          name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+          value: applicationInsights.properties.ConnectionString
+        }
+        {
+          name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+          value: 'Authorization=AAD;ClientId=${identityClientId}'
+        }
+        // The crawl itself (shared/design.md, "Configuration keys").
+        {
+          name: 'NetEase__BaseUrl'
+          value: netEaseBaseUrl
+        }
+        {
+          name: 'NetEase__RequestsPerSecond'
+          value: netEaseRequestsPerSecond
+        }
+        {
+          name: 'Crawler__Categories'
+          value: crawlerCategories
+        }
+        {
+          name: 'Crawler__Schedule'
+          value: crawlerSchedule
+        }
+        {
+          name: 'Crawler__MaxPages'
+          value: string(crawlerMaxPages)
+        }
+      ]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+output name string = site.name
+output defaultHostName string = site.properties.defaultHostName

@@ -1,0 +1,44 @@
+namespace FunctionsCrawler.Configuration;
+
+/// <summary>How the crawler talks to the site (configuration section <c>NetEase</c>).</summary>
+public sealed class NetEaseOptions
+{
+    public const string Section = "NetEase";
+
+    /// <summary>Site root; tests and --sandbox point it at the Sandbox.</summary>
+    public string BaseUrl { get; set; } = "https://music.163.com";
+
+    /// <summary>Politeness limit per host, per process.</summary>
+    public double RequestsPerSecond { get; set; } = 2;
+
+    /// <summary><c>page</c> (the HTML detail page) or <c>api</c> (the JSON API) as the source of playlist details.</summary>
+    public string DetailSource { get; set; } = "page";
+
+    public string UserAgent { get; set; } =
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
+    /// <summary>Largest cover accepted, in bytes (originals are often over 1 MB).</summary>
+    public long MaxCoverBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Per-attempt timeout; it includes the wait for the rate limiter.</summary>
+    public int AttemptTimeoutSeconds { get; set; } = 30;
+
+    public Uri BaseUri => new(BaseUrl.TrimEnd('/') + "/");
+
+    public bool UseJsonApi => string.Equals(DetailSource, "api", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Every problem with these settings, each naming its key.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            yield return $"NetEase__BaseUrl must be an absolute http(s) URL, got '{BaseUrl}'.";
+        if (!(RequestsPerSecond > 0) || double.IsInfinity(RequestsPerSecond))
+            yield return $"NetEase__RequestsPerSecond must be a number above 0, got {RequestsPerSecond}.";
+        if (!UseJsonApi && !string.Equals(DetailSource, "page", StringComparison.OrdinalIgnoreCase))
+            yield return $"NetEase__DetailSource must be 'page' or 'api', got '{DetailSource}'.";
+        if (MaxCoverBytes <= 0)
+            yield return $"NetEase__MaxCoverBytes must be above 0, got {MaxCoverBytes}.";
+        if (AttemptTimeoutSeconds <= 0)
+            yield return $"NetEase__AttemptTimeoutSeconds must be above 0, got {AttemptTimeoutSeconds}.";
+    }
+}

@@ -1,0 +1,62 @@
+using FunctionsCrawler.NetEase;
+using FunctionsCrawler.Progress;
+using FunctionsCrawler.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsCrawler.Pipeline;
+
+/// <summary>
+/// The list-page consumer: fetches one page of a category, enqueues its playlists, and reports the page done.
+/// Page 0 also reads the pager and enqueues the category's other pages.
+/// </summary>
+public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, ICrawlProgressSink progress, Politeness politeness,
+    TimeProvider time, ILogger<ScrapeListPage> log)
+{
+    public async Task RunAsync(PageWork work, Delivery delivery, CancellationToken ct)
+    {
+        if (politeness.DeferBy() is { } wait)
+        {
+            await queues.EnqueueAsync(work, ct, wait);
+            return;
+        }
+        var what = $"page {work.PageIndex + 1} of {work.Category}";
+        try
+        {
+            var result = await site.GetListPageAsync(work.Category, work.PageIndex, ct);
+            switch (result.Outcome)
+            {
+                case PageOutcome.Blocked:
+                    await queues.EnqueueAsync(work, ct, await politeness.OnBlockedAsync(work.CrawlId, what, result.Reason, ct));
+                    return;
+                case PageOutcome.Gone:
+                case PageOutcome.Malformed:
+                    throw new CrawlStepException($"{what}: {result.Reason}");
+            }
+            var page = result.Value!;
+            if (work.PageIndex == 0) await PlanCategoryAsync(work, page, ct);
+
+            // Enqueue before reporting the page done: a crash in between redelivers the page, never loses it.
+            var ids = page.Playlists.Select(p => p.Id).Distinct().ToList();
+            foreach (var id in ids)
+                await queues.EnqueueAsync(new PlaylistWork(work.CrawlId, work.Category, id), ct);
+            await progress.SignalAsync(work.CrawlId, ProgressEvent.PageDone(work.Category, work.PageIndex, ids, time.GetUtcNow()), ct);
+            if (work.PageIndex == 0 && ids.Count == 0)
+                log.LogWarning("Category {Category} lists no playlists on its first page: it is complete and empty", work.Category);
+        }
+        catch (Exception e) when (delivery.IsLastTry && !ct.IsCancellationRequested)
+        {
+            await progress.SignalAsync(work.CrawlId, ProgressEvent.PageFailed(work.Category, work.PageIndex, e.Message, time.GetUtcNow()), ct);
+            throw;
+        }
+    }
+
+    private async Task PlanCategoryAsync(PageWork work, ListPage page, CancellationToken ct)
+    {
+        var total = page.Playlists.Count == 0 ? 1 : page.TotalPages;
+        if (work.MaxPages > 0) total = Math.Min(total, work.MaxPages);
+        await progress.SignalAsync(work.CrawlId, ProgressEvent.PagesPlanned(work.Category, total, time.GetUtcNow()), ct);
+        for (var index = 1; index < total; index++)
+            await queues.EnqueueAsync(work with { PageIndex = index }, ct);
+        log.LogInformation("Category {Category}: {Pages} list pages planned", work.Category, total);
+    }
+}

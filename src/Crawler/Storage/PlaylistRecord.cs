@@ -1,0 +1,69 @@
+using Azure.Data.Tables;
+using FunctionsCrawler.NetEase;
+
+namespace FunctionsCrawler.Storage;
+
+/// <summary>One row of the dataset: a playlist as seen in one category, with its stored cover.</summary>
+public sealed record PlaylistRecord
+{
+    public required string Category { get; init; }
+    public required PlaylistDetail Detail { get; init; }
+    public StoredCover? Cover { get; init; }
+    public required string CrawlId { get; init; }
+    public required DateTimeOffset CrawledAt { get; init; }
+
+    internal TableEntity ToEntity(string partitionKey)
+    {
+        var d = Detail;
+        return new TableEntity(partitionKey, d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            ["Category"] = Category,
+            ["Name"] = d.Name,
+            ["CreatorId"] = d.CreatorId,
+            ["CreatorNickname"] = d.CreatorNickname,
+            ["Description"] = d.Description,
+            ["TrackCount"] = d.TrackCount,
+            ["PlayCount"] = d.PlayCount,
+            ["SubscribedCount"] = d.SubscribedCount,
+            ["ShareCount"] = d.ShareCount,
+            ["CommentCount"] = d.CommentCount,
+            ["Tags"] = string.Join(';', d.Tags),
+            ["CreatedAt"] = d.CreatedAt,
+            ["CoverUrl"] = d.CoverUrl,
+            ["CoverBlob"] = Cover?.Blob,
+            ["CoverBytes"] = Cover?.Bytes,
+            ["CoverSha256"] = Cover?.Sha256,
+            ["CrawlId"] = CrawlId,
+            ["CrawledAt"] = CrawledAt,
+        };
+    }
+
+    internal static PlaylistRecord FromEntity(TableEntity e)
+    {
+        var blob = e.GetString("CoverBlob");
+        return new PlaylistRecord
+        {
+            Category = e.GetString("Category") ?? "",
+            CrawlId = e.GetString("CrawlId") ?? "",
+            CrawledAt = e.GetDateTimeOffset("CrawledAt") ?? default,
+            Cover = string.IsNullOrEmpty(blob) ? null
+                : new StoredCover(blob, e.GetInt64("CoverBytes") ?? 0, e.GetString("CoverSha256") ?? ""),
+            Detail = new PlaylistDetail
+            {
+                Id = long.Parse(e.RowKey, System.Globalization.CultureInfo.InvariantCulture),
+                Name = e.GetString("Name") ?? "",
+                CreatorId = e.GetInt64("CreatorId"),
+                CreatorNickname = e.GetString("CreatorNickname"),
+                Description = e.GetString("Description") ?? "",
+                TrackCount = e.GetInt64("TrackCount") ?? 0,
+                PlayCount = e.GetInt64("PlayCount") ?? 0,
+                SubscribedCount = e.GetInt64("SubscribedCount") ?? 0,
+                ShareCount = e.GetInt64("ShareCount") ?? 0,
+                CommentCount = e.GetInt64("CommentCount") ?? 0,
+                Tags = (e.GetString("Tags") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries),
+                CreatedAt = e.GetDateTimeOffset("CreatedAt"),
+                CoverUrl = e.GetString("CoverUrl"),
+            },
+        };
+    }
+}

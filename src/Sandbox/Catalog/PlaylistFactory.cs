@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text;
+
+namespace FunctionsCrawler.Sandbox.Catalog;
+
+/// <summary>Makes one playlist's fields from (seed, id) alone, so any process with the same options agrees.</summary>
+internal sealed class PlaylistFactory(SandboxOptions options, Uri baseUrl, PlaylistIds ids, CoverAddress covers)
+{
+    private static readonly DateTimeOffset Earliest = new(2013, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Latest = new(2025, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly string _siteRoot = baseUrl.GetLeftPart(UriPartial.Authority);
+
+    public SandboxPlaylist? Create(long id)
+    {
+        if (!ids.TryRead(id, out var origin))
+            return null;
+        var random = new SeededSequence(StableHash.Of(options.Seed, "playlist", id));
+        var hostile = origin == PlaylistOrigin.HostileText;
+        var variant = (int)random.Next(HostileText.Names.Count);
+
+        var name = hostile ? HostileText.Names[variant] : OrdinaryName(random);
+        var creatorId = random.Chance(0.3) ? random.Next(2_147_483_648L, 9_999_999_999L) : random.Next(10_000_000L, 999_999_999L);
+        var nickname = hostile
+            ? HostileText.Nicknames[(variant + 3) % HostileText.Nicknames.Count]
+            : random.Pick(WordLists.NicknameStarts) + random.Pick(WordLists.NicknameEnds) + (random.Chance(0.4) ? random.Next(100, 9999).ToString(CultureInfo.InvariantCulture) : "");
+        var description = hostile
+            ? HostileText.Descriptions[variant % HostileText.Descriptions.Count]
+            : OrdinaryDescription(random);
+
+        var created = Earliest.AddSeconds(random.Next((long)(Latest - Earliest).TotalSeconds));
+        var updated = created.AddSeconds(random.Next((long)(Latest - created).TotalSeconds + 1));
+
+        var kind = origin switch
+        {
+            PlaylistOrigin.ForeignHostCover => CoverKind.ForeignHost,
+            PlaylistOrigin.NotAnImageCover => CoverKind.NotAnImage,
+            _ => CoverKind.Ok,
+        };
+        var coverPath = covers.Path(id, ImagePurpose.Cover);
+        var coverUrl = (kind == CoverKind.ForeignHost ? CoverAddress.ForeignHost : _siteRoot) + coverPath;
+        // Only ordinary playlists are deleted, so every category keeps its special cases.
+        var deleted = origin == PlaylistOrigin.Ordinary
+            && StableHash.Unit(StableHash.Of(options.Seed, "deleted", id)) < options.DeletedRate;
+
+        return new SandboxPlaylist(
+            id, name, creatorId, nickname, description, Tags(random),
+            TrackCount: (int)random.Next(1, 1000),
+            PlayCount: PlayCount(random),
+            SubscribedCount: Count(random, 0.2, 500_000),
+            ShareCount: Count(random, 0.3, 20_000),
+            CommentCount: Count(random, 0.25, 5_000),
+            created, updated, coverUrl, covers.ImageId(id, ImagePurpose.Cover), kind, deleted, hostile);
+    }
+
+    public string AvatarUrl(long id) => _siteRoot + covers.Path(id, ImagePurpose.Avatar);
+
+    private static string OrdinaryName(SeededSequence random) =>
+        string.Format(CultureInfo.InvariantCulture, random.Pick(WordLists.NameShapes),
+            random.Pick(WordLists.Moods), random.Pick(WordLists.Things), random.Next(1, 30));
+
+    /// <summary>A quarter each: none, one line, several lines, and a long one (over 100 characters).</summary>
+    private static string OrdinaryDescription(SeededSequence random)
+    {
+        switch (random.Next(4))
+        {
+            case 0:
+                return "";
+            case 1:
+                return random.Pick(WordLists.Sentences);
+            case 2:
+                var lines = new string[random.Next(2, 5)];
+                for (var i = 0; i < lines.Length; i++)
+                    lines[i] = random.Pick(WordLists.Sentences);
+                return string.Join('\n', lines);
+            default:
+                var text = new StringBuilder();
+                while (text.Length <= 120)
+                {
+                    if (text.Length > 0)
+                        text.Append(random.Chance(0.3) ? "\n" : "");
+                    text.Append(random.Pick(WordLists.Sentences));
+                }
+                return text.ToString();
+        }
+    }
+
+    private static string[] Tags(SeededSequence random)
+    {
+        var count = (int)random.Next(4);
+        var tags = new List<string>(count);
+        while (tags.Count < count)
+        {
+            var tag = random.Pick(CategoryNames.Listed);
+            if (!tags.Contains(tag))
+                tags.Add(tag);
+        }
+        return [.. tags];
+    }
+
+    /// <summary>Below 100000 (shown raw on lists), up to 2^31 (shown in 万), and above 2^31.</summary>
+    private static long PlayCount(SeededSequence random) => random.Next(10) switch
+    {
+        < 3 => random.Next(0, 100_000),
+        < 8 => random.Next(100_000, 2_147_483_647),
+        _ => random.Next(2_147_483_648L, 20_000_000_000L),
+    };
+
+    private static long Count(SeededSequence random, double zeroChance, long max) =>
+        random.Chance(zeroChance) ? 0 : random.Next(1, max);
+}

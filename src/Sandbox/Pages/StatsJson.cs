@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace FunctionsCrawler.Sandbox.Pages;
+
+/// <summary><c>/_sandbox/stats</c>: the request log summed up for scripts and benchmarks.</summary>
+internal static class StatsJson
+{
+    public static byte[] Render(RequestLog log)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, Html.ApiJson))
+        {
+            var perSecond = log.PerSecond();
+            json.WriteStartObject();
+            json.WriteNumber("requests", perSecond.Sum(second => (long)second.Count));
+            WriteCounts(json, "byPath", log.ByKind());
+            WriteCounts(json, "byOutcome", log.ByOutcome());
+            json.WriteNumber("maxPerSecond", perSecond.Count == 0 ? 0 : perSecond.Max(second => second.Count));
+            json.WriteStartArray("perSecond");
+            foreach (var (second, count) in perSecond)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("second", second);
+                json.WriteNumber("count", count);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    private static void WriteCounts(Utf8JsonWriter json, string name, IReadOnlyDictionary<string, long> counts)
+    {
+        json.WriteStartObject(name);
+        foreach (var (key, count) in counts.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            json.WriteNumber(key, count);
+        json.WriteEndObject();
+    }
+}

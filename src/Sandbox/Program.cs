@@ -1,0 +1,34 @@
+using System.Runtime.InteropServices;
+using FunctionsCrawler.Sandbox;
+using Microsoft.Extensions.Configuration;
+
+// Usage: dotnet run --project src/Sandbox -- [--urls http://127.0.0.1:5080 | --port 5080] [--Sandbox:ErrorRate=0.05 ...]
+var configuration = new ConfigurationBuilder()
+    .AddEnvironmentVariables()
+    .AddCommandLine(args)
+    .Build();
+var options = SandboxOptions.From(configuration);
+var port = ListenPort.From(configuration);
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true; // stop cleanly below instead of being killed mid-response
+    stop.Cancel();
+};
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
+
+await using var site = await SandboxSite.StartAsync(options, port, stop.Token);
+Console.WriteLine($"Sandbox site listening on {site.BaseUrl.GetLeftPart(UriPartial.Authority)} (seed {options.Seed}, {options.PagesPerCategory} pages per category)");
+try
+{
+    await Task.Delay(Timeout.Infinite, stop.Token);
+}
+catch (OperationCanceledException)
+{
+    // Ctrl+C or SIGTERM: fall through to dispose the site.
+}

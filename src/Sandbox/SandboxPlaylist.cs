@@ -1,0 +1,40 @@
+namespace FunctionsCrawler.Sandbox;
+
+/// <summary>What fetching a playlist's full-size cover URL gives.</summary>
+public enum CoverKind
+{
+    /// <summary>A real JPEG on the Sandbox's own host.</summary>
+    Ok,
+
+    /// <summary>The URL is on a host the crawler must not fetch (<c>p1.not-allowed.invalid</c>).</summary>
+    ForeignHost,
+
+    /// <summary>The URL answers an HTML page labelled <c>Content-Type: image/jpeg</c>.</summary>
+    NotAnImage,
+}
+
+/// <summary>One playlist as the Sandbox serves it. Text fields hold the exact original text.</summary>
+/// <param name="Description">Empty when the playlist has none; lines are separated by '\n'.</param>
+/// <param name="CreatedAt">UTC, whole seconds. HTML shows it in China time (UTC+8), the API as ms since epoch.</param>
+/// <param name="CoverUrl">Full-size cover URL, without <c>?param=</c>.</param>
+/// <param name="Deleted">Listed on category pages, but its detail page and API answer "not found".</param>
+/// <param name="HasHostileText">Name, nickname and description are taken from the hostile-text set.</param>
+public sealed record SandboxPlaylist(
+    long Id,
+    string Name,
+    long CreatorId,
+    string CreatorNickname,
+    string Description,
+    IReadOnlyList<string> Tags,
+    int TrackCount,
+    long PlayCount,
+    long SubscribedCount,
+    long ShareCount,
+    long CommentCount,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    string CoverUrl,
+    long CoverImageId,
+    CoverKind Kind,
+    bool Deleted,
+    bool HasHostileText);

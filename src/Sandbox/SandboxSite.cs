@@ -1,0 +1,95 @@
+using System.Net;
+using FunctionsCrawler.Sandbox.Faults;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsCrawler.Sandbox;
+
+/// <summary>A running Sandbox site on 127.0.0.1. Dispose it to stop it.</summary>
+public sealed class SandboxSite : IAsyncDisposable
+{
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+    private readonly WebApplication _app;
+
+    private SandboxSite(WebApplication app, Uri baseUrl, SandboxCatalog catalog, RequestLog log, SandboxOptions options)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+        Catalog = catalog;
+        Log = log;
+        Options = options;
+    }
+
+    /// <summary>http://127.0.0.1:&lt;port&gt;/ with the port actually bound.</summary>
+    public Uri BaseUrl { get; }
+
+    public SandboxCatalog Catalog { get; }
+
+    public RequestLog Log { get; }
+
+    public SandboxOptions Options { get; }
+
+    /// <summary>Starts the site on 127.0.0.1:<paramref name="port"/> (0 = a free port, reported in <see cref="BaseUrl"/>).</summary>
+    public static async Task<SandboxSite> StartAsync(SandboxOptions options, int port = 0, CancellationToken ct = default)
+    {
+        options.Validate();
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(SandboxSite).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = [],
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton<IHostLifetime, SiteLifetime>();
+        // Only the loopback endpoint below: addresses from the environment (ASPNETCORE_URLS, HTTP_PORTS) are ignored.
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
+        builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, "");
+        builder.WebHost.UseSetting(WebHostDefaults.HttpsPortsKey, "");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+
+        var app = builder.Build();
+        var state = new SiteState();
+        var faults = new SiteFaults(options, new FaultPlan(options, TimeProvider.System), state.Log, TimeProvider.System);
+        app.Use(async (context, next) =>
+        {
+            await state.Ready;
+            await faults.InvokeAsync(context, next);
+        });
+        SiteRoutes.Map(app, state);
+        app.MapFallback(SiteRoutes.Fallback);
+
+        try
+        {
+            await app.StartAsync(ct);
+            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            var baseUrl = new Uri(address.TrimEnd('/') + "/");
+            var catalog = new SandboxCatalog(options, baseUrl);
+            state.Open(catalog);
+            return new SandboxSite(app, baseUrl, catalog, state.Log, options);
+        }
+        catch (Exception error)
+        {
+            state.Abandon(error);
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using (var timeout = new CancellationTokenSource(StopTimeout))
+            await _app.StopAsync(timeout.Token);
+        await _app.DisposeAsync();
+    }
+}

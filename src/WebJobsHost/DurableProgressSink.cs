@@ -1,0 +1,29 @@
+using FunctionsCrawler.Progress;
+using Microsoft.Azure.WebJobs.Extensions.DurableTask;
+using Microsoft.Azure.WebJobs.Extensions.DurableTask.ContextImplementations;
+using Microsoft.Azure.WebJobs.Extensions.DurableTask.Options;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsCrawler.WebJobsHost;
+
+/// <summary>Signals and reads the crawl's Durable status entity through the WebJobs Durable Task extension.</summary>
+public sealed class DurableProgressSink(IDurableClientFactory factory, IOptions<DurableTaskOptions> durable) : ICrawlProgressSink
+{
+    private readonly Lazy<IDurableEntityClient> _client = new(() => factory.CreateClient(new DurableClientOptions
+    {
+        ConnectionName = Storage.StorageClients.ConnectionName,
+        TaskHub = durable.Value.HubName,
+        IsExternalClient = true,
+    }));
+
+    public Task SignalAsync(string crawlId, ProgressEvent progressEvent, CancellationToken ct = default) =>
+        _client.Value.SignalEntityAsync(Id(crawlId), CrawlStatusEntity.Apply, progressEvent);
+
+    public async Task<CrawlProgress?> ReadAsync(string crawlId, CancellationToken ct = default)
+    {
+        var state = await _client.Value.ReadEntityStateAsync<CrawlProgress>(Id(crawlId));
+        return state.EntityExists ? state.EntityState : null;
+    }
+
+    private static EntityId Id(string crawlId) => new(CrawlStatusEntity.Name, crawlId);
+}

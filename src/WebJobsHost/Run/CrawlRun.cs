@@ -1,0 +1,98 @@
+using System.Net.Sockets;
+using FunctionsCrawler.Configuration;
+using FunctionsCrawler.Export;
+using FunctionsCrawler.NetEase;
+using FunctionsCrawler.Pipeline;
+using FunctionsCrawler.Progress;
+using FunctionsCrawler.Storage;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsCrawler.WebJobsHost;
+
+/// <summary>
+/// The <c>./run.sh</c> session: checks settings, storage and the site, starts or resumes a crawl,
+/// shows its progress, exports it when it completes, and (with --once) exits.
+/// </summary>
+public sealed class CrawlRun(
+    IOptions<RunOptions> run, IOptions<CrawlerOptions> crawler, IOptions<NetEaseOptions> site, CrawlTable crawls,
+    NetEaseClient client, StartCrawl startCrawl, CrawlQueries queries, CrawlExport export, ProgressView view,
+    IHostApplicationLifetime lifetime, ILogger<CrawlRun> log) : BackgroundService
+{
+    public const int ExitSiteUnreachable = 3, ExitCrawlFailed = 5;
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        try
+        {
+            Environment.ExitCode = await RunAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return; // Ctrl+C: the crawl stays resumable
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "The run stopped on an unexpected error");
+            Console.Error.WriteLine($"error: {e.Message}");
+            Environment.ExitCode = 1;
+        }
+        if (run.Value.Once || Environment.ExitCode != 0) lifetime.StopApplication();
+    }
+
+    private async Task<int> RunAsync(CancellationToken ct)
+    {
+        // Settings and storage were checked by StorageSetup before this service started.
+        var categories = crawler.Value.CategoryList;
+        var crawl = await ResumableCrawlAsync(categories, ct);
+        if (crawl is null)
+        {
+            if (!await SiteReachableAsync(categories[0], ct)) return ExitSiteUnreachable;
+            crawl = await startCrawl.RunAsync(categories, crawler.Value.MaxPages, "cli", ct);
+            Console.WriteLine($"Started crawl {crawl.CrawlId}: {string.Join(", ", crawl.Categories)} from {site.Value.BaseUrl}");
+        }
+        else
+        {
+            Console.WriteLine($"Resuming crawl {crawl.CrawlId} ({string.Join(", ", crawl.Categories)}); use --new to start afresh.");
+        }
+        Console.WriteLine("Status: http://127.0.0.1:7071/api/status");
+
+        var status = await view.FollowAsync(ct2 => queries.StatusAsync(crawl, ct2), s => s.State is "completed" or "failed", ct);
+        if (status.State == "failed") return Fail(ExitCrawlFailed, $"Crawl {crawl.CrawlId} failed: {status.LastError}");
+
+        var summary = await export.WriteAsync(crawl, run.Value.Out, ct);
+        Console.WriteLine($"Exported {summary.Rows} rows and {summary.Covers} covers ({summary.CoverBytes:N0} bytes) to {summary.Directory}");
+        if (status.Playlists.Failed > 0 || status.Pages.Done < status.Pages.Total)
+            Console.WriteLine($"Note: {status.Playlists.Failed} playlists failed; POST /api/crawls/{crawl.CrawlId}/requeue-failed retries them.");
+        return 0;
+    }
+
+    /// <summary>The latest crawl, if it is unfinished, was for the same categories, and --new was not given.</summary>
+    private async Task<CrawlInfo?> ResumableCrawlAsync(IReadOnlyList<string> categories, CancellationToken ct)
+    {
+        if (run.Value.New || await crawls.LatestAsync(ct) is not { } latest) return null;
+        if (!latest.Categories.Order(StringComparer.Ordinal).SequenceEqual(categories.Order(StringComparer.Ordinal))) return null;
+        var status = await queries.StatusAsync(latest, ct);
+        return status.State is "completed" or "failed" ? null : latest;
+    }
+
+    private async Task<bool> SiteReachableAsync(string category, CancellationToken ct)
+    {
+        var url = NetEaseUrls.ListPage(client.BaseUri, category, 0);
+        try
+        {
+            await client.GetTextAsync(url, ct);
+            return true;
+        }
+        catch (Exception e) when (e is HttpRequestException { InnerException: SocketException } or HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError } or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            Fail(ExitSiteUnreachable, $"Cannot reach {client.BaseUri} (setting NetEase__BaseUrl): {e.Message} — to try the crawler offline, run ./run.sh --sandbox");
+            return false;
+        }
+    }
+
+    private static int Fail(int code, string message)
+    {
+        Console.Error.WriteLine(message);
+        return code;
+    }
+}

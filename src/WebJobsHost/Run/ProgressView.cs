@@ -1,0 +1,91 @@
+using FunctionsCrawler.Progress;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace FunctionsCrawler.WebJobsHost;
+
+/// <summary>
+/// Live terminal progress: a redrawn panel on a terminal, one status line every few seconds otherwise
+/// (CI logs, redirects).
+/// </summary>
+public sealed class ProgressView(IOptions<RunOptions> run)
+{
+    private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(1);
+
+    public async Task<CrawlStatus> FollowAsync(Func<CancellationToken, Task<CrawlStatus>> read, Func<CrawlStatus, bool> isFinal, CancellationToken ct)
+    {
+        if (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            CrawlStatus? last = null;
+            await AnsiConsole.Live(new Text("Waiting for the first status…")).AutoClear(false).StartAsync(async live =>
+            {
+                while (true)
+                {
+                    last = await read(ct);
+                    live.UpdateTarget(Render(last));
+                    if (isFinal(last)) return;
+                    await Task.Delay(Refresh, ct);
+                }
+            });
+            return last!;
+        }
+
+        var lineEvery = TimeSpan.FromSeconds(Math.Max(1, run.Value.LineSeconds));
+        var lastLine = DateTimeOffset.MinValue;
+        while (true)
+        {
+            var status = await read(ct);
+            var final = isFinal(status);
+            if (final || DateTimeOffset.UtcNow - lastLine >= lineEvery)
+            {
+                Console.WriteLine(Line(status));
+                lastLine = DateTimeOffset.UtcNow;
+            }
+            if (final) return status;
+            await Task.Delay(Refresh, ct);
+        }
+    }
+
+    public static string Line(CrawlStatus s) =>
+        $"[{s.State}] {Duration(s.ElapsedSeconds)} elapsed · pages {s.Pages.Done}/{s.Pages.Total} · playlists {s.Playlists.Done}/{s.Playlists.Discovered} done, "
+        + $"{s.Playlists.Skipped} skipped, {s.Playlists.Failed} failed · covers {s.Covers.Stored} ({Bytes(s.Covers.Bytes)}) · {s.RatePerMinute:0.#}/min · ETA {Eta(s)} · projected {Bytes(s.ProjectedBytes)}"
+        + (s.PausedUntil is { } until ? $" · paused until {until:HH:mm:ss}: {s.PauseReason}" : "");
+
+    private static IRenderable Render(CrawlStatus s)
+    {
+        var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
+        grid.AddRow("State", Markup.Escape(s.State) + (s.PausedUntil is { } until ? $" until {until:HH:mm:ss} ({Markup.Escape(s.PauseReason ?? "")})" : ""));
+        grid.AddRow("Elapsed", Duration(s.ElapsedSeconds));
+        grid.AddRow("Pages", $"{s.Pages.Done} / {s.Pages.Total}  {Bar(s.Pages.Done, s.Pages.Total)}");
+        grid.AddRow("Playlists", $"{s.Playlists.Done + s.Playlists.Skipped + s.Playlists.Failed} / {s.Playlists.Discovered}  {Bar(s.Playlists.Done + s.Playlists.Skipped + s.Playlists.Failed, s.Playlists.Discovered)}");
+        grid.AddRow("", $"{s.Playlists.Done} done · {s.Playlists.Skipped} skipped · {s.Playlists.Failed} failed");
+        grid.AddRow("Covers", $"{s.Covers.Stored} stored · {s.Covers.Missing} missing · {Bytes(s.Covers.Bytes)}");
+        grid.AddRow("Rate", $"{s.RatePerMinute:0.#} playlists/min");
+        grid.AddRow("ETA", Eta(s));
+        grid.AddRow("Projected storage", Bytes(s.ProjectedBytes));
+        if (s.LastError is { } error) grid.AddRow("Last error", Markup.Escape(error));
+        return new Panel(grid).Header($"Crawl {Markup.Escape(s.CrawlId)} · {Markup.Escape(string.Join(", ", s.Categories))}").Expand();
+    }
+
+    private static string Bar(int done, int total)
+    {
+        const int width = 30;
+        var filled = total <= 0 ? 0 : (int)Math.Round(width * Math.Min(1.0, (double)done / total));
+        return "[green]" + new string('█', filled) + "[/][grey]" + new string('░', width - filled) + "[/]";
+    }
+
+    private static string Eta(CrawlStatus s) => s.State == "completed" ? "done" : s.EtaSeconds is { } eta ? Duration(eta) : "—";
+
+    public static string Duration(long seconds) =>
+        seconds >= 3600 ? $"{seconds / 3600}h{seconds % 3600 / 60:00}m{seconds % 60:00}s" : $"{seconds / 60}m{seconds % 60:00}s";
+
+    public static string Bytes(long? bytes) => bytes switch
+    {
+        null => "—",
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => $"{bytes / 1024.0:0.0} KiB",
+        < 1024L * 1024 * 1024 => $"{bytes / 1024.0 / 1024:0.0} MiB",
+        _ => $"{bytes / 1024.0 / 1024 / 1024:0.00} GiB",
+    };
+}

@@ -1,0 +1,20 @@
+using FunctionsCrawler.Progress;
+using Microsoft.Azure.WebJobs;
+using Microsoft.Azure.WebJobs.Extensions.DurableTask;
+
+namespace FunctionsCrawler.WebJobsHost;
+
+/// <summary>The Durable entity that keeps one crawl's <see cref="CrawlProgress"/> (key: the crawl id).</summary>
+public static class CrawlStatusEntity
+{
+    public const string Name = "CrawlStatus";
+    public const string Apply = "apply";
+
+    [FunctionName(Name)]
+    public static void Run([EntityTrigger] IDurableEntityContext context)
+    {
+        var progress = context.GetState(() => new CrawlProgress());
+        if (context.OperationName == Apply) progress.Apply(context.GetInput<ProgressEvent>());
+        context.SetState(progress);
+    }
+}

@@ -1,0 +1,25 @@
+using FunctionsCrawler.Configuration;
+using FunctionsCrawler.Pipeline;
+using FunctionsCrawler.Storage;
+using Microsoft.Azure.WebJobs;
+using Microsoft.Azure.WebJobs.Host;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsCrawler.WebJobsHost;
+
+/// <summary>The producer and the two consumers: bind, call one pipeline step.</summary>
+public sealed class CrawlTriggers(StartCrawl startCrawl, ScrapeListPage scrapeListPage, ScrapePlaylist scrapePlaylist,
+    IOptions<CrawlerOptions> crawler, IOptions<QueuesOptions> queues)
+{
+    [FunctionName("StartCrawlOnSchedule")]
+    public Task StartOnSchedule([TimerTrigger("%Crawler:Schedule%")] TimerInfo timer, CancellationToken ct) =>
+        startCrawl.RunAsync(crawler.Value.CategoryList, crawler.Value.MaxPages, "timer", ct);
+
+    [FunctionName("ScrapeListPage")]
+    public Task ScrapeListPage([QueueTrigger(CrawlQueues.Pages)] string message, long dequeueCount, CancellationToken ct) =>
+        scrapeListPage.RunAsync(CrawlQueues.Read<PageWork>(message), new Delivery(dequeueCount, queues.Value.MaxDequeueCount), ct);
+
+    [FunctionName("ScrapePlaylist")]
+    public Task ScrapePlaylist([QueueTrigger(CrawlQueues.Playlists)] string message, long dequeueCount, CancellationToken ct) =>
+        scrapePlaylist.RunAsync(CrawlQueues.Read<PlaylistWork>(message), new Delivery(dequeueCount, queues.Value.MaxDequeueCount), ct);
+}

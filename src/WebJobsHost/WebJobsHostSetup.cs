@@ -1,0 +1,66 @@
+using FunctionsCrawler.Progress;
+using Microsoft.Azure.WebJobs.Extensions.DurableTask;
+
+namespace FunctionsCrawler.WebJobsHost;
+
+/// <summary>Registrations of the WebJobs host: configuration as the Functions host reads it, the WebJobs SDK, the crawler.</summary>
+public static class WebJobsHostSetup
+{
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    public static WebApplicationBuilder AddCrawlerHost(this WebApplicationBuilder builder, string[] args, string settingsDir)
+    {
+        var hostJson = new ConfigurationBuilder().AddJsonFile(Path.Combine(settingsDir, "host.json"), optional: true).Build();
+        builder.Configuration.Sources.Clear();
+        builder.Configuration
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+                ["Crawler:Schedule"] = "0 0 3 * * *",
+            })
+            .AddInMemoryCollection(HostSettings.LocalValues(settingsDir))
+            .AddEnvironmentVariables()
+            .AddCommandLine(args)
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                // The WebJobs Durable extension reads this; "dotnet-isolated" (for func) makes it log a parse failure.
+                ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet",
+                // A set CONTAINER_NAME makes Durable Task think it runs on Linux Consumption and log every event to stdout.
+                ["CONTAINER_NAME"] = "",
+            });
+        builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? DefaultUrl);
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Azure", LogLevel.Error); // each expected 404 (queue not found) is a warning there
+        builder.Logging.AddFilter("Host.Triggers.DurableTask", LogLevel.Error);
+        builder.Logging.AddFilter("Host.Startup", LogLevel.Error); // a harmless "partial types" notice at start
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
+        // Registered before the WebJobs host, so settings and storage are checked before any trigger listens.
+        builder.Services.AddHostedService<StorageSetup>();
+        builder.Host.ConfigureWebJobs(webJobs =>
+        {
+            webJobs.AddAzureStorageCoreServices();
+            webJobs.AddAzureStorageQueues(o => hostJson.GetSection("extensions:queues").Bind(o));
+            webJobs.AddAzureStorageBlobs();
+            webJobs.AddTimers();
+            webJobs.AddDurableTask(o =>
+            {
+                o.HubName = hostJson["extensions:durableTask:hubName"] ?? "FunctionsCrawler";
+                o.LocalRpcEndpointEnabled = false;
+                foreach (var setting in hostJson.GetSection("extensions:durableTask:storageProvider").GetChildren())
+                    o.StorageProvider[setting.Key] = setting.Value;
+            });
+        });
+
+        builder.Services.AddCrawler(builder.Configuration);
+        builder.Services.AddDurableClientFactory();
+        builder.Services.AddSingleton<ICrawlProgressSink, DurableProgressSink>();
+        builder.Services.AddOptions<RunOptions>().Bind(builder.Configuration.GetSection(RunOptions.Section));
+        builder.Services.AddSingleton<ProgressView>();
+        if (builder.Configuration.GetValue<bool>("Run:Crawl")) builder.Services.AddHostedService<CrawlRun>();
+        return builder;
+    }
+}

@@ -1,0 +1,174 @@
+using FunctionsCrawler.NetEase;
+using Xunit;
+
+namespace FunctionsCrawler.Tests.Parsing;
+
+public class ListPageParserTests
+{
+    private static ListPage ParseOk(string body)
+    {
+        var result = ListPageParser.Parse(200, body);
+        Assert.True(result.Outcome == PageOutcome.Ok, result.Reason);
+        return Assert.IsType<ListPage>(result.Value);
+    }
+
+    [Fact]
+    public void List_page_reads_every_playlist_in_page_order()
+    {
+        var page = ParseOk(Fixture.Read("list-page-1.html"));
+
+        Assert.Equal(
+            [
+                new ListedPlaylist(362750972, "论 备 胎 的 自 我 修 养",
+                    "http://p1.music.126.net/Bg9YMzxgykJpSSN5TC0FoQ==/109951163426607691.jpg", 265213820, "病鹿"),
+                new ListedPlaylist(7461352829, "R&B 夜晚 | \"慢\"一点",
+                    "http://p2.music.126.net/tGHU62DTszbFQ37W9qPHcg==/109951165561284475.jpg", 1463586082, "云音乐R&B"),
+                new ListedPlaylist(319135616, "吃个早茶饼喜欢的音乐",
+                    "http://p3.music.126.net/8xYnBPl89VLi8pqaJJOqXg==/18964376556038798.jpg", 254672398, "吃个早茶饼"),
+                new ListedPlaylist(8273937640, "深夜后摇 | 在寂静中听见回声",
+                    "http://p4.music.126.net/2Kh9nJu6fUNSbE8iLOJdVw==/109951168223421331.jpg", 9003, "回声收集者"),
+            ],
+            page.Playlists);
+    }
+
+    [Fact]
+    public void Playlist_id_falls_back_to_the_play_button_when_the_link_has_no_href()
+    {
+        var page = ParseOk(Fixture.Read("list-page-1.html"));
+
+        Assert.Contains(page.Playlists, p => p.Id == 8273937640 && p.Title == "深夜后摇 | 在寂静中听见回声");
+    }
+
+    [Fact]
+    public void Ids_past_2_to_the_31_are_read_whole()
+    {
+        var page = ParseOk(Fixture.Read("list-page-1.html"));
+
+        Assert.Contains(page.Playlists, p => p.Id == 7461352829L);
+    }
+
+    [Fact]
+    public void Total_pages_is_the_last_pager_number_across_the_zdot_elision()
+    {
+        Assert.Equal(36, ParseOk(Fixture.Read("list-page-1.html")).TotalPages);
+    }
+
+    [Fact]
+    public void Last_page_is_partial_and_still_reports_the_total()
+    {
+        var page = ParseOk(Fixture.Read("list-page-last.html"));
+
+        Assert.Equal(36, page.TotalPages);
+        Assert.Equal([2431947541L, 5176542312L], page.Playlists.Select(p => p.Id));
+    }
+
+    [Fact]
+    public void Total_pages_is_1_without_a_pager()
+    {
+        var page = ParseOk(Fixture.Read("list-page-no-pager.html"));
+
+        Assert.Equal(1, page.TotalPages);
+        Assert.Equal(2, page.Playlists.Count);
+    }
+
+    [Fact]
+    public void Empty_container_is_Ok_with_zero_playlists()
+    {
+        var page = ParseOk(Fixture.Read("list-page-empty.html"));
+
+        Assert.Empty(page.Playlists);
+        Assert.Equal(1, page.TotalPages);
+    }
+
+    [Fact]
+    public void Page_without_the_container_is_Malformed()
+    {
+        var result = ListPageParser.Parse(200, "<!DOCTYPE html><html><head><title>网易云音乐</title></head><body><div class=\"g-bd\">发现音乐</div></body></html>");
+
+        Assert.Equal(PageOutcome.Malformed, result.Outcome);
+        Assert.Equal("list page has no playlist container", result.Reason);
+        Assert.Null(result.Value);
+    }
+
+    [Fact]
+    public void Items_without_an_id_are_skipped_and_counted()
+    {
+        var body = Fixture.Read("list-page-no-pager.html")
+            .Replace("/playlist?id=2431947541", "/playlist?id=", StringComparison.Ordinal)
+            .Replace("data-res-id=\"2431947541\"", "data-res-id=\"\"", StringComparison.Ordinal);
+
+        var result = ListPageParser.Parse(200, body);
+
+        Assert.Equal(PageOutcome.Ok, result.Outcome);
+        Assert.Equal([5176542312L], result.Value!.Playlists.Select(p => p.Id));
+        Assert.Equal("skipped 1 of 2 list items with no playlist id", result.Reason);
+    }
+
+    [Fact]
+    public void Page_where_no_item_has_an_id_is_Malformed()
+    {
+        var body = Fixture.Read("list-page-no-pager.html")
+            .Replace("id=2431947541", "id=", StringComparison.Ordinal)
+            .Replace("id=5176542312", "id=", StringComparison.Ordinal)
+            .Replace("data-res-id=\"2431947541\"", "", StringComparison.Ordinal)
+            .Replace("data-res-id=\"5176542312\"", "", StringComparison.Ordinal);
+
+        var result = ListPageParser.Parse(200, body);
+
+        Assert.Equal(PageOutcome.Malformed, result.Outcome);
+        Assert.Equal("none of the 2 list items has a playlist id", result.Reason);
+    }
+
+    public static TheoryData<int> CutPoints => new() { 1, 5, 15, 25, 40, 50, 60, 75, 85, 95, 99 };
+
+    [Theory]
+    [MemberData(nameof(CutPoints))]
+    public void Truncated_page_is_Malformed_and_never_throws(int percent)
+    {
+        var full = Fixture.Read("list-page-1.html");
+        var body = full[..(full.Length * percent / 100)];
+
+        var result = ListPageParser.Parse(200, body);
+
+        Assert.Equal(PageOutcome.Malformed, result.Outcome);
+        Assert.Null(result.Value);
+    }
+
+    [Fact]
+    public void Page_cut_between_the_list_and_the_pager_is_Malformed_rather_than_one_page_long()
+    {
+        var full = Fixture.Read("list-page-1.html");
+        var body = full[..full.IndexOf("<div id=\"m-pl-pager\">", StringComparison.Ordinal)];
+
+        var result = ListPageParser.Parse(200, body);
+
+        Assert.Equal(PageOutcome.Malformed, result.Outcome);
+        Assert.Equal("list page is truncated (no </html>)", result.Reason);
+    }
+
+    [Fact]
+    public void Block_json_on_a_list_url_is_Blocked()
+    {
+        var result = ListPageParser.Parse(200, """{"code":-460,"msg":"Cheating"}""");
+
+        Assert.Equal(PageOutcome.Blocked, result.Outcome);
+        Assert.Equal("code -460: Cheating", result.Reason);
+    }
+
+    [Fact]
+    public void Overload_page_on_a_list_url_is_Blocked()
+    {
+        Assert.Equal(PageOutcome.Blocked, ListPageParser.Parse(200, Fixture.Read("site-overloaded.html")).Outcome);
+    }
+
+    [Fact]
+    public void Title_falls_back_to_the_caption_link_text()
+    {
+        var body = Fixture.Read("list-page-no-pager.html")
+            .Replace("<a title=\"地下说唱精选\" href=\"/playlist?id=2431947541\" class=\"msk\">", "<a href=\"/playlist?id=2431947541\" class=\"msk\">", StringComparison.Ordinal);
+
+        var page = ParseOk(body);
+
+        Assert.Equal("地下说唱精选", page.Playlists[0].Title);
+    }
+}

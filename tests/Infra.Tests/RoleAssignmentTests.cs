@@ -1,0 +1,103 @@
+using System.Text.RegularExpressions;
+
+namespace FunctionsCrawler.Infra.Tests;
+
+/// <summary>The managed identity holds exactly the data roles the host, Durable Task (Azure Storage
+/// provider) and the crawler need, each scoped to one resource.</summary>
+public partial class RoleAssignmentTests
+{
+    private static readonly Dictionary<string, string> Roles = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"] = "Storage Blob Data Owner",
+        ["974c5e8b-45b9-4653-ba55-5f855dd0fb88"] = "Storage Queue Data Contributor",
+        ["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"] = "Storage Table Data Contributor",
+        ["3913510d-42f4-4e42-8a64-420c390055eb"] = "Monitoring Metrics Publisher",
+    };
+
+    [Theory]
+    [InlineData("b7e6dc6d-f1e8-4753-8033-0f276bb0955b")] // Storage Blob Data Owner
+    [InlineData("974c5e8b-45b9-4653-ba55-5f855dd0fb88")] // Storage Queue Data Contributor
+    [InlineData("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3")] // Storage Table Data Contributor
+    public void Managed_identity_holds_storage_data_role_on_the_storage_account(string roleId)
+    {
+        var assignment = Assert.Single(IdentityAssignments(), a => RoleOf(a) == roleId);
+
+        AssertScopedTo(assignment, "Microsoft.Storage/storageAccounts", Deployed.StorageAccount);
+        Assert.Equal("ServicePrincipal", assignment.GetString("properties.principalType"));
+    }
+
+    [Fact]
+    public void Managed_identity_publishes_telemetry_as_monitoring_metrics_publisher_on_app_insights()
+    {
+        var assignment = Assert.Single(IdentityAssignments(), a => RoleOf(a) == "3913510d-42f4-4e42-8a64-420c390055eb");
+
+        AssertScopedTo(assignment, "Microsoft.Insights/components", Deployed.ApplicationInsights);
+        Assert.Equal("ServicePrincipal", assignment.GetString("properties.principalType"));
+    }
+
+    [Fact]
+    public void Managed_identity_holds_no_role_beyond_the_four_it_needs()
+    {
+        var roles = IdentityAssignments().Select(RoleOf).ToList();
+
+        Assert.Equal(Roles.Keys.Order(StringComparer.OrdinalIgnoreCase), roles.Order(StringComparer.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void Role_assignments_live_in_one_rbac_module()
+    {
+        var modules = Deployed.Template.OfType("Microsoft.Authorization/roleAssignments")
+            .Select(a => a.Scope.DeploymentName).Distinct().ToList();
+
+        Assert.Equal(["rbac"], modules);
+    }
+
+    [Fact]
+    public void Every_role_guid_in_rbac_bicep_is_commented_with_its_role_name()
+    {
+        var lines = File.ReadAllLines(RepoRoot.File("infra", "app", "rbac.bicep"));
+        var found = 0;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var guid = Guid().Match(lines[i]);
+            if (!guid.Success)
+            {
+                continue;
+            }
+
+            found++;
+            Assert.True(Roles.TryGetValue(guid.Value, out var roleName), $"Unexpected role GUID {guid.Value} in rbac.bicep");
+            var comment = string.Join(' ', lines[..i].Reverse().TakeWhile(l => l.TrimStart().StartsWith("//", StringComparison.Ordinal)))
+                          + " " + (lines[i].Contains("//", StringComparison.Ordinal) ? lines[i][lines[i].IndexOf("//", StringComparison.Ordinal)..] : "");
+            Assert.Contains(roleName, comment, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(Roles.Count, found);
+    }
+
+    private static List<ArmResource> IdentityAssignments() =>
+        Deployed.Template.OfType("Microsoft.Authorization/roleAssignments")
+            .Where(a => Deployed.ReadsIdentity(Deployed.AsText(a.Get("properties.principalId")), "principalId"))
+            .ToList();
+
+    private static string RoleOf(ArmResource assignment)
+    {
+        var raw = Deployed.AsText(assignment.Node["properties"]?["roleDefinitionId"]) ?? "";
+        var expanded = assignment.Scope.ExpandVariables(raw);
+        Assert.Contains("'Microsoft.Authorization/roleDefinitions'", expanded, StringComparison.Ordinal);
+        return Guid().Match(expanded) is { Success: true } m ? m.Value.ToLowerInvariant() : expanded;
+    }
+
+    private static void AssertScopedTo(ArmResource assignment, string resourceType, ArmResource target)
+    {
+        var scope = Deployed.AsText(assignment.Node["scope"]) ?? "";
+        Assert.Contains($"'{resourceType}'", scope, StringComparison.Ordinal);
+        var (name, at) = Deployed.ResolveOnlyParameterIn(scope, assignment.Scope);
+        Assert.True(
+            Deployed.NamesResource(name, at, target),
+            $"Assignment must be scoped to the {resourceType} the template creates, got {name}");
+    }
+
+    [GeneratedRegex("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")]
+    private static partial Regex Guid();
+}
