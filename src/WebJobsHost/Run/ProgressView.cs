@@ -15,10 +15,12 @@ public sealed class ProgressView(IOptions<RunOptions> run)
 
     public async Task<CrawlStatus> FollowAsync(Func<CancellationToken, Task<CrawlStatus>> read, Func<CrawlStatus, bool> isFinal, CancellationToken ct)
     {
-        if (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
+        if (!Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "" or "dumb"))
         {
+            // run.sh starts the host as a background job (stdin is /dev/null), so say it is interactive: stdout is the terminal.
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Interactive = InteractionSupport.Yes });
             CrawlStatus? last = null;
-            await AnsiConsole.Live(new Text("Waiting for the first status…")).AutoClear(false).StartAsync(async live =>
+            await console.Live(new Text("Waiting for the first status…")).AutoClear(false).StartAsync(async live =>
             {
                 while (true)
                 {

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# FunctionsCrawler: run a crawl locally (Azurite + the WebJobs host), watch it, export it.
+# Usage: ./run.sh [--sandbox] [--category NAME]... [--max-pages N] [--rps R] [--base-url URL]
+#                 [--new] [--once] [--out DIR] [--sandbox-arg ARG]...
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+usage() {
+  cat <<'USAGE'
+Usage: ./run.sh [options]
+  --sandbox           start the bundled offline stand-in for music.163.com and crawl it
+  --category NAME     category to crawl (repeatable; default from local.settings.json: 说唱)
+  --max-pages N       cap on list pages per category (0 = all)
+  --rps R             requests per second per host (default 2; 10 with --sandbox)
+  --base-url URL      site root (default https://music.163.com)
+  --new               start a fresh crawl even if one is unfinished
+  --once              exit when the crawl is complete (0 when it completed)
+  --out DIR           where exports go (default output/)
+  --sandbox-arg ARG   pass ARG to the Sandbox (e.g. --sandbox-arg --Sandbox:ErrorRate=0.05)
+USAGE
+}
+
+SANDBOX=0; NEW=false; ONCE=false; OUT="output"; RPS=""; BASE_URL=""; MAX_PAGES=""
+CATEGORIES=(); SANDBOX_ARGS=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --sandbox) SANDBOX=1 ;;
+    --category) CATEGORIES+=("${2:?--category needs a name}"); shift ;;
+    --max-pages) MAX_PAGES="${2:?--max-pages needs a number}"; shift ;;
+    --rps) RPS="${2:?--rps needs a number}"; shift ;;
+    --base-url) BASE_URL="${2:?--base-url needs a URL}"; shift ;;
+    --new) NEW=true ;;
+    --once) ONCE=true ;;
+    --out) OUT="${2:?--out needs a folder}"; shift ;;
+    --sandbox-arg) SANDBOX_ARGS+=("${2:?--sandbox-arg needs a value}"); shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
+if [[ -n "$MAX_PAGES" && ! "$MAX_PAGES" =~ ^[0-9]+$ ]]; then echo "run.sh: --max-pages must be a whole number ≥ 0, got '$MAX_PAGES'" >&2; exit 2; fi
+
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_port() { # port seconds what
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do port_open "$1" && return 0; sleep 0.1; done
+  echo "run.sh: $3 did not start listening on 127.0.0.1:$1 within $2 s" >&2; return 1
+}
+
+# 1. What is missing gets installed: Azurite (npm) and the .NET build.
+command -v dotnet >/dev/null || { echo "run.sh: the .NET 10 SDK is required (dotnet not found)" >&2; exit 1; }
+if [[ ! -x node_modules/.bin/azurite ]]; then
+  command -v npm >/dev/null || { echo "run.sh: Node.js and npm are required to install Azurite" >&2; exit 1; }
+  echo "Installing Azurite (npm ci)…"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+echo "Building…"
+if ! dotnet build src/WebJobsHost/WebJobsHost.csproj -c Release -nologo -v q >/tmp/functions-crawler-build.log 2>&1 ||
+   { [[ $SANDBOX == 1 ]] && ! dotnet build src/Sandbox/Sandbox.csproj -c Release -nologo -v q >>/tmp/functions-crawler-build.log 2>&1; }; then
+  cat /tmp/functions-crawler-build.log >&2; echo "run.sh: build failed" >&2; exit 1
+fi
+
+# 2. Storage: Azurite with its data in .azurite/, unless AzureWebJobsStorage names another account.
+if [[ -z "${AzureWebJobsStorage:-}" || "${AzureWebJobsStorage}" == "UseDevelopmentStorage=true" ]]; then
+  if port_open 10000 && port_open 10001 && port_open 10002; then
+    echo "Using the Azurite already listening on 127.0.0.1:10000-10002"
+  else
+    mkdir -p .azurite
+    node_modules/.bin/azurite --silent --location .azurite --debug .azurite/debug.log \
+      --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+      --skipApiVersionCheck --disableTelemetry >.azurite/azurite.log 2>&1 &
+    PIDS+=($!)
+    wait_port 10000 30 Azurite && wait_port 10001 30 Azurite && wait_port 10002 30 Azurite
+    echo "Azurite started (data in .azurite/)"
+  fi
+fi
+
+# 3. The Sandbox, on a free port, when asked for.
+if [[ $SANDBOX == 1 ]]; then
+  SANDBOX_PORT=5080
+  while port_open "$SANDBOX_PORT"; do SANDBOX_PORT=$((SANDBOX_PORT + 1)); done
+  dotnet src/Sandbox/bin/Release/net10.0/FunctionsCrawler.Sandbox.dll --urls "http://127.0.0.1:$SANDBOX_PORT" \
+    ${SANDBOX_ARGS[@]+"${SANDBOX_ARGS[@]}"} >/tmp/functions-crawler-sandbox.log 2>&1 &
+  PIDS+=($!)
+  wait_port "$SANDBOX_PORT" 30 "the Sandbox" || { cat /tmp/functions-crawler-sandbox.log >&2; exit 1; }
+  echo "Sandbox site on http://127.0.0.1:$SANDBOX_PORT"
+  BASE_URL="${BASE_URL:-http://127.0.0.1:$SANDBOX_PORT}"
+  RPS="${RPS:-10}"
+fi
+
+if port_open 7071; then
+  echo "run.sh: port 7071 is taken (another ./run.sh or func start?); stop it first" >&2; exit 1
+fi
+
+# 4. The host: triggers, routes on http://127.0.0.1:7071, and the crawl's live progress.
+[[ -n "$BASE_URL" ]] && export NetEase__BaseUrl="$BASE_URL"
+[[ -n "$RPS" ]] && export NetEase__RequestsPerSecond="$RPS"
+[[ -n "$MAX_PAGES" ]] && export Crawler__MaxPages="$MAX_PAGES"
+if [[ ${#CATEGORIES[@]} -gt 0 ]]; then Crawler__Categories="$(IFS=,; echo "${CATEGORIES[*]}")"; export Crawler__Categories; fi
+set +e
+dotnet src/WebJobsHost/bin/Release/net10.0/FunctionsCrawler.WebJobsHost.dll --settings-dir "$ROOT" \
+  --Run:Crawl=true --Run:New="$NEW" --Run:Once="$ONCE" --Run:Out="$OUT" &
+HOST_PID=$!
+PIDS+=("$HOST_PID")
+wait "$HOST_PID"
+STATUS=$?
+set -e
+exit "$STATUS"

@@ -1,0 +1,20 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace FunctionsCrawler.Functions.Api;
+
+/// <summary>The JSON answers shared by the HTTP functions (the same shapes as the WebJobs host's routes).</summary>
+public static class ApiResults
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static IResult Ok(object value) => Results.Json(value, Json);
+
+    public static IResult Accepted(object value) => Results.Json(value, Json, statusCode: StatusCodes.Status202Accepted);
+
+    public static IResult Error(int statusCode, string message) => Results.Json(new { error = message }, Json, statusCode: statusCode);
+
+    public static IResult NoCrawl() => Error(StatusCodes.Status404NotFound, "No crawl has been started yet: POST /api/crawls or run ./run.sh.");
+
+    public static IResult NoCrawl(string crawlId) => Error(StatusCodes.Status404NotFound, $"No crawl '{crawlId}'.");
+}

@@ -1,0 +1,22 @@
+using FunctionsCrawler.Progress;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Entities;
+
+namespace FunctionsCrawler.Functions.Status;
+
+/// <summary>
+/// The Durable entity that keeps one crawl's <see cref="CrawlProgress"/> (key: the crawl id). Its one
+/// operation is <c>apply</c>: operation names match public methods case-insensitively, so it runs <see cref="Apply"/>.
+/// </summary>
+public sealed class CrawlStatusEntity : TaskEntity<CrawlProgress>
+{
+    public const string Name = "CrawlStatus";
+    public const string ApplyOperation = "apply";
+
+    public void Apply(ProgressEvent progressEvent) => State.Apply(progressEvent);
+
+    protected override CrawlProgress InitializeState(TaskEntityOperation entityOperation) => new();
+
+    [Function(Name)]
+    public static Task CrawlStatus([EntityTrigger] TaskEntityDispatcher dispatcher) => dispatcher.DispatchAsync<CrawlStatusEntity>();
+}

@@ -1,0 +1,18 @@
+using FunctionsCrawler.Functions.Status;
+using FunctionsCrawler.Storage;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace FunctionsCrawler.Functions.Triggers;
+
+/// <summary>The list-page consumer on queue <c>crawl-pages</c>.</summary>
+public sealed class ScrapeListPage(Pipeline.ScrapeListPage step, QueueDelivery delivery)
+{
+    [Function(nameof(ScrapeListPage))]
+    public async Task Run([QueueTrigger(CrawlQueues.Pages, Connection = StorageClients.ConnectionName)] string message, long dequeueCount,
+        [DurableClient] DurableTaskClient durable, CancellationToken ct)
+    {
+        using var _ = DurableProgressSink.Use(durable);
+        await step.RunAsync(CrawlQueues.Read<PageWork>(message), new Pipeline.Delivery(dequeueCount, delivery.MaxDequeueCount), ct);
+    }
+}

@@ -1,0 +1,18 @@
+using FunctionsCrawler.Functions.Status;
+using FunctionsCrawler.Storage;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace FunctionsCrawler.Functions.Triggers;
+
+/// <summary>The playlist consumer on queue <c>crawl-playlists</c>.</summary>
+public sealed class ScrapePlaylist(Pipeline.ScrapePlaylist step, QueueDelivery delivery)
+{
+    [Function(nameof(ScrapePlaylist))]
+    public async Task Run([QueueTrigger(CrawlQueues.Playlists, Connection = StorageClients.ConnectionName)] string message, long dequeueCount,
+        [DurableClient] DurableTaskClient durable, CancellationToken ct)
+    {
+        using var _ = DurableProgressSink.Use(durable);
+        await step.RunAsync(CrawlQueues.Read<PlaylistWork>(message), new Pipeline.Delivery(dequeueCount, delivery.MaxDequeueCount), ct);
+    }
+}
