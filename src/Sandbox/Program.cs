@@ -22,7 +22,18 @@ using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, contex
     stop.Cancel();
 });
 
-await using var site = await SandboxSite.StartAsync(options, port, stop.Token);
+SandboxSite site;
+try
+{
+    site = await SandboxSite.StartAsync(options, port, stop.Token);
+}
+catch (IOException error)
+{
+    // Typically the port is taken: say so in one line rather than with a stack trace.
+    Console.Error.WriteLine($"Sandbox site cannot listen on 127.0.0.1:{port}: {error.Message}");
+    return 1;
+}
+await using var running = site;
 Console.WriteLine($"Sandbox site listening on {site.BaseUrl.GetLeftPart(UriPartial.Authority)} (seed {options.Seed}, {options.PagesPerCategory} pages per category)");
 try
 {
@@ -32,3 +43,4 @@ catch (OperationCanceledException)
 {
     // Ctrl+C or SIGTERM: fall through to dispose the site.
 }
+return 0;

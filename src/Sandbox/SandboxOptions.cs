@@ -13,7 +13,7 @@ public sealed class SandboxOptions
     /// <summary>Most pages a category has; see the README for which categories have fewer.</summary>
     public int PagesPerCategory { get; set; } = 3;
 
-    /// <summary>Items on a category's last page: 0 = varies by category (9..33), 1..35 = fixed for all.</summary>
+    /// <summary>Items on a category's last page: 0 = varies by category (21..34), 1..35 = fixed for all.</summary>
     public int LastPageSize { get; set; }
 
     /// <summary>Delay added before every site response.</summary>

@@ -1,7 +1,6 @@
 using System.Net;
 using FunctionsCrawler.Sandbox.Faults;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -51,14 +50,13 @@ public sealed class SandboxSite : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A failed start is rethrown to the caller; the host's own copy of it is noise.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.Services.AddSingleton<IHostLifetime, SiteLifetime>();
-        // Only the loopback endpoint below: addresses from the environment (ASPNETCORE_URLS, HTTP_PORTS) are ignored.
-        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
-        builder.WebHost.UseSetting(WebHostDefaults.HttpPortsKey, "");
-        builder.WebHost.UseSetting(WebHostDefaults.HttpsPortsKey, "");
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
 
         var app = builder.Build();
+        // Set here, addresses from the environment (ASPNETCORE_URLS, HTTP_PORTS) are never consulted.
+        app.Urls.Add($"http://127.0.0.1:{port}");
         var state = new SiteState();
         var faults = new SiteFaults(options, new FaultPlan(options, TimeProvider.System), state.Log, TimeProvider.System);
         app.Use(async (context, next) =>

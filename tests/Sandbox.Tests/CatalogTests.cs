@@ -109,8 +109,9 @@ public sealed class CatalogTests
         Assert.False(catalog.Playlist(firstPage[5]).Deleted);
         Assert.False(catalog.Playlist(firstPage[6]).Deleted);
         Assert.False(catalog.Playlist(firstPage[8]).Deleted);
+        Assert.False(catalog.Playlist(firstPage[20]).Deleted);
         Assert.True(catalog.Playlist(firstPage[0]).Deleted);
-        Assert.Equal(3, catalog.ExpectedRows(["说唱"], 1).Count);
+        Assert.Equal(4, catalog.ExpectedRows(["说唱"], 1).Count);
     }
 
     [Fact]

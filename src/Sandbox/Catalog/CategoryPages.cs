@@ -16,8 +16,8 @@ internal static class CategoryPages
     /// <summary>Page 0's slot with the cover that is HTML served as image/jpeg.</summary>
     public const int NotAnImageSlot = 6;
 
-    /// <summary>Every page's slot with hostile text.</summary>
-    public const int HostileSlot = 8;
+    /// <summary>Every page's slots with hostile text: slot 8 shows set 2p, slot 20 set 2p+1 (see HostileText).</summary>
+    public static readonly int[] HostileSlots = [8, 20];
 
     /// <summary>Slots 3, 10, 17, 24, 31 hold ids from the pool every category shares.</summary>
     private const int SharedEvery = 7;
@@ -37,7 +37,7 @@ internal static class CategoryPages
     }
 
     public static int LastPageSize(string category, int lastPageSizeOption) =>
-        lastPageSizeOption > 0 ? lastPageSizeOption : 9 + (int)(StableHash.Fnv32(category + "#last") % 25);
+        lastPageSizeOption > 0 ? lastPageSizeOption : 21 + (int)(StableHash.Fnv32(category + "#last") % 14);
 
     public static List<long[]> Build(string category, SandboxOptions options, PlaylistIds ids)
     {
@@ -58,7 +58,8 @@ internal static class CategoryPages
                     ( > 0, 0) => pages[page - 1][^1],
                     (0, ForeignCoverSlot) => Own(category, page, slot, PlaylistOrigin.ForeignHostCover, options.Seed, ids),
                     (0, NotAnImageSlot) => Own(category, page, slot, PlaylistOrigin.NotAnImageCover, options.Seed, ids),
-                    (_, HostileSlot) => Own(category, page, slot, PlaylistOrigin.HostileText, options.Seed, ids),
+                    (_, _) when HostileSlots.Contains(slot) =>
+                        Hostile(category, page, slot, (2 * page + Array.IndexOf(HostileSlots, slot)) % HostileText.Sets.Count, options.Seed, ids),
                     (_, _) when slot % SharedEvery == SharedFirst =>
                         Shared((page * SharedPerPage + slot / SharedEvery + sharedOffset) % sharedPool, options.Seed, ids),
                     _ => Own(category, page, slot, PlaylistOrigin.Ordinary, options.Seed, ids),
@@ -71,6 +72,17 @@ internal static class CategoryPages
 
     private static long Own(string category, int page, int slot, PlaylistOrigin origin, int seed, PlaylistIds ids) =>
         ids.Mint(StableHash.Of(seed, "own:" + category, page, slot), origin);
+
+    /// <summary>Mints ids for the slot until one shows the wanted hostile set (about ten tries).</summary>
+    private static long Hostile(string category, int page, int slot, int set, int seed, PlaylistIds ids)
+    {
+        for (var attempt = 0L; ; attempt++)
+        {
+            var id = ids.Mint(StableHash.Of(seed, "own:" + category, page, slot, attempt), PlaylistOrigin.HostileText);
+            if (HostileText.SetIndex(seed, id) == set)
+                return id;
+        }
+    }
 
     private static long Shared(int poolIndex, int seed, PlaylistIds ids) =>
         ids.Mint(StableHash.Of(seed, "shared", poolIndex), PlaylistOrigin.Ordinary);

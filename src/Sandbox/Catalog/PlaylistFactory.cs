@@ -17,16 +17,13 @@ internal sealed class PlaylistFactory(SandboxOptions options, Uri baseUrl, Playl
             return null;
         var random = new SeededSequence(StableHash.Of(options.Seed, "playlist", id));
         var hostile = origin == PlaylistOrigin.HostileText;
-        var variant = (int)random.Next(HostileText.Names.Count);
+        var texts = hostile ? HostileText.Sets[HostileText.SetIndex(options.Seed, id)] : null;
 
-        var name = hostile ? HostileText.Names[variant] : OrdinaryName(random);
+        var name = texts?.Name ?? OrdinaryName(random);
         var creatorId = random.Chance(0.3) ? random.Next(2_147_483_648L, 9_999_999_999L) : random.Next(10_000_000L, 999_999_999L);
-        var nickname = hostile
-            ? HostileText.Nicknames[(variant + 3) % HostileText.Nicknames.Count]
-            : random.Pick(WordLists.NicknameStarts) + random.Pick(WordLists.NicknameEnds) + (random.Chance(0.4) ? random.Next(100, 9999).ToString(CultureInfo.InvariantCulture) : "");
-        var description = hostile
-            ? HostileText.Descriptions[variant % HostileText.Descriptions.Count]
-            : OrdinaryDescription(random);
+        var nickname = texts?.Nickname
+            ?? random.Pick(WordLists.NicknameStarts) + random.Pick(WordLists.NicknameEnds) + (random.Chance(0.4) ? random.Next(100, 9999).ToString(CultureInfo.InvariantCulture) : "");
+        var description = texts?.Description ?? OrdinaryDescription(random);
 
         var created = Earliest.AddSeconds(random.Next((long)(Latest - Earliest).TotalSeconds));
         var updated = created.AddSeconds(random.Next((long)(Latest - created).TotalSeconds + 1));

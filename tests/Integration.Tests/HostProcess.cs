@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace FunctionsCrawler.Integration.Tests;
+
+/// <summary>The WebJobs host as its own process (as ./run.sh starts it), with its output kept for failure messages.</summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    public int Port { get; }
+    public Uri BaseUrl => new($"http://127.0.0.1:{Port}/");
+    public string Output => string.Join('\n', _output);
+
+    private HostProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public static HostProcess Start(IDictionary<string, string> settings)
+    {
+        var port = Azurite.FreePort();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Repo.WebJobsHostDll, "--settings-dir", Repo.Root, "--Urls", $"http://127.0.0.1:{port}" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Repo.Root,
+        };
+        foreach (var (key, value) in settings) info.ArgumentList.Add($"--{key}={value}");
+        var process = new Process { StartInfo = info };
+        var host = new HostProcess(process, port);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) host._output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) host._output.Enqueue("err: " + e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try { await _process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { throw new TimeoutException($"Host still running after {timeout}. Output:\n{Output}"); }
+        return _process.ExitCode;
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public ValueTask DisposeAsync()
+    {
+        try { if (!_process.HasExited) { _process.Kill(entireProcessTree: true); _process.WaitForExit(5000); } }
+        catch (InvalidOperationException) { }
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
