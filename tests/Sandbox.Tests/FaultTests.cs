@@ -8,7 +8,7 @@ public sealed class FaultTests
     [Fact]
     public async Task Block_window_serves_each_block_shape_in_turn_then_recovers()
     {
-        await using var site = await SandboxSite.StartAsync(new SandboxOptions { BlockAfterRequests = 2, BlockForSeconds = 1 });
+        await using var site = await SandboxSite.StartAsync(new SandboxOptions { BlockAfterRequests = 2, BlockForSeconds = 2 });
         using var client = new SiteClient(site);
         var id = site.Catalog.PageIds("说唱", 0)[0];
         var api = $"/api/v6/playlist/detail?id={id}";
@@ -16,8 +16,8 @@ public sealed class FaultTests
         Assert.Contains("\"code\":200", await Body(client, api, 200));
         Assert.Contains("m-pl-container", await Body(client, SiteClient.ListPath("说唱", 0), 200));
 
-        var opened = Stopwatch.StartNew();
         Assert.Equal("""{"code":-460,"msg":"Cheating"}""", await Body(client, api, 200));
+        var opened = Stopwatch.StartNew(); // the window opened no later than this
         Assert.Equal("""{"code":405,"msg":"操作频繁，请稍候再试"}""", await Body(client, api, 200));
         await Body(client, $"/playlist?id={id}", 503);
         Assert.Contains("很抱歉，服务器开小差了，请稍后再试", await Body(client, SiteClient.ListPath("说唱", 0), 200));
@@ -26,7 +26,9 @@ public sealed class FaultTests
         // Covers come from a CDN on the real site: they are not blocked.
         await client.BytesAsync(site.Catalog.Playlist(id).CoverUrl);
 
-        await Task.Delay(TimeSpan.FromSeconds(1.1) - opened.Elapsed is { Ticks: > 0 } wait ? wait : TimeSpan.Zero);
+        var remaining = TimeSpan.FromSeconds(2.05) - opened.Elapsed;
+        if (remaining > TimeSpan.Zero)
+            await Task.Delay(remaining);
         Assert.Contains("\"code\":200", await Body(client, api, 200));
         Assert.Contains("content-operation", await Body(client, $"/playlist?id={id}", 200));
         Assert.Equal(5, site.Log.ByOutcome()["blocked"]);
@@ -61,17 +63,21 @@ public sealed class FaultTests
     [Fact]
     public async Task Latency_delays_site_responses_but_not_sandbox_controls()
     {
-        await using var site = await SandboxSite.StartAsync(new SandboxOptions { LatencyMs = 300 });
+        await using var site = await SandboxSite.StartAsync(new SandboxOptions { LatencyMs = 1000 });
         using var client = new SiteClient(site);
-        await client.TextAsync("/_sandbox/health"); // warm up the connection
 
-        var clock = Stopwatch.StartNew();
-        await client.TextAsync("/_sandbox/health");
-        Assert.True(clock.ElapsedMilliseconds < 250, $"control route took {clock.ElapsedMilliseconds} ms");
+        var control = TimeSpan.MaxValue;
+        for (var i = 0; i < 3; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await client.TextAsync("/_sandbox/health");
+            control = clock.Elapsed < control ? clock.Elapsed : control;
+        }
+        Assert.True(control < TimeSpan.FromMilliseconds(800), $"control route took {control.TotalMilliseconds} ms");
 
-        clock.Restart();
+        var list = Stopwatch.StartNew();
         await client.TextAsync(SiteClient.ListPath("说唱", 0));
-        Assert.True(clock.ElapsedMilliseconds >= 290, $"list page took {clock.ElapsedMilliseconds} ms");
+        Assert.True(list.ElapsedMilliseconds >= 990, $"list page took {list.ElapsedMilliseconds} ms");
     }
 
     private static async Task<string> Body(SiteClient client, string path, int expectedStatus)

@@ -157,7 +157,8 @@ public sealed class CrawlProgress
         var span = now - start < RateWindow ? now - start : RateWindow;
         if (span < TimeSpan.FromSeconds(1)) return 0;
         var from = now - span;
-        var baseline = Samples.LastOrDefault(s => s.At <= from)?.Finished ?? 0;
+        // A window that reaches back to the start counts everything finished since then.
+        var baseline = from <= start ? 0 : Samples.LastOrDefault(s => s.At <= from)?.Finished ?? 0;
         var latest = Samples.Count > 0 ? Samples[^1].Finished : 0;
         return Math.Max(0, latest - baseline) / span.TotalMinutes;
     }

@@ -17,7 +17,7 @@ public sealed class PlaylistExportRoute(CrawlTable crawls, CrawlExport export)
         var response = request.HttpContext.Response;
         response.ContentType = "text/csv; charset=utf-8";
         response.Headers.ContentDisposition = "attachment; filename=\"playlists.csv\"";
-        await export.WriteCsvAsync(crawl, category is null ? crawl.Categories : [category], response.Body, ct);
+        await export.WriteCsvAsync(crawl, string.IsNullOrEmpty(category) ? crawl.Categories : [category], response.Body, ct);
         return Results.Empty;
     }
 }

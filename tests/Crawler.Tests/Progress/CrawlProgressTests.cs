@@ -1,0 +1,125 @@
+using FunctionsCrawler.Progress;
+using Xunit;
+
+namespace FunctionsCrawler.Tests.Progress;
+
+public sealed class CrawlProgressTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 27, 8, 0, 0, TimeSpan.Zero);
+
+    private static CrawlProgress Started(params string[] categories)
+    {
+        var p = new CrawlProgress();
+        p.Apply(ProgressEvent.Started("c1", categories, 0, T0));
+        return p;
+    }
+
+    [Fact]
+    public void Redelivered_events_never_count_twice()
+    {
+        var p = Started("说唱");
+        for (var i = 0; i < 2; i++)
+        {
+            p.Apply(ProgressEvent.PagesPlanned("说唱", 1, T0));
+            p.Apply(ProgressEvent.PageDone("说唱", 0, [1, 2, 3], T0));
+            p.Apply(ProgressEvent.PlaylistDone("说唱", 1, 1000, T0.AddSeconds(1)));
+            p.Apply(ProgressEvent.PlaylistSkipped("说唱", 2, "gone", T0.AddSeconds(2)));
+        }
+        var s = p.Snapshot(T0.AddSeconds(3));
+        Assert.Equal(new PagesFigures(1, 1), s.Pages);
+        Assert.Equal(new PlaylistFigures(3, 1, 1, 0), s.Playlists);
+        Assert.Equal(new CoverFigures(1, 0, 1000), s.Covers);
+        Assert.Equal("running", s.State);
+    }
+
+    [Fact]
+    public void Crawl_completes_when_every_page_and_every_discovered_playlist_is_finished()
+    {
+        var p = Started("说唱", "华语");
+        p.Apply(ProgressEvent.PagesPlanned("说唱", 2, T0));
+        p.Apply(ProgressEvent.PageDone("说唱", 0, [1, 2], T0));
+        p.Apply(ProgressEvent.PageDone("说唱", 1, [3], T0));
+        foreach (var id in new long[] { 1, 2, 3 }) p.Apply(ProgressEvent.PlaylistDone("说唱", id, 10, T0));
+        Assert.Null(p.CompletedAt); // 华语 has not been planned yet
+
+        p.Apply(ProgressEvent.PagesPlanned("华语", 1, T0));
+        p.Apply(ProgressEvent.PageDone("华语", 0, [3, 4], T0)); // 3 also in 华语: its own row
+        p.Apply(ProgressEvent.PlaylistDone("华语", 3, 10, T0));
+        Assert.Null(p.CompletedAt);
+        p.Apply(ProgressEvent.PlaylistFailed("华语", 4, "HTTP 500 from site", T0.AddMinutes(1)));
+
+        var s = p.Snapshot(T0.AddMinutes(2));
+        Assert.Equal("completed", s.State);
+        Assert.Equal(T0.AddMinutes(1), s.CompletedAt);
+        Assert.Equal(60, s.ElapsedSeconds);
+        Assert.Equal(new PlaylistFigures(5, 4, 0, 1), s.Playlists);
+        Assert.Equal(3, s.Covers.Stored); // ids 1, 2, 3: a cover is stored once
+        Assert.Equal(0, s.EtaSeconds);
+        Assert.Contains("HTTP 500", s.LastError);
+    }
+
+    [Fact]
+    public void A_category_with_an_empty_first_page_completes_empty()
+    {
+        var p = Started("空");
+        p.Apply(ProgressEvent.PagesPlanned("空", 1, T0));
+        p.Apply(ProgressEvent.PageDone("空", 0, [], T0.AddSeconds(1)));
+        Assert.Equal("completed", p.Snapshot(T0.AddSeconds(2)).State);
+    }
+
+    [Fact]
+    public void A_playlist_done_after_failing_moves_from_failed_to_done()
+    {
+        var p = Started("说唱");
+        p.Apply(ProgressEvent.PlaylistFailed("说唱", 1, "timeout", T0));
+        p.Apply(ProgressEvent.FailedRequeued(T0));
+        p.Apply(ProgressEvent.PlaylistDone("说唱", 1, null, T0));
+        var s = p.Snapshot(T0);
+        Assert.Equal(new PlaylistFigures(1, 1, 0, 0), s.Playlists);
+        Assert.Equal(1, s.Covers.Missing);
+    }
+
+    [Fact]
+    public void Rate_is_measured_over_the_recent_window_not_since_the_start()
+    {
+        var p = Started("说唱");
+        p.Apply(ProgressEvent.PagesPlanned("说唱", 10, T0));
+        // 60 playlists in the first minute, then nothing for ten minutes, then 10 in the last minute.
+        for (var i = 0; i < 60; i++) p.Apply(ProgressEvent.PlaylistDone("说唱", i, 100, T0.AddSeconds(i)));
+        Assert.Equal(60, p.RatePerMinute(T0.AddSeconds(60)), 0);
+        Assert.Equal(0, p.RatePerMinute(T0.AddMinutes(10)));
+        for (var i = 0; i < 10; i++) p.Apply(ProgressEvent.PlaylistDone("说唱", 100 + i, 100, T0.AddMinutes(10).AddSeconds(i * 6)));
+        Assert.Equal(5, p.RatePerMinute(T0.AddMinutes(11)), 1); // 10 in the 2-minute window
+    }
+
+    [Theory]
+    [InlineData(100, 50, 120)]   // steady: 100 left at 50/min → 2 min
+    [InlineData(0, 50, 0)]       // nothing left
+    [InlineData(10, 0, null)]    // no rate yet (or paused for the whole window): unknown
+    public void Eta_is_remaining_work_over_the_recent_rate(double remaining, double rate, int? eta) =>
+        Assert.Equal((long?)eta, CrawlProgress.EtaSeconds(remaining, rate));
+
+    [Fact]
+    public void Remaining_work_counts_unread_pages_at_the_average_page_size()
+    {
+        var p = Started("说唱");
+        p.Apply(ProgressEvent.PagesPlanned("说唱", 4, T0));
+        p.Apply(ProgressEvent.PageDone("说唱", 0, Enumerable.Range(1, 30).Select(i => (long)i), T0));
+        p.Apply(ProgressEvent.PlaylistDone("说唱", 1, 2000, T0));
+        // 29 discovered and pending + 3 unread pages × 30 per page
+        Assert.Equal(29 + 90, p.RemainingPlaylists());
+        // 2000 stored + 119 remaining × 2000 average
+        Assert.Equal(2000 + 119 * 2000, p.ProjectedBytes(p.RemainingPlaylists()));
+    }
+
+    [Fact]
+    public void Paused_state_shows_until_the_pause_ends()
+    {
+        var p = Started("说唱");
+        p.Apply(ProgressEvent.Paused(T0.AddSeconds(30), "code -460 Cheating", T0));
+        var paused = p.Snapshot(T0.AddSeconds(10));
+        Assert.Equal("paused", paused.State);
+        Assert.Equal(T0.AddSeconds(30), paused.PausedUntil);
+        Assert.Equal("running", p.Snapshot(T0.AddSeconds(31)).State);
+    }
+}

@@ -1,0 +1,117 @@
+using FunctionsCrawler.Functions.Status;
+using FunctionsCrawler.Progress;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Client.Entities;
+using Microsoft.DurableTask.Entities;
+using Xunit;
+
+namespace FunctionsCrawler.Functions.Tests;
+
+public class DurableProgressSinkTests
+{
+    private readonly DurableProgressSink _sink = new();
+    private readonly RecordingEntityClient _entities = new();
+
+    [Fact]
+    public async Task Signals_go_to_the_crawls_CrawlStatus_entity_as_apply()
+    {
+        var e = ProgressEvent.PageDone("说唱", 0, [1, 2], DateTimeOffset.UnixEpoch);
+        using (DurableProgressSink.Use(new FakeDurableClient(_entities)))
+            await _sink.SignalAsync("crawl-1", e);
+
+        var (id, operation, input) = Assert.Single(_entities.Signals);
+        Assert.Equal(new EntityInstanceId("CrawlStatus", "crawl-1"), id);
+        Assert.Equal("apply", operation);
+        Assert.Same(e, input);
+    }
+
+    [Fact]
+    public async Task Reading_a_crawl_without_an_entity_gives_null()
+    {
+        using var _ = DurableProgressSink.Use(new FakeDurableClient(_entities));
+        Assert.Null(await _sink.ReadAsync("crawl-1"));
+    }
+
+    [Fact]
+    public async Task Reading_returns_the_entity_state()
+    {
+        _entities.States[new EntityInstanceId("CrawlStatus", "crawl-1")] = new CrawlProgress { CrawlId = "crawl-1" };
+        using var _ = DurableProgressSink.Use(new FakeDurableClient(_entities));
+        Assert.Equal("crawl-1", (await _sink.ReadAsync("crawl-1"))?.CrawlId);
+    }
+
+    [Fact]
+    public async Task Without_a_bound_client_the_sink_names_the_missing_binding()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _sink.SignalAsync("crawl-1", ProgressEvent.Error("x", DateTimeOffset.UnixEpoch)));
+        Assert.Contains("[DurableClient]", error.Message);
+    }
+
+    [Fact]
+    public async Task The_client_is_released_when_the_invocation_scope_ends()
+    {
+        using (DurableProgressSink.Use(new FakeDurableClient(_entities))) { }
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _sink.ReadAsync("crawl-1"));
+    }
+
+    private sealed class RecordingEntityClient() : DurableEntityClient("test")
+    {
+        public List<(EntityInstanceId Id, string Operation, object? Input)> Signals { get; } = [];
+        public Dictionary<EntityInstanceId, object> States { get; } = [];
+
+        public override Task SignalEntityAsync(EntityInstanceId id, string operationName, object? input = null,
+            SignalEntityOptions? options = null, CancellationToken cancellation = default)
+        {
+            Signals.Add((id, operationName, input));
+            return Task.CompletedTask;
+        }
+
+        public override Task<EntityMetadata<T>?> GetEntityAsync<T>(EntityInstanceId id, bool includeState = true, CancellationToken cancellation = default) =>
+            Task.FromResult(States.TryGetValue(id, out var state) ? new EntityMetadata<T>(id, (T)state) : null);
+
+        public override Task<EntityMetadata?> GetEntityAsync(EntityInstanceId id, bool includeState = true, CancellationToken cancellation = default) =>
+            throw new NotSupportedException();
+
+        public override AsyncPageable<EntityMetadata> GetAllEntitiesAsync(EntityQuery? filter = null) => throw new NotSupportedException();
+
+        public override AsyncPageable<EntityMetadata<T>> GetAllEntitiesAsync<T>(EntityQuery? filter = null) => throw new NotSupportedException();
+
+        public override Task<CleanEntityStorageResult> CleanEntityStorageAsync(CleanEntityStorageRequest? request = null,
+            bool continueUntilComplete = true, CancellationToken cancellation = default) => throw new NotSupportedException();
+    }
+
+    /// <summary>Only <see cref="Entities"/> is used by the sink.</summary>
+    private sealed class FakeDurableClient(DurableEntityClient entities) : DurableTaskClient("test")
+    {
+        public override DurableEntityClient Entities { get; } = entities;
+
+        public override Task<string> ScheduleNewOrchestrationInstanceAsync(TaskName orchestratorName, object? input = null,
+            StartOrchestrationOptions? options = null, CancellationToken cancellation = default) => throw new NotSupportedException();
+
+        public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default) =>
+            throw new NotSupportedException();
+
+        public override Task<OrchestrationMetadata> WaitForInstanceStartAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+            throw new NotSupportedException();
+
+        public override Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+            throw new NotSupportedException();
+
+        public override Task TerminateInstanceAsync(string instanceId, TerminateInstanceOptions? options = null, CancellationToken cancellation = default) =>
+            throw new NotSupportedException();
+
+        public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
+            throw new NotSupportedException();
+
+        public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
+            throw new NotSupportedException();
+
+        public override Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+            throw new NotSupportedException();
+
+        public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) => throw new NotSupportedException();
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,94 @@
+using FunctionsCrawler.Storage;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Xunit;
+
+namespace FunctionsCrawler.Functions.Tests;
+
+/// <summary>The wiring the Functions host sees, read from the generated functions.metadata.</summary>
+public class FunctionBindingTests
+{
+    private static readonly string[] HttpFunctions = ["GetStatus", "ListCrawls", "GetCrawl", "StartCrawlOnRequest", "RequeueFailed", "ExportPlaylistsCsv"];
+    private static readonly string[] AllFunctions = ["StartCrawlOnSchedule", "ScrapeListPage", "ScrapePlaylist", "CrawlStatus", .. HttpFunctions];
+
+    [Fact]
+    public void The_app_has_exactly_the_designed_functions()
+    {
+        Assert.Equal(AllFunctions.Order(StringComparer.Ordinal), FunctionsMetadata.Names.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Timer_producer_reads_its_cron_from_Crawler_Schedule()
+    {
+        var trigger = FunctionsMetadata.Trigger("StartCrawlOnSchedule");
+        Assert.Equal("timerTrigger", trigger.Text("type"));
+        Assert.Equal("%Crawler:Schedule%", trigger.Text("schedule"));
+    }
+
+    [Theory]
+    [InlineData("ScrapeListPage", CrawlQueues.Pages)]
+    [InlineData("ScrapePlaylist", CrawlQueues.Playlists)]
+    public void Queue_consumers_listen_on_their_queue_through_AzureWebJobsStorage(string function, string queue)
+    {
+        var trigger = FunctionsMetadata.Trigger(function);
+        Assert.Equal("queueTrigger", trigger.Text("type"));
+        Assert.Equal(queue, trigger.Text("queueName"));
+        Assert.Equal("AzureWebJobsStorage", trigger.Text("connection"));
+        Assert.Equal("String", trigger.Text("dataType"));
+    }
+
+    [Fact]
+    public void Status_entity_is_an_entity_trigger_named_CrawlStatus()
+    {
+        var bindings = FunctionsMetadata.Bindings("CrawlStatus");
+        Assert.Equal("entityTrigger", Assert.Single(bindings).Text("type"));
+    }
+
+    [Theory]
+    [InlineData("GetStatus", "get", "status", "Anonymous")]
+    [InlineData("ListCrawls", "get", "crawls", "Anonymous")]
+    [InlineData("GetCrawl", "get", "crawls/{crawlId}", "Anonymous")]
+    [InlineData("StartCrawlOnRequest", "post", "crawls", "Function")]
+    [InlineData("RequeueFailed", "post", "crawls/{crawlId}/requeue-failed", "Function")]
+    [InlineData("ExportPlaylistsCsv", "get", "playlists.csv", "Anonymous")]
+    public void Http_routes_match_the_design_with_anonymous_reads_and_function_keys_for_changes(string function, string method, string route, string authLevel)
+    {
+        var trigger = FunctionsMetadata.Trigger(function);
+        Assert.Equal("httpTrigger", trigger.Text("type"));
+        Assert.Equal(route, trigger.Text("route"));
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(authLevel, trigger.Text("authLevel"), ignoreCase: true);
+        Assert.Contains(FunctionsMetadata.Bindings(function), b => b.Text("type") == "http" && b.Text("direction") == "Out");
+    }
+
+    [Fact]
+    public void Functions_that_report_or_read_progress_bind_a_durable_client()
+    {
+        // The sink can only reach the status entity through the invocation's [DurableClient].
+        string[] withoutClient = ["CrawlStatus", "ExportPlaylistsCsv"];
+        foreach (var function in AllFunctions.Except(withoutClient))
+            Assert.True(FunctionsMetadata.Bindings(function).Any(b => b.Text("type") == "durableClient"), $"{function} binds no durableClient");
+    }
+
+    [Fact]
+    public void Every_function_class_is_created_from_the_app_services()
+    {
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" });
+        builder.ConfigureFunctionsWebApplication();
+        builder.Services.AddCrawlerFunctions(builder.Configuration);
+        using var host = builder.Build();
+        host.Services.ValidateCrawlerSettings();
+
+        foreach (var function in AllFunctions)
+        {
+            // "Namespace.Class.Method", as the worker resolves it.
+            var entryPoint = FunctionsMetadata.Function(function).GetProperty("entryPoint").GetString()!;
+            var type = typeof(FunctionsSetup).Assembly.GetType(entryPoint[..entryPoint.LastIndexOf('.')], throwOnError: true)!;
+            Assert.NotNull(type.GetMethod(entryPoint[(entryPoint.LastIndexOf('.') + 1)..]));
+            if (!type.IsAbstract) Assert.NotNull(ActivatorUtilities.CreateInstance(host.Services, type));
+        }
+    }
+}
