@@ -18,10 +18,11 @@ Usage: ./run.sh [options]
   --once              exit when the crawl is complete (0 when it completed)
   --out DIR           where exports go (default output/)
   --sandbox-arg ARG   pass ARG to the Sandbox (e.g. --sandbox-arg --Sandbox:ErrorRate=0.05)
+  --requeue-failed    put the unfinished crawl's poison messages back in the queues and resume it
 USAGE
 }
 
-SANDBOX=0; NEW=false; ONCE=false; OUT="output"; RPS=""; BASE_URL=""; MAX_PAGES=""
+SANDBOX=0; NEW=false; ONCE=false; REQUEUE=false; OUT="output"; RPS=""; BASE_URL=""; MAX_PAGES=""
 CATEGORIES=(); SANDBOX_ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -31,6 +32,7 @@ while [[ $# -gt 0 ]]; do
     --rps) RPS="${2:?--rps needs a number}"; shift ;;
     --base-url) BASE_URL="${2:?--base-url needs a URL}"; shift ;;
     --new) NEW=true ;;
+    --requeue-failed) REQUEUE=true ;;
     --once) ONCE=true ;;
     --out) OUT="${2:?--out needs a folder}"; shift ;;
     --sandbox-arg) SANDBOX_ARGS+=("${2:?--sandbox-arg needs a value}"); shift ;;
@@ -109,7 +111,7 @@ fi
 if [[ ${#CATEGORIES[@]} -gt 0 ]]; then Crawler__Categories="$(IFS=,; echo "${CATEGORIES[*]}")"; export Crawler__Categories; fi
 set +e
 dotnet src/WebJobsHost/bin/Release/net10.0/FunctionsCrawler.WebJobsHost.dll --settings-dir "$ROOT" \
-  --Run:Crawl=true --Run:New="$NEW" --Run:Once="$ONCE" --Run:Out="$OUT" &
+  --Run:Crawl=true --Run:New="$NEW" --Run:Once="$ONCE" --Run:Out="$OUT" --Run:RequeueFailed="$REQUEUE" &
 HOST_PID=$!
 PIDS+=("$HOST_PID")
 wait "$HOST_PID"

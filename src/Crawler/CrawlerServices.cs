@@ -27,7 +27,8 @@ public static class CrawlerServices
         services.AddSingleton<CrawlExport>();
         services.AddSingleton<CrawlStorage>();
 
-        services.AddSingleton(sp => new HostRateLimiter(sp.GetRequiredService<IOptions<NetEaseOptions>>().Value.RequestsPerSecond));
+        services.AddSingleton(sp => new HostRateLimiter(sp.GetRequiredService<IOptions<NetEaseOptions>>().Value.RequestsPerSecond,
+            sp.GetRequiredService<SitePushback>(), sp.GetRequiredService<TimeProvider>()));
         services.AddTransient<HostRateLimitHandler>();
         var http = services.AddHttpClient<NetEaseClient>(NetEaseClient.HttpClientName);
         http.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
@@ -54,6 +55,7 @@ public static class CrawlerServices
         services.AddSingleton<StartCrawl>();
         services.AddSingleton<ScrapeListPage>();
         services.AddSingleton<ScrapePlaylist>();
+        services.AddSingleton<ResumeCrawl>();
         services.AddSingleton<CrawlQueries>();
         return services;
     }

@@ -31,6 +31,21 @@ public sealed class SandboxOptions
     /// <summary>Fraction (0..1) of ordinary playlist ids that are deleted (listed, but not found).</summary>
     public double DeletedRate { get; set; } = 0.03;
 
+    /// <summary>
+    /// Comma-separated playlist ids whose detail page and API always answer HTTP 500 (to drive a message
+    /// into the poison queue). Can be changed while the site runs, e.g. cleared to let a retry succeed.
+    /// </summary>
+    public string FailingIds
+    {
+        get => string.Join(',', _failingIds);
+        set => _failingIds = (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(long.Parse).ToHashSet();
+    }
+
+    private volatile HashSet<long> _failingIds = [];
+
+    public bool IsFailing(long playlistId) => _failingIds.Contains(playlistId);
+
     public static SandboxOptions From(IConfiguration configuration)
     {
         var options = new SandboxOptions();

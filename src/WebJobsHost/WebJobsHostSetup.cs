@@ -10,7 +10,6 @@ public static class WebJobsHostSetup
 
     public static WebApplicationBuilder AddCrawlerHost(this WebApplicationBuilder builder, string[] args, string settingsDir)
     {
-        var hostJson = new ConfigurationBuilder().AddJsonFile(Path.Combine(settingsDir, "host.json"), optional: true).Build();
         builder.Configuration.Sources.Clear();
         builder.Configuration
             .AddInMemoryCollection(new Dictionary<string, string?>
@@ -29,6 +28,11 @@ public static class WebJobsHostSetup
                 ["CONTAINER_NAME"] = "",
             });
         builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? DefaultUrl);
+        // host.json, overridden as the Functions host allows: AzureFunctionsJobHost__extensions__queues__batchSize=4.
+        var hostJson = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(settingsDir, "host.json"), optional: true)
+            .AddConfiguration(builder.Configuration.GetSection("AzureFunctionsJobHost"))
+            .Build();
 
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
 
 namespace FunctionsCrawler.Integration.Tests;
 
@@ -49,6 +51,43 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>GET /api/status once the host listens (within a minute).</summary>
+    public async Task<JsonElement> ReadStatusAsync(string path = "api/status")
+    {
+        using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(10) };
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try { return await http.GetFromJsonAsync<JsonElement>(path); }
+            catch (HttpRequestException) when (DateTime.UtcNow < until && !HasExited) { await Task.Delay(250); }
+        }
+    }
+
+    /// <summary>Reads /api/status every half second until the host exits; returns every answer.</summary>
+    public async Task<List<JsonElement>> WatchStatusAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(5) };
+        var seen = new List<JsonElement>();
+        while (!HasExited)
+        {
+            try
+            {
+                var response = await http.GetAsync("api/status");
+                if (response.IsSuccessStatusCode) seen.Add(await response.Content.ReadFromJsonAsync<JsonElement>());
+            }
+            catch (HttpRequestException) { } // not listening yet, or already stopped
+            catch (TaskCanceledException) { }
+            await Task.Delay(500);
+        }
+        return seen;
+    }
+
+    /// <summary>kill -9: no shutdown, no cleanup.</summary>
+    public void KillHard()
+    {
+        try { _process.Kill(entireProcessTree: true); _process.WaitForExit(5000); } catch (InvalidOperationException) { }
+    }
 
     public ValueTask DisposeAsync()
     {

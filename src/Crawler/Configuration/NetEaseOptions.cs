@@ -23,6 +23,9 @@ public sealed class NetEaseOptions
     /// <summary>Per-attempt timeout; it includes the wait for the rate limiter.</summary>
     public int AttemptTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>The first pause after a block; each further block doubles it (capped at 30 min).</summary>
+    public double BlockPauseSeconds { get; set; } = 30;
+
     public Uri BaseUri => new(BaseUrl.TrimEnd('/') + "/");
 
     public bool UseJsonApi => string.Equals(DetailSource, "api", StringComparison.OrdinalIgnoreCase);
@@ -38,6 +41,8 @@ public sealed class NetEaseOptions
             yield return $"NetEase__DetailSource must be 'page' or 'api', got '{DetailSource}'.";
         if (MaxCoverBytes <= 0)
             yield return $"NetEase__MaxCoverBytes must be above 0, got {MaxCoverBytes}.";
+        if (!(BlockPauseSeconds > 0))
+            yield return $"NetEase__BlockPauseSeconds must be above 0, got {BlockPauseSeconds}.";
         if (AttemptTimeoutSeconds <= 0)
             yield return $"NetEase__AttemptTimeoutSeconds must be above 0, got {AttemptTimeoutSeconds}.";
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FunctionsCrawler.Progress;
 using Microsoft.Extensions.Logging;
 
@@ -5,12 +6,26 @@ namespace FunctionsCrawler.Pipeline;
 
 /// <summary>
 /// What a step does about the site's pushback: whether to fetch now, and what to do on a block.
-/// A deferred message goes back to its queue with a visibility delay, so a block never uses up its tries.
+/// A pause is shared through the crawl's status entity, so every instance stops together; a deferred
+/// message goes back to its queue with a visibility delay, so a block never uses up its tries.
 /// </summary>
 public sealed class Politeness(SitePushback pushback, ICrawlProgressSink progress, TimeProvider time, ILogger<Politeness> log)
 {
-    /// <summary>The delay to put a message back with, when the crawl is paused; null to fetch now.</summary>
-    public TimeSpan? DeferBy() => pushback.PauseRemaining() is { } wait ? wait + Jitter() : null;
+    /// <summary>How often an instance looks at the entity for a pause another instance announced.</summary>
+    private static readonly TimeSpan SharedPauseCheck = TimeSpan.FromSeconds(5);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _checkedAt = new(StringComparer.Ordinal);
+
+    /// <summary>The delay to put a message back with while the crawl is paused; null to fetch now.</summary>
+    public async Task<TimeSpan?> DeferByAsync(string crawlId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (!_checkedAt.TryGetValue(crawlId, out var last) || now - last >= SharedPauseCheck)
+        {
+            _checkedAt[crawlId] = now;
+            if ((await progress.ReadAsync(crawlId, ct))?.PausedUntil is { } until && until > now) pushback.PauseUntil(until);
+        }
+        return pushback.PauseRemaining() is { } wait ? wait + Jitter() : null;
+    }
 
     /// <summary>Pauses this process's fetching, tells the status entity, and returns the delay for the blocked message.</summary>
     public async Task<TimeSpan> OnBlockedAsync(string crawlId, string what, string? reason, CancellationToken ct)

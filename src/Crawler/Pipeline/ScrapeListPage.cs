@@ -14,7 +14,7 @@ public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, ICraw
 {
     public async Task RunAsync(PageWork work, Delivery delivery, CancellationToken ct)
     {
-        if (politeness.DeferBy() is { } wait)
+        if (await politeness.DeferByAsync(work.CrawlId, ct) is { } wait)
         {
             await queues.EnqueueAsync(work, ct, wait);
             return;

@@ -19,7 +19,7 @@ public sealed class ScrapePlaylist(NetEaseClient site, PlaylistTable playlists, 
             var scraped = await playlists.GetScrapedAsync(work.CrawlId, work.PlaylistId, ct);
             if (scraped is null)
             {
-                if (politeness.DeferBy() is { } wait)
+                if (await politeness.DeferByAsync(work.CrawlId, ct) is { } wait)
                 {
                     await queues.EnqueueAsync(work, ct, wait);
                     return;

@@ -1,20 +1,28 @@
+using FunctionsCrawler.Configuration;
+using Microsoft.Extensions.Options;
+
 namespace FunctionsCrawler.Pipeline;
 
 /// <summary>
-/// When the site answers with a block, every consumer in this process stops fetching until the pause
-/// ends. Each new block doubles the pause (30 s, 1 min, 2 min, … capped at 30 min); a quiet spell
-/// after the pause resets it.
+/// The site's pushback as this process sees it. A block pauses all fetching until the pause ends; each
+/// new block doubles the pause (30 s, 1 min, 2 min, … capped at 30 min) and halves the request rate;
+/// after the pause the rate climbs back by a small step each second (multiplicative decrease,
+/// additive increase). A quiet spell resets the pause length.
 /// </summary>
-public sealed class SitePushback(TimeProvider time)
+public sealed class SitePushback(IOptions<NetEaseOptions> options, TimeProvider time)
 {
-    public static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan MaxPause = TimeSpan.FromMinutes(30);
+    public const double MinRateFactor = 0.1;
+    /// <summary>Share of the configured rate regained per second after a pause.</summary>
+    public const double RecoveryPerSecond = 0.01;
     private static readonly TimeSpan ResetAfter = TimeSpan.FromMinutes(10);
 
     private readonly Lock _gate = new();
+    private readonly TimeSpan _firstPause = TimeSpan.FromSeconds(options.Value.BlockPauseSeconds);
     private DateTimeOffset _pausedUntil;
     private DateTimeOffset _lastBlock;
     private int _level;
+    private double _floor = 1;
 
     /// <summary>How long to wait before fetching again, or null when fetching is allowed.</summary>
     public TimeSpan? PauseRemaining()
@@ -30,6 +38,7 @@ public sealed class SitePushback(TimeProvider time)
         lock (_gate)
         {
             if (_pausedUntil > now) return _pausedUntil;
+            _floor = Math.Max(MinRateFactor, RateFactorAt(now) / 2);
             if (now - _lastBlock > ResetAfter + Pause(_level)) _level = 0;
             _level++;
             _lastBlock = now;
@@ -41,10 +50,26 @@ public sealed class SitePushback(TimeProvider time)
     /// <summary>Adopts a pause another instance announced (through the status entity).</summary>
     public void PauseUntil(DateTimeOffset until)
     {
-        lock (_gate) if (until > _pausedUntil) _pausedUntil = until;
+        lock (_gate)
+        {
+            if (until <= _pausedUntil) return;
+            _floor = Math.Max(MinRateFactor, RateFactorAt(time.GetUtcNow()) / 2);
+            _pausedUntil = until;
+        }
     }
 
-    public static TimeSpan Pause(int level) =>
+    /// <summary>The share (0.1–1) of the configured request rate to use now.</summary>
+    public double RateFactor()
+    {
+        var now = time.GetUtcNow();
+        lock (_gate) return RateFactorAt(now);
+    }
+
+    private double RateFactorAt(DateTimeOffset now) =>
+        _floor >= 1 || now <= _pausedUntil ? _floor
+        : Math.Min(1, _floor + RecoveryPerSecond * (now - _pausedUntil).TotalSeconds);
+
+    public TimeSpan Pause(int level) =>
         level <= 0 ? TimeSpan.Zero
-        : TimeSpan.FromTicks(Math.Min(MaxPause.Ticks, FirstPause.Ticks * (1L << Math.Min(level - 1, 20))));
+        : TimeSpan.FromTicks(Math.Min(MaxPause.Ticks, _firstPause.Ticks * (1L << Math.Min(level - 1, 20))));
 }

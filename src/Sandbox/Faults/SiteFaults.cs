@@ -25,7 +25,14 @@ internal sealed class SiteFaults(SandboxOptions options, FaultPlan plan, Request
         {
             if (options.LatencyMs > 0)
                 await Task.Delay(options.LatencyMs, context.RequestAborted);
-            if (plan.Decide(kind) is { } fault)
+            if (kind is RequestKind.Playlist or RequestKind.Api
+                && long.TryParse(context.Request.Query["id"], out var id) && options.IsFailing(id))
+            {
+                var failing = FaultResponses.ServerError(500);
+                await SiteResponse.Bytes(context, failing.Status, failing.ContentType, failing.Body);
+                outcome = "failing-id";
+            }
+            else if (plan.Decide(kind) is { } fault)
             {
                 await SiteResponse.Bytes(context, fault.Status, fault.ContentType, fault.Body);
                 outcome = fault.Outcome;

@@ -21,6 +21,8 @@ public static class CrawlRoutes
         api.MapGet("/status", async (CrawlQueries queries, CancellationToken ct) =>
             await queries.FindStatusAsync(null, ct) is { } status ? Results.Json(status, Json) : NoCrawl());
 
+        api.MapGet("/dashboard", () => Results.Content(FunctionsCrawler.Dashboard.DashboardPage.Html, "text/html; charset=utf-8"));
+
         api.MapGet("/crawls", async (CrawlQueries queries, CancellationToken ct) => Results.Json(await queries.ListAsync(ct), Json));
 
         api.MapGet("/crawls/{crawlId}", async (string crawlId, CrawlQueries queries, CancellationToken ct) =>

@@ -15,7 +15,7 @@ namespace FunctionsCrawler.WebJobsHost;
 /// </summary>
 public sealed class CrawlRun(
     IOptions<RunOptions> run, IOptions<CrawlerOptions> crawler, IOptions<NetEaseOptions> site, CrawlTable crawls,
-    NetEaseClient client, StartCrawl startCrawl, CrawlQueries queries, CrawlExport export, ProgressView view,
+    NetEaseClient client, StartCrawl startCrawl, ResumeCrawl resumeCrawl, CrawlQueries queries, CrawlExport export, ProgressView view,
     IHostApplicationLifetime lifetime, ILogger<CrawlRun> log) : BackgroundService
 {
     public const int ExitSiteUnreachable = 3, ExitCrawlFailed = 5;
@@ -53,10 +53,25 @@ public sealed class CrawlRun(
         else
         {
             Console.WriteLine($"Resuming crawl {crawl.CrawlId} ({string.Join(", ", crawl.Categories)}); use --new to start afresh.");
+            if (run.Value.RequeueFailed)
+                Console.WriteLine($"Requeued {await queries.RequeueFailedAsync(crawl.CrawlId, ct)} failed messages.");
+            // Messages the stopped process held stay invisible for minutes: send unfinished work again now.
+            var (pages, playlists) = await resumeCrawl.RunAsync(crawl, ct);
+            Console.WriteLine($"Sent {pages} pages and {playlists} playlists again.");
         }
         Console.WriteLine("Status: http://127.0.0.1:7071/api/status");
 
-        var status = await view.FollowAsync(ct2 => queries.StatusAsync(crawl, ct2), s => s.State is "completed" or "failed", ct);
+        var stall = new StallWatch(run.Value.StallSeconds);
+        var status = await view.FollowAsync(async ct2 =>
+        {
+            var current = await queries.StatusAsync(crawl, ct2);
+            if (stall.IsStalled(current, DateTimeOffset.UtcNow))
+            {
+                log.LogWarning("Crawl {CrawlId} made no progress for {Seconds} s: sending its unfinished work again", crawl.CrawlId, run.Value.StallSeconds);
+                await resumeCrawl.RunAsync(crawl, ct2);
+            }
+            return current;
+        }, s => s.State is "completed" or "failed", ct);
         if (status.State == "failed") return Fail(ExitCrawlFailed, $"Crawl {crawl.CrawlId} failed: {status.LastError}");
 
         var summary = await export.WriteAsync(crawl, run.Value.Out, ct);
@@ -66,12 +81,34 @@ public sealed class CrawlRun(
         return 0;
     }
 
+    /// <summary>No finished playlist or page for a while, not paused, not complete: something was lost in flight.</summary>
+    private sealed class StallWatch(int seconds)
+    {
+        private (int Pages, int Finished) _last = (-1, -1);
+        private DateTimeOffset _since = DateTimeOffset.UtcNow;
+
+        public bool IsStalled(Progress.CrawlStatus s, DateTimeOffset now)
+        {
+            var figures = (s.Pages.Done, s.Playlists.Done + s.Playlists.Skipped + s.Playlists.Failed);
+            if (figures != _last || s.State != "running" || seconds <= 0)
+            {
+                _last = figures;
+                _since = now;
+                return false;
+            }
+            if (now - _since < TimeSpan.FromSeconds(seconds)) return false;
+            _since = now; // check again after another full spell
+            return true;
+        }
+    }
+
     /// <summary>The latest crawl, if it is unfinished, was for the same categories, and --new was not given.</summary>
     private async Task<CrawlInfo?> ResumableCrawlAsync(IReadOnlyList<string> categories, CancellationToken ct)
     {
         if (run.Value.New || await crawls.LatestAsync(ct) is not { } latest) return null;
         if (!latest.Categories.Order(StringComparer.Ordinal).SequenceEqual(categories.Order(StringComparer.Ordinal))) return null;
         var status = await queries.StatusAsync(latest, ct);
+        if (run.Value.RequeueFailed) return latest; // its failed work goes back in, so it is unfinished again
         return status.State is "completed" or "failed" ? null : latest;
     }
 

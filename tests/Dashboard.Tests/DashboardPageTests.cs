@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace FunctionsCrawler.Dashboard.Tests;
+
+/// <summary>What can be checked on the page's source without a browser.</summary>
+public sealed partial class DashboardPageTests
+{
+    private static readonly string Html = DashboardPage.Html;
+    private static string Script => ScriptBlock().Match(Html).Groups["body"].Value;
+
+    [Fact]
+    public void Page_is_one_html_document_with_a_viewport()
+    {
+        Assert.StartsWith("<!DOCTYPE html>", Html, StringComparison.Ordinal);
+        Assert.Contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">", Html, StringComparison.Ordinal);
+        Assert.Single(ScriptBlock().Matches(Html));
+    }
+
+    [Fact]
+    public void Page_loads_nothing_from_elsewhere()
+    {
+        Assert.DoesNotMatch(@"(src|href)\s*=\s*""(?!data:)", Html);
+        Assert.DoesNotContain("@import", Html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotMatch(@"url\(", Html);
+        // The only absolute URL is the SVG namespace.
+        Assert.Equal(["http://www.w3.org/2000/svg"], AbsoluteUrl().Matches(Html).Select(m => m.Value).Distinct());
+    }
+
+    [Fact]
+    public void Script_never_turns_data_into_markup()
+    {
+        foreach (var sink in new[] { "innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", "srcdoc" })
+            Assert.DoesNotContain(sink, Script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Content_security_policy_allows_only_the_page_own_script()
+    {
+        var hash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Script)));
+        Assert.Contains($"script-src 'sha256-{hash}'", Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("__SCRIPT_HASH__", Html, StringComparison.Ordinal);
+        Assert.Contains("default-src 'none'", Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Status_is_polled_by_a_relative_url_so_any_host_prefix_works()
+    {
+        Assert.Contains("\"./status\"", Script, StringComparison.Ordinal);
+        Assert.Contains("\"./crawls/\" + encodeURIComponent(crawl)", Script, StringComparison.Ordinal);
+        Assert.DoesNotContain("/api/", Script, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex("<script>(?<body>.*?)</script>", RegexOptions.Singleline)]
+    private static partial Regex ScriptBlock();
+
+    [GeneratedRegex(@"https?://[^\s""'<>)]+")]
+    private static partial Regex AbsoluteUrl();
+}

@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using CsvHelper;
+using FunctionsCrawler.Sandbox;
+using Xunit;
+
+namespace FunctionsCrawler.Integration.Tests;
+
+/// <summary>Checks an export and a final status against the Sandbox's own data (never against the crawler's output).</summary>
+public static class Dataset
+{
+    public static readonly string[] Header =
+    [
+        "playlist_id", "category", "name", "creator_id", "creator_nickname", "description", "track_count", "play_count",
+        "subscribed_count", "share_count", "comment_count", "tags", "created_at", "cover_url", "cover_blob", "cover_bytes",
+        "cover_sha256", "crawled_at",
+    ];
+
+    /// <summary>CSV, JSONL and cover files in <paramref name="output"/>, and the cover blobs, equal the Sandbox's data exactly.</summary>
+    public static async Task AssertMatchesSandboxAsync(string output, SandboxCatalog catalog, IReadOnlyList<string> categories, int maxPages, Azurite azurite)
+    {
+        var expected = catalog.ExpectedRows(categories, maxPages);
+        Assert.NotEmpty(expected);
+
+        // CSV: one row per (category, playlist), every field equal to the Sandbox's data.
+        var csvPath = Path.Combine(output, "playlists.csv");
+        var bytes = await File.ReadAllBytesAsync(csvPath);
+        Assert.True(bytes.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }), "CSV starts with a UTF-8 BOM");
+        var rows = ReadCsv(csvPath);
+        Assert.Equal(expected.Count, rows.Count);
+        var byKey = rows.ToDictionary(r => (r["category"], long.Parse(r["playlist_id"])));
+        foreach (var (category, p) in expected)
+        {
+            Assert.True(byKey.TryGetValue((category, p.Id), out var row), $"no row for {p.Id} in {category}");
+            Assert.Equal(Guarded(p.Name), row["name"]);
+            Assert.Equal(p.CreatorId.ToString(), row["creator_id"]);
+            Assert.Equal(Guarded(p.CreatorNickname), row["creator_nickname"]);
+            Assert.Equal(Guarded(p.Description), row["description"]);
+            Assert.Equal(p.TrackCount.ToString(), row["track_count"]);
+            Assert.Equal(p.PlayCount.ToString(), row["play_count"]);
+            Assert.Equal(p.SubscribedCount.ToString(), row["subscribed_count"]);
+            Assert.Equal(p.ShareCount.ToString(), row["share_count"]);
+            Assert.Equal(p.CommentCount.ToString(), row["comment_count"]);
+            Assert.Equal(Guarded(string.Join(';', p.Tags)), row["tags"]);
+            Assert.Equal(p.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"), row["created_at"]);
+            Assert.Equal(p.CoverUrl, row["cover_url"]);
+            if (p.Kind == CoverKind.Ok)
+            {
+                var cover = catalog.CoverBytes(p.Id);
+                Assert.Equal($"covers/{p.Id}.jpg", row["cover_blob"]);
+                Assert.Equal(cover.Length.ToString(), row["cover_bytes"]);
+                Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(cover)), row["cover_sha256"]);
+            }
+            else
+            {
+                Assert.Equal("", row["cover_blob"]);
+                Assert.Equal("", row["cover_bytes"]);
+            }
+        }
+        Assert.Contains(expected, e => e.Playlist.PlayCount > int.MaxValue);
+        Assert.Contains(expected, e => e.Playlist.HasHostileText);
+
+        // JSONL keeps raw (unguarded) text.
+        var jsonl = (await File.ReadAllLinesAsync(Path.Combine(output, "playlists.jsonl"))).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(expected.Count, jsonl.Count);
+        var names = jsonl.ToDictionary(j => (j.GetProperty("category").GetString()!, j.GetProperty("playlist_id").GetInt64()), j => j.GetProperty("name").GetString());
+        foreach (var (category, p) in expected) Assert.Equal(p.Name, names[(category, p.Id)]);
+
+        // Covers: every stored cover, byte for byte, as exported files and as blobs.
+        var withCover = expected.Select(e => e.Playlist).Where(p => p.Kind == CoverKind.Ok).DistinctBy(p => p.Id).ToList();
+        var container = new BlobContainerClient(azurite.ConnectionString, "covers");
+        foreach (var p in withCover)
+        {
+            var cover = catalog.CoverBytes(p.Id);
+            Assert.Equal(cover, await File.ReadAllBytesAsync(Path.Combine(output, "covers", $"{p.Id}.jpg")));
+            var blob = await container.GetBlobClient($"{p.Id}.jpg").DownloadContentAsync();
+            Assert.Equal(cover, blob.Value.Content.ToArray());
+            Assert.Equal("image/jpeg", blob.Value.Details.ContentType);
+        }
+        Assert.Equal(withCover.Count, Directory.GetFiles(Path.Combine(output, "covers")).Length);
+
+    }
+
+    /// <summary>The final status JSON's counts equal what the Sandbox serves.</summary>
+    public static void AssertFinalStatus(JsonElement final, SandboxCatalog catalog, IReadOnlyList<string> categories, int maxPages, int failed = 0)
+    {
+        Assert.Equal("completed", final.GetProperty("state").GetString());
+        var expected = catalog.ExpectedRows(categories, maxPages);
+        var withCover = expected.Select(e => e.Playlist).Where(p => p.Kind == CoverKind.Ok).DistinctBy(p => p.Id).ToList();
+        var deletedPairs = ListedPairs(catalog, categories, maxPages).Count(pair => catalog.Playlist(pair.Id).Deleted);
+        var playlists = final.GetProperty("playlists");
+        Assert.Equal(expected.Count - failed, playlists.GetProperty("done").GetInt32());
+        Assert.Equal(deletedPairs, playlists.GetProperty("skipped").GetInt32());
+        Assert.Equal(failed, playlists.GetProperty("failed").GetInt32());
+        Assert.Equal(expected.Count + deletedPairs, playlists.GetProperty("discovered").GetInt32());
+        var pagesTotal = categories.Sum(c => Math.Min(catalog.TotalPages(c), maxPages));
+        Assert.Equal(pagesTotal, final.GetProperty("pages").GetProperty("total").GetInt32());
+        Assert.Equal(pagesTotal, final.GetProperty("pages").GetProperty("done").GetInt32());
+        Assert.Equal(withCover.Count, final.GetProperty("covers").GetProperty("stored").GetInt32());
+        Assert.Equal(withCover.Sum(p => (long)catalog.CoverBytes(p.Id).Length), final.GetProperty("covers").GetProperty("bytes").GetInt64());
+    }
+
+    public static IEnumerable<(string Category, long Id)> ListedPairs(SandboxCatalog catalog, IReadOnlyList<string> categories, int maxPages) =>
+        categories.SelectMany(c => Enumerable.Range(0, maxPages == 0 ? catalog.TotalPages(c) : Math.Min(catalog.TotalPages(c), maxPages))
+            .SelectMany(page => catalog.PageIds(c, page)).Distinct().Select(id => (c, id)));
+
+    /// <summary>The design's formula guard: a text cell starting with = + - @ tab or CR gets a leading apostrophe.</summary>
+    public static string Guarded(string text) => text.Length > 0 && "=+-@\t\r".Contains(text[0]) ? "'" + text : text;
+
+    public static List<Dictionary<string, string>> ReadCsv(string path)
+    {
+        Assert.Equal(string.Join(',', Header), File.ReadLines(path).First().TrimStart('\uFEFF'));
+        using var reader = CsvReader.FromFile(path, CsvReaderOptions.Default, FileOptions.None);
+        reader.ReadHeader();
+        var rows = new List<Dictionary<string, string>>();
+        while (reader.Read()) rows.Add(Header.ToDictionary(h => h, h => reader.GetString(h)));
+        return rows;
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text.Json;
+using FunctionsCrawler.Sandbox;
+using Xunit;
+
+namespace FunctionsCrawler.Integration.Tests;
+
+/// <summary>
+/// Faults on the Sandbox and crashes of the processes; each run must still end with exactly the
+/// Sandbox's dataset and exact counts.
+/// </summary>
+public sealed class ResilienceTests
+{
+    private static readonly string[] Categories = ["说唱"];
+    private const int MaxPages = 3;
+
+    private static Dictionary<string, string> CrawlSettings(Azurite azurite, SandboxSite site, string output) => new()
+    {
+        ["AzureWebJobsStorage"] = azurite.ConnectionString,
+        ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
+        ["NetEase:RequestsPerSecond"] = "40",
+        ["NetEase:BlockPauseSeconds"] = "2",
+        ["Crawler:Categories"] = string.Join(',', Categories),
+        ["Crawler:MaxPages"] = MaxPages.ToString(),
+        ["Run:Crawl"] = "true",
+        ["Run:Once"] = "true",
+        ["Run:Out"] = output,
+        ["Run:LineSeconds"] = "1",
+        ["Run:StallSeconds"] = "20",
+    };
+
+    [Fact]
+    public async Task Server_errors_and_a_block_window_end_with_the_exact_dataset_after_showing_paused()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        await using var site = await SandboxSite.StartAsync(new SandboxOptions
+        {
+            Seed = 11, PagesPerCategory = MaxPages, ErrorRate = 0.05, BlockAfterRequests = 40, BlockForSeconds = 3,
+        });
+        var output = Directory.CreateTempSubdirectory("crawl-faults-").FullName;
+        await using var host = HostProcess.Start(CrawlSettings(azurite, site, output));
+        var watching = host.WatchStatusAsync();
+        var exitCode = await host.WaitForExitAsync(TimeSpan.FromMinutes(5));
+        var seen = await watching;
+        Assert.True(exitCode == 0, $"host exited {exitCode}:\n{host.Output}");
+
+        Assert.Contains(site.Log.Entries(), e => e.Outcome != "ok" && e.Status is 500 or 502);
+        Assert.Contains(seen, s => s.GetProperty("state").GetString() == "paused" && s.GetProperty("pauseReason").GetString() is { Length: > 0 });
+        await Dataset.AssertMatchesSandboxAsync(output, site.Catalog, Categories, MaxPages, azurite);
+        await using var server = HostProcess.Start(new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString });
+        Dataset.AssertFinalStatus(await server.ReadStatusAsync(), site.Catalog, Categories, MaxPages);
+    }
+
+    [Fact]
+    public async Task Killing_everything_twice_mid_crawl_then_resuming_finishes_with_the_exact_dataset()
+    {
+        await using var azurite = await Azurite.StartAsync(persistent: true);
+        // Latency and a modest rate keep the crawl running long enough to be killed in the middle.
+        await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 5, PagesPerCategory = MaxPages, LatencyMs = 30 });
+        var output = Directory.CreateTempSubdirectory("crawl-killed-").FullName;
+        var settings = CrawlSettings(azurite, site, output);
+        settings["NetEase:RequestsPerSecond"] = "12";
+        var random = new Random(42); // seeded: the same kill points every run
+
+        for (var kill = 0; kill < 2; kill++)
+        {
+            await using var victim = HostProcess.Start(settings);
+            await WaitForProgressAsync(victim, minimumDone: 5 + random.Next(20));
+            victim.KillHard();
+            if (kill == 1) await azurite.KillAndRestartAsync(); // the second time, storage dies too
+        }
+
+        await using var host = HostProcess.Start(settings);
+        var exitCode = await host.WaitForExitAsync(TimeSpan.FromMinutes(6));
+        Assert.True(exitCode == 0, $"host exited {exitCode}:\n{host.Output}");
+        Assert.Contains("Resuming crawl", host.Output);
+        await Dataset.AssertMatchesSandboxAsync(output, site.Catalog, Categories, MaxPages, azurite);
+        await using var server = HostProcess.Start(new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString });
+        Dataset.AssertFinalStatus(await server.ReadStatusAsync(), site.Catalog, Categories, MaxPages);
+    }
+
+    [Fact]
+    public async Task A_playlist_that_keeps_failing_is_counted_failed_and_requeue_failed_brings_it_back()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 3, PagesPerCategory = 1, DeletedRate = 0 });
+        var victim = site.Catalog.PageIds(Categories[0], 0).First(id => site.Catalog.Playlist(id).Kind == CoverKind.Ok);
+        site.Options.FailingIds = victim.ToString();
+        var output = Directory.CreateTempSubdirectory("crawl-poison-").FullName;
+        var settings = CrawlSettings(azurite, site, output);
+        settings["Crawler:MaxPages"] = "1";
+        settings["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "2";
+        settings["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:01";
+        settings["NetEase:AttemptTimeoutSeconds"] = "5";
+
+        await using (var host = HostProcess.Start(settings))
+        {
+            var exitCode = await host.WaitForExitAsync(TimeSpan.FromMinutes(4));
+            Assert.True(exitCode == 0, $"host exited {exitCode}:\n{host.Output}");
+        }
+        var rows = Dataset.ReadCsv(Path.Combine(output, "playlists.csv"));
+        Assert.DoesNotContain(rows, r => r["playlist_id"] == victim.ToString());
+
+        // The site heals; the documented route puts the poison message back and the crawl completes with it.
+        site.Options.FailingIds = "";
+        settings.Remove("Run:Crawl");
+        await using var server = HostProcess.Start(settings);
+        var before = await server.ReadStatusAsync();
+        Assert.Equal(1, before.GetProperty("playlists").GetProperty("failed").GetInt32());
+        var crawlId = before.GetProperty("crawlId").GetString();
+        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+        var requeue = await http.PostAsync($"api/crawls/{crawlId}/requeue-failed", null);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, requeue.StatusCode);
+        Assert.Equal(1, JsonDocument.Parse(await requeue.Content.ReadAsStringAsync()).RootElement.GetProperty("requeued").GetInt32());
+
+        var final = await WaitForStateAsync(server, "completed", TimeSpan.FromMinutes(2), s => s.GetProperty("playlists").GetProperty("failed").GetInt32() == 0);
+        Dataset.AssertFinalStatus(final, site.Catalog, Categories, 1);
+        var csv = await http.GetStringAsync("api/playlists.csv");
+        Assert.Contains($"\r\n{victim},", csv);
+    }
+
+    private static async Task WaitForProgressAsync(HostProcess host, int minimumDone)
+    {
+        var until = DateTime.UtcNow.AddMinutes(3);
+        while (DateTime.UtcNow < until && !host.HasExited)
+        {
+            try
+            {
+                var s = await host.ReadStatusAsync();
+                if (s.GetProperty("playlists").GetProperty("done").GetInt32() >= minimumDone) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"no progress to {minimumDone} playlists:\n{host.Output}");
+    }
+
+    private static async Task<JsonElement> WaitForStateAsync(HostProcess host, string state, TimeSpan timeout, Func<JsonElement, bool> also)
+    {
+        var until = DateTime.UtcNow + timeout;
+        JsonElement last = default;
+        while (DateTime.UtcNow < until)
+        {
+            last = await host.ReadStatusAsync();
+            if (last.GetProperty("state").GetString() == state && also(last)) return last;
+            await Task.Delay(500);
+        }
+        throw new TimeoutException($"state never became {state}; last: {last}\n{host.Output}");
+    }
+}
