@@ -43,11 +43,34 @@ while [[ $# -gt 0 ]]; do
 done
 if [[ -n "$MAX_PAGES" && ! "$MAX_PAGES" =~ ^[0-9]+$ ]]; then echo "run.sh: --max-pages must be a whole number ≥ 0, got '$MAX_PAGES'" >&2; exit 2; fi
 
+# What this run starts is written to .azurite/run.pids; a run killed with -9 leaves its children
+# behind, so the next run stops those leftovers before it starts its own.
+PIDFILE="$ROOT/.azurite/run.pids"
+mkdir -p "$ROOT/.azurite"
+if [[ -f "$PIDFILE" ]]; then
+  while read -r pid cmd; do
+    if [[ -n "$pid" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$cmd"; then
+      echo "Stopping $cmd (pid $pid) left by an earlier run"
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  done <"$PIDFILE"
+  rm -f "$PIDFILE"
+fi
 PIDS=()
+remember() { PIDS+=("$1"); echo "$1 $2" >>"$PIDFILE"; }
+stop() { # pid: SIGTERM, up to 15 s to finish, then SIGKILL
+  kill "$1" 2>/dev/null || return 0
+  for _ in $(seq 150); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
 cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  local i
+  # Newest first: the host lets go of its leases while storage is still up, then the rest.
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop "${PIDS[i]}"; done
+  rm -f "$PIDFILE"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -81,7 +104,7 @@ if [[ -z "${AzureWebJobsStorage:-}" || "${AzureWebJobsStorage}" == "UseDevelopme
     node_modules/.bin/azurite --silent --location .azurite --debug .azurite/debug.log \
       --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
       --skipApiVersionCheck --disableTelemetry >.azurite/azurite.log 2>&1 &
-    PIDS+=($!)
+    remember $! azurite
     wait_port 10000 30 Azurite && wait_port 10001 30 Azurite && wait_port 10002 30 Azurite
     echo "Azurite started (data in .azurite/)"
   fi
@@ -93,7 +116,7 @@ if [[ $SANDBOX == 1 ]]; then
   while port_open "$SANDBOX_PORT"; do SANDBOX_PORT=$((SANDBOX_PORT + 1)); done
   dotnet src/Sandbox/bin/Release/net10.0/FunctionsCrawler.Sandbox.dll --urls "http://127.0.0.1:$SANDBOX_PORT" \
     ${SANDBOX_ARGS[@]+"${SANDBOX_ARGS[@]}"} >/tmp/functions-crawler-sandbox.log 2>&1 &
-  PIDS+=($!)
+  remember $! FunctionsCrawler.Sandbox
   wait_port "$SANDBOX_PORT" 30 "the Sandbox" || { cat /tmp/functions-crawler-sandbox.log >&2; exit 1; }
   echo "Sandbox site on http://127.0.0.1:$SANDBOX_PORT"
   BASE_URL="${BASE_URL:-http://127.0.0.1:$SANDBOX_PORT}"
@@ -113,7 +136,7 @@ set +e
 dotnet src/WebJobsHost/bin/Release/net10.0/FunctionsCrawler.WebJobsHost.dll --settings-dir "$ROOT" \
   --Run:Crawl=true --Run:New="$NEW" --Run:Once="$ONCE" --Run:Out="$OUT" --Run:RequeueFailed="$REQUEUE" &
 HOST_PID=$!
-PIDS+=("$HOST_PID")
+remember "$HOST_PID" FunctionsCrawler.WebJobsHost
 wait "$HOST_PID"
 STATUS=$?
 set -e

@@ -1,3 +1,4 @@
+using FunctionsCrawler.Configuration;
 using FunctionsCrawler.WebJobsHost;
 
 // The crawl's triggers on the Azure WebJobs SDK plus its HTTP routes, on http://127.0.0.1:7071: runs where `func` cannot.
@@ -6,5 +7,12 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddCrawlerHost(args, settingsDir);
 var app = builder.Build();
 app.MapCrawlRoutes();
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (CrawlerConfigurationException)
+{
+    return StorageSetup.ExitBadSettings; // StorageSetup has said what is wrong
+}
 return Environment.ExitCode;

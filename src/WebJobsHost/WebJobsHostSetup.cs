@@ -41,6 +41,7 @@ public static class WebJobsHostSetup
         builder.Logging.AddFilter("Host.Triggers.DurableTask", LogLevel.Error);
         builder.Logging.AddFilter("Host.Startup", LogLevel.Error); // a harmless "partial types" notice at start
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None); // a failed start is reported once, by StorageSetup
 
         // Registered before the WebJobs host, so settings and storage are checked before any trigger listens.
         builder.Services.AddHostedService<StorageSetup>();
@@ -59,6 +60,8 @@ public static class WebJobsHostSetup
             });
         });
 
+        // Ctrl+C should not wait long on leases or in-flight fetches: queued work survives a stop anyway.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddCrawler(builder.Configuration);
         builder.Services.AddDurableClientFactory();
         builder.Services.AddSingleton<ICrawlProgressSink, DurableProgressSink>();

@@ -11,27 +11,34 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
 {
     private FakeStatusServer Server => browser.Server;
 
+    /// <summary>Opens the dashboard on a fake clock: the test moves to the next poll with
+    /// <see cref="NextPollAsync"/> instead of waiting 2 s of real time (one test below polls in real time).</summary>
     private async Task<IPage> OpenAsync(CrawlStatus? status, int width = 1100, string query = "")
     {
         if (status is null) Server.ServeNoCrawl(); else Server.Serve(status);
         var page = await browser.NewPageAsync(width);
+        await page.Clock.InstallAsync();
         await page.GotoAsync(Server.DashboardUrl + query);
         return page;
     }
 
+    /// <summary>Fires the page's 2 s poll timer; call it once the previous poll has shown its result.</summary>
+    private static Task NextPollAsync(IPage page) => page.Clock.RunForAsync(2_000);
+
     [Fact]
-    public async Task Page_loads_and_polls_without_console_errors_or_failed_requests()
+    public async Task Page_loads_and_polls_every_2_s_without_console_errors_or_failed_requests()
     {
-        Server.Serve(Statuses.Running());
-        var page = await browser.NewPageAsync();
+        var status = Statuses.Running();
+        Server.Serve(status);
+        var page = await browser.NewPageAsync(); // real clock: the page's own timer drives the polls
         var problems = new PageProblems(page);
-        var polls = 0;
-        page.Request += (_, r) => { if (r.Url.EndsWith("/api/status", StringComparison.Ordinal)) Interlocked.Increment(ref polls); };
 
         await page.GotoAsync(Server.DashboardUrl.ToString());
-        await Expect(page.GetByTestId("state")).ToHaveTextAsync("running");
-        await page.WaitForRequestFinishedAsync(new() { Predicate = _ => Volatile.Read(ref polls) >= 2, Timeout = 5_000 });
+        await Expect(page.GetByTestId("pages-done")).ToHaveTextAsync("3");
         await Expect(page.GetByTestId("updated")).Not.ToHaveTextAsync("never");
+
+        Server.Serve(status with { Pages = new PagesFigures(10, 4) });
+        await Expect(page.GetByTestId("pages-done")).ToHaveTextAsync("4", new() { Timeout = 4_000 });
 
         Assert.Empty(problems.All);
         await page.Context.CloseAsync();
@@ -88,15 +95,17 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
             EtaSeconds = 95,
             Covers = new CoverFigures(60, 0, 1536),
         });
+        await NextPollAsync(page);
 
-        await Expect(page.GetByTestId("pages-done")).ToHaveTextAsync("7", new() { Timeout = 5_000 });
+        await Expect(page.GetByTestId("pages-done")).ToHaveTextAsync("7");
         await Expect(page.GetByTestId("playlists-done")).ToHaveTextAsync("65");
         await Expect(page.GetByTestId("playlists-discovered")).ToHaveTextAsync("90");
         await Expect(page.GetByTestId("eta")).ToHaveTextAsync("1m35s");
         await Expect(page.GetByTestId("bytes")).ToHaveTextAsync("1.5 KiB");
 
         Server.Serve(status with { State = "completed", CompletedAt = DateTimeOffset.UtcNow, EtaSeconds = null, Pages = new PagesFigures(10, 10) });
-        await Expect(page.GetByTestId("state")).ToHaveTextAsync("completed", new() { Timeout = 5_000 });
+        await NextPollAsync(page);
+        await Expect(page.GetByTestId("state")).ToHaveTextAsync("completed");
         await Expect(page.GetByTestId("eta")).ToHaveTextAsync("done");
         await page.Context.CloseAsync();
     }
@@ -140,9 +149,11 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
         await Expect(page.GetByTestId("paused-reason")).ToHaveTextAsync(reason);
         await Expect(banner).ToContainTextAsync(new Regex(@"\(in \d+m\d\ds\)"));
         await Expect(page.GetByTestId("eta")).ToHaveTextAsync("—");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "dashboard-paused.png") });
 
         Server.Serve(Statuses.Running());
-        await Expect(banner).ToBeHiddenAsync(new() { Timeout = 5_000 });
+        await NextPollAsync(page);
+        await Expect(banner).ToBeHiddenAsync();
         await page.Context.CloseAsync();
     }
 
@@ -157,7 +168,8 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
         await Expect(page.GetByTestId("connection-lost")).ToBeHiddenAsync();
 
         Server.Serve(Statuses.Running());
-        await Expect(page.GetByTestId("pages-done")).ToHaveTextAsync("3", new() { Timeout = 5_000 });
+        await NextPollAsync(page);
+        await Expect(page.GetByTestId("pages-done")).ToHaveTextAsync("3");
         await Expect(page.GetByTestId("no-crawl")).ToBeHiddenAsync();
         await page.Context.CloseAsync();
     }
@@ -169,11 +181,13 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
         await Expect(page.GetByTestId("pages-done")).ToHaveTextAsync("3");
 
         await page.RouteAsync("**/api/status", route => route.AbortAsync("connectionrefused"));
-        await Expect(page.GetByTestId("connection-lost")).ToBeVisibleAsync(new() { Timeout = 5_000 });
+        await NextPollAsync(page);
+        await Expect(page.GetByTestId("connection-lost")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("pages-done")).ToHaveTextAsync("3"); // the last figures stay
 
         await page.UnrouteAllAsync();
-        await Expect(page.GetByTestId("connection-lost")).ToBeHiddenAsync(new() { Timeout = 5_000 });
+        await NextPollAsync(page);
+        await Expect(page.GetByTestId("connection-lost")).ToBeHiddenAsync();
         await page.Context.CloseAsync();
     }
 
@@ -224,12 +238,9 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
                 new CrawlError(DateTimeOffset.UtcNow.AddMinutes(-1), "cover https://p1.music.126.net/…/109951.jpg: timed out after 30 s"),
             ],
         };
-        Server.Serve(status with { RatePerMinute = rates[0] });
-        var page = await browser.NewPageAsync(1100, 900);
-        await page.Clock.InstallAsync(); // polls on demand instead of every 2 s of real time
-        await page.GotoAsync(Server.DashboardUrl.ToString());
+        var page = await OpenAsync(status with { RatePerMinute = rates[0] });
         var caption = page.GetByTestId("chart-caption");
-        await Expect(caption).ToContainTextAsync(new Regex("now 4.0$"));
+        await Expect(caption).ToContainTextAsync(new Regex("now 4.0/min$"));
 
         for (var i = 1; i < rates.Length; i++)
         {
@@ -239,13 +250,13 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
                 ElapsedSeconds = status.ElapsedSeconds + (2 * i),
                 Pages = new PagesFigures(10, Math.Min(10, 3 + (i / 3))),
             });
-            await page.Clock.RunForAsync(2_000);
-            await Expect(caption).ToContainTextAsync(new Regex($"now {rates[i]:0.0}$"));
+            await NextPollAsync(page);
+            await Expect(caption).ToContainTextAsync(new Regex($"now {rates[i].ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)}/min$"));
         }
 
         var points = await page.Locator("#chart polyline").GetAttributeAsync("points");
         Assert.Equal(rates.Length, points!.Split(' ').Length);
-        await Expect(caption).ToContainTextAsync("scale 0–50.0");
+        await Expect(page.GetByTestId("chart-max")).ToHaveTextAsync("50/min");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "dashboard.png"), FullPage = true });
         await page.Context.CloseAsync();
     }

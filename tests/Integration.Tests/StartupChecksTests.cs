@@ -1,0 +1,56 @@
+using Xunit;
+
+namespace FunctionsCrawler.Integration.Tests;
+
+/// <summary>Bad configuration and unreachable services fail fast with one clear message naming the setting.</summary>
+public sealed class StartupChecksTests
+{
+    private static async Task<(int Exit, string Output)> RunAsync(Dictionary<string, string> settings)
+    {
+        settings.TryAdd("Run:Crawl", "true");
+        settings.TryAdd("Run:Once", "true");
+        await using var host = HostProcess.Start(settings);
+        var exit = await host.WaitForExitAsync(TimeSpan.FromMinutes(1));
+        return (exit, host.Output);
+    }
+
+    [Theory]
+    [InlineData("NetEase:RequestsPerSecond", "0", "NetEase__RequestsPerSecond")]
+    [InlineData("NetEase:RequestsPerSecond", "-3", "NetEase__RequestsPerSecond")]
+    [InlineData("NetEase:BaseUrl", "ftp://music.163.com", "NetEase__BaseUrl")]
+    [InlineData("NetEase:BaseUrl", "music.163.com", "NetEase__BaseUrl")]
+    [InlineData("Crawler:Categories", " , ", "Crawler__Categories")]
+    public async Task A_bad_setting_stops_the_host_with_a_message_naming_it(string key, string value, string named)
+    {
+        var (exit, output) = await RunAsync(new() { [key] = value });
+        Assert.True(exit == 2, $"exit {exit}:\n{output}");
+        Assert.Contains(named, output);
+        Assert.DoesNotContain("Unhandled exception", output);
+    }
+
+    [Fact]
+    public async Task Unreachable_storage_is_reported_in_one_line_naming_the_setting()
+    {
+        var closed = Azurite.FreePort();
+        var (exit, output) = await RunAsync(new()
+        {
+            ["AzureWebJobsStorage"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;BlobEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;",
+        });
+        Assert.True(exit == 2, $"exit {exit}:\n{output}");
+        Assert.Contains("Storage is unreachable (setting AzureWebJobsStorage", output);
+    }
+
+    [Fact]
+    public async Task An_unreachable_site_is_reported_with_a_hint_to_use_the_sandbox()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        var (exit, output) = await RunAsync(new()
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["NetEase:BaseUrl"] = $"http://127.0.0.1:{Azurite.FreePort()}",
+        });
+        Assert.True(exit == 3, $"exit {exit}:\n{output}");
+        Assert.Contains("Cannot reach http://127.0.0.1:", output);
+        Assert.Contains("--sandbox", output);
+    }
+}
