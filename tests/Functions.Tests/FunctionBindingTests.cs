@@ -10,7 +10,7 @@ namespace FunctionsCrawler.Functions.Tests;
 /// <summary>The wiring the Functions host sees, read from the generated functions.metadata.</summary>
 public class FunctionBindingTests
 {
-    private static readonly string[] HttpFunctions = ["GetStatus", "ListCrawls", "GetCrawl", "StartCrawlOnRequest", "RequeueFailed", "ExportPlaylistsCsv"];
+    private static readonly string[] HttpFunctions = ["GetStatus", "ListCrawls", "GetCrawl", "StartCrawlOnRequest", "RequeueFailed", "ExportPlaylistsCsv", "Dashboard"];
     private static readonly string[] AllFunctions = ["StartCrawlOnSchedule", "ScrapeListPage", "ScrapePlaylist", "CrawlStatus", .. HttpFunctions];
 
     [Fact]
@@ -53,6 +53,7 @@ public class FunctionBindingTests
     [InlineData("StartCrawlOnRequest", "post", "crawls", "Function")]
     [InlineData("RequeueFailed", "post", "crawls/{crawlId}/requeue-failed", "Function")]
     [InlineData("ExportPlaylistsCsv", "get", "playlists.csv", "Anonymous")]
+    [InlineData("Dashboard", "get", "dashboard", "Anonymous")]
     public void Http_routes_match_the_design_with_anonymous_reads_and_function_keys_for_changes(string function, string method, string route, string authLevel)
     {
         var trigger = FunctionsMetadata.Trigger(function);
@@ -67,7 +68,7 @@ public class FunctionBindingTests
     public void Functions_that_report_or_read_progress_bind_a_durable_client()
     {
         // The sink can only reach the status entity through the invocation's [DurableClient].
-        string[] withoutClient = ["CrawlStatus", "ExportPlaylistsCsv"];
+        string[] withoutClient = ["CrawlStatus", "ExportPlaylistsCsv", "Dashboard"];
         foreach (var function in AllFunctions.Except(withoutClient))
             Assert.True(FunctionsMetadata.Bindings(function).Any(b => b.Text("type") == "durableClient"), $"{function} binds no durableClient");
     }
