@@ -94,6 +94,9 @@ await crawler.run(categories.map((category) => ({ url: listUrl(category, 0), use
 const rows = writeCsv(join(out, 'playlists.csv'));
 const stored = [...covers.values()].filter((c) => c.blob);
 console.log(`Exported ${rows} rows and ${stored.length} covers (${stored.reduce((n, c) => n + c.bytes, 0)} bytes) to ${out}`);
+// For the bench: this process's CPU seconds and peak resident memory, read before it exits.
+const usage = process.resourceUsage();
+console.log(`stats ${JSON.stringify({ cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssKiB: usage.maxRSS })}`);
 
 function parseDetail($, id) {
   const fav = $('a[data-res-action=fav]').first();
@@ -175,7 +178,10 @@ function count(text) {
   return Math.trunc(Number(m[1]) * (m[2] === '万' ? 1e4 : 1e8)).toString();
 }
 
-const fullSize = (url) => (url ? url.replace(/\?param=[^&#]*$/, '').replace(/\?param=[^&#]*&/, '?') : url);
+/** The full-size cover: the URL without its ?param=WxH resize. */
+function fullSize(url) {
+  return url ? url.replace(/\?param=[^&#]*$/, '').replace(/\?param=[^&#]*&/, '?') : url;
+}
 
 /** Covers come from the image CDN (*.music.126.net) or the site itself; anything else is not fetched. */
 function coverToFetch(url) {

@@ -1,5 +1,5 @@
 // The storage account behind AzureWebJobsStorage: Functions host state, Durable Task hub, the
-// crawl queues, covers/exports blobs, the Playlists table and the Flex deployment package.
+// crawl queues, covers/exports blobs, the Playlists, CrawlPlaylists and Crawls tables and the Flex deployment package.
 // Shared keys are off, so every client (host, Durable, app, deployment) signs in with Entra ID.
 param name string
 param location string
@@ -20,7 +20,9 @@ var queues = [
   'crawl-playlists-poison'
 ]
 var tables = [
-  'Playlists'
+  'Playlists' // the dataset: one entity per category and playlist id
+  'CrawlPlaylists' // what each crawl learned per playlist id, so an id is fetched once per crawl
+  'Crawls' // the crawl registry behind GET /api/crawls
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {

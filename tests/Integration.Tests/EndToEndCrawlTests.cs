@@ -39,6 +39,7 @@ public sealed class EndToEndCrawlTests
         Assert.True(exitCode == 0, $"host exited {exitCode}:\n{host.Output}");
 
         await Dataset.AssertMatchesSandboxAsync(output, site.Catalog, Categories, MaxPages, azurite);
+        Assert.True(site.Log.MaxPerSecond <= 50, $"the site saw {site.Log.MaxPerSecond} requests in one second, over the limit of 50");
 
         // Status: it answered while the crawl ran; its final counts are exact (read from a host started afresh).
         Assert.Contains(seen, s => s.GetProperty("state").GetString() == "running");

@@ -44,6 +44,7 @@ public sealed class ResilienceTests
         Assert.True(exitCode == 0, $"host exited {exitCode}:\n{host.Output}");
 
         Assert.Contains(site.Log.Entries(), e => e.Outcome != "ok" && e.Status is 500 or 502);
+        Assert.True(site.Log.MaxPerSecond <= 40, $"the site saw {site.Log.MaxPerSecond} requests in one second, over the limit of 40");
         Assert.Contains(seen, s => s.GetProperty("state").GetString() == "paused" && s.GetProperty("pauseReason").GetString() is { Length: > 0 });
         await Dataset.AssertMatchesSandboxAsync(output, site.Catalog, Categories, MaxPages, azurite);
         await using var server = HostProcess.Start(new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString });

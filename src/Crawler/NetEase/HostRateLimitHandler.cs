@@ -11,30 +11,34 @@ namespace FunctionsCrawler.NetEase;
 /// </summary>
 public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushback, TimeProvider time)
 {
-    // A little slack on each interval: a request's arrival at the server can lag its send time.
-    private static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(2);
-    private readonly ConcurrentDictionary<string, Slot> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Turns> _hosts = new(StringComparer.OrdinalIgnoreCase);
 
     public double RequestsPerSecond { get; } = requestsPerSecond;
 
     /// <summary>Waits for this request's turn on the host.</summary>
     public async ValueTask WaitTurnAsync(string host, CancellationToken ct)
     {
-        var slot = _hosts.GetOrAdd(host, _ => new Slot());
-        var interval = TimeSpan.FromSeconds(1 / (RequestsPerSecond * pushback.RateFactor())) + Slack;
-        TimeSpan wait;
-        lock (slot)
+        var turns = _hosts.GetOrAdd(host, _ => new Turns());
+        // 1 % slack: a request's arrival at the server can lag its departure by a little.
+        var interval = TimeSpan.FromSeconds(1.01 / (RequestsPerSecond * pushback.RateFactor()));
+        // One request at a time takes its turn, and the next turn counts from when this one really
+        // left: a timer that fires late can never squeeze two requests closer than the interval.
+        await turns.Gate.WaitAsync(ct).ConfigureAwait(false);
+        try
         {
-            var now = time.GetTimestamp();
-            var turn = Math.Max(now, slot.Next);
-            slot.Next = turn + (long)(interval.TotalSeconds * time.TimestampFrequency);
-            wait = time.GetElapsedTime(now, turn);
+            var wait = time.GetElapsedTime(time.GetTimestamp(), turns.Next);
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, time, ct).ConfigureAwait(false);
+            turns.Next = time.GetTimestamp() + (long)(interval.TotalSeconds * time.TimestampFrequency);
         }
-        if (wait > TimeSpan.Zero) await Task.Delay(wait, time, ct).ConfigureAwait(false);
+        finally
+        {
+            turns.Gate.Release();
+        }
     }
 
-    private sealed class Slot
+    private sealed class Turns
     {
+        public readonly SemaphoreSlim Gate = new(1, 1);
         public long Next;
     }
 }

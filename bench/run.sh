@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Performance bench: politeness efficiency, unthrottled throughput, CPU and memory per 1,000 playlists,
+# storage transactions per playlist — the FunctionsCrawler against Crawlee's CheerioCrawler on the
+# Sandbox site. Installs what is missing, builds, runs, prints one table (see docs/performance.md).
+#
+#   bench/run.sh                 # ~5-8 min: polite (20 req/s) and unthrottled crawls of ~1,000 playlists, both crawlers
+#   bench/run.sh --soak          # ~10,000 playlists unthrottled, RSS sampled every 2 s, reports the slope
+#   bench/run.sh --help          # every option
+#
+# Everything runs on 127.0.0.1 on free ports: the Sandbox, a fresh in-memory Azurite per crawl (behind a
+# counting proxy for the storage figures), the WebJobs host as ./run.sh starts it. Results go to
+# bench/results/ (bench-latest.md / .json, and a dated copy).
+set -euo pipefail
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH/.." && pwd)"
+cd "$ROOT"
+
+for arg in "$@"; do [[ "$arg" == "-h" || "$arg" == "--help" ]] && exec node "$BENCH/lib/bench.mjs" --help; done
+
+command -v dotnet >/dev/null || { echo "bench: the .NET 10 SDK is required (dotnet not found)" >&2; exit 1; }
+command -v npm >/dev/null || { echo "bench: Node.js 20+ and npm are required" >&2; exit 1; }
+
+if [[ ! -x node_modules/.bin/azurite ]]; then
+  echo "Installing Azurite (npm ci at the repo root)…"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+if [[ ! -d "$BENCH/crawlee/node_modules/crawlee" ]]; then
+  echo "Installing the reference crawler (npm ci in bench/crawlee)…"
+  (cd "$BENCH/crawlee" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+echo "Building (Release)…"
+BUILD_LOG="$(mktemp -t fc-bench-build.XXXXXX)"
+for project in src/WebJobsHost/WebJobsHost.csproj src/Sandbox/Sandbox.csproj; do
+  if ! dotnet build "$project" -c Release -nologo -v q >>"$BUILD_LOG" 2>&1; then
+    cat "$BUILD_LOG" >&2; echo "bench: build of $project failed" >&2; exit 1
+  fi
+done
+rm -f "$BUILD_LOG"
+
+echo "Load before the bench: $(uptime)"
+exec node "$BENCH/lib/bench.mjs" "$@"
