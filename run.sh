@@ -49,7 +49,7 @@ PIDFILE="$ROOT/.azurite/run.pids"
 mkdir -p "$ROOT/.azurite"
 if [[ -f "$PIDFILE" ]]; then
   while read -r pid cmd; do
-    if [[ -n "$pid" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$cmd"; then
+    if [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$cmd"; then
       echo "Stopping $cmd (pid $pid) left by an earlier run"
       kill "$pid" 2>/dev/null || true
       for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

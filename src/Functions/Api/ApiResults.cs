@@ -6,7 +6,7 @@ namespace FunctionsCrawler.Functions.Api;
 /// <summary>The JSON answers shared by the HTTP functions (the same shapes as the WebJobs host's routes).</summary>
 public static class ApiResults
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    public static readonly JsonSerializerOptions Json = Progress.StatusJson.Options;
 
     public static IResult Ok(object value) => Results.Json(value, Json);
 

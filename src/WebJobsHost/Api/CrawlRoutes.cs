@@ -10,7 +10,7 @@ namespace FunctionsCrawler.WebJobsHost;
 /// <summary>The design's HTTP routes on ASP.NET Core, each a thin call into the core.</summary>
 public static class CrawlRoutes
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    public static readonly JsonSerializerOptions Json = Progress.StatusJson.Options;
 
     public sealed record StartCrawlRequest(List<string>? Categories, int? MaxPages);
 
