@@ -12,7 +12,6 @@ import { prices, priceCategory } from './prices.mjs';
 
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const root = resolve(benchDir, '..');
-const hostDll = join(root, 'src/WebJobsHost/bin/Release/net10.0/FunctionsCrawler.WebJobsHost.dll');
 const sandboxDll = join(root, 'src/Sandbox/bin/Release/net10.0/FunctionsCrawler.Sandbox.dll');
 const azuriteBin = join(root, 'node_modules/.bin/azurite');
 const crawleeScript = join(benchDir, 'crawlee/crawl.mjs');
@@ -27,11 +26,17 @@ function usage() {
   --categories A,B    categories (default 说唱,华语,全部: ~1,000 playlists at 10 pages)
   --idle S            seconds of idle storage traffic measured after the polite crawl (default 20)
   --only WHO          ours | crawlee (default both)
+  --runs WHICH        polite | fast (default both)
+  --warm              first warm the Sandbox's cover cache with an unreported Crawlee crawl (for --runs fast)
   --count-fast        also count storage transactions in the unthrottled run (through the proxy)
   --soak              ~10,000 playlists (100 pages), unthrottled, RSS sampled every 2 s; reports the slope
   --soak-pages N      pages per category for --soak (default 100)
   --results DIR       where the JSON and the table go (default bench/results)
-  --keep              keep the temporary folders (logs, exports, Crawlee storage)`;
+  --keep              keep the temporary folders (logs, exports, Crawlee storage)
+  --host-root DIR     run the host built in another checkout (its Release build and its host.json), e.g. a scratch
+                      copy with a change to try; bench/run.sh builds only this repo, so build that copy first
+  --host-env K=V      environment for the host only (repeatable), e.g. --host-env DOTNET_gcServer=0
+  --label TEXT        a note saved with the results (what this run tried)`;
 }
 
 const opts = parseArgs(process.argv.slice(2));
@@ -43,7 +48,11 @@ const pages = Number(soak ? opts['soak-pages'] ?? 100 : opts.pages ?? 10);
 const categories = (opts.categories ?? '说唱,华语,全部').split(',').map((c) => c.trim()).filter(Boolean);
 const idleSeconds = Number(opts.idle ?? 20);
 const only = opts.only ?? 'both';
+const which = opts.runs ?? 'both';
 const resultsDir = resolve(opts.results ?? join(benchDir, 'results'));
+const hostRoot = resolve(opts['host-root'] ?? root);
+const hostDll = join(hostRoot, 'src/WebJobsHost/bin/Release/net10.0/FunctionsCrawler.WebJobsHost.dll');
+const hostEnv = Object.fromEntries([].concat(opts['host-env'] ?? []).map((kv) => kv.split(/=(.*)/s).slice(0, 2)));
 const work = mkdtempSync(join(os.tmpdir(), 'fc-bench-'));
 const started = [];
 const log = (s) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
@@ -70,19 +79,23 @@ async function main() {
   log(`work folder ${work}`);
 
   const site = await startSandbox(pages);
-  const results = { date: new Date().toISOString(), machine, settings: { rate, fastRate, pages, categories, idleSeconds, soak }, runs: {} };
+  const results = { date: new Date().toISOString(), machine, settings: { rate, fastRate, pages, categories, idleSeconds, soak, hostRoot, hostEnv, label: opts.label ?? null }, runs: {} };
 
   if (soak) {
     results.runs.soak = await runOurs('soak', { rps: fastRate, site, countStorage: false, sampleEveryMs: 2000, timeoutMs: 60 * 60_000 });
   } else {
     // Ours first at the polite rate: it also warms the Sandbox's cover cache, so every later run meets the same warm site.
+    if (opts.warm) {
+      log('warming the Sandbox (covers are drawn on first request, then cached)');
+      await runCrawlee('warm-up', { rpm: 0, site });
+    }
     if (only !== 'crawlee') {
-      results.runs.oursPolite = await runOurs('ours-polite', { rps: rate, site, countStorage: true, idle: idleSeconds });
-      results.runs.oursFast = await runOurs('ours-fast', { rps: fastRate, site, countStorage: Boolean(opts['count-fast']) });
+      if (which !== 'fast') results.runs.oursPolite = await runOurs('ours-polite', { rps: rate, site, countStorage: true, idle: idleSeconds });
+      if (which !== 'polite') results.runs.oursFast = await runOurs('ours-fast', { rps: fastRate, site, countStorage: Boolean(opts['count-fast']) });
     }
     if (only !== 'ours') {
-      results.runs.crawleePolite = await runCrawlee('crawlee-polite', { rpm: Math.round(rate * 60), site });
-      results.runs.crawleeFast = await runCrawlee('crawlee-fast', { rpm: 0, site });
+      if (which !== 'fast') results.runs.crawleePolite = await runCrawlee('crawlee-polite', { rpm: Math.round(rate * 60), site });
+      if (which !== 'polite') results.runs.crawleeFast = await runCrawlee('crawlee-fast', { rpm: 0, site });
     }
     const { oursFast, crawleeFast } = results.runs;
     if (oursFast?.csv && crawleeFast?.csv) results.sameOutput = compareCsv(oursFast.csv, crawleeFast.csv);
@@ -151,10 +164,10 @@ async function runOurs(label, { rps, site, countStorage, idle = 0, sampleEveryMs
   const cpuBefore = machineCpu();
   const others = otherCpu([site.process, storage.azurite, storage.proxy]);
   const load = os.loadavg()[0];
-  const host = track(start('host', 'dotnet', [hostDll, '--settings-dir', root, `--AzureWebJobsStorage=${storage.connectionString}`,
+  const host = track(start('host', 'dotnet', [hostDll, '--settings-dir', hostRoot, `--AzureWebJobsStorage=${storage.connectionString}`,
     `--NetEase:BaseUrl=${site.baseUrl}`, `--NetEase:RequestsPerSecond=${rps}`, `--Crawler:Categories=${categories.join(',')}`,
     `--Crawler:MaxPages=${pages}`, '--Run:Crawl=true', '--Run:Once=false', '--Run:New=true', `--Run:Out=${out}`, '--Run:LineSeconds=1',
-    '--Urls', `http://127.0.0.1:${port}`], { cwd: root, logPath: join(work, `${label}-host.log`) }));
+    '--Urls', `http://127.0.0.1:${port}`], { cwd: hostRoot, env: hostEnv, logPath: join(work, `${label}-host.log`) }));
 
   // Progress lines give the playlists finished over time (for the soak's RSS slope), at no cost to the host.
   const progress = [];
@@ -365,7 +378,9 @@ function mainTable(r) {
   const { oursPolite: a, oursFast: b, crawleePolite: ca, crawleeFast: cb } = r.runs;
   const f = (x, d = 2) => (x == null || Number.isNaN(x) ? '—' : Number(x).toFixed(d));
   const lines = [];
-  lines.push(`# bench: ${r.date.slice(0, 16).replace('T', ' ')} UTC`);
+  lines.push(`# bench: ${r.date.slice(0, 16).replace('T', ' ')} UTC${r.settings.label ? ` — ${r.settings.label}` : ''}`);
+  if (r.settings.hostRoot !== root || Object.keys(r.settings.hostEnv).length)
+    lines.push('', `Host: ${r.settings.hostRoot}${Object.keys(r.settings.hostEnv).length ? `, environment ${Object.entries(r.settings.hostEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`);
   lines.push('');
   lines.push(`Machine: ${r.machine.nproc} cores, ${r.machine.cpuModel}, ${r.machine.memory}; load average before ${r.machine.loadBefore}, after ${r.machine.loadAfter}. `
     + `Crawl: ${r.settings.categories.join(', ')} × ${r.settings.pages} pages on the Sandbox; polite limit ${r.settings.rate} req/s.`);
@@ -421,7 +436,7 @@ function soakTable(r) {
   const s = x.soak;
   const f = (v, d = 1) => (v == null ? '—' : Number(v).toFixed(d));
   return [
-    `# soak: ${r.date.slice(0, 16).replace('T', ' ')} UTC`,
+    `# soak: ${r.date.slice(0, 16).replace('T', ' ')} UTC${r.settings.label ? ` — ${r.settings.label}` : ''}`,
     '',
     `Machine: ${r.machine.nproc} cores, ${r.machine.cpuModel}, ${r.machine.memory}; load before ${r.machine.loadBefore}, after ${r.machine.loadAfter}. `
       + `Crawl: ${r.settings.categories.join(', ')} × ${r.settings.pages} pages at ${x.rps} req/s.`,
@@ -470,8 +485,9 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     if (!argv[i].startsWith('--')) throw new Error(`unexpected argument '${argv[i]}'\n${usage()}`);
     const [key, inline] = argv[i].slice(2).split(/=(.*)/s);
-    const flag = ['soak', 'keep', 'count-fast', 'help'].includes(key);
-    result[key] = flag ? true : inline ?? argv[++i];
+    const flag = ['soak', 'keep', 'count-fast', 'help', 'warm'].includes(key);
+    const value = flag ? true : inline ?? argv[++i];
+    result[key] = key === 'host-env' ? [...(result[key] ?? []), value] : value;
   }
   return result;
 }
