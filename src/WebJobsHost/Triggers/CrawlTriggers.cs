@@ -11,8 +11,9 @@ namespace FunctionsCrawler.WebJobsHost;
 public sealed class CrawlTriggers(StartCrawl startCrawl, ScrapeListPage scrapeListPage, ScrapePlaylist scrapePlaylist,
     IOptions<CrawlerOptions> crawler, IOptions<QueuesOptions> queues)
 {
+    // No schedule monitor: a local host that was off at 03:00 should not start a crawl the moment ./run.sh starts it.
     [FunctionName("StartCrawlOnSchedule")]
-    public Task StartOnSchedule([TimerTrigger("%Crawler:Schedule%")] TimerInfo timer, CancellationToken ct) =>
+    public Task StartOnSchedule([TimerTrigger("%Crawler:Schedule%", UseMonitor = false)] TimerInfo timer, CancellationToken ct) =>
         startCrawl.RunAsync(crawler.Value.CategoryList, crawler.Value.MaxPages, "timer", ct);
 
     [FunctionName("ScrapeListPage")]
