@@ -39,7 +39,7 @@ public static class WebJobsHostSetup
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Azure", LogLevel.Error); // each expected 404 (queue not found) is a warning there
         builder.Logging.AddFilter("Host.Triggers.DurableTask", LogLevel.Error);
-        builder.Logging.AddFilter("Polly", LogLevel.Error); // each retried 5xx; the status shows what matters
+        builder.Logging.AddFilter("Polly", LogLevel.None); // every retry and the last failed attempt: the steps report what matters
         builder.Logging.AddFilter("Host.Startup", LogLevel.Error); // a harmless "partial types" notice at start
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None); // a failed start is reported once, by StorageSetup
