@@ -19,16 +19,19 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
     public async ValueTask WaitTurnAsync(string host, CancellationToken ct)
     {
         var turns = _hosts.GetOrAdd(host, _ => new Turns());
-        // 1 % slack: a request's arrival at the server can lag its departure by a little.
-        var interval = TimeSpan.FromSeconds(1.01 / (RequestsPerSecond * pushback.RateFactor()));
-        // One request at a time takes its turn, and the next turn counts from when this one really
-        // left: a timer that fires late can never squeeze two requests closer than the interval.
+        var interval = TimeSpan.FromSeconds(1 / (RequestsPerSecond * pushback.RateFactor()));
+        var ticks = (long)(interval.TotalSeconds * time.TimestampFrequency);
+        // One request at a time takes its turn. The next turn is one interval after this one really
+        // left (a timer that fires late can never squeeze two requests closer than the interval), and
+        // 1 % after this one's scheduled time (so small lateness does not add up over a crawl); the 1 %
+        // also absorbs a little lag between a request's departure and its arrival at the server.
         await turns.Gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var wait = time.GetElapsedTime(time.GetTimestamp(), turns.Next);
-            if (wait > TimeSpan.Zero) await Task.Delay(wait, time, ct).ConfigureAwait(false);
-            turns.Next = time.GetTimestamp() + (long)(interval.TotalSeconds * time.TimestampFrequency);
+            var now = time.GetTimestamp();
+            var scheduled = Math.Max(now, turns.Next);
+            if (scheduled > now) await Task.Delay(time.GetElapsedTime(now, scheduled), time, ct).ConfigureAwait(false);
+            turns.Next = Math.Max(scheduled + ticks + ticks / 100, time.GetTimestamp() + ticks);
         }
         finally
         {
