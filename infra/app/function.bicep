@@ -112,6 +112,16 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           name: 'Crawler__MaxPages'
           value: string(crawlerMaxPages)
         }
+        // The stall check: every 10 minutes, an unfinished crawl that has not moved for 10 minutes gets its
+        // unfinished work sent again. Rare on purpose: each run wakes an instance.
+        {
+          name: 'Crawler__ResumeSchedule'
+          value: '0 */10 * * * *'
+        }
+        {
+          name: 'Crawler__StallSeconds'
+          value: '600'
+        }
       ]
     }
     functionAppConfig: {

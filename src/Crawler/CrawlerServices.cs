@@ -56,6 +56,7 @@ public static class CrawlerServices
         services.AddSingleton<ScrapeListPage>();
         services.AddSingleton<ScrapePlaylist>();
         services.AddSingleton<ResumeCrawl>();
+        services.AddSingleton<ResumeStalledCrawls>();
         services.AddSingleton<CrawlQueries>();
         return services;
     }

@@ -16,6 +16,7 @@ public static class WebJobsHostSetup
             {
                 ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
                 ["Crawler:Schedule"] = "0 0 3 * * *",
+                ["Crawler:ResumeSchedule"] = "0 */10 * * * *",
             })
             .AddInMemoryCollection(HostSettings.LocalValues(settingsDir))
             .AddEnvironmentVariables()

@@ -11,7 +11,7 @@ namespace FunctionsCrawler.Functions.Tests;
 public class FunctionBindingTests
 {
     private static readonly string[] HttpFunctions = ["GetStatus", "ListCrawls", "GetCrawl", "StartCrawlOnRequest", "RequeueFailed", "ExportPlaylistsCsv", "Dashboard"];
-    private static readonly string[] AllFunctions = ["StartCrawlOnSchedule", "ScrapeListPage", "ScrapePlaylist", "CrawlStatus", .. HttpFunctions];
+    private static readonly string[] AllFunctions = ["StartCrawlOnSchedule", "ResumeStalledCrawls", "ScrapeListPage", "ScrapePlaylist", "CrawlStatus", .. HttpFunctions];
 
     [Fact]
     public void The_app_has_exactly_the_designed_functions()
@@ -25,6 +25,14 @@ public class FunctionBindingTests
         var trigger = FunctionsMetadata.Trigger("StartCrawlOnSchedule");
         Assert.Equal("timerTrigger", trigger.Text("type"));
         Assert.Equal("%Crawler:Schedule%", trigger.Text("schedule"));
+    }
+
+    [Fact]
+    public void Stall_check_reads_its_cron_from_Crawler_ResumeSchedule()
+    {
+        var trigger = FunctionsMetadata.Trigger("ResumeStalledCrawls");
+        Assert.Equal("timerTrigger", trigger.Text("type"));
+        Assert.Equal("%Crawler:ResumeSchedule%", trigger.Text("schedule"));
     }
 
     [Theory]

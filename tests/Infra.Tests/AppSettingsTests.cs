@@ -16,6 +16,8 @@ public class AppSettingsTests
     [InlineData("Crawler__Categories")]
     [InlineData("Crawler__Schedule")]
     [InlineData("Crawler__MaxPages")]
+    [InlineData("Crawler__ResumeSchedule")]
+    [InlineData("Crawler__StallSeconds")]
     [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING")]
     [InlineData("APPLICATIONINSIGHTS_AUTHENTICATION_STRING")]
     public void Every_configuration_key_the_app_reads_is_set(string setting)

@@ -25,7 +25,8 @@ public sealed class ResilienceTests
         ["Run:Once"] = "true",
         ["Run:Out"] = output,
         ["Run:LineSeconds"] = "1",
-        ["Run:StallSeconds"] = "20",
+        ["Crawler:ResumeSchedule"] = "*/5 * * * * *",
+        ["Crawler:StallSeconds"] = "20",
     };
 
     [Fact]

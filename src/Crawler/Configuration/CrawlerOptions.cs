@@ -14,6 +14,12 @@ public sealed class CrawlerOptions
     /// <summary>Cap on list pages per category; 0 means all.</summary>
     public int MaxPages { get; set; }
 
+    /// <summary>CRON of the check for stalled crawls (work lost in flight is sent again).</summary>
+    public string ResumeSchedule { get; set; } = "0 */10 * * * *";
+
+    /// <summary>An unfinished, unpaused crawl with no progress for this long is resumed.</summary>
+    public int StallSeconds { get; set; } = 600;
+
     public IReadOnlyList<string> CategoryList => SplitCategories(Categories);
 
     public static IReadOnlyList<string> SplitCategories(string? value) =>
@@ -26,6 +32,8 @@ public sealed class CrawlerOptions
             yield return "Crawler__Categories must name at least one category (comma-separated), got an empty list.";
         if (MaxPages < 0)
             yield return $"Crawler__MaxPages must be 0 (all) or more, got {MaxPages}.";
+        if (StallSeconds <= 0)
+            yield return $"Crawler__StallSeconds must be above 0, got {StallSeconds}.";
         if (string.IsNullOrWhiteSpace(Schedule) || Schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length != 6)
             yield return $"Crawler__Schedule must be a six-field CRON expression (seconds first), got '{Schedule}'.";
     }

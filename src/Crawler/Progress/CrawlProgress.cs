@@ -34,6 +34,9 @@ public sealed class CrawlProgress
     /// <summary>(time, finished playlists) after each finished playlist, trimmed to the rate window.</summary>
     public List<ThroughputSample> Samples { get; set; } = [];
 
+    /// <summary>When work last moved (a page or playlist finished, a page planned, a resume): how stalls are seen.</summary>
+    public DateTimeOffset? LastProgressAt { get; set; }
+
     public DateTimeOffset? PausedUntil { get; set; }
     public string? PauseReason { get; set; }
     public List<CrawlError> RecentErrors { get; set; } = [];
@@ -103,13 +106,24 @@ public sealed class CrawlProgress
                 PagesFailed.Clear();
                 CompletedAt = null;
                 break;
+            case ProgressEventKind.Resumed:
+                break; // only moves LastProgressAt, so the next stall check waits a full spell
             case ProgressEventKind.CrawlFailed:
                 FailedReason = e.Reason;
                 AddError(e, e.Reason ?? "crawl failed");
                 break;
         }
+        if (e.Kind is not (ProgressEventKind.Paused or ProgressEventKind.Error or ProgressEventKind.CrawlFailed)
+            && (LastProgressAt is null || e.At > LastProgressAt))
+            LastProgressAt = e.At;
         if (CompletedAt is null && IsComplete) CompletedAt = e.At;
     }
+
+    /// <summary>Unfinished, not paused, and nothing moved for <paramref name="stallAfter"/>: work was lost in flight.</summary>
+    public bool IsStalled(DateTimeOffset now, TimeSpan stallAfter) =>
+        CompletedAt is null && FailedReason is null
+        && !(PausedUntil is { } until && until > now)
+        && now - (LastProgressAt ?? StartedAt ?? now) >= stallAfter;
 
     /// <summary>Every page planned and done (or failed), and every discovered playlist done, skipped or failed.</summary>
     public bool IsComplete =>

@@ -13,6 +13,7 @@ public enum ProgressEventKind
     Error,
     FailedRequeued,
     CrawlFailed,
+    Resumed,
 }
 
 /// <summary>
@@ -65,6 +66,9 @@ public sealed class ProgressEvent
 
     public static ProgressEvent FailedRequeued(DateTimeOffset at) =>
         new() { Kind = ProgressEventKind.FailedRequeued, At = at };
+
+    public static ProgressEvent Resumed(DateTimeOffset at) =>
+        new() { Kind = ProgressEventKind.Resumed, At = at };
 
     public static ProgressEvent CrawlFailed(string reason, DateTimeOffset at) =>
         new() { Kind = ProgressEventKind.CrawlFailed, Reason = reason, At = at };

@@ -61,17 +61,8 @@ public sealed class CrawlRun(
         }
         Console.WriteLine("Status: http://127.0.0.1:7071/api/status");
 
-        var stall = new StallWatch(run.Value.StallSeconds);
-        var status = await view.FollowAsync(async ct2 =>
-        {
-            var current = await queries.StatusAsync(crawl, ct2);
-            if (stall.IsStalled(current, DateTimeOffset.UtcNow))
-            {
-                log.LogWarning("Crawl {CrawlId} made no progress for {Seconds} s: sending its unfinished work again", crawl.CrawlId, run.Value.StallSeconds);
-                await resumeCrawl.RunAsync(crawl, ct2);
-            }
-            return current;
-        }, s => s.State is "completed" or "failed", ct);
+        // A stalled crawl is resumed by the ResumeStalledCrawls timer (Crawler__ResumeSchedule).
+        var status = await view.FollowAsync(ct2 => queries.StatusAsync(crawl, ct2), s => s.State is "completed" or "failed", ct);
         if (status.State == "failed") return Fail(ExitCrawlFailed, $"Crawl {crawl.CrawlId} failed: {status.LastError}");
 
         var summary = await export.WriteAsync(crawl, run.Value.Out, ct);
@@ -79,27 +70,6 @@ public sealed class CrawlRun(
         if (status.Playlists.Failed > 0 || status.Pages.Done < status.Pages.Total)
             Console.WriteLine($"Note: {status.Playlists.Failed} playlists failed; POST /api/crawls/{crawl.CrawlId}/requeue-failed retries them.");
         return 0;
-    }
-
-    /// <summary>No finished playlist or page for a while, not paused, not complete: something was lost in flight.</summary>
-    private sealed class StallWatch(int seconds)
-    {
-        private (int Pages, int Finished) _last = (-1, -1);
-        private DateTimeOffset _since = DateTimeOffset.UtcNow;
-
-        public bool IsStalled(Progress.CrawlStatus s, DateTimeOffset now)
-        {
-            var figures = (s.Pages.Done, s.Playlists.Done + s.Playlists.Skipped + s.Playlists.Failed);
-            if (figures != _last || s.State != "running" || seconds <= 0)
-            {
-                _last = figures;
-                _since = now;
-                return false;
-            }
-            if (now - _since < TimeSpan.FromSeconds(seconds)) return false;
-            _since = now; // check again after another full spell
-            return true;
-        }
     }
 
     /// <summary>The latest crawl, if it is unfinished, was for the same categories, and --new was not given.</summary>

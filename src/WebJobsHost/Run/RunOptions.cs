@@ -15,8 +15,6 @@ public sealed class RunOptions
     public string Out { get; set; } = "output";
     /// <summary>Put the crawl's poison messages back into the queues when resuming.</summary>
     public bool RequeueFailed { get; set; }
-    /// <summary>Seconds without progress (not paused) after which unfinished work is sent again; 0 = never.</summary>
-    public int StallSeconds { get; set; } = 90;
     /// <summary>Seconds between status lines when the output is not a terminal.</summary>
     public int LineSeconds { get; set; } = 5;
 }

@@ -122,4 +122,26 @@ public sealed class CrawlProgressTests
         Assert.Equal(T0.AddSeconds(30), paused.PausedUntil);
         Assert.Equal("running", p.Snapshot(T0.AddSeconds(31)).State);
     }
+
+    [Fact]
+    public void A_crawl_is_stalled_only_when_unfinished_unpaused_and_still_for_the_whole_spell()
+    {
+        var p = Started("说唱");
+        p.Apply(ProgressEvent.PagesPlanned("说唱", 1, T0));
+        p.Apply(ProgressEvent.PageDone("说唱", 0, [1, 2], T0.AddSeconds(5)));
+        var spell = TimeSpan.FromSeconds(90);
+        Assert.False(p.IsStalled(T0.AddSeconds(60), spell));
+        Assert.True(p.IsStalled(T0.AddSeconds(95), spell));
+
+        p.Apply(ProgressEvent.Paused(T0.AddSeconds(200), "code 405", T0.AddSeconds(95)));
+        Assert.False(p.IsStalled(T0.AddSeconds(150), spell)); // paused: waiting is expected
+
+        p.Apply(ProgressEvent.Resumed(T0.AddSeconds(300)));
+        Assert.False(p.IsStalled(T0.AddSeconds(350), spell)); // a resume starts a new spell
+        Assert.True(p.IsStalled(T0.AddSeconds(390), spell));
+
+        p.Apply(ProgressEvent.PlaylistDone("说唱", 1, null, T0.AddSeconds(400)));
+        p.Apply(ProgressEvent.PlaylistDone("说唱", 2, null, T0.AddSeconds(401)));
+        Assert.False(p.IsStalled(T0.AddSeconds(9999), spell)); // completed
+    }
 }

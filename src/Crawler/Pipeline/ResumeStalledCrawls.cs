@@ -1,0 +1,36 @@
+using FunctionsCrawler.Configuration;
+using FunctionsCrawler.Progress;
+using FunctionsCrawler.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsCrawler.Pipeline;
+
+/// <summary>
+/// The periodic check behind "nothing stays in flight forever": an unfinished crawl that is not
+/// paused and has not moved for <c>Crawler__StallSeconds</c> gets its unfinished work sent again.
+/// </summary>
+public sealed class ResumeStalledCrawls(CrawlTable crawls, ICrawlProgressSink progress, ResumeCrawl resume,
+    IOptions<CrawlerOptions> options, TimeProvider time, ILogger<ResumeStalledCrawls> log)
+{
+    /// <summary>Crawls started longer ago than this are not looked at (a crawl abandoned for good stays so).</summary>
+    private static readonly TimeSpan LookBack = TimeSpan.FromDays(7);
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var stallAfter = TimeSpan.FromSeconds(options.Value.StallSeconds);
+        var resumed = 0;
+        foreach (var crawl in await crawls.ListAsync(ct))
+        {
+            if (now - crawl.StartedAt > LookBack) break; // newest first
+            var state = await progress.ReadAsync(crawl.CrawlId, ct);
+            if (state is null || !state.IsStalled(now, stallAfter)) continue;
+            log.LogWarning("Crawl {CrawlId} made no progress since {Last:HH:mm:ss}: sending its unfinished work again", crawl.CrawlId, state.LastProgressAt);
+            await resume.RunAsync(crawl, ct);
+            await progress.SignalAsync(crawl.CrawlId, ProgressEvent.Resumed(now), ct);
+            resumed++;
+        }
+        return resumed;
+    }
+}

@@ -1,0 +1,16 @@
+using FunctionsCrawler.Functions.Status;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace FunctionsCrawler.Functions.Triggers;
+
+/// <summary>The stall check on a timer (<c>Crawler__ResumeSchedule</c>): sends a stalled crawl's unfinished work again.</summary>
+public sealed class ResumeStalledCrawls(Pipeline.ResumeStalledCrawls resumeStalled)
+{
+    [Function(nameof(ResumeStalledCrawls))]
+    public async Task Run([TimerTrigger("%Crawler:ResumeSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct)
+    {
+        using var _ = DurableProgressSink.Use(durable);
+        await resumeStalled.RunAsync(ct);
+    }
+}
