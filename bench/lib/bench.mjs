@@ -31,6 +31,7 @@ function usage() {
   --count-fast        also count storage transactions in the unthrottled run (through the proxy)
   --soak              ~10,000 playlists (100 pages), unthrottled, RSS sampled every 2 s; reports the slope
   --soak-pages N      pages per category for --soak (default 100)
+  --soak-minutes M    stop the soak after M minutes if it has not finished, and report what it did (default 15)
   --results DIR       where the JSON and the table go (default bench/results)
   --keep              keep the temporary folders (logs, exports, Crawlee storage)
   --host-root DIR     run the host built in another checkout (its Release build and its host.json), e.g. a scratch
@@ -82,7 +83,8 @@ async function main() {
   const results = { date: new Date().toISOString(), machine, settings: { rate, fastRate, pages, categories, idleSeconds, soak, hostRoot, hostEnv, label: opts.label ?? null }, runs: {} };
 
   if (soak) {
-    results.runs.soak = await runOurs('soak', { rps: fastRate, site, countStorage: false, sampleEveryMs: 2000, timeoutMs: 60 * 60_000 });
+    results.runs.soak = await runOurs('soak', { rps: Number(opts.rate ?? fastRate), site, countStorage: false, sampleEveryMs: 2000,
+      capMs: Number(opts['soak-minutes'] ?? 15) * 60_000 });
   } else {
     // Ours first at the polite rate: it also warms the Sandbox's cover cache, so every later run meets the same warm site.
     if (opts.warm) {
@@ -155,7 +157,7 @@ async function startStorage(label, countStorage) {
 // ---------------------------------------------------------------------------------------------------------
 // One crawl by the FunctionsCrawler's WebJobs host
 
-async function runOurs(label, { rps, site, countStorage, idle = 0, sampleEveryMs = 1000, timeoutMs = 20 * 60_000 }) {
+async function runOurs(label, { rps, site, countStorage, idle = 0, sampleEveryMs = 1000, timeoutMs = 20 * 60_000, capMs = 0 }) {
   log(`${label}: FunctionsCrawler at ${rps} req/s${countStorage ? ', storage counted' : ''}`);
   const storage = await startStorage(label, countStorage);
   const out = join(work, `${label}-out`);
@@ -182,10 +184,22 @@ async function runOurs(label, { rps, site, countStorage, idle = 0, sampleEveryMs
   const begun = await waitLine(host, /^Started crawl/, 120_000);
   const cpuAtStart = readProc(host.pid);
   await snap('start');
-  const completed = await waitLine(host, /^\[(completed|failed)\]/, timeoutMs);
-  if (completed.match[1] === 'failed') throw new Error(`${label}: the crawl failed\n${tail(host)}`);
-  await snap('completed');
-  const exported = await waitLine(host, /^Exported (\d+) rows and (\d+) covers/, 300_000);
+  // A soak may be cut short (--soak-minutes): then the figures are those of the playlists finished so far.
+  const finishing = waitLine(host, /^\[(completed|failed)\]/, capMs || timeoutMs).then((line) => ({ line }), (error) => ({ error }));
+  const first = await finishing;
+  let completed, exported;
+  if (first.line) {
+    completed = first.line;
+    if (completed.match[1] === 'failed') throw new Error(`${label}: the crawl failed\n${tail(host)}`);
+    await snap('completed');
+    exported = await waitLine(host, /^Exported (\d+) rows and (\d+) covers/, 300_000);
+  } else if (capMs && !host.done) {
+    const last = progress.at(-1) ?? { done: 0 };
+    log(`${label}: stopped after ${capMs / 60_000} min with ${last.done} playlists done of ${last.discovered ?? '?'} discovered`);
+    completed = exported = { at: now(), match: [null, String(last.done), '0'], cut: true };
+  } else {
+    throw first.error;
+  }
   const atEnd = readProc(host.pid);
   await snap('exported');
   const statsAfter = await site.stats();
@@ -206,7 +220,7 @@ async function runOurs(label, { rps, site, countStorage, idle = 0, sampleEveryMs
   const requests = siteWindow(statsBefore, statsAfter, rps);
   const crawlSeconds = (exported.at - begun.at) / 1000;
   const result = {
-    label, rps, rows, covers: Number(exported.match[2]), csv: join(out, 'playlists.csv'), load1: load, machineBusy,
+    label, rps, rows, covers: Number(exported.match[2]), stoppedEarly: Boolean(exported.cut), discovered: progress.at(-1)?.discovered, csv: join(out, 'playlists.csv'), load1: load, machineBusy,
     startupSeconds: (begun.at - host.startedAt) / 1000,
     crawlSeconds, totalSeconds: (exported.at - host.startedAt) / 1000,
     exportSeconds: (exported.at - completed.at) / 1000,
@@ -443,7 +457,7 @@ function soakTable(r) {
     '',
     '| figure | value |',
     '|---|---|',
-    `| playlists (CSV rows) | ${x.rows} in ${f(x.crawlSeconds)} s (${f(x.playlistsPerSecond)}/s) |`,
+    `| playlists finished | ${x.rows} of ${x.discovered} discovered in ${f(x.crawlSeconds)} s (${f(x.playlistsPerSecond)}/s)${x.stoppedEarly ? ' — stopped at the time cap, unfinished' : ''} |`,
     `| finished playlists/s by quarter of the crawl | ${s.ratePerSecondByQuarter.map((v) => f(v)).join(' / ')} |`,
     `| RSS at 10 / 25 / 50 / 75 / 100 % of the crawl | ${Object.values(s.rssAt).map((v) => f(v, 0)).join(' / ')} MiB |`,
     `| RSS slope after the first 20 % | ${f(s.mibPerThousandPlaylists, 2)} MiB per 1,000 playlists (${f(s.mibPerMinute, 2)} MiB/min) |`,
@@ -457,7 +471,10 @@ function soakTable(r) {
 
 function machineInfo() {
   let memory = `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`;
-  try { memory = execFileSync('free', ['-h']).toString().split('\n')[1].trim().split(/\s+/).slice(0, 3).join(' ').replace(/^Mem:/, 'RAM total/used:'); } catch { /* keep */ }
+  try {
+    const [, total, used] = execFileSync('free', ['-h']).toString().split('\n')[1].trim().split(/\s+/);
+    memory = `${total} RAM (${used} in use at the start)`;
+  } catch { /* keep */ }
   let dotnet = '';
   try { dotnet = execFileSync('dotnet', ['--version']).toString().trim(); } catch { /* none */ }
   return {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace FunctionsCrawler.WebJobsHost;
 
 /// <summary>Signals and reads the crawl's Durable status entity through the WebJobs Durable Task extension.</summary>
-public sealed class DurableProgressSink(IDurableClientFactory factory, IOptions<DurableTaskOptions> durable) : ICrawlProgressSink
+public sealed class DurableProgressSink(IDurableClientFactory factory, IOptions<DurableTaskOptions> durable) : IBatchProgressSink
 {
     private readonly Lazy<IDurableEntityClient> _client = new(() => factory.CreateClient(new DurableClientOptions
     {
@@ -18,6 +18,9 @@ public sealed class DurableProgressSink(IDurableClientFactory factory, IOptions<
 
     public Task SignalAsync(string crawlId, ProgressEvent progressEvent, CancellationToken ct = default) =>
         _client.Value.SignalEntityAsync(Id(crawlId), CrawlStatusEntity.Apply, progressEvent);
+
+    public Task SignalAllAsync(string crawlId, IReadOnlyList<ProgressEvent> progressEvents, CancellationToken ct = default) =>
+        _client.Value.SignalEntityAsync(Id(crawlId), CrawlStatusEntity.ApplyAll, progressEvents);
 
     public async Task<CrawlProgress?> ReadAsync(string crawlId, CancellationToken ct = default)
     {

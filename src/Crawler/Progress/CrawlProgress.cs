@@ -43,6 +43,11 @@ public sealed class CrawlProgress
 
     public int Finished => Done.Count + Skipped.Count + Failed.Count;
 
+    public void ApplyAll(IEnumerable<ProgressEvent> events)
+    {
+        foreach (var e in events) Apply(e);
+    }
+
     public void Apply(ProgressEvent e)
     {
         switch (e.Kind)

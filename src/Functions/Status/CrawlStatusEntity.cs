@@ -15,6 +15,9 @@ public sealed class CrawlStatusEntity : TaskEntity<CrawlProgress>
 
     public void Apply(ProgressEvent progressEvent) => State.Apply(progressEvent);
 
+    /// <summary>Several events in one operation (what a batching sink sends).</summary>
+    public void ApplyAll(List<ProgressEvent> progressEvents) => State.ApplyAll(progressEvents);
+
     protected override CrawlProgress InitializeState(TaskEntityOperation entityOperation) => new();
 
     [Function(Name)]

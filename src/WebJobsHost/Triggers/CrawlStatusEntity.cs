@@ -9,12 +9,18 @@ public static class CrawlStatusEntity
 {
     public const string Name = "CrawlStatus";
     public const string Apply = "apply";
+    public const string ApplyAll = "applyAll";
 
     [FunctionName(Name)]
     public static void Run([EntityTrigger] IDurableEntityContext context)
     {
         var progress = context.GetState(() => new CrawlProgress());
-        if (context.OperationName == Apply) progress.Apply(context.GetInput<ProgressEvent>());
+        switch (context.OperationName)
+        {
+            case Apply: progress.Apply(context.GetInput<ProgressEvent>()); break;
+            case ApplyAll: progress.ApplyAll(context.GetInput<List<ProgressEvent>>()); break;
+            default: throw new InvalidOperationException($"CrawlStatus has no operation '{context.OperationName}'.");
+        }
         context.SetState(progress);
     }
 }

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsCrawler.Progress;
+
+/// <summary>
+/// Gathers the progress events of a crawl for a short while and sends them to the status entity as
+/// one signal: one entity operation per flush instead of one per playlist, which is most of the
+/// crawl's storage traffic. Events held when the process dies are not lost for good: the resume at
+/// start and the stall check send the unfinished work again, and its steps signal again.
+/// </summary>
+public sealed class BatchingProgressSink(IBatchProgressSink inner, TimeSpan flushEvery, ILogger<BatchingProgressSink> log)
+    : ICrawlProgressSink, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<ProgressEvent>> _pending = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private int _started;
+    private Task _loop = Task.CompletedTask;
+
+    public Task SignalAsync(string crawlId, ProgressEvent progressEvent, CancellationToken ct = default)
+    {
+        _pending.GetOrAdd(crawlId, _ => new ConcurrentQueue<ProgressEvent>()).Enqueue(progressEvent);
+        if (Interlocked.Exchange(ref _started, 1) == 0) _loop = Task.Run(LoopAsync);
+        return Task.CompletedTask;
+    }
+
+    public Task<CrawlProgress?> ReadAsync(string crawlId, CancellationToken ct = default) => inner.ReadAsync(crawlId, ct);
+
+    /// <summary>Sends everything gathered so far (a failed signal keeps its events for the next flush).</summary>
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        foreach (var (crawlId, queue) in _pending)
+        {
+            while (!queue.IsEmpty)
+            {
+                var batch = new List<ProgressEvent>();
+                while (batch.Count < 500 && queue.TryDequeue(out var e)) batch.Add(e);
+                try
+                {
+                    await inner.SignalAllAsync(crawlId, batch, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Put them back in front, in order: the next flush tries again.
+                    var rest = new List<ProgressEvent>();
+                    while (queue.TryDequeue(out var later)) rest.Add(later);
+                    foreach (var again in batch.Concat(rest)) queue.Enqueue(again);
+                    log.LogWarning(e, "Could not signal the status of crawl {CrawlId}; will retry", crawlId);
+                    break;
+                }
+            }
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(flushEvery, _stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            await FlushAsync(CancellationToken.None);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        await FlushAsync(CancellationToken.None);
+        _stop.Dispose();
+    }
+}
+
+/// <summary>A sink that can deliver several events in one signal.</summary>
+public interface IBatchProgressSink : ICrawlProgressSink
+{
+    Task SignalAllAsync(string crawlId, IReadOnlyList<ProgressEvent> progressEvents, CancellationToken ct = default);
+}
