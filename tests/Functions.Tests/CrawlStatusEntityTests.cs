@@ -61,7 +61,7 @@ public class CrawlStatusEntityTests
 
         var progress = _entity.State<CrawlProgress>()!;
         Assert.Equal(3, progress.PagesTotal["说唱"]);
-        Assert.Empty(progress.Discovered);
+        Assert.Empty(progress.Pending);
     }
 
     [Theory]

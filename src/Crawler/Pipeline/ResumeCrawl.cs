@@ -30,9 +30,8 @@ public sealed class ResumeCrawl(CrawlQueues queues, ICrawlProgressSink progress,
         }
         if (state is not null)
         {
-            foreach (var key in state.Discovered)
+            foreach (var key in state.Pending)
             {
-                if (state.Done.Contains(key) || state.Skipped.ContainsKey(key) || state.Failed.ContainsKey(key)) continue;
                 var split = key.LastIndexOf('|');
                 await queues.EnqueueAsync(new PlaylistWork(crawl.CrawlId, key[..split], long.Parse(key[(split + 1)..], System.Globalization.CultureInfo.InvariantCulture)), ct);
                 playlists++;

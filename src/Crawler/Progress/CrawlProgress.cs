@@ -22,13 +22,15 @@ public sealed class CrawlProgress
     public HashSet<string> PagesDone { get; set; } = new(StringComparer.Ordinal);
     public Dictionary<string, string> PagesFailed { get; set; } = new(StringComparer.Ordinal);
 
-    public HashSet<string> Discovered { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Discovered and not finished yet. Discovered = pending + done + skipped + failed (kept apart to keep the state small).</summary>
+    public HashSet<string> Pending { get; set; } = new(StringComparer.Ordinal);
     public HashSet<string> Done { get; set; } = new(StringComparer.Ordinal);
     public Dictionary<string, string> Skipped { get; set; } = new(StringComparer.Ordinal);
     public Dictionary<string, string> Failed { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Stored cover size per playlist id (a cover is stored once, whatever its categories).</summary>
-    public Dictionary<long, long> CoverBytes { get; set; } = [];
+    /// <summary>Playlist ids with a stored cover, and their bytes (a cover is stored once, whatever its categories).</summary>
+    public HashSet<long> CoverIds { get; set; } = [];
+    public long CoverBytes { get; set; }
     public HashSet<long> CoversMissing { get; set; } = [];
 
     /// <summary>(time, finished playlists) after each finished playlist, trimmed to the rate window.</summary>
@@ -42,6 +44,10 @@ public sealed class CrawlProgress
     public List<CrawlError> RecentErrors { get; set; } = [];
 
     public int Finished => Done.Count + Skipped.Count + Failed.Count;
+
+    public int DiscoveredCount => Pending.Count + Finished;
+
+    private bool IsFinished(string key) => Done.Contains(key) || Skipped.ContainsKey(key) || Failed.ContainsKey(key);
 
     public void ApplyAll(IEnumerable<ProgressEvent> events)
     {
@@ -66,7 +72,11 @@ public sealed class CrawlProgress
                 var page = PageKey(e);
                 PagesDone.Add(page);
                 PagesFailed.Remove(page);
-                foreach (var id in e.PlaylistIds ?? []) Discovered.Add(Key(e.Category, id));
+                foreach (var id in e.PlaylistIds ?? [])
+                {
+                    var key = Key(e.Category, id);
+                    if (!IsFinished(key)) Pending.Add(key);
+                }
                 break;
             case ProgressEventKind.PageFailed:
                 if (!PagesDone.Contains(PageKey(e))) PagesFailed[PageKey(e)] = e.Reason ?? "failed";
@@ -74,27 +84,31 @@ public sealed class CrawlProgress
                 break;
             case ProgressEventKind.PlaylistDone:
                 var done = Key(e.Category, e.PlaylistId);
-                Discovered.Add(done);
+                Pending.Remove(done);
                 Failed.Remove(done);
                 Skipped.Remove(done);
                 if (Done.Add(done)) AddSample(e.At);
                 if (e.PlaylistId is { } playlistId)
                 {
-                    if (e.CoverBytes is { } bytes) { CoverBytes[playlistId] = bytes; CoversMissing.Remove(playlistId); }
-                    else if (!CoverBytes.ContainsKey(playlistId)) CoversMissing.Add(playlistId);
+                    if (e.CoverBytes is { } bytes)
+                    {
+                        if (CoverIds.Add(playlistId)) CoverBytes += bytes;
+                        CoversMissing.Remove(playlistId);
+                    }
+                    else if (!CoverIds.Contains(playlistId)) CoversMissing.Add(playlistId);
                 }
                 break;
             case ProgressEventKind.PlaylistSkipped:
                 var skipped = Key(e.Category, e.PlaylistId);
-                Discovered.Add(skipped);
                 if (Done.Contains(skipped)) break;
+                Pending.Remove(skipped);
                 Failed.Remove(skipped);
                 if (Skipped.TryAdd(skipped, e.Reason ?? "gone")) AddSample(e.At);
                 break;
             case ProgressEventKind.PlaylistFailed:
                 var failed = Key(e.Category, e.PlaylistId);
-                Discovered.Add(failed);
                 if (Done.Contains(failed) || Skipped.ContainsKey(failed)) break;
+                Pending.Remove(failed);
                 if (Failed.TryAdd(failed, e.Reason ?? "failed")) AddSample(e.At);
                 AddError(e, $"playlist {e.PlaylistId} in {e.Category}: {e.Reason}");
                 break;
@@ -107,6 +121,7 @@ public sealed class CrawlProgress
                 break;
             case ProgressEventKind.FailedRequeued:
                 // The poison messages go back into the queues: their work is pending again.
+                Pending.UnionWith(Failed.Keys);
                 Failed.Clear();
                 PagesFailed.Clear();
                 CompletedAt = null;
@@ -135,7 +150,7 @@ public sealed class CrawlProgress
         Categories.Count > 0
         && Categories.All(PagesTotal.ContainsKey)
         && PagesDone.Count + PagesFailed.Count >= PagesTotal.Values.Sum()
-        && Finished >= Discovered.Count;
+        && Pending.Count == 0;
 
     public CrawlStatus Snapshot(DateTimeOffset now)
     {
@@ -143,7 +158,6 @@ public sealed class CrawlProgress
         var pagesDone = PagesDone.Count + PagesFailed.Count;
         var rate = RatePerMinute(now);
         var remaining = RemainingPlaylists();
-        var coverBytes = CoverBytes.Values.Sum();
         var paused = PausedUntil is { } until && until > now && CompletedAt is null;
         var state = CompletedAt is not null ? "completed" : FailedReason is not null ? "failed" : paused ? "paused" : "running";
         var end = CompletedAt ?? now;
@@ -156,8 +170,8 @@ public sealed class CrawlProgress
             CompletedAt = CompletedAt,
             ElapsedSeconds = StartedAt is { } start ? Math.Max(0, (long)(end - start).TotalSeconds) : 0,
             Pages = new PagesFigures(pagesTotal, pagesDone),
-            Playlists = new PlaylistFigures(Discovered.Count, Done.Count, Skipped.Count, Failed.Count),
-            Covers = new CoverFigures(CoverBytes.Count, CoversMissing.Count, coverBytes),
+            Playlists = new PlaylistFigures(DiscoveredCount, Done.Count, Skipped.Count, Failed.Count),
+            Covers = new CoverFigures(CoverIds.Count, CoversMissing.Count, CoverBytes),
             RatePerMinute = Math.Round(rate, 1),
             EtaSeconds = CompletedAt is not null ? 0 : EtaSeconds(remaining, rate),
             ProjectedBytes = ProjectedBytes(remaining),
@@ -185,10 +199,10 @@ public sealed class CrawlProgress
     /// <summary>Playlists still to finish: discovered ones pending, plus the unread pages at the average page size so far.</summary>
     public double RemainingPlaylists()
     {
-        var pending = Math.Max(0, Discovered.Count - Finished);
+        var pending = Pending.Count;
         var pagesLeft = Math.Max(0, PagesTotal.Values.Sum() - PagesDone.Count - PagesFailed.Count)
                         + Categories.Count(c => !PagesTotal.ContainsKey(c)); // a category not planned yet: at least its first page
-        var perPage = PagesDone.Count > 0 ? (double)Discovered.Count / PagesDone.Count : 35;
+        var perPage = PagesDone.Count > 0 ? (double)DiscoveredCount / PagesDone.Count : 35;
         return pending + pagesLeft * perPage;
     }
 
@@ -200,17 +214,17 @@ public sealed class CrawlProgress
     /// <summary>Bytes stored so far plus the remaining playlists at the average cover size so far.</summary>
     public long? ProjectedBytes(double remainingPlaylists)
     {
-        if (CoverBytes.Count == 0) return null;
-        var stored = CoverBytes.Values.Sum();
-        var average = (double)stored / CoverBytes.Count;
+        if (CoverIds.Count == 0) return null;
+        var stored = CoverBytes;
+        var average = (double)stored / CoverIds.Count;
         // Ids already stored are not stored twice; remaining work is counted per (category, id), so this leans high.
         return stored + (long)Math.Round(remainingPlaylists * average * CoverShare());
     }
 
     private double CoverShare()
     {
-        var withCover = CoverBytes.Count + CoversMissing.Count;
-        return withCover == 0 ? 1 : (double)CoverBytes.Count / withCover;
+        var withCover = CoverIds.Count + CoversMissing.Count;
+        return withCover == 0 ? 1 : (double)CoverIds.Count / withCover;
     }
 
     private CategoryStatus CategorySnapshot(string category)
@@ -220,11 +234,13 @@ public sealed class CrawlProgress
             category,
             PagesTotal.TryGetValue(category, out var total) ? total : null,
             PagesDone.Count(k => k.StartsWith(prefix, StringComparison.Ordinal)) + PagesFailed.Keys.Count(k => k.StartsWith(prefix, StringComparison.Ordinal)),
-            Discovered.Count(k => k.StartsWith(prefix, StringComparison.Ordinal)),
-            Done.Count(k => k.StartsWith(prefix, StringComparison.Ordinal)),
-            Skipped.Keys.Count(k => k.StartsWith(prefix, StringComparison.Ordinal)),
-            Failed.Keys.Count(k => k.StartsWith(prefix, StringComparison.Ordinal)));
+            Count(Pending, prefix) + Count(Done, prefix) + Count(Skipped.Keys, prefix) + Count(Failed.Keys, prefix),
+            Count(Done, prefix),
+            Count(Skipped.Keys, prefix),
+            Count(Failed.Keys, prefix));
     }
+
+    private static int Count(IEnumerable<string> keys, string prefix) => keys.Count(k => k.StartsWith(prefix, StringComparison.Ordinal));
 
     private void AddSample(DateTimeOffset at)
     {
