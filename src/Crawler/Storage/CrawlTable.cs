@@ -32,17 +32,23 @@ public sealed class CrawlTable(StorageClients storage)
     {
         var crawls = new List<CrawlInfo>();
         await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == Partition, cancellationToken: ct))
-            crawls.Add(new CrawlInfo(
-                e.RowKey,
-                (e.GetString("Categories") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries),
-                e.GetInt32("MaxPages") ?? 0,
-                e.GetDateTimeOffset("StartedAt") ?? default,
-                e.GetString("StartedBy") ?? ""));
+            crawls.Add(FromEntity(e));
         return crawls.OrderByDescending(c => c.CrawlId, StringComparer.Ordinal).ToList();
     }
 
-    public async Task<CrawlInfo?> GetAsync(string crawlId, CancellationToken ct) =>
-        (await ListAsync(ct)).FirstOrDefault(c => c.CrawlId == crawlId);
+    public async Task<CrawlInfo?> GetAsync(string crawlId, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(crawlId) || crawlId.IndexOfAny(['/', '\\', '#', '?']) >= 0) return null; // never a crawl id: not a valid table key
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, crawlId, cancellationToken: ct);
+        return row.HasValue && row.Value is not null ? FromEntity(row.Value) : null;
+    }
+
+    private static CrawlInfo FromEntity(TableEntity e) => new(
+        e.RowKey,
+        (e.GetString("Categories") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries),
+        e.GetInt32("MaxPages") ?? 0,
+        e.GetDateTimeOffset("StartedAt") ?? default,
+        e.GetString("StartedBy") ?? "");
 
     public async Task<CrawlInfo?> LatestAsync(CancellationToken ct) => (await ListAsync(ct)).FirstOrDefault();
 }
