@@ -7,7 +7,7 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compareCsv } from './csv.mjs';
-import { freePort, machineCpu, now, readProc, sample, sleep, start, stop, tail, waitLine, waitPort } from './proc.mjs';
+import { freePort, machineCpu, now, readProc, sample, sleep, start, stop, tail, waitLine, waitPort, watchConnections } from './proc.mjs';
 import { prices, priceCategory } from './prices.mjs';
 
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -83,8 +83,7 @@ async function main() {
   const results = { date: new Date().toISOString(), machine, settings: { rate, fastRate, pages, categories, idleSeconds, soak, hostRoot, hostEnv, label: opts.label ?? null }, runs: {} };
 
   if (soak) {
-    results.runs.soak = await runOurs('soak', { rps: Number(opts.rate ?? fastRate), site, countStorage: false, sampleEveryMs: 2000,
-      capMs: Number(opts['soak-minutes'] ?? 15) * 60_000 });
+    results.runs.soak = await runSoak('soak', { rps: Number(opts.rate ?? fastRate), site, capMs: Number(opts['soak-minutes'] ?? 15) * 60_000 });
   } else {
     // Ours first at the polite rate: it also warms the Sandbox's cover cache, so every later run meets the same warm site.
     if (opts.warm) {
@@ -127,7 +126,7 @@ async function startSandbox(pagesPerCategory) {
   await waitLine(p, /Sandbox site listening/, 60_000);
   const baseUrl = `http://127.0.0.1:${port}/`;
   log(`Sandbox on ${baseUrl} (${pagesPerCategory} pages per category)`);
-  return { process: p, baseUrl, stats: async () => (await fetch(`${baseUrl}_sandbox/stats`)).json() };
+  return { process: p, baseUrl, port, stats: async () => (await fetch(`${baseUrl}_sandbox/stats`)).json() };
 }
 
 async function startStorage(label, countStorage) {
@@ -178,9 +177,12 @@ async function runOurs(label, { rps, site, countStorage, idle = 0, sampleEveryMs
     if (m) progress.push({ t: at, done: +m[1], discovered: +m[2], finished: +m[1] + +m[3] + +m[4] });
   });
   const sampler = sample(host.pid, sampleEveryMs);
+  const connections = watchConnections(site.port);
   const counts = {};
   const snap = async (name) => { if (storage.proxy) counts[name] = await storage.proxy.counts(); };
 
+  const exportedLine = waitLine(host, /^Exported (\d+) rows and (\d+) covers/, timeoutMs + 300_000);
+  exportedLine.catch(() => {}); // a soak cut short never sees it
   const begun = await waitLine(host, /^Started crawl/, 120_000);
   const cpuAtStart = readProc(host.pid);
   await snap('start');
@@ -192,7 +194,7 @@ async function runOurs(label, { rps, site, countStorage, idle = 0, sampleEveryMs
     completed = first.line;
     if (completed.match[1] === 'failed') throw new Error(`${label}: the crawl failed\n${tail(host)}`);
     await snap('completed');
-    exported = await waitLine(host, /^Exported (\d+) rows and (\d+) covers/, 300_000);
+    exported = await exportedLine;
   } else if (capMs && !host.done) {
     const last = progress.at(-1) ?? { done: 0 };
     log(`${label}: stopped after ${capMs / 60_000} min with ${last.done} playlists done of ${last.discovered ?? '?'} discovered`);
@@ -201,6 +203,7 @@ async function runOurs(label, { rps, site, countStorage, idle = 0, sampleEveryMs
     throw first.error;
   }
   const atEnd = readProc(host.pid);
+  const siteConnections = connections.stop();
   await snap('exported');
   const statsAfter = await site.stats();
   const machineBusy = busyShare(cpuBefore, machineCpu());
@@ -234,13 +237,73 @@ async function runOurs(label, { rps, site, countStorage, idle = 0, sampleEveryMs
       sandbox: otherCpuSeconds[0], azurite: otherCpuSeconds[1], proxy: otherCpuSeconds[2],
     },
     memory: { peakRssMiB: atEnd.hwmKiB / 1024, rssAtEndMiB: atEnd.rssKiB / 1024, threads: atEnd.threads },
+    siteConnections,
     samples: sampler.samples.map((s) => ({ t: Math.round(s.t - host.startedAt), cpu: +s.cpu.toFixed(2), rssMiB: +(s.rssKiB / 1024).toFixed(1) })),
     progress: progress.map((p) => ({ t: Math.round(p.t - host.startedAt), finished: p.finished, discovered: p.discovered })),
   };
-  if (storage.proxy) result.storage = storageFigures(counts, rows, idle);
+  if (storage.proxy) result.storage = storageFigures(counts, rows, idle, (completed.at - begun.at) / 1000);
   if (soak) result.soak = soakFigures(result);
   log(`${label}: ${rows} rows in ${crawlSeconds.toFixed(1)} s (${result.playlistsPerSecond.toFixed(1)}/s), `
     + `${requests.requests} site requests, busiest second ${requests.busiest}, efficiency ${requests.efficiency.toFixed(3)}`);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The soak: one long crawl started through the HTTP API (POST /api/crawls), as a deployed app runs it, with no
+// terminal view reading the status every second; /api/status read every 5 s, RSS sampled every 2 s.
+
+async function runSoak(label, { rps, site, capMs, sampleEveryMs = 2000, pollMs = 5000 }) {
+  log(`${label}: FunctionsCrawler at ${rps} req/s, started through POST /api/crawls; stops after ${capMs / 60_000} min if unfinished`);
+  const storage = await startStorage(label, false);
+  const port = await freePort();
+  const statsBefore = await site.stats();
+  const host = track(start('host', 'dotnet', [hostDll, '--settings-dir', hostRoot, `--AzureWebJobsStorage=${storage.connectionString}`,
+    `--NetEase:BaseUrl=${site.baseUrl}`, `--NetEase:RequestsPerSecond=${rps}`, '--Urls', `http://127.0.0.1:${port}`],
+  { cwd: hostRoot, env: hostEnv, logPath: join(work, `${label}-host.log`) }));
+  const api = `http://127.0.0.1:${port}/api/`;
+  let begun = null;
+  for (let i = 0; i < 120 && !begun && !host.done; i++) {
+    try {
+      const response = await fetch(`${api}crawls`, { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ categories, maxPages: pages }), signal: AbortSignal.timeout(10_000) });
+      if (response.status === 202) begun = now(); else await sleep(500);
+    } catch { await sleep(500); }
+  }
+  if (!begun) throw new Error(`${label}: POST /api/crawls did not succeed\n${tail(host)}`);
+  const cpuAtStart = readProc(host.pid);
+  const sampler = sample(host.pid, sampleEveryMs);
+  const progress = [];
+  let readErrors = 0, state = 'running';
+  while (now() - begun < capMs && !host.done) {
+    try {
+      const s = await (await fetch(`${api}status`, { signal: AbortSignal.timeout(15_000) })).json();
+      const p = s.playlists;
+      progress.push({ t: now(), done: p.done, discovered: p.discovered, finished: p.done + p.skipped + p.failed });
+      state = s.state;
+      if (state === 'completed' || state === 'failed') break;
+    } catch { readErrors++; }
+    await sleep(pollMs);
+  }
+  if (host.done) throw new Error(`${label}: the host exited during the soak\n${tail(host)}`);
+  const atEnd = readProc(host.pid);
+  sampler.take();
+  sampler.stop();
+  const statsAfter = await site.stats();
+  await stop(host);
+  await stop(storage.azurite);
+  const last = progress.at(-1) ?? { done: 0, discovered: 0 };
+  const crawlSeconds = (now() - begun) / 1000;
+  const result = {
+    label, rps, rows: last.done, discovered: last.discovered, stoppedEarly: state !== 'completed', statusReadErrors: readErrors,
+    crawlSeconds, playlistsPerSecond: last.done / crawlSeconds, site: siteWindow(statsBefore, statsAfter, rps),
+    cpu: { total: atEnd.cpu, crawl: atEnd.cpu - cpuAtStart.cpu, perThousandPlaylists: ((atEnd.cpu - cpuAtStart.cpu) / Math.max(1, last.done)) * 1000 },
+    memory: { peakRssMiB: atEnd.hwmKiB / 1024, rssAtEndMiB: atEnd.rssKiB / 1024, threads: atEnd.threads },
+    samples: sampler.samples.map((x) => ({ t: Math.round(x.t - host.startedAt), cpu: +x.cpu.toFixed(2), rssMiB: +(x.rssKiB / 1024).toFixed(1) })),
+    progress: progress.map((p) => ({ t: Math.round(p.t - host.startedAt), finished: p.finished, discovered: p.discovered })),
+  };
+  result.soak = soakFigures(result);
+  log(`${label}: ${last.done} of ${last.discovered} playlists done in ${crawlSeconds.toFixed(0)} s (${state}); peak RSS ${result.memory.peakRssMiB.toFixed(0)} MiB; `
+    + `${readErrors} status reads failed`);
   return result;
 }
 
@@ -259,9 +322,16 @@ async function runCrawlee(label, { rpm, site, timeoutMs = 20 * 60_000 }) {
   if (rpm) args.push('--rpm', `${rpm}`);
   const crawler = track(start('crawlee', process.execPath, args,
     { cwd: join(benchDir, 'crawlee'), env: { CRAWLEE_STORAGE_DIR: storageDir }, logPath: join(work, `${label}.log`) }));
+  // Every awaited line is listened for before the one before it arrives: lines read in one chunk come out together.
+  const statsLine = waitLine(crawler, /^stats (.*)$/, timeoutMs);
+  const exportedLine = waitLine(crawler, /^Exported (\d+) rows and (\d+) covers/, timeoutMs);
+  statsLine.catch(() => {});
+  exportedLine.catch(() => {});
+  const connections = watchConnections(site.port);
   const begun = await waitLine(crawler, /^crawl started/, 60_000);
-  const exported = await waitLine(crawler, /^Exported (\d+) rows and (\d+) covers/, timeoutMs);
-  const stats = JSON.parse((await waitLine(crawler, /^stats (.*)$/, 10_000)).match[1]);
+  const exported = await exportedLine;
+  const stats = JSON.parse((await statsLine).match[1]);
+  const siteConnections = connections.stop();
   await crawler.exited;
   const statsAfter = await site.stats();
   const rows = Number(exported.match[1]);
@@ -277,6 +347,7 @@ async function runCrawlee(label, { rpm, site, timeoutMs = 20 * 60_000 }) {
     site: requests,
     cpu: { total: stats.cpuSeconds, perThousandIncludingStartup: (stats.cpuSeconds / rows) * 1000, sandbox: others()[0] },
     memory: { peakRssMiB: stats.maxRssKiB / 1024 },
+    siteConnections,
   };
   log(`${label}: ${rows} rows in ${crawlSeconds.toFixed(1)} s (${result.playlistsPerSecond.toFixed(1)}/s), `
     + `${requests.requests} site requests, busiest second ${requests.busiest}`);
@@ -326,7 +397,7 @@ function diffCounts(later, earlier) {
   return later.rows.map((r) => ({ ...r, n: r.n - (before.get(`${r.service}\t${r.resource}\t${r.op}`) ?? 0) })).filter((r) => r.n > 0);
 }
 
-function storageFigures(counts, rows, idle) {
+function storageFigures(counts, rows, idle, crawlSeconds) {
   const phases = {
     startup: diffCounts(counts.start, null),
     crawl: diffCounts(counts.completed, counts.start),
@@ -342,14 +413,23 @@ function storageFigures(counts, rows, idle) {
   for (const r of crawl) byCategory[priceCategory(r.service, r.op)] = (byCategory[priceCategory(r.service, r.op)] ?? 0) + r.n;
   const costPerThousand = Object.entries(byCategory).reduce((usd, [cat, n]) => usd + (n / rows) * 1000 * prices.storage[cat] / 10_000, 0);
   const detail = crawl.map((r) => ({ ...r, owner: owner(r.resource), perPlaylist: +(r.n / rows).toFixed(3) })).sort((a, b) => b.n - a.n);
+  // Flex Consumption: one instance executes something for the whole crawl (messages wait for the rate limiter),
+  // so GB-s = instance memory × crawl seconds; executions = queue messages completed + entity batches.
+  const executions = sum(crawl, (r) => /^crawl-(pages|playlists)$/.test(r.resource) && r.op === 'DeleteMessage')
+    + sum(crawl, (r) => /^FunctionsCrawlerHistory$/i.test(r.resource) && r.op === 'Batch');
+  const fx = prices.functions;
+  const gbSecondsPerThousand = (fx.instanceMemoryGB * crawlSeconds / rows) * 1000;
+  const executionsPerThousand = (executions / rows) * 1000;
+  const functionsCostPerThousand = gbSecondsPerThousand * fx.gbSecond + (executionsPerThousand / 1e6) * fx.perMillionExecutions;
   return {
-    perPlaylist: per(sum(crawl)), byService, byOwner,
+    perPlaylist: per(sum(crawl)), byService, byOwner, gbSecondsPerThousand, executionsPerThousand, functionsCostPerThousand,
     perThousandByPriceCategory: Object.fromEntries(Object.entries(byCategory).map(([k, n]) => [k, Math.round((n / rows) * 1000)])),
     costPerThousandPlaylists: costPerThousand,
     startupTransactions: sum(phases.startup), exportTransactionsPerRow: per(sum(phases.export)),
     idlePerSecond: idle ? sum(phases.idle) / idle : null,
     idleDetail: phases.idle.map((r) => ({ ...r, perSecond: +(r.n / idle).toFixed(2) })).sort((a, b) => b.n - a.n),
     signals: sum(crawl, (r) => /^functionscrawler-control/i.test(r.resource) && r.op === 'PutMessage'),
+    connectionsOpened: counts.exported.connections,
     entityBatches: sum(crawl, (r) => /^FunctionsCrawlerHistory$/i.test(r.resource) && r.op === 'Batch'),
     detail,
   };
@@ -411,6 +491,8 @@ function mainTable(r) {
     const ratio = b && cb ? b.playlistsPerSecond / cb.playlistsPerSecond : null;
     lines.push(`| (b) unthrottled playlists/s, first request → CSV written | ${b ? `${f(b.playlistsPerSecond, 1)} (${b.rows} in ${f(b.crawlSeconds, 1)} s)` : '—'} | ${cb ? `${f(cb.playlistsPerSecond, 1)} (${cb.rows} in ${f(cb.crawlSeconds, 1)} s)` : '—'} | ≥ Crawlee | ${ratio == null ? '—' : `ratio ${f(ratio, 2)}: ${ratio >= 1 ? 'met' : `missed by ${f((1 - ratio) * 100, 0)} %`}`} |`);
     lines.push(`| (b) same, from process start | ${b ? `${f(b.playlistsPerSecondFromProcessStart, 1)} (start-up ${f(b.startupSeconds, 1)} s, export ${f(b.exportSeconds, 1)} s)` : '—'} | ${cb ? `${f(cb.playlistsPerSecondFromProcessStart, 1)} (start-up ${f(cb.startupSeconds, 1)} s)` : '—'} | | |`);
+    const conn = (x) => (x?.siteConnections ? `${x.siteConnections.distinctClientPorts} opened, ≤ ${x.siteConnections.mostOpen} at once` : '—');
+    lines.push(`| (b) connections to the site, unthrottled | ${conn(b)} | ${conn(cb)} | | |`);
     lines.push(`| (b) busiest second unthrottled | ${b ? `${b.site.busiest} req/s` : '—'} | ${cb ? `${cb.site.busiest} req/s` : '—'} | | |`);
   }
   const cpuCell = (x) => (x ? `${f(x.cpu.perThousandPlaylists ?? x.cpu.perThousandIncludingStartup, 1)}${x.cpu.perThousandPlaylists != null ? ` (${f(x.cpu.perThousandIncludingStartup, 1)} with start-up)` : ''}` : '—');
@@ -423,6 +505,7 @@ function mainTable(r) {
     lines.push(`| (d) storage transactions per playlist (polite crawl) | ${f(s.perPlaylist, 2)}: queue ${f(s.byService.queue, 2)}, table ${f(s.byService.table, 2)}, blob ${f(s.byService.blob, 2)} | none (local files) | | |`);
     lines.push(`| (d) … by owner: app / Durable task hub / WebJobs host | ${f(s.byOwner.app, 2)} / ${f(s.byOwner.durable, 2)} / ${f(s.byOwner.webjobs, 3)} (entity signals ${s.signals}, entity batches ${s.entityBatches}) | | | |`);
     lines.push(`| (d) storage cost per 1,000 playlists (list prices, see docs) | $${f(s.costPerThousandPlaylists, 4)} | | | |`);
+    lines.push(`| (d) Functions Flex cost per 1,000 playlists at ${rate} req/s: ${f(s.gbSecondsPerThousand, 0)} GB-s, ${f(s.executionsPerThousand, 0)} executions | $${f(s.functionsCostPerThousand, 4)} | | | |`);
     lines.push(`| (d) idle storage traffic after the crawl | ${f(s.idlePerSecond, 1)} transactions/s | | | |`);
   }
   if (r.sameOutput) {
@@ -439,6 +522,7 @@ function mainTable(r) {
     lines.push('|---|---|---|---|---|');
     for (const d of s.detail.filter((x) => x.perPlaylist * 1000 >= 1)) lines.push(`| ${d.owner} | ${d.service} | ${d.resource} | ${d.op} | ${Math.round(d.perPlaylist * 1000)} |`);
     lines.push('');
+    if (s.connectionsOpened) lines.push(`TCP connections the host opened to storage over the whole run: blob ${s.connectionsOpened.blob}, queue ${s.connectionsOpened.queue}, table ${s.connectionsOpened.table}.`, '');
     lines.push(`Start-up: ${s.startupTransactions} transactions. Export: ${f(s.exportTransactionsPerRow, 2)} per row. `
       + `Idle: ${f(s.idlePerSecond, 1)}/s — ${s.idleDetail.slice(0, 6).map((x) => `${x.resource} ${x.op} ${x.perSecond}/s`).join(', ')}.`);
   }
@@ -462,6 +546,7 @@ function soakTable(r) {
     `| RSS at 10 / 25 / 50 / 75 / 100 % of the crawl | ${Object.values(s.rssAt).map((v) => f(v, 0)).join(' / ')} MiB |`,
     `| RSS slope after the first 20 % | ${f(s.mibPerThousandPlaylists, 2)} MiB per 1,000 playlists (${f(s.mibPerMinute, 2)} MiB/min) |`,
     `| peak RSS (VmHWM) | ${f(x.memory.peakRssMiB, 0)} MiB |`,
+    `| status reads that failed (GET /api/status, every 5 s) | ${x.statusReadErrors ?? '—'} |`,
     `| CPU s per 1,000 playlists | ${f(x.cpu.perThousandPlaylists)} |`,
     `| target: memory flat | ${Math.abs(s.mibPerThousandPlaylists) < 1 ? 'met' : `missed: ${f(s.mibPerThousandPlaylists, 2)} MiB per 1,000 playlists`} |`,
   ].join('\n');

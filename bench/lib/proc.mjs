@@ -133,3 +133,32 @@ export function sample(pid, everyMs, onSample) {
   const timer = setInterval(take, everyMs);
   return { samples, take, stop: () => clearInterval(timer) };
 }
+
+/**
+ * Client connections to a local port, from /proc/net/tcp: sampled every `everyMs`, it keeps the most open at
+ * once and every distinct client port seen (≈ connections opened, as each new connection takes a new port).
+ */
+export function watchConnections(port, everyMs = 500) {
+  const seen = new Set();
+  let most = 0;
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  const take = () => {
+    let open = 0;
+    for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      let text = '';
+      try { text = readFileSync(file, 'utf8'); } catch { continue; }
+      for (const line of text.split('\n').slice(1)) {
+        const f = line.trim().split(/\s+/);
+        if (f.length < 4 || f[3] !== '01') continue; // ESTABLISHED
+        const [, remotePort] = f[2].split(':');
+        if (remotePort !== hex) continue;
+        open++;
+        seen.add(f[1]);
+      }
+    }
+    most = Math.max(most, open);
+  };
+  take();
+  const timer = setInterval(take, everyMs);
+  return { stop: () => { clearInterval(timer); take(); return { mostOpen: most, distinctClientPorts: seen.size }; } };
+}

@@ -12,6 +12,7 @@ const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 const counts = new Map(); // "service\tresource\top" -> n
+const connections = { blob: 0, queue: 0, table: 0 }; // TCP connections the clients opened, per service
 let total = 0;
 
 function count(service, resource, op) {
@@ -111,12 +112,13 @@ function proxy(service, listenPort, targetPort) {
     }
   });
   server.keepAliveTimeout = 120_000;
+  server.on('connection', () => { connections[service]++; });
   return new Promise((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
 }
 
 function snapshot() {
   const rows = [...counts].map(([key, n]) => { const [service, resource, op] = key.split('\t'); return { service, resource, op, n }; });
-  return { total, rows };
+  return { total, rows, connections: { ...connections } };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
