@@ -70,6 +70,7 @@ try {
   await stopAll();
   if (!opts.keep && process.exitCode !== 1) rmSync(work, { recursive: true, force: true });
   else console.log(`temporary files kept in ${work}`);
+  process.exit(process.exitCode ?? 0); // no stray timer or socket keeps the bench alive
 }
 
 async function main() {
