@@ -24,8 +24,20 @@ public sealed class DurableProgressSink(IDurableClientFactory factory, IOptions<
 
     public async Task<CrawlProgress?> ReadAsync(string crawlId, CancellationToken ct = default)
     {
-        var state = await _client.Value.ReadEntityStateAsync<CrawlProgress>(Id(crawlId));
-        return state.EntityExists ? state.EntityState : null;
+        // A large state lives in a blob the entity replaces on each batch: a read that lands in between
+        // finds the old blob gone, and the next read gets the new one.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var state = await _client.Value.ReadEntityStateAsync<CrawlProgress>(Id(crawlId));
+                return state.EntityExists ? state.EntityState : null;
+            }
+            catch (Exception) when (attempt < 3 && !ct.IsCancellationRequested)
+            {
+                await Task.Delay(100 * attempt, ct);
+            }
+        }
     }
 
     private static EntityId Id(string crawlId) => new(CrawlStatusEntity.Name, crawlId);

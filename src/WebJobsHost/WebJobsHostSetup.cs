@@ -67,9 +67,10 @@ public static class WebJobsHostSetup
         builder.Services.AddCrawler(builder.Configuration);
         builder.Services.AddDurableClientFactory();
         builder.Services.AddSingleton<DurableProgressSink>();
-        // One signal per crawl every 250 ms instead of one per event: most of the crawl's storage traffic otherwise.
+        // One signal per crawl every second instead of one per event: each entity batch rewrites the whole state,
+        // so this is most of the crawl's storage traffic (bench: 12.98 → 9.64 transactions per playlist vs 250 ms).
         builder.Services.AddSingleton<ICrawlProgressSink>(sp => new BatchingProgressSink(
-            sp.GetRequiredService<DurableProgressSink>(), TimeSpan.FromMilliseconds(250), sp.GetRequiredService<ILogger<BatchingProgressSink>>()));
+            sp.GetRequiredService<DurableProgressSink>(), TimeSpan.FromSeconds(1), sp.GetRequiredService<ILogger<BatchingProgressSink>>()));
         builder.Services.AddOptions<RunOptions>().Bind(builder.Configuration.GetSection(RunOptions.Section));
         builder.Services.AddSingleton<ProgressView>();
         if (builder.Configuration.GetValue<bool>("Run:Crawl")) builder.Services.AddHostedService<CrawlRun>();

@@ -15,23 +15,31 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
 
     public double RequestsPerSecond { get; } = requestsPerSecond;
 
+    /// <summary>5 ms over a second absorbs the lag between a request leaving and arriving at the server.</summary>
+    private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(1005);
+
     /// <summary>Waits for this request's turn on the host.</summary>
     public async ValueTask WaitTurnAsync(string host, CancellationToken ct)
     {
         var turns = _hosts.GetOrAdd(host, _ => new Turns());
-        var interval = TimeSpan.FromSeconds(1 / (RequestsPerSecond * pushback.RateFactor()));
-        var ticks = (long)(interval.TotalSeconds * time.TimestampFrequency);
-        // One request at a time takes its turn. The next turn is one interval after this one really
-        // left (a timer that fires late can never squeeze two requests closer than the interval), and
-        // 1 % after this one's scheduled time (so small lateness does not add up over a crawl); the 1 %
-        // also absorbs a little lag between a request's departure and its arrival at the server.
+        var rate = RequestsPerSecond * pushback.RateFactor();
+        var ticks = (long)(time.TimestampFrequency / rate);
+        var perWindow = (int)Math.Clamp(Math.Floor(rate), 1, 100_000);
+        var window = (long)(Window.TotalSeconds * time.TimestampFrequency);
+        // One request at a time takes its turn. Turns are evenly spaced on the schedule (a late timer does
+        // not push every later turn back), and on the real departure times no window of 1.005 s ever holds
+        // more than the limit: that is what the site measures, and it holds however late a timer fires.
         await turns.Gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             var now = time.GetTimestamp();
-            var scheduled = Math.Max(now, turns.Next);
-            await WaitUntilAsync(scheduled, ct).ConfigureAwait(false);
-            turns.Next = Math.Max(scheduled + ticks + ticks / 100, time.GetTimestamp() + ticks);
+            var turn = Math.Max(now, turns.Next);
+            if (turns.Departures.Count >= perWindow)
+                turn = Math.Max(turn, turns.Departures.ElementAt(turns.Departures.Count - perWindow) + window);
+            if (turn > now) await Task.Delay(time.GetElapsedTime(now, turn), time, ct).ConfigureAwait(false);
+            turns.Departures.Enqueue(time.GetTimestamp());
+            while (turns.Departures.Count > perWindow) turns.Departures.Dequeue();
+            turns.Next = turn + ticks;
         }
         finally
         {
@@ -39,26 +47,10 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
         }
     }
 
-    /// <summary>
-    /// Timers fire a millisecond or two late, which at 20 requests a second would waste several percent of
-    /// the allowed rate: sleep until just before the turn, then spin the last stretch.
-    /// </summary>
-    private async ValueTask WaitUntilAsync(long turn, CancellationToken ct)
-    {
-        var early = TimeSpan.FromMilliseconds(2);
-        var wait = time.GetElapsedTime(time.GetTimestamp(), turn);
-        if (wait > early) await Task.Delay(wait - early, time, ct).ConfigureAwait(false);
-        var spinner = new SpinWait();
-        while (time.GetTimestamp() < turn)
-        {
-            ct.ThrowIfCancellationRequested();
-            spinner.SpinOnce(sleep1Threshold: -1); // never Sleep(1): that would be the lateness we avoid
-        }
-    }
-
     private sealed class Turns
     {
         public readonly SemaphoreSlim Gate = new(1, 1);
+        public readonly Queue<long> Departures = new();
         public long Next;
     }
 }

@@ -22,7 +22,15 @@ public sealed class Politeness(SitePushback pushback, ICrawlProgressSink progres
         if (!_checkedAt.TryGetValue(crawlId, out var last) || now - last >= SharedPauseCheck)
         {
             _checkedAt[crawlId] = now;
-            if ((await progress.ReadAsync(crawlId, ct))?.PausedUntil is { } until && until > now) pushback.PauseUntil(until);
+            try
+            {
+                if ((await progress.ReadAsync(crawlId, ct))?.PausedUntil is { } until && until > now) pushback.PauseUntil(until);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A failed status read is no reason to fail this message: keep this process's own view of the pause.
+                log.LogWarning("Could not read the shared pause of crawl {CrawlId}: {Error}", crawlId, e.Message);
+            }
         }
         return pushback.PauseRemaining() is { } wait ? wait + Jitter() : null;
     }

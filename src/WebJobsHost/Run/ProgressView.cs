@@ -13,8 +13,26 @@ public sealed class ProgressView(IOptions<RunOptions> run)
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(1);
 
-    public async Task<CrawlStatus> FollowAsync(Func<CancellationToken, Task<CrawlStatus>> read, Func<CrawlStatus, bool> isFinal, CancellationToken ct)
+    public async Task<CrawlStatus> FollowAsync(Func<CancellationToken, Task<CrawlStatus>> readOnce, Func<CrawlStatus, bool> isFinal, CancellationToken ct)
     {
+        // A status read can fail now and then (storage busy, state blob being replaced): show the last
+        // figures and try again; give up only after many failures in a row.
+        CrawlStatus? lastGood = null;
+        var failures = 0;
+        async Task<CrawlStatus> read(CancellationToken token)
+        {
+            try
+            {
+                lastGood = await readOnce(token);
+                failures = 0;
+                return lastGood;
+            }
+            catch (Exception) when (!token.IsCancellationRequested && lastGood is not null && ++failures < 30)
+            {
+                return lastGood;
+            }
+        }
+
         if (!Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "" or "dumb"))
         {
             // run.sh starts the host as a background job (stdin is /dev/null), so say it is interactive: stdout is the terminal.
