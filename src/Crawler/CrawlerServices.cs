@@ -5,7 +5,6 @@ using FunctionsCrawler.Pipeline;
 using FunctionsCrawler.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsCrawler;
@@ -29,27 +28,11 @@ public static class CrawlerServices
 
         services.AddSingleton(sp => new HostRateLimiter(sp.GetRequiredService<IOptions<NetEaseOptions>>().Value.RequestsPerSecond,
             sp.GetRequiredService<SitePushback>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddTransient<HostRateLimitHandler>();
-        var http = services.AddHttpClient<NetEaseClient>(NetEaseClient.HttpClientName);
-        http.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                AutomaticDecompression = System.Net.DecompressionMethods.All,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            });
-        http.AddStandardResilienceHandler()
-            .Configure((HttpStandardResilienceOptions o, IServiceProvider sp) =>
-            {
-                var site = sp.GetRequiredService<IOptions<NetEaseOptions>>().Value;
-                // The attempt timeout includes the wait for the rate limiter (it sits inside), so it scales with the queue of waiters.
-                o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(site.AttemptTimeoutSeconds);
-                o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(site.AttemptTimeoutSeconds * 4);
-                o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(site.AttemptTimeoutSeconds * 2);
-                o.Retry.MaxRetryAttempts = 3;
-                o.Retry.UseJitter = true;
-                o.Retry.Delay = TimeSpan.FromSeconds(1);
-            });
-        // Added after the resilience handler, so it runs inside it: every attempt, retries included, waits its turn.
-        http.AddHttpMessageHandler<HostRateLimitHandler>();
+        // No resilience handler on the HttpClient: NetEaseClient classifies every answer before it retries
+        // (a block must pause the crawl, not be re-sent), and paces every try and redirect hop itself.
+        services.AddHttpClient<NetEaseClient>(NetEaseClient.HttpClientName)
+            .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan) // NetEase__ReadTimeoutSeconds bounds each request
+            .ConfigurePrimaryHttpMessageHandler(sp => NetEaseClient.CreateHandler(sp.GetRequiredService<IOptions<NetEaseOptions>>().Value));
         services.AddSingleton<SitePushback>();
         services.AddSingleton<Politeness>();
         services.AddSingleton<StartCrawl>();

@@ -20,8 +20,14 @@ public sealed class NetEaseOptions
     /// <summary>Largest cover accepted, in bytes (originals are often over 1 MB).</summary>
     public long MaxCoverBytes { get; set; } = 10 * 1024 * 1024;
 
-    /// <summary>Per-attempt timeout; it includes the wait for the rate limiter.</summary>
-    public int AttemptTimeoutSeconds { get; set; } = 30;
+    /// <summary>Largest page or API answer accepted, in bytes after decompression (real pages are well under 1 MiB).</summary>
+    public long MaxPageBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>How long one request may take from leaving (after its turn in the pacer) to its last body byte.</summary>
+    public int ReadTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>The first wait before retrying a transport fault or HTTP 500/502/504; doubled each retry, with jitter.</summary>
+    public double RetryDelaySeconds { get; set; } = 1;
 
     /// <summary>The first pause after a block; each further block doubles it (capped at 30 min).</summary>
     public double BlockPauseSeconds { get; set; } = 30;
@@ -43,7 +49,11 @@ public sealed class NetEaseOptions
             yield return $"NetEase__MaxCoverBytes must be above 0, got {MaxCoverBytes}.";
         if (!(BlockPauseSeconds > 0))
             yield return $"NetEase__BlockPauseSeconds must be above 0, got {BlockPauseSeconds}.";
-        if (AttemptTimeoutSeconds <= 0)
-            yield return $"NetEase__AttemptTimeoutSeconds must be above 0, got {AttemptTimeoutSeconds}.";
+        if (MaxPageBytes <= 0)
+            yield return $"NetEase__MaxPageBytes must be above 0, got {MaxPageBytes}.";
+        if (ReadTimeoutSeconds <= 0)
+            yield return $"NetEase__ReadTimeoutSeconds must be above 0, got {ReadTimeoutSeconds}.";
+        if (!(RetryDelaySeconds >= 0) || double.IsInfinity(RetryDelaySeconds))
+            yield return $"NetEase__RetryDelaySeconds must be 0 or more, got {RetryDelaySeconds}.";
     }
 }

@@ -47,6 +47,9 @@ public enum PageOutcome
 /// <summary>The outcome of reading one response, with the parsed value when it is <see cref="PageOutcome.Ok"/>.</summary>
 public sealed record PageResult<T>(PageOutcome Outcome, T? Value, string? Reason)
 {
+    /// <summary>For a block: how long the site asked us to wait (its <c>Retry-After</c>), when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static PageResult<T> Ok(T value) => new(PageOutcome.Ok, value, null);
     public static PageResult<T> Gone(string reason) => new(PageOutcome.Gone, default, reason);
     public static PageResult<T> Blocked(string reason) => new(PageOutcome.Blocked, default, reason);

@@ -1,25 +1,84 @@
 using System.Net;
 using System.Net.Http.Headers;
 using FunctionsCrawler.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 
 namespace FunctionsCrawler.NetEase;
 
-/// <summary>A response body as text, with its status code, for the parsers to classify.</summary>
-public sealed record SiteResponse(int StatusCode, string Body);
+/// <summary>
+/// A response body as text (decoded as a browser would), with its status code, for the parsers to classify.
+/// <see cref="Problem"/> is set when the answer could not be read at all (over the size cap, redirected
+/// outside the site); <see cref="RetryAfter"/> when the site said how long to wait.
+/// </summary>
+public sealed record SiteResponse(int StatusCode, string Body)
+{
+    public string? Problem { get; init; }
+    public TimeSpan? RetryAfter { get; init; }
+}
 
-/// <summary>Fetches list pages, detail pages and the JSON API from the site (or the Sandbox).</summary>
-public sealed class NetEaseClient(HttpClient http, IOptions<NetEaseOptions> options)
+/// <summary>A downloaded cover, or why there is none; <see cref="Blocked"/> when the image host pushed back (429/503).</summary>
+public sealed record CoverDownload(byte[]? Bytes, string? ContentType, string? Problem)
+{
+    public string? Blocked { get; init; }
+    public TimeSpan? RetryAfter { get; init; }
+}
+
+/// <summary>
+/// Fetches list pages, detail pages, the JSON API and covers from the site (or the Sandbox).
+/// Every request, retries and redirect hops included, waits its turn in the pacer; every answer is read
+/// within <c>NetEase__ReadTimeoutSeconds</c> and a size cap, then classified before anything retries it:
+/// only transport faults and HTTP 500/502/504 that are not a block are retried here (with backoff and
+/// jitter); a block is returned at once so the crawl can pause.
+/// </summary>
+public sealed class NetEaseClient
 {
     public const string HttpClientName = "NetEase";
-    private readonly NetEaseOptions _options = options.Value;
+    /// <summary>Redirect hops followed for one request, each one checked against the allowed hosts.</summary>
+    public const int MaxRedirects = 5;
+    private const int MaxRetries = 3;
+
+    private readonly HttpClient _http;
+    private readonly HostRateLimiter _pacer;
+    private readonly NetEaseOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<NetEaseClient> _log;
+    private readonly ResiliencePipeline<Fetched> _retry;
+
+    public NetEaseClient(HttpClient http, HostRateLimiter pacer, IOptions<NetEaseOptions> options, TimeProvider time, ILogger<NetEaseClient> log)
+    {
+        _http = http;
+        _pacer = pacer;
+        _options = options.Value;
+        _time = time;
+        _log = log;
+        _retry = new ResiliencePipelineBuilder<Fetched> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<Fetched>
+            {
+                MaxRetryAttempts = MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromSeconds(_options.RetryDelaySeconds),
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+                OnRetry = args =>
+                {
+                    _log.LogInformation("Retrying {Url} in {Delay:0.0} s (try {Try} of {Tries}): {Reason}",
+                        args.Outcome.Result?.Url ?? (args.Outcome.Exception as SiteFetchException)?.Url, args.RetryDelay.TotalSeconds,
+                        args.AttemptNumber + 2, MaxRetries + 1, args.Outcome.Exception?.Message ?? $"HTTP {args.Outcome.Result?.Status}");
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
 
     public Uri BaseUri => _options.BaseUri;
 
     public async Task<PageResult<ListPage>> GetListPageAsync(string category, int pageIndex, CancellationToken ct)
     {
         var response = await GetTextAsync(NetEaseUrls.ListPage(BaseUri, category, pageIndex * NetEaseUrls.PageSize), ct);
-        return ListPageParser.Parse(response.StatusCode, response.Body);
+        return Parsed(response, ListPageParser.Parse);
     }
 
     public async Task<PageResult<PlaylistDetail>> GetPlaylistAsync(long playlistId, CancellationToken ct)
@@ -27,51 +86,163 @@ public sealed class NetEaseClient(HttpClient http, IOptions<NetEaseOptions> opti
         if (_options.UseJsonApi)
         {
             var api = await GetTextAsync(NetEaseUrls.PlaylistApi(BaseUri, playlistId), ct);
-            return PlaylistApiParser.Parse(api.StatusCode, api.Body, playlistId);
+            return Parsed(api, (status, body) => PlaylistApiParser.Parse(status, body, playlistId));
         }
         var page = await GetTextAsync(NetEaseUrls.Playlist(BaseUri, playlistId), ct);
-        return PlaylistPageParser.Parse(page.StatusCode, page.Body, playlistId);
-    }
-
-    public async Task<SiteResponse> GetTextAsync(Uri url, CancellationToken ct)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        AddBrowserHeaders(request);
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
-        var body = await response.Content.ReadAsStringAsync(ct);
-        return new SiteResponse((int)response.StatusCode, body);
+        return Parsed(page, (status, body) => PlaylistPageParser.Parse(status, body, playlistId));
     }
 
     /// <summary>
-    /// Downloads a cover with its size capped; returns null with a reason when the answer is not usable
-    /// (not found, too large). Transient faults (5xx after retries) throw so the message is retried.
+    /// GETs a page of the site as text. Throws <see cref="SiteFetchException"/> when the site cannot be reached
+    /// or gives no complete answer in time, after the retries.
     /// </summary>
-    public async Task<(byte[]? Bytes, string? ContentType, string? Problem)> GetCoverAsync(Uri url, CancellationToken ct)
+    public async Task<SiteResponse> GetTextAsync(Uri url, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        AddBrowserHeaders(request);
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone or HttpStatusCode.Forbidden)
-            return (null, null, $"cover answered HTTP {(int)response.StatusCode}");
-        if ((int)response.StatusCode >= 500)
-            throw new HttpRequestException($"cover answered HTTP {(int)response.StatusCode}", null, response.StatusCode);
-        if (!response.IsSuccessStatusCode)
-            return (null, null, $"cover answered HTTP {(int)response.StatusCode}");
-        var max = _options.MaxCoverBytes;
-        if (response.Content.Headers.ContentLength > max)
-            return (null, null, $"cover is {response.Content.Headers.ContentLength} bytes, over the {max}-byte cap");
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        var fetched = await FetchAsync(url, FetchKind.Page, ct);
+        return new SiteResponse(fetched.Status, fetched.Text ?? "") { Problem = fetched.Problem, RetryAfter = fetched.RetryAfter };
+    }
+
+    /// <summary>
+    /// Downloads a cover, following redirects only within the allowed image hosts, with its size capped.
+    /// Transient faults that outlast the retries throw <see cref="SiteFetchException"/> so the message is retried.
+    /// </summary>
+    public async Task<CoverDownload> GetCoverAsync(Uri url, CancellationToken ct)
+    {
+        if (!CoverHosts.IsAllowed(url, BaseUri)) return new CoverDownload(null, null, $"cover host '{url.Host}' is not allowed");
+        var fetched = await FetchAsync(url, FetchKind.Cover, ct);
+        if (fetched.Problem is not null) return new CoverDownload(null, null, fetched.Problem);
+        return fetched.Status switch
+        {
+            429 or 503 => new CoverDownload(null, null, null) { Blocked = $"cover host answered HTTP {fetched.Status}", RetryAfter = fetched.RetryAfter },
+            >= 500 => throw new SiteFetchException(fetched.Url, $"cover {fetched.Url} answered HTTP {fetched.Status} after {MaxRetries + 1} tries"),
+            < 200 or >= 300 => new CoverDownload(null, null, $"cover answered HTTP {fetched.Status}"),
+            _ => new CoverDownload(fetched.Body, fetched.ContentType, null),
+        };
+    }
+
+    private static PageResult<T> Parsed<T>(SiteResponse response, Func<int, string, PageResult<T>> parse)
+    {
+        var result = response.Problem is { } problem ? PageResult<T>.Malformed(problem) : parse(response.StatusCode, response.Body);
+        return result.Outcome == PageOutcome.Blocked ? result with { RetryAfter = response.RetryAfter } : result;
+    }
+
+    private enum FetchKind { Page, Cover }
+
+    /// <summary>One answer as read: status, type, body (and its text for pages), or the problem that stopped the read.</summary>
+    private sealed record Fetched(Uri Url, int Status, string? ContentType, byte[] Body, string? Text, TimeSpan? RetryAfter, string? Problem);
+
+    private async Task<Fetched> FetchAsync(Uri url, FetchKind kind, CancellationToken ct)
+    {
+        try
+        {
+            return await _retry.ExecuteAsync(static (state, token) => state.Client.FetchOnceAsync(state.Url, state.Kind, token),
+                (Client: this, Url: url, Kind: kind), ct);
+        }
+        catch (SiteFetchException e) when (!ct.IsCancellationRequested)
+        {
+            throw new SiteFetchException(e.Url, $"{e.Message} (gave up after {MaxRetries + 1} tries)", e.InnerException, e.HttpRequestError);
+        }
+    }
+
+    /// <summary>One try: every hop waits its turn, is checked against the allowed hosts, and is read within the deadline and cap.</summary>
+    private async ValueTask<Fetched> FetchOnceAsync(Uri url, FetchKind kind, CancellationToken ct)
+    {
+        var max = kind == FetchKind.Cover ? _options.MaxCoverBytes : _options.MaxPageBytes;
+        var what = kind == FetchKind.Cover ? "cover" : "page";
+        for (var hop = 0; ; hop++)
+        {
+            await _pacer.WaitTurnAsync(HostRateLimiter.GroupOf(url), ct).ConfigureAwait(false);
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(_options.ReadTimeoutSeconds), _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                AddBrowserHeaders(request);
+                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+                var status = (int)response.StatusCode;
+                if (IsRedirect(status))
+                {
+                    var next = response.Headers.Location is { } location ? new Uri(url, location) : null;
+                    if (next is null) return Stopped(url, status, $"{what} redirect (HTTP {status}) without a Location");
+                    if (hop >= MaxRedirects) return Stopped(url, status, $"{what} redirected more than {MaxRedirects} times");
+                    if (!(kind == FetchKind.Cover ? CoverHosts.IsAllowed(next, BaseUri) : IsSite(next)))
+                        return Stopped(url, status, $"{what} {Shorten(url)} redirected to '{next.Host}', which is not allowed");
+                    url = next;
+                    continue;
+                }
+
+                if (response.Content.Headers.ContentLength > max)
+                    return Stopped(url, status, $"{what} is {response.Content.Headers.ContentLength:N0} bytes, over the {max:N0}-byte cap");
+                var body = await ReadCappedAsync(response.Content, max, linked.Token).ConfigureAwait(false);
+                if (body is null) return Stopped(url, status, $"{what} is over the {max:N0}-byte cap (after decompression)");
+                var contentType = response.Content.Headers.ContentType?.ToString();
+                var text = kind == FetchKind.Page ? PageText.Decode(body, contentType) : null;
+                return new Fetched(url, status, response.Content.Headers.ContentType?.MediaType, body, text, RetryAfter(response), null);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is OperationCanceledException or HttpRequestException or IOException)
+            {
+                if (FindRefusal(e) is { } refused) return Stopped(url, 0, $"{what} {Shorten(url)} not fetched: {refused.Message}");
+                if (deadline.IsCancellationRequested || e is OperationCanceledException)
+                    throw new SiteFetchException(url, $"{Shorten(url)} gave no complete answer within {_options.ReadTimeoutSeconds} s");
+                throw new SiteFetchException(url, $"{Shorten(url)}: {OneLine(e)}", e, (e as HttpRequestException)?.HttpRequestError ?? HttpRequestError.Unknown);
+            }
+        }
+    }
+
+    private static Fetched Stopped(Uri url, int status, string problem) => new(url, status, null, [], null, null, problem);
+
+    /// <summary>Transport faults and 500/502/504 that are not a block (a block is never retried here: the crawl pauses).</summary>
+    private static bool IsTransient(Outcome<Fetched> outcome)
+    {
+        if (outcome.Exception is not null) return outcome.Exception is SiteFetchException;
+        var fetched = outcome.Result!;
+        if (fetched.Problem is not null || fetched.Status is not (500 or 502 or 504)) return false;
+        return fetched.Text is null || ResponseClassifier.Classify(fetched.Status, fetched.Text).Outcome != PageOutcome.Blocked;
+    }
+
+    private bool IsSite(Uri url) =>
+        (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
+        && string.Equals(url.Host, BaseUri.Host, StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsRedirect(int status) => status is 301 or 302 or 303 or 307 or 308;
+
+    /// <summary>The body, or null once it grows past <paramref name="max"/> bytes (counted after decompression).</summary>
+    private static async Task<byte[]?> ReadCappedAsync(HttpContent content, long max, CancellationToken ct)
+    {
+        await using var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
-        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
+        while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
         {
-            if (buffer.Length + read > max)
-                return (null, null, $"cover is over the {max}-byte cap");
+            if (buffer.Length + read > max) return null;
             buffer.Write(chunk, 0, read);
         }
-        return (buffer.ToArray(), response.Content.Headers.ContentType?.MediaType, null);
+        return buffer.ToArray();
     }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        var wait = header?.Delta ?? (header?.Date is { } date ? date - _time.GetUtcNow() : null);
+        return wait is { } w ? (w < TimeSpan.Zero ? TimeSpan.Zero : w) : null;
+    }
+
+    private static AddressNotAllowedException? FindRefusal(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is AddressNotAllowedException refused) return refused;
+        return null;
+    }
+
+    private static string OneLine(Exception e)
+    {
+        var message = e.InnerException is { } inner && !string.IsNullOrWhiteSpace(inner.Message) && inner.Message != e.Message
+            ? $"{e.Message} ({inner.Message})" : e.Message;
+        return ResponseClassifier.Quote(message);
+    }
+
+    private static string Shorten(Uri url) => ResponseClassifier.Quote(url.ToString());
 
     private void AddBrowserHeaders(HttpRequestMessage request)
     {
@@ -80,4 +251,21 @@ public sealed class NetEaseClient(HttpClient http, IOptions<NetEaseOptions> opti
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*"));
         request.Headers.AcceptLanguage.ParseAdd("zh-CN,zh;q=0.9");
     }
+
+    /// <summary>The primary handler: decompression on, redirects followed by the client itself (each hop checked), addresses guarded.</summary>
+    public static SocketsHttpHandler CreateHandler(NetEaseOptions options, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null) => new()
+    {
+        AutomaticDecompression = DecompressionMethods.All,
+        AllowAutoRedirect = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectTimeout = TimeSpan.FromSeconds(options.ReadTimeoutSeconds),
+        ConnectCallback = new SiteAddressGuard(options.BaseUri, resolve).ConnectAsync,
+    };
+}
+
+/// <summary>The site could not be reached or gave no complete answer in time (after the retries). The message says which and where.</summary>
+public sealed class SiteFetchException(Uri url, string message, Exception? inner = null, HttpRequestError error = HttpRequestError.Unknown)
+    : HttpRequestException(error, message, inner)
+{
+    public Uri Url { get; } = url;
 }

@@ -36,10 +36,11 @@ public sealed class Politeness(SitePushback pushback, ICrawlProgressSink progres
     }
 
     /// <summary>Pauses this process's fetching, tells the status entity, and returns the delay for the blocked message.</summary>
-    public async Task<TimeSpan> OnBlockedAsync(string crawlId, string what, string? reason, CancellationToken ct)
+    public async Task<TimeSpan> OnBlockedAsync(string crawlId, string what, string? reason, TimeSpan? retryAfter, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var until = pushback.OnBlocked();
+        var until = pushback.OnBlocked(retryAfter);
+        if (retryAfter is { } asked) reason = $"{reason}, Retry-After {asked.TotalSeconds:0} s";
         log.LogWarning("Site pushed back on {What} ({Reason}); pausing until {Until:HH:mm:ss}", what, reason, until);
         await progress.SignalAsync(crawlId, ProgressEvent.Paused(until, $"{reason} ({what})", now), ct);
         return until - now + Jitter();

@@ -12,6 +12,12 @@ namespace FunctionsCrawler.Pipeline;
 public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, ICrawlProgressSink progress, Politeness politeness,
     TimeProvider time, ILogger<ScrapeListPage> log)
 {
+    /// <summary>
+    /// Most list pages planned for one category. The real site's largest categories have about 38 pages
+    /// (35 playlists each); pages past this cap are not crawled, and the crawl's status says so.
+    /// </summary>
+    public const int MaxPagesPerCategory = 100;
+
     public async Task RunAsync(PageWork work, Delivery delivery, CancellationToken ct)
     {
         if (await politeness.DeferByAsync(work.CrawlId, ct) is { } wait)
@@ -26,7 +32,7 @@ public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, ICraw
             switch (result.Outcome)
             {
                 case PageOutcome.Blocked:
-                    await queues.EnqueueAsync(work, ct, await politeness.OnBlockedAsync(work.CrawlId, what, result.Reason, ct));
+                    await queues.EnqueueAsync(work, ct, await politeness.OnBlockedAsync(work.CrawlId, what, result.Reason, result.RetryAfter, ct));
                     return;
                 case PageOutcome.Gone:
                 case PageOutcome.Malformed:
@@ -43,16 +49,36 @@ public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, ICraw
             if (work.PageIndex == 0 && ids.Count == 0)
                 log.LogWarning("Category {Category} lists no playlists on its first page: it is complete and empty", work.Category);
         }
+        catch (SiteFetchException e) when (!ct.IsCancellationRequested)
+        {
+            // The site could not be reached or did not answer in time, after the client's retries: the queue tries again.
+            await FailIfLastTryAsync(work, delivery, e.Message, ct);
+            throw new CrawlStepException($"{what}: {e.Message}", e);
+        }
         catch (Exception e) when (delivery.IsLastTry && !ct.IsCancellationRequested)
         {
-            await progress.SignalAsync(work.CrawlId, ProgressEvent.PageFailed(work.Category, work.PageIndex, e.Message, time.GetUtcNow()), ct);
+            await FailIfLastTryAsync(work, delivery, e.Message, ct);
             throw;
         }
     }
 
+    private async Task FailIfLastTryAsync(PageWork work, Delivery delivery, string reason, CancellationToken ct)
+    {
+        if (delivery.IsLastTry)
+            await progress.SignalAsync(work.CrawlId, ProgressEvent.PageFailed(work.Category, work.PageIndex, reason, time.GetUtcNow()), ct);
+    }
+
     private async Task PlanCategoryAsync(PageWork work, ListPage page, CancellationToken ct)
     {
-        var total = page.Playlists.Count == 0 ? 1 : page.TotalPages;
+        var total = page.Playlists.Count == 0 ? 1 : Math.Max(1, page.TotalPages);
+        if (total > MaxPagesPerCategory)
+        {
+            // A pager is page content: one that claims 2147483647 pages must not enqueue for ever.
+            var note = $"the pager of {work.Category} says {page.TotalPages:N0} pages, more than the {MaxPagesPerCategory} a category can have; crawling the first {MaxPagesPerCategory}";
+            log.LogWarning("Category {Category}: {Note}", work.Category, note);
+            await progress.SignalAsync(work.CrawlId, ProgressEvent.Error(note, time.GetUtcNow()), ct);
+            total = MaxPagesPerCategory;
+        }
         if (work.MaxPages > 0) total = Math.Min(total, work.MaxPages);
         await progress.SignalAsync(work.CrawlId, ProgressEvent.PagesPlanned(work.Category, total, time.GetUtcNow()), ct);
         for (var index = 1; index < total; index++)

@@ -38,11 +38,23 @@ public sealed class ScrapePlaylist(NetEaseClient site, PlaylistTable playlists, 
             await progress.SignalAsync(work.CrawlId,
                 ProgressEvent.PlaylistDone(work.Category, work.PlaylistId, record.Cover?.Bytes, time.GetUtcNow()), ct);
         }
+        catch (SiteFetchException e) when (!ct.IsCancellationRequested)
+        {
+            // The site could not be reached or did not answer in time, after the client's retries: the queue tries again.
+            await FailIfLastTryAsync(work, delivery, e.Message, ct);
+            throw new CrawlStepException($"playlist {work.PlaylistId}: {e.Message}", e);
+        }
         catch (Exception e) when (delivery.IsLastTry && !ct.IsCancellationRequested)
         {
-            await progress.SignalAsync(work.CrawlId, ProgressEvent.PlaylistFailed(work.Category, work.PlaylistId, e.Message, time.GetUtcNow()), ct);
+            await FailIfLastTryAsync(work, delivery, e.Message, ct);
             throw;
         }
+    }
+
+    private async Task FailIfLastTryAsync(PlaylistWork work, Delivery delivery, string reason, CancellationToken ct)
+    {
+        if (delivery.IsLastTry)
+            await progress.SignalAsync(work.CrawlId, ProgressEvent.PlaylistFailed(work.Category, work.PlaylistId, reason, time.GetUtcNow()), ct);
     }
 
     /// <summary>Fetches and keeps what this crawl learns about the playlist; null when the message was deferred.</summary>
@@ -53,7 +65,7 @@ public sealed class ScrapePlaylist(NetEaseClient site, PlaylistTable playlists, 
         switch (result.Outcome)
         {
             case PageOutcome.Blocked:
-                await queues.EnqueueAsync(work, ct, await politeness.OnBlockedAsync(work.CrawlId, what, result.Reason, ct));
+                await queues.EnqueueAsync(work, ct, await politeness.OnBlockedAsync(work.CrawlId, what, result.Reason, result.RetryAfter, ct));
                 return null;
             case PageOutcome.Gone:
                 log.LogInformation("Playlist {PlaylistId} skipped: {Reason}", work.PlaylistId, result.Reason);
@@ -63,10 +75,17 @@ public sealed class ScrapePlaylist(NetEaseClient site, PlaylistTable playlists, 
                 throw new CrawlStepException($"{what}: {result.Reason}");
         }
 
-        var detail = result.Value!;
-        var cover = await covers.StoreAsync(detail.Id, detail.CoverUrl, ct);
+        var cover = await covers.StoreAsync(result.Value!.Id, result.Value.CoverUrl, ct);
+        if (cover.Blocked is { } blocked)
+        {
+            await queues.EnqueueAsync(work, ct, await politeness.OnBlockedAsync(work.CrawlId, $"cover of {what}", blocked, cover.RetryAfter, ct));
+            return null;
+        }
         if (cover.Problem is not null)
-            log.LogWarning("Playlist {PlaylistId} has no stored cover: {Problem}", detail.Id, cover.Problem);
+            log.LogWarning("Playlist {PlaylistId} has no stored cover: {Problem}", work.PlaylistId, cover.Problem);
+        var (detail, cut) = TableText.Fit(result.Value);
+        if (cut is not null)
+            log.LogWarning("Playlist {PlaylistId}: text cut to fit Table storage ({Cut})", work.PlaylistId, cut);
         var record = new PlaylistRecord
         {
             Category = work.Category,
@@ -74,6 +93,7 @@ public sealed class ScrapePlaylist(NetEaseClient site, PlaylistTable playlists, 
             Cover = cover.Cover,
             CrawlId = work.CrawlId,
             CrawledAt = time.GetUtcNow(),
+            TextCut = cut,
         };
         await playlists.SaveScrapedAsync(work.CrawlId, record, ct);
         return new ScrapedPlaylist(record, null);

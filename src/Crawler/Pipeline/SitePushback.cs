@@ -31,8 +31,12 @@ public sealed class SitePushback(IOptions<NetEaseOptions> options, TimeProvider 
         lock (_gate) return _pausedUntil > now ? _pausedUntil - now : null;
     }
 
-    /// <summary>Records a block and returns when fetching may resume. Blocks seen during a pause do not extend it.</summary>
-    public DateTimeOffset OnBlocked()
+    /// <summary>
+    /// Records a block and returns when fetching may resume. Blocks seen during a pause do not extend it.
+    /// A <c>Retry-After</c> the site sent sets the pause's length (capped at <see cref="MaxPause"/>, since it is
+    /// page content like any other); without one the pause grows with each block.
+    /// </summary>
+    public DateTimeOffset OnBlocked(TimeSpan? retryAfter = null)
     {
         var now = time.GetUtcNow();
         lock (_gate)
@@ -42,7 +46,7 @@ public sealed class SitePushback(IOptions<NetEaseOptions> options, TimeProvider 
             if (now - _lastBlock > ResetAfter + Pause(_level)) _level = 0;
             _level++;
             _lastBlock = now;
-            _pausedUntil = now + Pause(_level);
+            _pausedUntil = now + (retryAfter is { } asked ? TimeSpan.FromTicks(Math.Clamp(asked.Ticks, TimeSpan.TicksPerSecond, MaxPause.Ticks)) : Pause(_level));
             return _pausedUntil;
         }
     }

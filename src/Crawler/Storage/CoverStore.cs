@@ -9,8 +9,15 @@ namespace FunctionsCrawler.Storage;
 /// <summary>A cover as stored: blob path, size and SHA-256 of the bytes.</summary>
 public sealed record StoredCover(string Blob, long Bytes, string Sha256);
 
-/// <summary>The outcome of storing a cover: the stored cover, or why there is none.</summary>
-public sealed record CoverResult(StoredCover? Cover, string? Problem, bool Downloaded);
+/// <summary>
+/// The outcome of storing a cover: the stored cover, or why there is none; <see cref="Blocked"/> when the
+/// image host pushed back (the playlist is then tried again after the pause, not recorded without its cover).
+/// </summary>
+public sealed record CoverResult(StoredCover? Cover, string? Problem, bool Downloaded)
+{
+    public string? Blocked { get; init; }
+    public TimeSpan? RetryAfter { get; init; }
+}
 
 /// <summary>
 /// Keeps each playlist's full-size cover once, as <c>covers/&lt;playlist_id&gt;.jpg</c>.
@@ -20,6 +27,8 @@ public sealed class CoverStore(StorageClients storage, NetEaseClient client)
 {
     public const string Container = "covers";
     private const string ShaKey = "sha256";
+    /// <summary>Longer than any real image URL; a longer one is hostile page content, not fetched.</summary>
+    public const int MaxUrlLength = 2048;
 
     private readonly BlobContainerClient _container = storage.Blobs.GetBlobContainerClient(Container);
 
@@ -36,13 +45,16 @@ public sealed class CoverStore(StorageClients storage, NetEaseClient client)
         if (existing is not null) return new CoverResult(existing, null, false);
 
         if (string.IsNullOrWhiteSpace(coverUrl)) return new CoverResult(null, "playlist has no cover URL", false);
+        if (coverUrl.Length > MaxUrlLength) return new CoverResult(null, $"cover URL is {coverUrl.Length:N0} characters, over the {MaxUrlLength:N0} allowed", false);
         if (!Uri.TryCreate(NetEaseUrls.FullSizeCover(coverUrl), UriKind.Absolute, out var url))
             return new CoverResult(null, $"cover URL is not absolute: '{Shorten(coverUrl)}'", false);
         if (!IsAllowedHost(url, client.BaseUri))
             return new CoverResult(null, $"cover host '{url.Host}' is not allowed", false);
 
-        var (bytes, contentType, problem) = await client.GetCoverAsync(url, ct);
-        if (bytes is null) return new CoverResult(null, problem, true);
+        var download = await client.GetCoverAsync(url, ct);
+        if (download.Blocked is { } blocked) return new CoverResult(null, null, true) { Blocked = blocked, RetryAfter = download.RetryAfter };
+        var (bytes, contentType) = (download.Bytes, download.ContentType);
+        if (bytes is null) return new CoverResult(null, download.Problem, true);
         if (!IsImage(bytes, contentType))
             return new CoverResult(null, $"cover is not an image (content type '{contentType}', {bytes.Length} bytes)", true);
 
@@ -70,10 +82,7 @@ public sealed class CoverStore(StorageClients storage, NetEaseClient client)
     }
 
     /// <summary>Covers come from NetEase's image CDN (<c>*.music.126.net</c>) or the configured site host.</summary>
-    public static bool IsAllowedHost(Uri url, Uri siteBase) =>
-        (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
-        && (url.Host.EndsWith(".music.126.net", StringComparison.OrdinalIgnoreCase)
-            || string.Equals(url.Authority, siteBase.Authority, StringComparison.OrdinalIgnoreCase));
+    public static bool IsAllowedHost(Uri url, Uri siteBase) => CoverHosts.IsAllowed(url, siteBase);
 
     /// <summary>The declared type must be an image and the bytes must start like one (JPEG, PNG, GIF or WebP).</summary>
     public static bool IsImage(ReadOnlySpan<byte> bytes, string? contentType) =>

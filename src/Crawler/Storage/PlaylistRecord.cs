@@ -11,6 +11,8 @@ public sealed record PlaylistRecord
     public StoredCover? Cover { get; init; }
     public required string CrawlId { get; init; }
     public required DateTimeOffset CrawledAt { get; init; }
+    /// <summary>Which text fields were cut to fit Table storage, and from what length (null when none was).</summary>
+    public string? TextCut { get; init; }
 
     internal TableEntity ToEntity(string partitionKey)
     {
@@ -35,6 +37,7 @@ public sealed record PlaylistRecord
             ["CoverSha256"] = Cover?.Sha256,
             ["CrawlId"] = CrawlId,
             ["CrawledAt"] = CrawledAt,
+            ["TextCut"] = TextCut,
         };
     }
 
@@ -46,6 +49,7 @@ public sealed record PlaylistRecord
             Category = e.GetString("Category") ?? "",
             CrawlId = e.GetString("CrawlId") ?? "",
             CrawledAt = e.GetDateTimeOffset("CrawledAt") ?? default,
+            TextCut = e.GetString("TextCut"),
             Cover = string.IsNullOrEmpty(blob) ? null
                 : new StoredCover(blob, e.GetInt64("CoverBytes") ?? 0, e.GetString("CoverSha256") ?? ""),
             Detail = new PlaylistDetail

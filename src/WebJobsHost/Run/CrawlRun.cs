@@ -90,7 +90,7 @@ public sealed class CrawlRun(
             await client.GetTextAsync(url, ct);
             return true;
         }
-        catch (Exception e) when (e is HttpRequestException { InnerException: SocketException } or HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError } or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (SiteFetchException e) when (!ct.IsCancellationRequested)
         {
             Fail(ExitSiteUnreachable, $"Cannot reach {client.BaseUri} (setting NetEase__BaseUrl): {e.Message} — to try the crawler offline, run ./run.sh --sandbox");
             return false;

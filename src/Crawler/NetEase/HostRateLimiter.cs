@@ -15,6 +15,13 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
 
     public double RequestsPerSecond { get; } = requestsPerSecond;
 
+    /// <summary>
+    /// The politeness group a request counts against: the image CDN's hosts (p1…p4.music.126.net) are one
+    /// group, since the same servers answer them all; any other host (with its port) is its own.
+    /// </summary>
+    public static string GroupOf(Uri url) =>
+        url.Host.EndsWith(CoverHosts.ImageCdnSuffix, StringComparison.OrdinalIgnoreCase) ? CoverHosts.ImageCdnSuffix[1..] : url.Authority;
+
     /// <summary>5 ms over a second absorbs the lag between a request leaving and arriving at the server.</summary>
     private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(1005);
 
@@ -52,18 +59,5 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
         public readonly SemaphoreSlim Gate = new(1, 1);
         public readonly Queue<long> Departures = new();
         public long Next;
-    }
-}
-
-/// <summary>
-/// Waits for the host's turn before each request. It sits inside the resilience pipeline,
-/// so every attempt, retries included, waits its turn.
-/// </summary>
-public sealed class HostRateLimitHandler(HostRateLimiter limiter) : DelegatingHandler
-{
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        await limiter.WaitTurnAsync(request.RequestUri?.Authority ?? "", cancellationToken).ConfigureAwait(false);
-        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 }
