@@ -93,7 +93,7 @@ public sealed class ResilienceTests
         settings["Crawler:MaxPages"] = "1";
         settings["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "2";
         settings["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:01";
-        settings["NetEase:AttemptTimeoutSeconds"] = "5";
+        settings["NetEase:RetryDelaySeconds"] = "0.2";
 
         await using (var host = HostProcess.Start(settings))
         {

@@ -259,7 +259,7 @@ public sealed class NetEaseClient
         AllowAutoRedirect = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectTimeout = TimeSpan.FromSeconds(options.ReadTimeoutSeconds),
-        ConnectCallback = new SiteAddressGuard(options.BaseUri, resolve).ConnectAsync,
+        ConnectCallback = new SiteAddressGuard(Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var site) ? site : null, resolve).ConnectAsync,
     };
 }
 

@@ -12,9 +12,10 @@ public sealed class AddressNotAllowedException(string message) : IOException(mes
 /// address. Loopback is allowed only when the configured site is itself loopback (the Sandbox); private,
 /// link-local (cloud metadata at 169.254.169.254), multicast and unspecified addresses never are.
 /// </summary>
-public sealed class SiteAddressGuard(Uri siteBase, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
+public sealed class SiteAddressGuard(Uri? siteBase, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
 {
-    private readonly bool _siteIsLoopback = siteBase.IsLoopback;
+    // siteBase is null when NetEase__BaseUrl is not a URL: the start-up check reports that; nothing is exempt meanwhile.
+    private readonly bool _siteIsLoopback = siteBase?.IsLoopback == true;
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve = resolve ?? Dns.GetHostAddressesAsync;
 
     /// <summary>For <see cref="SocketsHttpHandler.ConnectCallback"/>: resolves, filters, connects.</summary>
@@ -22,7 +23,7 @@ public sealed class SiteAddressGuard(Uri siteBase, Func<string, CancellationToke
     {
         var host = context.DnsEndPoint.Host;
         var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await _resolve(host, ct).ConfigureAwait(false);
-        var isSite = string.Equals(host, siteBase.Host, StringComparison.OrdinalIgnoreCase);
+        var isSite = siteBase is not null && string.Equals(host, siteBase.Host, StringComparison.OrdinalIgnoreCase);
         var allowed = isSite ? addresses : addresses.Where(Allows).ToArray();
         if (allowed.Length == 0)
             throw new AddressNotAllowedException(addresses.Length == 0

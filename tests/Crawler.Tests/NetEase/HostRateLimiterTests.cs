@@ -55,4 +55,15 @@ public sealed class HostRateLimiterTests
         Assert.Equal(TimeSpan.FromSeconds(60), pushback.Pause(2));
         Assert.Equal(TimeSpan.FromMinutes(30), pushback.Pause(12)); // capped
     }
+
+    [Theory]
+    [InlineData(7, 7)]
+    [InlineData(0, 1)]            // "come back now" still pauses a second
+    [InlineData(999_999_999, 1800)] // a hostile Retry-After is capped at the 30-minute pause
+    public void A_retry_after_sets_the_pause_length(int retryAfterSeconds, int expectedSeconds)
+    {
+        var pushback = Pushback(firstPauseSeconds: 30);
+        var until = pushback.OnBlocked(TimeSpan.FromSeconds(retryAfterSeconds));
+        Assert.InRange((until - DateTimeOffset.UtcNow).TotalSeconds, expectedSeconds - 1, expectedSeconds + 0.5);
+    }
 }
