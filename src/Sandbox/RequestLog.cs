@@ -1,9 +1,12 @@
 namespace FunctionsCrawler.Sandbox;
 
 /// <summary>One request the site answered.</summary>
+/// <param name="PathAndQuery">The path and query as the client sent them (percent-encoding kept).</param>
 /// <param name="Kind">list, playlist, api, cover, thumbnail or other.</param>
-/// <param name="Outcome">ok, notFound, error (5xx from ErrorRate) or blocked.</param>
-public sealed record RequestLogEntry(DateTimeOffset ArrivedAt, string Method, string PathAndQuery, string Kind, int Status, string Outcome);
+/// <param name="Outcome">ok, notFound, error (5xx from ErrorRate), blocked, failing-id or aborted (the client gave up).</param>
+/// <param name="AnsweredAt">When the answer was written (for a dripping body: when it ended).</param>
+public sealed record RequestLogEntry(
+    DateTimeOffset ArrivedAt, string Method, string PathAndQuery, string Kind, int Status, string Outcome, DateTimeOffset AnsweredAt);
 
 /// <summary>
 /// Every site request (not /_sandbox/*), counted at arrival per whole second of wall-clock time,
@@ -11,6 +14,8 @@ public sealed record RequestLogEntry(DateTimeOffset ArrivedAt, string Method, st
 /// </summary>
 public sealed class RequestLog
 {
+    internal const string BlockedOutcome = "blocked";
+
     private readonly Lock _gate = new();
     private readonly SortedDictionary<long, int> _perSecond = [];
     private readonly Dictionary<string, long> _byKind = new(StringComparer.Ordinal);
@@ -52,6 +57,33 @@ public sealed class RequestLog
     public IReadOnlyList<RequestLogEntry> Entries()
     {
         lock (_gate) return [.. _entries];
+    }
+
+    /// <summary>
+    /// Requests that asked again for something the site had just answered "blocked": same method and path+query,
+    /// arriving within <paramref name="window"/> after a blocked answer to it. Empty for a crawler that backs off.
+    /// </summary>
+    public IReadOnlyList<RequestLogEntry> RepeatsWithin(TimeSpan window)
+    {
+        var entries = Entries();
+        var blockedAnswers = entries
+            .Where(entry => entry.Outcome == BlockedOutcome)
+            .GroupBy(Target)
+            .ToDictionary(group => group.Key, group => group.Select(entry => entry.AnsweredAt).Order().ToArray());
+        var repeats = new List<RequestLogEntry>();
+        foreach (var entry in entries.OrderBy(entry => entry.ArrivedAt))
+        {
+            if (!blockedAnswers.TryGetValue(Target(entry), out var answers))
+                continue;
+            // The latest blocked answer written before this request arrived.
+            var index = Array.BinarySearch(answers, entry.ArrivedAt);
+            var latest = index >= 0 ? index : ~index - 1;
+            if (latest >= 0 && entry.ArrivedAt - answers[latest] <= window)
+                repeats.Add(entry);
+        }
+        return repeats;
+
+        static (string, string) Target(RequestLogEntry entry) => (entry.Method, entry.PathAndQuery);
     }
 
     internal void Arrived(string kind, DateTimeOffset at)

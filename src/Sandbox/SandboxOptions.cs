@@ -1,11 +1,25 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 
 namespace FunctionsCrawler.Sandbox;
 
 /// <summary>How the Sandbox site behaves. Bound from the configuration section "Sandbox".</summary>
-public sealed class SandboxOptions
+public sealed partial class SandboxOptions
 {
     public const string Section = "Sandbox";
+
+    /// <summary>The <see cref="CoverRedirectTo"/> value that redirects to the same image on the Sandbox.</summary>
+    public const string SelfRedirect = "self";
+
+    private static readonly string[] BlockShapes = ["rotate", "503", "429", "460", "460-400", "462", "empty"];
+    private static readonly string[] PageEncodings = ["utf-8", "gbk"];
+
+    private readonly PlaylistIdList _failingIds = new(nameof(FailingIds));
+    private readonly PlaylistIdList _dripIds = new(nameof(DripIds));
+    private readonly PlaylistIdList _inflateIds = new(nameof(InflateIds));
+    private readonly PlaylistIdList _hugeCountIds = new(nameof(HugeCountIds));
+    private readonly PlaylistIdList _redirectCoverIds = new(nameof(RedirectCoverIds));
 
     /// <summary>Seeds the catalog and the fault RNG: the same seed gives the same site.</summary>
     public int Seed { get; set; } = 1;
@@ -13,8 +27,14 @@ public sealed class SandboxOptions
     /// <summary>Most pages a category has; see the README for which categories have fewer.</summary>
     public int PagesPerCategory { get; set; } = 3;
 
+    /// <summary>Every category with items (but the single-page one) has PagesPerCategory pages: a whole-site soak's size.</summary>
+    public bool AllPagesFull { get; set; }
+
     /// <summary>Items on a category's last page: 0 = varies by category (21..34), 1..35 = fixed for all.</summary>
     public int LastPageSize { get; set; }
+
+    /// <summary>Categories in the list pages' category menu: 0 = the reference's full list, N = its first N.</summary>
+    public int MenuCategories { get; set; }
 
     /// <summary>Delay added before every site response.</summary>
     public int LatencyMs { get; set; }
@@ -28,47 +48,117 @@ public sealed class SandboxOptions
     /// <summary>How long a block window lasts.</summary>
     public int BlockForSeconds { get; set; } = 20;
 
+    /// <summary>What a blocked request gets: rotate (five shapes in turn), 503, 429, 460, 460-400, 462 or empty.</summary>
+    public string BlockShape { get; set; } = "rotate";
+
+    /// <summary>Retry-After seconds on 503 and 429 blocks; 0 = no header.</summary>
+    public int RetryAfterSeconds { get; set; }
+
     /// <summary>Fraction (0..1) of ordinary playlist ids that are deleted (listed, but not found).</summary>
     public double DeletedRate { get; set; } = 0.03;
+
+    /// <summary>The charset parameter of the HTML pages' Content-Type, sent verbatim (utf8, UTF8, "utf-8", gbk); empty = none.</summary>
+    public string CharsetLabel { get; set; } = "utf-8";
+
+    /// <summary>The charset parameter of the JSON API's Content-Type, sent verbatim; empty = none.</summary>
+    public string ApiCharsetLabel { get; set; } = "UTF-8";
+
+    /// <summary>The bytes of HTML pages: utf-8 or gbk (any case); the page's meta charset says which.</summary>
+    public string PageEncoding { get; set; } = "utf-8";
+
+    /// <summary>Pages claimed by every list page's pager (the items still stop at the real last page); 0 = the real count.</summary>
+    public long PagerLastPage { get; set; }
+
+    /// <summary>Milliseconds between the bytes of a <see cref="DripIds"/> response.</summary>
+    public int DripIntervalMs { get; set; } = 1000;
+
+    /// <summary>What a <see cref="InflateIds"/> detail page inflates to, in megabytes.</summary>
+    public int InflateMegabytes { get; set; } = 200;
+
+    /// <summary>Where a <see cref="RedirectCoverIds"/> cover redirects: an absolute URL, or "self" (the same image at another path of the Sandbox).</summary>
+    public string CoverRedirectTo { get; set; } = "http://169.254.169.254/latest/meta-data/";
 
     /// <summary>
     /// Comma-separated playlist ids whose detail page and API always answer HTTP 500 (to drive a message
     /// into the poison queue). Can be changed while the site runs, e.g. cleared to let a retry succeed.
     /// </summary>
-    public string FailingIds
-    {
-        get => string.Join(',', _failingIds);
-        set => _failingIds = (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(long.Parse).ToHashSet();
-    }
+    public string FailingIds { get => _failingIds.Text; set => _failingIds.Text = value; }
 
-    private volatile HashSet<long> _failingIds = [];
+    /// <summary>Playlist ids whose detail page and API send their body one byte per DripIntervalMs. Settable while running.</summary>
+    public string DripIds { get => _dripIds.Text; set => _dripIds.Text = value; }
+
+    /// <summary>Playlist ids whose detail page is a small gzip body that inflates to InflateMegabytes. Settable while running.</summary>
+    public string InflateIds { get => _inflateIds.Text; set => _inflateIds.Text = value; }
+
+    /// <summary>Playlist ids whose play count is shown too large for 64 bits. Settable while running.</summary>
+    public string HugeCountIds { get => _hugeCountIds.Text; set => _hugeCountIds.Text = value; }
+
+    /// <summary>Playlist ids whose full-size cover answers 302 to CoverRedirectTo. Settable while running.</summary>
+    public string RedirectCoverIds { get => _redirectCoverIds.Text; set => _redirectCoverIds.Text = value; }
 
     public bool IsFailing(long playlistId) => _failingIds.Contains(playlistId);
 
+    internal bool Drips(long playlistId) => _dripIds.Contains(playlistId);
+
+    internal bool Inflates(long playlistId) => _inflateIds.Contains(playlistId);
+
+    internal bool HasHugeCount(long playlistId) => _hugeCountIds.Contains(playlistId);
+
+    internal bool RedirectsCover(long playlistId) => _redirectCoverIds.Contains(playlistId);
+
+    /// <summary>Binds and validates the section; a bad value throws an ArgumentException with a one-line message.</summary>
     public static SandboxOptions From(IConfiguration configuration)
     {
         var options = new SandboxOptions();
-        configuration.GetSection(Section).Bind(options);
+        try
+        {
+            configuration.GetSection(Section).Bind(options);
+        }
+        catch (TargetInvocationException error) when (error.InnerException is ArgumentException invalid)
+        {
+            throw invalid; // a list setter refused its value
+        }
+        catch (InvalidOperationException error)
+        {
+            // The binder's own message names the key and the type: "Failed to convert configuration value 'x' at 'Sandbox:Seed' ...".
+            throw new ArgumentException(error.Message, error);
+        }
         options.Validate();
         return options;
     }
 
     public void Validate()
     {
-        if (PagesPerCategory < 1)
-            throw new ArgumentOutOfRangeException(nameof(PagesPerCategory), PagesPerCategory, "must be at least 1");
-        if (LastPageSize is < 0 or > SandboxCatalog.PageSize)
-            throw new ArgumentOutOfRangeException(nameof(LastPageSize), LastPageSize, "must be 0 (varies) or 1..35");
-        if (LatencyMs < 0)
-            throw new ArgumentOutOfRangeException(nameof(LatencyMs), LatencyMs, "must not be negative");
-        if (ErrorRate is < 0 or > 1 || double.IsNaN(ErrorRate))
-            throw new ArgumentOutOfRangeException(nameof(ErrorRate), ErrorRate, "must be within 0..1");
-        if (DeletedRate is < 0 or > 1 || double.IsNaN(DeletedRate))
-            throw new ArgumentOutOfRangeException(nameof(DeletedRate), DeletedRate, "must be within 0..1");
-        if (BlockAfterRequests < 0)
-            throw new ArgumentOutOfRangeException(nameof(BlockAfterRequests), BlockAfterRequests, "must not be negative");
-        if (BlockForSeconds < 0)
-            throw new ArgumentOutOfRangeException(nameof(BlockForSeconds), BlockForSeconds, "must not be negative");
+        Require(PagesPerCategory >= 1, nameof(PagesPerCategory), PagesPerCategory, "must be at least 1");
+        Require(LastPageSize is >= 0 and <= SandboxCatalog.PageSize, nameof(LastPageSize), LastPageSize, "must be 0 (varies) or 1..35");
+        Require(MenuCategories >= 0, nameof(MenuCategories), MenuCategories, "must be 0 (all) or a count of categories");
+        Require(LatencyMs >= 0, nameof(LatencyMs), LatencyMs, "must not be negative");
+        Require(ErrorRate is >= 0 and <= 1, nameof(ErrorRate), ErrorRate, "must be within 0..1");
+        Require(DeletedRate is >= 0 and <= 1, nameof(DeletedRate), DeletedRate, "must be within 0..1");
+        Require(BlockAfterRequests >= 0, nameof(BlockAfterRequests), BlockAfterRequests, "must not be negative");
+        Require(BlockForSeconds >= 0, nameof(BlockForSeconds), BlockForSeconds, "must not be negative");
+        Require(BlockShapes.Contains(BlockShape), nameof(BlockShape), BlockShape, "must be one of " + string.Join(", ", BlockShapes));
+        Require(RetryAfterSeconds >= 0, nameof(RetryAfterSeconds), RetryAfterSeconds, "must not be negative");
+        Require(CharsetLabel is not null && CharsetParameter().IsMatch(CharsetLabel), nameof(CharsetLabel), CharsetLabel,
+            "must be empty, a token such as utf8 or gbk, or a quoted token such as \"utf-8\"");
+        Require(ApiCharsetLabel is not null && CharsetParameter().IsMatch(ApiCharsetLabel), nameof(ApiCharsetLabel), ApiCharsetLabel,
+            "must be empty, a token such as UTF-8, or a quoted token");
+        Require(PageEncodings.Contains(PageEncoding, StringComparer.OrdinalIgnoreCase), nameof(PageEncoding), PageEncoding, "must be utf-8 or gbk");
+        Require(PagerLastPage is >= 0 and <= int.MaxValue, nameof(PagerLastPage), PagerLastPage, "must be 0 (real) or 1..2147483647");
+        Require(DripIntervalMs is >= 1 and <= 60_000, nameof(DripIntervalMs), DripIntervalMs, "must be within 1..60000");
+        Require(InflateMegabytes is >= 1 and <= 4096, nameof(InflateMegabytes), InflateMegabytes, "must be within 1..4096");
+        Require(CoverRedirectTo == SelfRedirect || Uri.TryCreate(CoverRedirectTo, UriKind.Absolute, out _), nameof(CoverRedirectTo), CoverRedirectTo,
+            "must be an absolute URL or self");
     }
+
+    // NaN fails every range check above, so it is refused too.
+    private static void Require(bool valid, string key, object? value, string rule)
+    {
+        if (!valid)
+            throw new ArgumentOutOfRangeException(key, $"Sandbox:{key}={value} {rule}");
+    }
+
+    /// <summary>An HTTP token or a quoted token (RFC 9110), or nothing; no spaces, semicolons or line breaks.</summary>
+    [GeneratedRegex("""^([!#$%&'*+.^_`|~0-9A-Za-z-]*|"[!#$%&'*+.^_`|~0-9A-Za-z-]*")\z""")]
+    private static partial Regex CharsetParameter();
 }

@@ -57,15 +57,16 @@ public sealed class SandboxSite : IAsyncDisposable
         var app = builder.Build();
         // Set here, addresses from the environment (ASPNETCORE_URLS, HTTP_PORTS) are never consulted.
         app.Urls.Add($"http://127.0.0.1:{port}");
-        var state = new SiteState();
-        var faults = new SiteFaults(options, new FaultPlan(options, TimeProvider.System), state.Log, TimeProvider.System);
+        var state = new SiteState(options);
+        var plan = new FaultPlan(options, new FaultResponses(options, state.Charset), TimeProvider.System);
+        var faults = new SiteFaults(options, plan, state.Log, TimeProvider.System);
         app.Use(async (context, next) =>
         {
             await state.Ready;
             await faults.InvokeAsync(context, next);
         });
         SiteRoutes.Map(app, state);
-        app.MapFallback(SiteRoutes.Fallback);
+        app.MapFallback(context => SiteRoutes.Fallback(context, state));
 
         try
         {

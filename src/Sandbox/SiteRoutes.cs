@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FunctionsCrawler.Sandbox.Catalog;
+using FunctionsCrawler.Sandbox.Faults;
 using FunctionsCrawler.Sandbox.Pages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,81 +14,125 @@ internal static partial class SiteRoutes
 {
     private const int MaxLimit = 100;
 
+    /// <summary>Where a cover redirected with CoverRedirectTo=self is served: same host, another path, same bytes.</summary>
+    public const string MovedCoverPrefix = "/moved";
+
     public static void Map(IEndpointRouteBuilder routes, SiteState site)
     {
-        routes.MapGet("/discover/playlist", context => ListPage(context, site.Catalog));
-        routes.MapGet("/playlist", context => PlaylistPage(context, site.Catalog));
-        routes.MapMethods("/api/v6/playlist/detail", ["GET", "POST"], context => PlaylistApi(context, site.Catalog, "playlist"));
-        routes.MapMethods("/api/v3/playlist/detail", ["GET", "POST"], context => PlaylistApi(context, site.Catalog, "playlist"));
-        routes.MapMethods("/api/playlist/detail", ["GET", "POST"], context => PlaylistApi(context, site.Catalog, "result"));
-        routes.MapGet("/{token}/{file}", context => Cover(context, site.Catalog));
+        routes.MapGet("/discover/playlist", context => ListPage(context, site));
+        routes.MapGet("/playlist", context => PlaylistPage(context, site));
+        routes.MapMethods("/api/v6/playlist/detail", ["GET", "POST"], context => PlaylistApi(context, site, "playlist"));
+        routes.MapMethods("/api/v3/playlist/detail", ["GET", "POST"], context => PlaylistApi(context, site, "playlist"));
+        routes.MapMethods("/api/playlist/detail", ["GET", "POST"], context => PlaylistApi(context, site, "result"));
+        routes.MapGet("/{token}/{file}", context => Cover(context, site, mayRedirect: true));
+        routes.MapGet(MovedCoverPrefix + "/{token}/{file}", context => Cover(context, site, mayRedirect: false));
         routes.MapGet("/_sandbox/health", context => SiteResponse.Bytes(context, 200, "text/plain", "ok"u8.ToArray()));
-        routes.MapGet("/_sandbox/stats", context => SiteResponse.Bytes(context, 200, SiteResponse.JsonType, StatsJson.Render(site.Log)));
+        routes.MapGet("/_sandbox/stats", context => Stats(context, site));
     }
 
     /// <summary>Anything else: the site's not-found page with a real 404.</summary>
-    public static Task Fallback(HttpContext context)
+    public static Task Fallback(HttpContext context, SiteState site)
     {
         SiteResponse.MarkNotFound(context);
-        return SiteResponse.Html(context, NotFoundPage.Render(), 404);
+        return SiteResponse.Html(context, site.Charset, NotFoundPage.Render(site.Charset.MetaName), 404);
     }
 
-    private static Task ListPage(HttpContext context, SandboxCatalog catalog)
+    private static Task ListPage(HttpContext context, SiteState site)
     {
         var query = context.Request.Query;
         var category = query["cat"].ToString();
         if (category.Length == 0)
             category = CategoryNames.All; // the site's default list
-        var offset = Math.Max(0, Int(query["offset"], 0));
+        // Long: a pager that claims ~2^31 pages links to offsets past int.MaxValue.
+        var offset = Math.Max(0, Long(query["offset"], 0));
         var limit = Math.Clamp(Int(query["limit"], SandboxCatalog.PageSize), 1, MaxLimit);
-        return SiteResponse.Html(context, Pages.ListPage.Render(catalog, category, offset, limit));
+        return SiteResponse.Html(context, site.Charset, Pages.ListPage.Render(site.Catalog, category, offset, limit, site.Charset.MetaName));
     }
 
-    private static Task PlaylistPage(HttpContext context, SandboxCatalog catalog)
+    private static Task PlaylistPage(HttpContext context, SiteState site)
     {
-        if (Found(context, catalog) is not { } playlist)
+        var id = Id(context);
+        string html;
+        if (Found(id, site.Catalog) is { } playlist)
+        {
+            html = Pages.PlaylistPage.Render(site.Catalog, playlist, site.Charset.MetaName);
+        }
+        else
         {
             SiteResponse.MarkNotFound(context);
-            return SiteResponse.Html(context, NotFoundPage.Render());
+            html = NotFoundPage.Render(site.Charset.MetaName);
         }
-        return SiteResponse.Html(context, Pages.PlaylistPage.Render(catalog, playlist));
+        if (id is { } inflating && site.Options.Inflates(inflating))
+        {
+            context.Response.Headers.ContentEncoding = "gzip";
+            return Send(context, site, id, site.Charset.HtmlType, GzipBomb.Of(site.Options.InflateMegabytes));
+        }
+        return Send(context, site, id, site.Charset.HtmlType, site.Charset.Encode(html));
     }
 
-    private static Task PlaylistApi(HttpContext context, SandboxCatalog catalog, string wrapper)
+    private static Task PlaylistApi(HttpContext context, SiteState site, string wrapper)
     {
-        if (Found(context, catalog) is not { } playlist)
+        var id = Id(context);
+        if (Found(id, site.Catalog) is not { } playlist)
         {
             SiteResponse.MarkNotFound(context);
-            return SiteResponse.Bytes(context, 200, SiteResponse.JsonType, Pages.PlaylistApi.NotFound());
+            return Send(context, site, id, site.Charset.JsonType, Pages.PlaylistApi.NotFound());
         }
-        return SiteResponse.Bytes(context, 200, SiteResponse.JsonType, Pages.PlaylistApi.Render(catalog, playlist, wrapper));
+        return Send(context, site, id, site.Charset.JsonType, Pages.PlaylistApi.Render(site.Catalog, playlist, wrapper));
     }
 
-    private static Task Cover(HttpContext context, SandboxCatalog catalog)
+    /// <summary>A detail page or API answer: at once, or one byte at a time for DripIds.</summary>
+    private static Task Send(HttpContext context, SiteState site, long? id, string contentType, byte[] body) =>
+        id is { } dripping && site.Options.Drips(dripping)
+            ? DripResponse.Write(context, 200, contentType, body, TimeSpan.FromMilliseconds(site.Options.DripIntervalMs))
+            : SiteResponse.Bytes(context, 200, contentType, body);
+
+    private static Task Cover(HttpContext context, SiteState site, bool mayRedirect)
     {
+        var catalog = site.Catalog;
         var token = (string)context.Request.RouteValues["token"]!;
         var file = (string)context.Request.RouteValues["file"]!;
         if (!catalog.Covers.TryRead(token, file, out var id, out var purpose)
             || !catalog.TryGetPlaylist(id, out var playlist)
             || (purpose == ImagePurpose.Cover && playlist.Kind == CoverKind.ForeignHost))
-            return Fallback(context);
+            return Fallback(context, site);
+
+        var size = ParamSize(context.Request.Query["param"].ToString());
+        if (mayRedirect && purpose == ImagePurpose.Cover && size is null && site.Options.RedirectsCover(id))
+            return Redirect(context, site, $"{MovedCoverPrefix}/{token}/{file}");
 
         if (purpose == ImagePurpose.Cover && playlist.Kind == CoverKind.NotAnImage)
             return SiteResponse.Bytes(context, 200, SiteResponse.JpegType, SandboxCatalog.NotAnImageBody);
 
-        var size = ParamSize(context.Request.Query["param"].ToString());
         var bytes = size is var (width, height)
             ? catalog.Images.Resized(id, purpose, width, height)
             : catalog.Images.Full(id, purpose);
         return SiteResponse.Bytes(context, 200, SiteResponse.JpegType, bytes);
     }
 
-    private static SandboxPlaylist? Found(HttpContext context, SandboxCatalog catalog) =>
-        long.TryParse(context.Request.Query["id"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-        && catalog.TryGetPlaylist(id, out var playlist)
-        && !playlist.Deleted
-            ? playlist
-            : null;
+    /// <summary>302 Found to CoverRedirectTo, or for "self" to the same image at <paramref name="movedPath"/> on the Sandbox.</summary>
+    private static Task Redirect(HttpContext context, SiteState site, string movedPath)
+    {
+        var target = site.Options.CoverRedirectTo == SandboxOptions.SelfRedirect
+            ? new Uri(site.Catalog.BaseUrl, movedPath).AbsoluteUri
+            : site.Options.CoverRedirectTo;
+        context.Response.Headers.Location = target;
+        return SiteResponse.Bytes(context, 302, "text/html",
+            "<html><head><title>302 Found</title></head><body><center><h1>302 Found</h1></center></body></html>"u8.ToArray());
+    }
+
+    private static Task Stats(HttpContext context, SiteState site)
+    {
+        // Repeats of a blocked request are counted within ?withinSeconds=N, by default the block window's length.
+        var within = Math.Max(0, Long(context.Request.Query["withinSeconds"], site.Options.BlockForSeconds));
+        return SiteResponse.Bytes(context, 200, SiteResponse.JsonType, StatsJson.Render(site.Log, TimeSpan.FromSeconds(within)));
+    }
+
+    private static long? Id(HttpContext context) =>
+        long.TryParse(context.Request.Query["id"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    private static SandboxPlaylist? Found(long? id, SandboxCatalog catalog) =>
+        id is { } known && catalog.TryGetPlaylist(known, out var playlist) && !playlist.Deleted ? playlist : null;
 
     /// <summary>The CDN's resize parameter: "140y140" (also accepts "140x140").</summary>
     private static (int Width, int Height)? ParamSize(string param)
@@ -100,6 +145,9 @@ internal static partial class SiteRoutes
 
     private static int Int(Microsoft.Extensions.Primitives.StringValues value, int fallback) =>
         int.TryParse(value.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : fallback;
+
+    private static long Long(Microsoft.Extensions.Primitives.StringValues value, long fallback) =>
+        long.TryParse(value.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : fallback;
 
     [GeneratedRegex("^([1-9][0-9]{0,3})[yx]([1-9][0-9]{0,3})$")]
     private static partial Regex ParamPattern();

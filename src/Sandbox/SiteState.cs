@@ -1,12 +1,18 @@
+using FunctionsCrawler.Sandbox.Pages;
+
 namespace FunctionsCrawler.Sandbox;
 
 /// <summary>
 /// What the routes share. The catalog needs the site's real address (cover URLs point at it), which is
 /// known only once Kestrel has bound, so requests wait for <see cref="Ready"/> before being served.
 /// </summary>
-internal sealed class SiteState
+internal sealed class SiteState(SandboxOptions options)
 {
     private readonly TaskCompletionSource<SandboxCatalog> _catalog = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public SandboxOptions Options { get; } = options;
+
+    public PageCharset Charset { get; } = new(options);
 
     public RequestLog Log { get; } = new();
 

@@ -4,13 +4,13 @@ namespace FunctionsCrawler.Sandbox.Faults;
 /// Decides, request by request, whether the site answers normally, with a server error or with a block.
 /// One seeded RNG behind a lock, so a run with the same seed and request order gets the same faults.
 /// </summary>
-internal sealed class FaultPlan(SandboxOptions options, TimeProvider time)
+internal sealed class FaultPlan(SandboxOptions options, FaultResponses responses, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private readonly Random _random = new(options.Seed);
     private int _sinceBlock;
     private DateTimeOffset? _blockedUntil;
-    private int _shape;
+    private int _turn;
 
     /// <summary>The fault to answer with, or null to serve the request normally.</summary>
     public CannedResponse? Decide(RequestKind kind)
@@ -27,7 +27,7 @@ internal sealed class FaultPlan(SandboxOptions options, TimeProvider time)
 
     /// <summary>
     /// Requests 1..N pass; request N+1 opens a window of BlockForSeconds in which every page/API request
-    /// gets the next block shape (rotating from the first); after the window the count starts again.
+    /// gets a block (the next shape in turn when rotating); after the window the count starts again.
     /// </summary>
     private CannedResponse? Block()
     {
@@ -35,14 +35,14 @@ internal sealed class FaultPlan(SandboxOptions options, TimeProvider time)
         if (_blockedUntil is { } until)
         {
             if (now < until)
-                return FaultResponses.BlockShapes[_shape++ % FaultResponses.BlockShapes.Count];
+                return responses.Block(_turn++);
             _blockedUntil = null;
             _sinceBlock = 0;
         }
         if (++_sinceBlock <= options.BlockAfterRequests)
             return null;
         _blockedUntil = now.AddSeconds(options.BlockForSeconds);
-        _shape = 1;
-        return FaultResponses.BlockShapes[0];
+        _turn = 1;
+        return responses.Block(0);
     }
 }

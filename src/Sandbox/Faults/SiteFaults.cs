@@ -1,3 +1,4 @@
+using System.Globalization;
 using FunctionsCrawler.Sandbox.Pages;
 using Microsoft.AspNetCore.Http;
 
@@ -34,6 +35,8 @@ internal sealed class SiteFaults(SandboxOptions options, FaultPlan plan, Request
             }
             else if (plan.Decide(kind) is { } fault)
             {
+                if (fault.RetryAfterSeconds > 0)
+                    context.Response.Headers.RetryAfter = fault.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
                 await SiteResponse.Bytes(context, fault.Status, fault.ContentType, fault.Body);
                 outcome = fault.Outcome;
             }
@@ -49,6 +52,6 @@ internal sealed class SiteFaults(SandboxOptions options, FaultPlan plan, Request
         }
         log.Answered(new RequestLogEntry(
             arrivedAt, context.Request.Method, context.Request.Path + context.Request.QueryString,
-            kind.Name(), context.Response.StatusCode, outcome));
+            kind.Name(), context.Response.StatusCode, outcome, time.GetUtcNow()));
     }
 }

@@ -15,14 +15,15 @@ internal static class ListPage
         " <sup class=\"icn u-icn2 u-icn2-music2 \"></sup>",
     ];
 
-    public static string Render(SandboxCatalog catalog, string category, int offset, int limit)
+    public static string Render(SandboxCatalog catalog, string category, long offset, int limit, string metaCharset)
     {
         var listed = catalog.ListedIds(category);
-        var items = listed.Skip(offset).Take(limit).ToList();
-        var totalPages = (listed.Count + limit - 1) / limit;
+        var items = offset < listed.Count ? listed.Skip((int)offset).Take(limit).ToList() : [];
+        // PagerLastPage makes the pager claim more (or fewer) pages than there are items for.
+        var totalPages = catalog.Options.PagerLastPage > 0 ? catalog.Options.PagerLastPage : (listed.Count + limit - 1) / limit;
 
         var html = new StringBuilder(64 * 1024);
-        html.Append("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\" />\n");
+        html.Append($"<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"{metaCharset}\" />\n");
         // Protocol-relative like the real <base href="//music.163.com/">, but pointing at the Sandbox.
         html.Append($"<base href=\"//{catalog.BaseUrl.Authority}/\" />\n");
         html.Append($"<title>{Html.Encode(category)}歌单 - 歌单 - 网易云音乐</title>\n</head>\n<body>\n");
@@ -30,7 +31,7 @@ internal static class ListPage
         html.Append($"<div class=\"u-title f-cb\"><h3><span class=\"f-ff2 d-flag\">{Html.Encode(category)}</span></h3></div>\n");
         html.Append("<ul class=\"m-cvrlst f-cb\" id=\"m-pl-container\">\n");
         foreach (var id in items)
-            WriteItem(html, catalog.Playlist(id));
+            WriteItem(html, catalog.Playlist(id), catalog.Options.HasHugeCount(id));
         html.Append("</ul>\n");
         if (items.Count > 0 && totalPages > 1)
             ListPager.Write(html, category, offset / limit, totalPages, limit);
@@ -38,7 +39,7 @@ internal static class ListPage
         return html.ToString();
     }
 
-    private static void WriteItem(StringBuilder html, SandboxPlaylist playlist)
+    private static void WriteItem(StringBuilder html, SandboxPlaylist playlist, bool hugeCount)
     {
         var id = Html.Number(playlist.Id);
         var name = Html.Encode(playlist.Name);
@@ -49,7 +50,7 @@ internal static class ListPage
         html.Append($"<a title=\"{name}\" href=\"/playlist?id={id}\" class=\"msk\"></a>\n");
         html.Append("<div class=\"bottom\">\n<a class=\"icon-play f-fr\" title=\"播放\" href=\"javascript:;\"\n");
         html.Append($"data-res-type=\"13\"\ndata-res-id=\"{id}\"\ndata-res-action=\"play\"></a>\n");
-        html.Append($"<span class=\"icon-headset\"></span>\n<span class=\"nb\">{PlayCountText.ForList(playlist.PlayCount)}</span>\n");
+        html.Append($"<span class=\"icon-headset\"></span>\n<span class=\"nb\">{(hugeCount ? HugePlayCount.List : PlayCountText.ForList(playlist.PlayCount))}</span>\n");
         html.Append("</div>\n</div>\n<p class=\"dec\">\n");
         html.Append($"<a title=\"{name}\" href=\"/playlist?id={id}\" class=\"tit f-thide s-fc0\">{name}</a>\n</p>\n");
         html.Append($"<p><span class=\"s-fc4\">by</span> <a title=\"{nickname}\" href=\"/user/home?id={creatorId}\" class=\"nm nm-icn f-thide s-fc3\">{nickname}</a>");

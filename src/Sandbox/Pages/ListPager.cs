@@ -8,14 +8,14 @@ namespace FunctionsCrawler.Sandbox.Pages;
 /// </summary>
 internal static class ListPager
 {
-    public static void Write(StringBuilder html, string category, int current, int total, int limit)
+    public static void Write(StringBuilder html, string category, long current, long total, int limit)
     {
         html.Append("<div id=\"m-pl-pager\"> <div class=\"u-page\">\n");
         html.Append(current == 0
             ? "<a href=\"javascript:void(0)\" class=\"zbtn zprv js-disabled\">上一页</a>\n"
             : $"<a href=\"{Href(category, current - 1, limit)}\" class=\"zbtn zprv\">上一页</a>\n");
 
-        var previous = -1;
+        var previous = -1L;
         foreach (var page in Shown(current, total))
         {
             if (previous >= 0 && page - previous > 1)
@@ -26,16 +26,16 @@ internal static class ListPager
             previous = page;
         }
 
-        html.Append(current == total - 1
+        html.Append(current >= total - 1
             ? "<a href=\"javascript:void(0)\" class=\"zbtn znxt js-disabled\">下一页</a>\n"
             : $"<a href=\"{Href(category, current + 1, limit)}\" class=\"zbtn znxt\">下一页</a>\n");
         html.Append("</div></div>\n");
     }
 
-    /// <summary>Page indexes shown as links; a gap of a single page is shown rather than elided.</summary>
-    private static SortedSet<int> Shown(int current, int total)
+    /// <summary>Page indexes shown as links; a gap of a single page is shown rather than elided. Long: a claimed last page may be near int.MaxValue.</summary>
+    private static SortedSet<long> Shown(long current, long total)
     {
-        var shown = new SortedSet<int> { 0, total - 1 };
+        var shown = new SortedSet<long> { 0, total - 1, current };
         for (var page = current - 1; page <= current + 1; page++)
             if (page >= 0 && page < total)
                 shown.Add(page);
@@ -46,6 +46,6 @@ internal static class ListPager
     }
 
     // The raw '&' (not &amp;) is what the reference shows in pager hrefs.
-    private static string Href(string category, int page, int limit) =>
+    private static string Href(string category, long page, int limit) =>
         $"/discover/playlist/?order=hot&cat={Html.Cat(category)}&limit={limit}&offset={page * limit}";
 }

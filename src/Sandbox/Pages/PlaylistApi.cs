@@ -26,7 +26,15 @@ internal static class PlaylistApi
             json.WriteNumber("createTime", playlist.CreatedAt.ToUnixTimeMilliseconds());
             json.WriteNumber("updateTime", playlist.UpdatedAt.ToUnixTimeMilliseconds());
             json.WriteNumber("trackCount", playlist.TrackCount);
-            json.WriteNumber("playCount", playlist.PlayCount);
+            if (catalog.Options.HasHugeCount(playlist.Id))
+            {
+                json.WritePropertyName("playCount");
+                json.WriteRawValue(HugePlayCount.Api);
+            }
+            else
+            {
+                json.WriteNumber("playCount", playlist.PlayCount);
+            }
             json.WriteNumber("subscribedCount", playlist.SubscribedCount);
             json.WriteNumber("shareCount", playlist.ShareCount);
             json.WriteNumber("commentCount", playlist.CommentCount);

@@ -10,7 +10,7 @@ internal static class PlaylistPage
     // Descriptions longer than this get the truncated p#album-desc-dot as well, as on the site.
     private const int ShortDescription = 100;
 
-    public static string Render(SandboxCatalog catalog, SandboxPlaylist playlist)
+    public static string Render(SandboxCatalog catalog, SandboxPlaylist playlist, string metaCharset)
     {
         var site = catalog.BaseUrl.GetLeftPart(UriPartial.Authority);
         var id = Html.Number(playlist.Id);
@@ -21,7 +21,7 @@ internal static class PlaylistPage
         var summary = $"歌单：{playlist.Name}。创建者：{playlist.CreatorNickname}。";
 
         var html = new StringBuilder(16 * 1024);
-        html.Append("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\" />\n");
+        html.Append($"<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"{metaCharset}\" />\n");
         html.Append($"<base href=\"//{catalog.BaseUrl.Authority}/\" />\n");
         html.Append($"<title>{name} - 歌单 - 网易云音乐</title>\n");
         html.Append($"<meta name=\"description\" content=\"{Html.Encode(summary)}\" />\n");
@@ -62,10 +62,13 @@ internal static class PlaylistPage
 
         html.Append("<div class=\"n-songtb\"><div class=\"u-title u-title-1 f-cb\">\n<h3><span class=\"f-ff2\">歌曲列表</span></h3>\n");
         html.Append($"<span class=\"sub s-fc3\"><span id=\"playlist-track-count\">{Html.Number(playlist.TrackCount)}</span>首歌</span>\n");
-        html.Append($"<div class=\"more s-fc3\">播放：<strong id=\"play-count\" class=\"s-fc6\">{Html.Number(playlist.PlayCount)}</strong>次</div>\n");
+        html.Append($"<div class=\"more s-fc3\">播放：<strong id=\"play-count\" class=\"s-fc6\">{PlayCount(catalog, playlist)}</strong>次</div>\n");
         html.Append("</div></div>\n</div></div></div></div>\n</body>\n</html>\n");
         return html.ToString();
     }
+
+    private static string PlayCount(SandboxCatalog catalog, SandboxPlaylist playlist) =>
+        catalog.Options.HasHugeCount(playlist.Id) ? HugePlayCount.Detail : Html.Number(playlist.PlayCount);
 
     /// <summary>A zero count shows the button's word, as on the site; otherwise "(n)".</summary>
     private static string ButtonText(long count, string word) => count == 0 ? word : $"({Html.Number(count)})";

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
 
 namespace FunctionsCrawler.Sandbox.Pages;
@@ -6,13 +5,12 @@ namespace FunctionsCrawler.Sandbox.Pages;
 /// <summary>Writes a whole response at once, always with Content-Length (crawlers check it against the bytes read).</summary>
 internal static class SiteResponse
 {
-    public const string HtmlType = "text/html;charset=utf-8";
     public const string JsonType = "application/json;charset=UTF-8";
     public const string JpegType = "image/jpeg";
     private const string OutcomeKey = "sandbox.outcome";
 
-    public static Task Html(HttpContext context, string html, int status = 200) =>
-        Bytes(context, status, HtmlType, Encoding.UTF8.GetBytes(html));
+    public static Task Html(HttpContext context, PageCharset charset, string html, int status = 200) =>
+        Bytes(context, status, charset.HtmlType, charset.Encode(html));
 
     public static async Task Bytes(HttpContext context, int status, string contentType, ReadOnlyMemory<byte> body)
     {
@@ -23,7 +21,10 @@ internal static class SiteResponse
     }
 
     /// <summary>Marks the request as answered with "not found" for the request log.</summary>
-    public static void MarkNotFound(HttpContext context) => context.Items[OutcomeKey] = "notFound";
+    public static void MarkNotFound(HttpContext context) => MarkOutcome(context, "notFound");
+
+    /// <summary>Sets the outcome the request log records, when the status alone does not tell it.</summary>
+    public static void MarkOutcome(HttpContext context, string outcome) => context.Items[OutcomeKey] = outcome;
 
     public static string Outcome(HttpContext context) =>
         context.Items.TryGetValue(OutcomeKey, out var outcome) && outcome is string text ? text

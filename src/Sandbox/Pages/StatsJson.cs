@@ -5,7 +5,7 @@ namespace FunctionsCrawler.Sandbox.Pages;
 /// <summary><c>/_sandbox/stats</c>: the request log summed up for scripts and benchmarks.</summary>
 internal static class StatsJson
 {
-    public static byte[] Render(RequestLog log)
+    public static byte[] Render(RequestLog log, TimeSpan repeatWindow)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, Html.ApiJson))
@@ -16,6 +16,11 @@ internal static class StatsJson
             WriteCounts(json, "byPath", log.ByKind());
             WriteCounts(json, "byOutcome", log.ByOutcome());
             json.WriteNumber("maxPerSecond", perSecond.Count == 0 ? 0 : perSecond.Max(second => second.Count));
+            // Requests for a URL the site had answered "blocked" less than withinSeconds before: a crawler that backs off has none.
+            json.WriteStartObject("blockedRepeats");
+            json.WriteNumber("withinSeconds", (long)repeatWindow.TotalSeconds);
+            json.WriteNumber("count", log.RepeatsWithin(repeatWindow).Count);
+            json.WriteEndObject();
             json.WriteStartArray("perSecond");
             foreach (var (second, count) in perSecond)
             {
