@@ -119,19 +119,35 @@ public class ListPageParserTests
         Assert.Equal("none of the 2 list items has a playlist id", result.Reason);
     }
 
-    public static TheoryData<int> CutPoints => new() { 1, 5, 15, 25, 40, 50, 60, 75, 85, 95, 99 };
+    public static TheoryData<int> CutPoints => new() { 1, 5, 15, 25, 40, 50, 60, 75, 85, 90, 94 };
 
     [Theory]
     [MemberData(nameof(CutPoints))]
-    public void Truncated_page_is_Malformed_and_never_throws(int percent)
+    public void Page_cut_before_the_next_page_button_is_Malformed_and_never_throws(int percent)
     {
         var full = Fixture.Read("list-page-1.html");
         var body = full[..(full.Length * percent / 100)];
+        Assert.True(body.Length < full.IndexOf("class=\"zbtn znxt\"", StringComparison.Ordinal), "cut must fall before the next-page button");
 
         var result = ListPageParser.Parse(200, body);
 
         Assert.Equal(PageOutcome.Malformed, result.Outcome);
         Assert.Null(result.Value);
+    }
+
+    [Theory]
+    [InlineData("下一页</a>")]
+    [InlineData("</body>")]
+    public void Page_cut_after_the_next_page_button_lost_nothing_and_is_Ok(string cutAfter)
+    {
+        var full = Fixture.Read("list-page-1.html");
+        var body = full[..(full.IndexOf(cutAfter, StringComparison.Ordinal) + cutAfter.Length)];
+
+        var page = ParseOk(body);
+
+        Assert.Equal(ParseOk(full).Playlists, page.Playlists);
+        Assert.Equal(4, page.Playlists.Count);
+        Assert.Equal(36, page.TotalPages);
     }
 
     [Fact]

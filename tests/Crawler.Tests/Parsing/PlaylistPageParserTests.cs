@@ -140,7 +140,7 @@ public class PlaylistPageParserTests
     [InlineData("", null)]
     public void Count_text_parses_digits_and_万_and_gives_null_for_words(string text, long? expected)
     {
-        Assert.Equal(expected, PlaylistPageParser.ParseCount(text));
+        Assert.Equal(expected, CountText.Read(text).Value);
     }
 
     [Fact]
