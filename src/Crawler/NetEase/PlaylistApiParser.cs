@@ -26,8 +26,9 @@ public static class PlaylistApiParser
         {
             document = JsonDocument.Parse(body);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
+            // ArgumentException: text that is not valid UTF-16 (a lone surrogate) cannot even be transcoded.
             return PageResult<PlaylistDetail>.Malformed($"invalid JSON: {ResponseClassifier.Quote(e.Message)}");
         }
 

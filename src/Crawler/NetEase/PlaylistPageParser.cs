@@ -237,7 +237,7 @@ public static partial class PlaylistPageParser
                     CommentHandling = JsonCommentHandling.Skip,
                 });
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or ArgumentException)
             {
                 // User text (title, description) can break the site's JSON; the page markup still has the fields.
                 continue;
