@@ -11,7 +11,8 @@ public static class PlaylistApiParser
 {
     /// <summary>
     /// Ok with every field the API gives; Malformed when the body is not JSON, has no playlist object,
-    /// has no name, carries an unknown non-200 code, or is for another playlist than <paramref name="expectedId"/>.
+    /// has no name, carries an unknown non-200 code, is for another playlist than <paramref name="expectedId"/>,
+    /// or gives an id, count or time that is not a whole 64-bit number (the reason names the field and quotes it).
     /// </summary>
     public static PageResult<PlaylistDetail> Parse(int httpStatus, string body, long expectedId)
     {
