@@ -9,9 +9,14 @@ namespace FunctionsCrawler.NetEase;
 public static partial class ListPageParser
 {
     /// <summary>
-    /// Ok with the page's playlists (in page order) and the pager's last page number.
-    /// A page cut short (no <c>&lt;/html&gt;</c>) is Malformed: it may have lost items and the pager.
+    /// Ok with the page's playlists (in page order; an id listed twice is kept twice: the caller dedups)
+    /// and the pager's last page number, clamped to <see cref="int.MaxValue"/> — the caller caps pages per category,
+    /// so a hostile pager cannot plan more pages than it allows.
+    /// Malformed when the page lists more than <see cref="NetEaseUrls.PageSize"/> playlists, or is cut short:
+    /// it has no <c>&lt;/html&gt;</c> and its pager is not whole (no next-page button, which follows the last page number),
+    /// so it may have lost items and the pager.
     /// When some items had no readable id, the result is still Ok and <see cref="PageResult{T}.Reason"/> says how many were skipped.
+    /// The play count an item shows (<c>span.nb</c>) is not read: the detail page has the exact one.
     /// </summary>
     public static PageResult<ListPage> Parse(int httpStatus, string body)
     {
@@ -29,12 +34,19 @@ public static partial class ListPageParser
         }
 
         // Checked after the container so a page that is plainly not a list page says so first.
-        if (!body.Contains("</html>", StringComparison.OrdinalIgnoreCase))
+        // Everything the crawl reads comes before the pager's next-page button, so a page cut after it lost nothing.
+        if (!body.Contains("</html>", StringComparison.OrdinalIgnoreCase)
+            && document.QuerySelector("#m-pl-pager a.znxt") is null)
         {
             return PageResult<ListPage>.Malformed("list page is truncated (no </html>)");
         }
 
         var items = container.Children.Where(e => e.LocalName == "li").ToList();
+        if (items.Count > NetEaseUrls.PageSize)
+        {
+            return PageResult<ListPage>.Malformed($"page lists {items.Count} playlists, more than {NetEaseUrls.PageSize}");
+        }
+
         var playlists = new List<ListedPlaylist>(items.Count);
         foreach (var item in items)
         {
@@ -94,16 +106,21 @@ public static partial class ListPageParser
         }
 
         // The last numbered link is the last page; pages in between are elided (<span class="zdot">).
-        var max = 1;
+        // Numbers past int.MaxValue (or past long) are clamped: the caller caps the pages it plans anyway.
+        var max = 1L;
         foreach (var link in pager.QuerySelectorAll("a.zpgi"))
         {
-            if (int.TryParse(link.TextContent.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > max)
+            var text = link.TextContent.Trim();
+            if (text.Length == 0 || !text.All(char.IsAsciiDigit))
             {
-                max = n;
+                continue;
             }
+
+            var n = long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : long.MaxValue;
+            max = Math.Max(max, n);
         }
 
-        return max;
+        return (int)Math.Min(max, int.MaxValue);
     }
 
     /// <summary>The <c>id</c> query value of a site link such as <c>/playlist?id=N</c> or <c>/user/home?id=N</c>.</summary>

@@ -11,7 +11,8 @@ public static class PlaylistApiParser
 {
     /// <summary>
     /// Ok with every field the API gives; Malformed when the body is not JSON, has no playlist object,
-    /// has no name, carries an unknown non-200 code, or is for another playlist than <paramref name="expectedId"/>.
+    /// has no name, carries an unknown non-200 code, is for another playlist than <paramref name="expectedId"/>,
+    /// or gives an id, count or time that is not a whole 64-bit number (the reason names the field and quotes it).
     /// </summary>
     public static PageResult<PlaylistDetail> Parse(int httpStatus, string body, long expectedId)
     {
@@ -26,8 +27,9 @@ public static class PlaylistApiParser
         {
             document = JsonDocument.Parse(body);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
+            // ArgumentException: text that is not valid UTF-16 (a lone surrogate) cannot even be transcoded.
             return PageResult<PlaylistDetail>.Malformed($"invalid JSON: {ResponseClassifier.Quote(e.Message)}");
         }
 
@@ -39,7 +41,7 @@ public static class PlaylistApiParser
                 return PageResult<PlaylistDetail>.Malformed($"JSON root is {root.ValueKind}, not an object");
             }
 
-            if (ReadInt64(root, "code") is { } code and not 200)
+            if (ReadCode(root) is { } code and not 200)
             {
                 return PageResult<PlaylistDetail>.Malformed($"API code {code}: {ResponseClassifier.Quote(ReadString(root, "msg") ?? ReadString(root, "message"))}".TrimEnd(' ', ':'));
             }
@@ -55,8 +57,22 @@ public static class PlaylistApiParser
 
     private static PageResult<PlaylistDetail> Read(JsonElement playlist, long expectedId)
     {
-        var id = ReadInt64(playlist, "id") ?? expectedId;
-        if (id != expectedId)
+        var numbers = new NumberReader();
+        var id = numbers.Read(playlist, "id");
+        TryGetObject(playlist, "creator", out var creator);
+        var creatorId = (creator.ValueKind == JsonValueKind.Object ? numbers.Read(creator, "userId") : null) ?? numbers.Read(playlist, "userId");
+        var trackCount = numbers.Read(playlist, "trackCount");
+        var playCount = numbers.Read(playlist, "playCount");
+        var subscribedCount = numbers.Read(playlist, "subscribedCount");
+        var shareCount = numbers.Read(playlist, "shareCount");
+        var commentCount = numbers.Read(playlist, "commentCount");
+        var created = numbers.Read(playlist, "createTime");
+        if (numbers.Problem is { } problem)
+        {
+            return PageResult<PlaylistDetail>.Malformed(problem);
+        }
+
+        if ((id ?? expectedId) != expectedId)
         {
             return PageResult<PlaylistDetail>.Malformed($"API returned playlist {id}, expected {expectedId}");
         }
@@ -67,25 +83,22 @@ public static class PlaylistApiParser
             return PageResult<PlaylistDetail>.Malformed("API playlist has no name");
         }
 
-        TryGetObject(playlist, "creator", out var creator);
         var cover = ReadString(playlist, "coverImgUrl");
-        var created = ReadInt64(playlist, "createTime");
-
         return PageResult<PlaylistDetail>.Ok(new PlaylistDetail
         {
-            Id = id,
+            Id = expectedId,
             Name = name,
             CoverUrl = string.IsNullOrWhiteSpace(cover) ? null : NetEaseUrls.FullSizeCover(cover),
-            CreatorId = (creator.ValueKind == JsonValueKind.Object ? ReadInt64(creator, "userId") : null) ?? ReadInt64(playlist, "userId"),
+            CreatorId = creatorId,
             CreatorNickname = creator.ValueKind == JsonValueKind.Object ? ReadString(creator, "nickname")?.Trim() : null,
             // Same normalisation as the detail page: line breaks as "\n", the whole trimmed.
             Description = (ReadString(playlist, "description") ?? "").Replace("\r\n", "\n", StringComparison.Ordinal).Trim(),
             Tags = ReadTags(playlist),
-            TrackCount = ReadInt64(playlist, "trackCount") ?? 0,
-            PlayCount = ReadInt64(playlist, "playCount") ?? 0,
-            SubscribedCount = ReadInt64(playlist, "subscribedCount") ?? 0,
-            ShareCount = ReadInt64(playlist, "shareCount") ?? 0,
-            CommentCount = ReadInt64(playlist, "commentCount") ?? 0,
+            TrackCount = trackCount ?? 0,
+            PlayCount = playCount ?? 0,
+            SubscribedCount = subscribedCount ?? 0,
+            ShareCount = shareCount ?? 0,
+            CommentCount = commentCount ?? 0,
             CreatedAt = created is > 0 and <= MaxUnixMilliseconds ? DateTimeOffset.FromUnixTimeMilliseconds(created.Value) : null,
         });
     }
@@ -110,23 +123,72 @@ public static class PlaylistApiParser
     }
 
     /// <summary>
-    /// A 64-bit number, from <c>{name}_str</c> when present (exact past 2^53, where the site's
+    /// Reads 64-bit numbers, from <c>{name}_str</c> when present (exact past 2^53, where the site's
     /// numbers are rounded for JavaScript), else from <c>{name}</c> as a number or numeric string.
+    /// A missing, null or non-numeric field reads as null; a number that is not a whole 64-bit value
+    /// is kept as <see cref="Problem"/> (the first one met), so the response is refused rather than misread.
     /// </summary>
-    private static long? ReadInt64(JsonElement obj, string name) =>
-        AsInt64(obj, name + "_str") ?? AsInt64(obj, name);
-
-    private static long? AsInt64(JsonElement obj, string name)
+    private sealed class NumberReader
     {
-        if (!obj.TryGetProperty(name, out var value))
+        public string? Problem { get; private set; }
+
+        public long? Read(JsonElement obj, string name) => Field(obj, name + "_str") ?? Field(obj, name);
+
+        private long? Field(JsonElement obj, string name)
+        {
+            if (!obj.TryGetProperty(name, out var value))
+            {
+                return null;
+            }
+
+            switch (value.ValueKind)
+            {
+                case JsonValueKind.Number:
+                    if (value.TryGetInt64(out var n))
+                    {
+                        return n;
+                    }
+
+                    // 1e3 or 12.0 are whole numbers written another way.
+                    if (value.TryGetDecimal(out var d) && d == decimal.Truncate(d) && d is >= long.MinValue and <= long.MaxValue)
+                    {
+                        return (long)d;
+                    }
+
+                    return Refuse(name, value.GetRawText());
+                case JsonValueKind.String:
+                    var text = value.GetString()?.Trim();
+                    if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
+                    {
+                        return parsed;
+                    }
+
+                    // Digits that do not fit are a hostile number; other text is just not a number.
+                    var digits = text?.TrimStart('-');
+                    return digits is { Length: > 0 } && digits.All(char.IsAsciiDigit) ? Refuse(name, text!) : null;
+                default:
+                    return null;
+            }
+        }
+
+        private long? Refuse(string name, string text)
+        {
+            Problem ??= $"{name} \"{ResponseClassifier.Quote(text)}\" is not a whole number that fits in 64 bits";
+            return null;
+        }
+    }
+
+    private static long? ReadCode(JsonElement root)
+    {
+        if (!root.TryGetProperty("code", out var code))
         {
             return null;
         }
 
-        return value.ValueKind switch
+        return code.ValueKind switch
         {
-            JsonValueKind.Number when value.TryGetInt64(out var n) => n,
-            JsonValueKind.String when long.TryParse(value.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) => n,
+            JsonValueKind.Number when code.TryGetInt64(out var n) => n,
+            JsonValueKind.String when long.TryParse(code.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) => n,
             _ => null,
         };
     }

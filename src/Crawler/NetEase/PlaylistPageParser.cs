@@ -20,7 +20,8 @@ public static partial class PlaylistPageParser
 
     /// <summary>
     /// Ok with every field the page shows; Malformed when the page is cut short (no <c>&lt;/html&gt;</c>),
-    /// has no playlist name, or belongs to another playlist than <paramref name="expectedId"/>.
+    /// has no playlist name, belongs to another playlist than <paramref name="expectedId"/>, or prints a count
+    /// too large for 64 bits (the reason names the count and quotes its text).
     /// </summary>
     public static PageResult<PlaylistDetail> Parse(int httpStatus, string body, long expectedId)
     {
@@ -44,12 +45,16 @@ public static partial class PlaylistPageParser
             return PageResult<PlaylistDetail>.Malformed("playlist page is truncated (no </html>)");
         }
 
-        var fav = document.QuerySelector("a[data-res-action=fav]");
-        var share = document.QuerySelector("a[data-res-action=share]");
-
-        foreach (var pageId in new[] { share?.GetAttribute("data-res-id"), operation?.GetAttribute("data-rid") })
+        var share = Button(document, "share");
+        foreach (var pageId in new[]
+                 {
+                     ListPageParser.ParseId(share?.GetAttribute("data-res-id")),
+                     ListPageParser.ParseId(operation?.GetAttribute("data-rid")),
+                     ListPageParser.IdFromHref(Meta(document, "og:url")),
+                     ListPageParser.IdFromHref(document.QuerySelector("link[rel=canonical]")?.GetAttribute("href")),
+                 })
         {
-            if (ListPageParser.ParseId(pageId) is { } id && id != expectedId)
+            if (pageId is { } id && id != expectedId)
             {
                 return PageResult<PlaylistDetail>.Malformed($"page is for playlist {id}, expected {expectedId}");
             }
@@ -58,10 +63,17 @@ public static partial class PlaylistPageParser
         var name = ListPageParser.FirstNonBlank(
             heading?.TextContent,
             NameFromTitle(title),
+            Meta(document, "og:title"),
             share?.GetAttribute("data-res-name"));
         if (name is null)
         {
             return PageResult<PlaylistDetail>.Malformed("playlist page has no name");
+        }
+
+        var counts = ReadCounts(document);
+        if (counts.Value is not { } count)
+        {
+            return counts.As<PlaylistDetail>();
         }
 
         var linkedData = ReadLinkedData(document);
@@ -69,6 +81,7 @@ public static partial class PlaylistPageParser
         var cover = ListPageParser.FirstNonBlank(
             coverImage?.GetAttribute("data-src"),
             linkedData.Image,
+            Meta(document, "og:image"),
             share?.GetAttribute("data-res-pic"),
             coverImage?.GetAttribute("src"));
         var creator = document.QuerySelector("div.user span.name a.s-fc7");
@@ -85,47 +98,73 @@ public static partial class PlaylistPageParser
                 .Select(i => i.TextContent.Trim())
                 .Where(t => t.Length > 0)
                 .ToList(),
-            TrackCount = ParseCount(document.GetElementById("playlist-track-count")?.TextContent) ?? 0,
-            PlayCount = ParseCount(document.GetElementById("play-count")?.TextContent) ?? 0,
-            SubscribedCount = ReadButtonCount(fav),
-            ShareCount = ReadButtonCount(share),
-            CommentCount = ParseCount(document.GetElementById("cnt_comment_count")?.TextContent) ?? 0,
+            TrackCount = count.TrackCount,
+            PlayCount = count.PlayCount,
+            SubscribedCount = count.SubscribedCount,
+            ShareCount = count.ShareCount,
+            CommentCount = count.CommentCount,
             CreatedAt = linkedData.Published ?? ReadCreatedDate(document.QuerySelector("span.time")),
         });
     }
 
     /// <summary>
-    /// A count as the site prints it: <c>2034</c>, <c>(2034)</c>, <c>1,234</c>, <c>27万</c>, <c>1.5亿</c>;
-    /// null when the text has no digits (the word <c>评论</c>/<c>收藏</c>/<c>分享</c> the site shows for zero).
+    /// The five counts of a detail page, or of any fragment of one (a count that is not there reads 0);
+    /// Malformed when one is printed with more digits than 64 bits hold.
     /// </summary>
-    internal static long? ParseCount(string? text)
+    internal static PageResult<PageCounts> ReadCounts(IDocument document)
     {
-        if (string.IsNullOrWhiteSpace(text))
+        var fields = new (string Field, IElement? Element, bool IsButton)[]
         {
-            return null;
-        }
-
-        var match = CountText().Match(text.Replace(",", "", StringComparison.Ordinal));
-        if (!match.Success
-            || !decimal.TryParse(match.Groups[1].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
-        {
-            return null;
-        }
-
-        number *= match.Groups[2].Value switch
-        {
-            "万" => 10_000m,
-            "亿" => 100_000_000m,
-            _ => 1m,
+            ("track count", document.GetElementById("playlist-track-count"), false),
+            ("play count", document.GetElementById("play-count"), false),
+            ("subscribed count", Button(document, "fav"), true),
+            ("share count", Button(document, "share"), true),
+            ("comment count", document.GetElementById("cnt_comment_count"), false),
         };
-        return number >= long.MaxValue ? long.MaxValue : (long)decimal.Truncate(number);
+
+        var values = new long[fields.Length];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var (field, element, isButton) = fields[i];
+            if (element is null)
+            {
+                continue;
+            }
+
+            // A button's data-count is exact; without it the text is "(2034)", or a word when the count is zero.
+            string?[] texts = isButton ? [element.GetAttribute("data-count"), element.TextContent] : [element.TextContent];
+            foreach (var text in texts)
+            {
+                var reading = CountText.Read(text);
+                if (reading.TooLarge)
+                {
+                    return PageResult<PageCounts>.Malformed($"{field} \"{ResponseClassifier.Quote(text)}\" does not fit in 64 bits");
+                }
+
+                if (reading.Value is { } value)
+                {
+                    values[i] = value;
+                    break;
+                }
+            }
+        }
+
+        return PageResult<PageCounts>.Ok(new PageCounts(values[0], values[1], values[2], values[3], values[4]));
     }
 
-    // data-count is exact; without it the button text is "(2034)", or a word when the count is zero.
-    private static long ReadButtonCount(IElement? button) =>
-        button is null
-            ? 0
-            : ParseCount(button.GetAttribute("data-count")) ?? ParseCount(button.TextContent) ?? 0;
+    // The owner's own view (2023) has a fav button without data-res-action ("u-btni u-btni-fav u-btni-fav-dis2"),
+    // so a button is also found by its class. Comment templates elsewhere on the page use spans, never links.
+    private static IElement? Button(IDocument document, string action)
+    {
+        var operation = document.GetElementById("content-operation");
+        return operation?.QuerySelector($"a[data-res-action={action}]")
+            ?? operation?.QuerySelector($"a.u-btni-{action}")
+            ?? document.QuerySelector($"a[data-res-action={action}]")
+            ?? document.QuerySelector($"a.u-btni-{action}");
+    }
+
+    private static string? Meta(IDocument document, string property) =>
+        document.QuerySelector($"meta[property='{property}']")?.GetAttribute("content");
 
     private static string? NameFromTitle(string? title)
     {
@@ -198,7 +237,7 @@ public static partial class PlaylistPageParser
                     CommentHandling = JsonCommentHandling.Skip,
                 });
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or ArgumentException)
             {
                 // User text (title, description) can break the site's JSON; the page markup still has the fields.
                 continue;
@@ -287,9 +326,9 @@ public static partial class PlaylistPageParser
         return new DateTimeOffset(year, month, day, 0, 0, 0, Beijing).ToUniversalTime();
     }
 
-    [GeneratedRegex(@"([0-9]+(?:\.[0-9]+)?)\s*(万|亿)?", RegexOptions.CultureInvariant)]
-    private static partial Regex CountText();
-
     [GeneratedRegex(@"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", RegexOptions.CultureInvariant)]
     private static partial Regex DateText();
 }
+
+/// <summary>The counts a detail page prints (see <see cref="PlaylistPageParser.ReadCounts"/>).</summary>
+internal sealed record PageCounts(long TrackCount, long PlayCount, long SubscribedCount, long ShareCount, long CommentCount);

@@ -119,19 +119,35 @@ public class ListPageParserTests
         Assert.Equal("none of the 2 list items has a playlist id", result.Reason);
     }
 
-    public static TheoryData<int> CutPoints => new() { 1, 5, 15, 25, 40, 50, 60, 75, 85, 95, 99 };
+    public static TheoryData<int> CutPoints => new() { 1, 5, 15, 25, 40, 50, 60, 75, 85, 90, 94 };
 
     [Theory]
     [MemberData(nameof(CutPoints))]
-    public void Truncated_page_is_Malformed_and_never_throws(int percent)
+    public void Page_cut_before_the_next_page_button_is_Malformed_and_never_throws(int percent)
     {
         var full = Fixture.Read("list-page-1.html");
         var body = full[..(full.Length * percent / 100)];
+        Assert.True(body.Length < full.IndexOf("class=\"zbtn znxt\"", StringComparison.Ordinal), "cut must fall before the next-page button");
 
         var result = ListPageParser.Parse(200, body);
 
         Assert.Equal(PageOutcome.Malformed, result.Outcome);
         Assert.Null(result.Value);
+    }
+
+    [Theory]
+    [InlineData("下一页</a>")]
+    [InlineData("</body>")]
+    public void Page_cut_after_the_next_page_button_lost_nothing_and_is_Ok(string cutAfter)
+    {
+        var full = Fixture.Read("list-page-1.html");
+        var body = full[..(full.IndexOf(cutAfter, StringComparison.Ordinal) + cutAfter.Length)];
+
+        var page = ParseOk(body);
+
+        Assert.Equal(ParseOk(full).Playlists, page.Playlists);
+        Assert.Equal(4, page.Playlists.Count);
+        Assert.Equal(36, page.TotalPages);
     }
 
     [Fact]
@@ -170,5 +186,99 @@ public class ListPageParserTests
         var page = ParseOk(body);
 
         Assert.Equal("地下说唱精选", page.Playlists[0].Title);
+    }
+
+    /// <summary>A list page of <paramref name="count"/> copies of one real-shape item, ids 1000+i (or all the same id).</summary>
+    private static string PageOf(int count, bool sameId = false)
+    {
+        var full = Fixture.Read("discover-playlist-menu.html");
+        var start = full.IndexOf("<li>", StringComparison.Ordinal);
+        var end = full.IndexOf("</li>", StringComparison.Ordinal) + "</li>".Length;
+        var item = full[start..end];
+        var items = Enumerable.Range(0, count).Select(i => item.Replace("2900000001", (sameId ? 1000 : 1000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        var listEnd = full.IndexOf("</ul>", StringComparison.Ordinal);
+        return full[..start] + string.Join("\n", items) + full[listEnd..];
+    }
+
+    [Fact]
+    public void Page_of_35_playlists_is_Ok()
+    {
+        Assert.Equal(35, ParseOk(PageOf(35)).Playlists.Count);
+    }
+
+    [Theory]
+    [InlineData(36)]
+    [InlineData(500)]
+    public void Page_of_more_than_35_playlists_is_Malformed(int count)
+    {
+        var result = ListPageParser.Parse(200, PageOf(count));
+
+        Assert.Equal(PageOutcome.Malformed, result.Outcome);
+        Assert.Equal($"page lists {count} playlists, more than 35", result.Reason);
+    }
+
+    [Fact]
+    public void Duplicate_ids_within_a_page_are_kept_for_the_caller_to_dedup()
+    {
+        var page = ParseOk(PageOf(3, sameId: true));
+
+        Assert.Equal([1000L, 1000L, 1000L], page.Playlists.Select(p => p.Id));
+    }
+
+    [Theory]
+    [InlineData("2147483647", int.MaxValue)]
+    [InlineData("2147483648", int.MaxValue)]
+    [InlineData("9223372036854775807", int.MaxValue)]
+    [InlineData("99999999999999999999999999", int.MaxValue)]
+    [InlineData("1200", 1200)]
+    public void Pager_last_page_is_clamped_to_int_max(string last, int expected)
+    {
+        var body = Fixture.Read("discover-playlist-menu.html")
+            .Replace("class=\"zpgi\">38</a>", $"class=\"zpgi\">{last}</a>", StringComparison.Ordinal);
+
+        Assert.Equal(expected, ParseOk(body).TotalPages);
+    }
+
+    [Theory]
+    [InlineData("9999999999999亿")]
+    [InlineData("99999999999万")]
+    [InlineData("9999999999999999999999")]
+    [InlineData("很多")]
+    public void Hostile_play_count_on_an_item_is_ignored_as_the_list_does_not_keep_it(string nb)
+    {
+        var full = Fixture.Read("discover-playlist-menu.html");
+        var body = full.Replace("<span class=\"nb\">13759万</span>", $"<span class=\"nb\">{nb}</span>", StringComparison.Ordinal);
+
+        Assert.Equal(ParseOk(full).Playlists, ParseOk(body).Playlists);
+    }
+
+    [Fact]
+    public void Indented_page_with_escaped_pager_hrefs_and_a_u_icn_1_badge_reads_every_field()
+    {
+        var page = ParseOk(Fixture.Read("discover-playlist-menu.html"));
+
+        Assert.Equal(
+            [
+                new ListedPlaylist(2900000001, "通勤路上的 \"慢\" 歌",
+                    "http://p1.music.126.net/Zx1nQk2Yc3Vb7Lw9Pq0aTg==/109951164000000011.jpg", 1452176465, "云音乐VIP"),
+                new ListedPlaylist(2900000002, "周末 · 旧唱片",
+                    "http://p1.music.126.net/Ab2cD3eF4gH5iJ6kL7mN8o==/109951164000000022.jpg", 7010, "唱片架"),
+            ],
+            page.Playlists);
+        Assert.Equal(38, page.TotalPages);
+    }
+
+    [Fact]
+    public void Fragment_saved_from_the_container_to_the_pager_is_Ok()
+    {
+        // The shape of the 2019 capture: it starts at <div class="g-bd"> and stops after the pager.
+        var full = Fixture.Read("discover-playlist-menu.html");
+        var start = full.IndexOf("<div class=\"g-bd\"", StringComparison.Ordinal);
+        var end = full.IndexOf("下一页</a>", StringComparison.Ordinal) + "下一页</a>".Length;
+
+        var page = ParseOk(full[start..end] + "\n</div>\n</div>");
+
+        Assert.Equal(ParseOk(full).Playlists, page.Playlists);
+        Assert.Equal(38, page.TotalPages);
     }
 }

@@ -171,4 +171,100 @@ public class PlaylistApiParserTests
     {
         Assert.Equal(PageOutcome.Gone, PlaylistApiParser.Parse(200, body, 1).Outcome);
     }
+
+    [Fact]
+    public void V3_response_with_nothing_filled_in_reads_every_field()
+    {
+        var detail = ParseOk(Fixture.Read("api-v3-playlist-empty.json"), 3900000001);
+
+        Assert.Equal(3900000001, detail.Id);
+        Assert.Equal("空空的歌单", detail.Name);
+        Assert.Equal("http://p2.music.126.net/Ws3Gq1sZ0Rk8Ui2vBn4HcQ==/109951164200702031.jpg", detail.CoverUrl);
+        Assert.Equal(4200000017, detail.CreatorId);
+        Assert.Equal("夏至未至", detail.CreatorNickname);
+        Assert.Equal("", detail.Description);
+        Assert.Empty(detail.Tags);
+        Assert.Equal(1, detail.TrackCount);
+        Assert.Equal(0, detail.PlayCount);
+        Assert.Equal(0, detail.SubscribedCount);
+        Assert.Equal(0, detail.ShareCount);
+        Assert.Equal(0, detail.CommentCount);
+        Assert.Equal(new DateTimeOffset(2019, 10, 2, 8, 30, 44, 850, TimeSpan.Zero), detail.CreatedAt);
+    }
+
+    public static TheoryData<string, string> HostileNumbers => new()
+    {
+        { "\"playCount\": 0", "playCount \"99999999999999999999999\" is not a whole number that fits in 64 bits" },
+        { "\"commentCount\": 0", "commentCount \"99999999999999999999999\" is not a whole number that fits in 64 bits" },
+        { "\"createTime\": 1570005044850", "createTime \"99999999999999999999999\" is not a whole number that fits in 64 bits" },
+        { "\"id\": 3900000001", "id \"99999999999999999999999\" is not a whole number that fits in 64 bits" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileNumbers))]
+    public void Number_past_64_bits_is_Malformed_naming_the_field(string field, string reason)
+    {
+        var name = field[..(field.IndexOf(':', StringComparison.Ordinal) + 1)];
+        var body = Fixture.Read("api-v3-playlist-empty.json").Replace(field, name + " 99999999999999999999999", StringComparison.Ordinal);
+
+        var result = PlaylistApiParser.Parse(200, body, 3900000001);
+
+        Assert.Equal(PageOutcome.Malformed, result.Outcome);
+        Assert.Equal(reason, result.Reason);
+    }
+
+    [Theory]
+    [InlineData("\"playCount\": 1e400", "playCount \"1e400\" is not a whole number that fits in 64 bits")]
+    [InlineData("\"playCount\": 1.5", "playCount \"1.5\" is not a whole number that fits in 64 bits")]
+    [InlineData("\"playCount\": 9223372036854775808", "playCount \"9223372036854775808\" is not a whole number that fits in 64 bits")]
+    [InlineData("\"playCount\": 0, \"playCount_str\": \"99999999999999999999999\"", "playCount_str \"99999999999999999999999\" is not a whole number that fits in 64 bits")]
+    [InlineData("\"playCount\": \"-99999999999999999999999\"", "playCount \"-99999999999999999999999\" is not a whole number that fits in 64 bits")]
+    public void Odd_numbers_are_Malformed_rather_than_read_as_zero(string replacement, string reason)
+    {
+        var body = Fixture.Read("api-v3-playlist-empty.json").Replace("\"playCount\": 0", replacement, StringComparison.Ordinal);
+
+        var result = PlaylistApiParser.Parse(200, body, 3900000001);
+
+        Assert.Equal(PageOutcome.Malformed, result.Outcome);
+        Assert.Equal(reason, result.Reason);
+    }
+
+    [Theory]
+    [InlineData("\"playCount\": 1e3", 1000L)]
+    [InlineData("\"playCount\": 12.0", 12L)]
+    [InlineData("\"playCount\": \"77\"", 77L)]
+    [InlineData("\"playCount\": 9223372036854775807", long.MaxValue)]
+    [InlineData("\"playCount\": null", 0L)]
+    [InlineData("\"playCount\": \"很多\"", 0L)]
+    public void Whole_numbers_written_another_way_are_read(string replacement, long expected)
+    {
+        var body = Fixture.Read("api-v3-playlist-empty.json").Replace("\"playCount\": 0", replacement, StringComparison.Ordinal);
+
+        Assert.Equal(expected, ParseOk(body, 3900000001).PlayCount);
+    }
+
+    [Fact]
+    public void Hostile_numbers_in_fields_the_crawl_does_not_read_are_ignored()
+    {
+        // The fixture's tracks[0].playCount is 99999999999999999999999; coverImgId is rounded for JavaScript.
+        Assert.Equal(0, ParseOk(Fixture.Read("api-v3-playlist-empty.json"), 3900000001).PlayCount);
+    }
+
+    [Fact]
+    public void Block_relayed_with_http_400_is_Blocked()
+    {
+        var result = PlaylistApiParser.Parse(400, """{"msg":"Cheating","code":-460,"message":"Cheating"}""", 1);
+
+        Assert.Equal(PageOutcome.Blocked, result.Outcome);
+        Assert.Equal("code -460: Cheating (HTTP 400)", result.Reason);
+    }
+
+    [Fact]
+    public void Body_with_a_lone_surrogate_is_Malformed_not_an_exception()
+    {
+        var result = PlaylistApiParser.Parse(200, "{\"code\":200,\"playlist\":{\"id\":1,\"name\":\"\uDC00\"}}", 1);
+
+        Assert.Equal(PageOutcome.Malformed, result.Outcome);
+        Assert.StartsWith("invalid JSON: ", result.Reason);
+    }
 }

@@ -140,7 +140,7 @@ public class PlaylistPageParserTests
     [InlineData("", null)]
     public void Count_text_parses_digits_and_万_and_gives_null_for_words(string text, long? expected)
     {
-        Assert.Equal(expected, PlaylistPageParser.ParseCount(text));
+        Assert.Equal(expected, CountText.Read(text).Value);
     }
 
     [Fact]
@@ -323,5 +323,122 @@ public class PlaylistPageParserTests
     public void Junk_pub_date_gives_no_time(string text)
     {
         Assert.Null(PlaylistPageParser.ParseBeijingTime(text));
+    }
+
+    [Fact]
+    public void Owners_view_reads_the_fav_button_by_class_and_a_bare_评论_as_zero_comments()
+    {
+        var detail = ParseOk(Fixture.Read("playlist-owner-view.html"), 6843809123);
+
+        Assert.Equal("小满喜欢的音乐", detail.Name);
+        Assert.Equal("http://p4.music.126.net/Qm1Xv0c2nWQ5ZTJ3pVJ1bA==/109951166012345678.jpg", detail.CoverUrl);
+        Assert.Equal(3141592653, detail.CreatorId);
+        Assert.Equal("小满", detail.CreatorNickname);
+        Assert.Equal("", detail.Description);
+        Assert.Empty(detail.Tags);
+        Assert.Equal(212, detail.TrackCount);
+        Assert.Equal(4096, detail.PlayCount);
+        Assert.Equal(3, detail.SubscribedCount);
+        Assert.Equal(2, detail.ShareCount);
+        Assert.Equal(0, detail.CommentCount);
+        Assert.Equal(new DateTimeOffset(2021, 5, 20, 16, 30, 45, TimeSpan.Zero), detail.CreatedAt);
+    }
+
+    [Fact]
+    public void Fav_button_text_is_read_when_it_has_neither_data_res_action_nor_data_count()
+    {
+        var body = Fixture.Read("playlist-owner-view.html")
+            .Replace("data-count=\"3\"\nclass=\"u-btni u-btni-fav", "class=\"u-btni u-btni-fav", StringComparison.Ordinal);
+
+        Assert.Equal(3, ParseOk(body, 6843809123).SubscribedCount);
+    }
+
+    [Fact]
+    public void Share_button_is_found_by_class_without_data_res_action()
+    {
+        var body = Fixture.Read("playlist-owner-view.html")
+            .Replace("data-res-action=\"share\"", "", StringComparison.Ordinal);
+
+        Assert.Equal(2, ParseOk(body, 6843809123).ShareCount);
+    }
+
+    [Fact]
+    public void Fav_spans_in_the_comment_templates_are_not_taken_for_the_fav_button()
+    {
+        var body = Fixture.Read("playlist-owner-view.html")
+            .Replace("class=\"u-btni u-btni-fav u-btni-fav-dis2\"", "class=\"u-btni\"", StringComparison.Ordinal);
+
+        Assert.Equal(0, ParseOk(body, 6843809123).SubscribedCount);
+    }
+
+    [Fact]
+    public void Name_and_cover_fall_back_to_og_meta_tags()
+    {
+        var body = Fixture.Read("playlist-owner-view.html")
+            .Replace("<h2 class=\"f-ff2 f-brk\">小满喜欢的音乐</h2>", "", StringComparison.Ordinal)
+            .Replace("<title>小满喜欢的音乐 - 歌单 - 网易云音乐</title>", "<title>网易云音乐</title>", StringComparison.Ordinal)
+            .Replace("data-res-name=\"小满喜欢的音乐\"", "", StringComparison.Ordinal)
+            .Replace(" data-src=\"http://p4.music.126.net/Qm1Xv0c2nWQ5ZTJ3pVJ1bA==/109951166012345678.jpg\"", "", StringComparison.Ordinal)
+            .Replace("\"images\": [\"https://p2.music.126.net/Qm1Xv0c2nWQ5ZTJ3pVJ1bA==/109951166012345678.jpg\"],", "", StringComparison.Ordinal)
+            .Replace("<meta property=\"og:image\" content=\"https://p2.", "<meta property=\"og:image\" content=\"https://p3.", StringComparison.Ordinal);
+
+        var detail = ParseOk(body, 6843809123);
+
+        Assert.Equal("小满喜欢的音乐", detail.Name);
+        Assert.Equal("https://p3.music.126.net/Qm1Xv0c2nWQ5ZTJ3pVJ1bA==/109951166012345678.jpg", detail.CoverUrl);
+    }
+
+    [Theory]
+    [InlineData("og:url")]
+    [InlineData("canonical")]
+    public void Page_whose_og_url_or_canonical_link_names_another_playlist_is_Malformed(string which)
+    {
+        var body = Fixture.Read("playlist-owner-view.html")
+            .Replace("data-res-id=\"6843809123\"", "data-res-id=\"\"", StringComparison.Ordinal)
+            .Replace("data-rid=\"6843809123\"", "", StringComparison.Ordinal);
+        body = which == "og:url"
+            ? body.Replace("content=\"https://music.163.com/playlist?id=6843809123\"", "content=\"https://music.163.com/playlist?id=77\"", StringComparison.Ordinal)
+            : body.Replace("href=\"https://music.163.com/playlist?id=6843809123\"", "href=\"https://music.163.com/playlist?id=77\"", StringComparison.Ordinal);
+
+        var result = PlaylistPageParser.Parse(200, body, 6843809123);
+
+        Assert.Equal(PageOutcome.Malformed, result.Outcome);
+        Assert.Equal("page is for playlist 77, expected 6843809123", result.Reason);
+    }
+
+    public static TheoryData<string, string, string> HostileCounts => new()
+    {
+        { "<strong id=\"play-count\" class=\"s-fc6\">4096</strong>", "<strong id=\"play-count\" class=\"s-fc6\">9999999999999999999999</strong>", "play count \"9999999999999999999999\" does not fit in 64 bits" },
+        { "<strong id=\"play-count\" class=\"s-fc6\">4096</strong>", "<strong id=\"play-count\" class=\"s-fc6\">9999999999999亿</strong>", "play count \"9999999999999亿\" does not fit in 64 bits" },
+        { "<span id=\"playlist-track-count\">212</span>", "<span id=\"playlist-track-count\">9999999999999999万</span>", "track count \"9999999999999999万\" does not fit in 64 bits" },
+        { "data-count=\"3\"", "data-count=\"18446744073709551616\"", "subscribed count \"18446744073709551616\" does not fit in 64 bits" },
+        { "<i>(2)</i></a>", "<i>(99999999999999999999)</i></a>", "share count \"(99999999999999999999)\" does not fit in 64 bits" },
+        { "<span id=\"cnt_comment_count\">评论</span>", $"<span id=\"cnt_comment_count\">{new string('9', 200)}</span>", $"comment count \"{new string('9', 80)}…\" does not fit in 64 bits" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileCounts))]
+    public void Count_past_64_bits_is_Malformed_naming_the_count_and_quoting_its_text(string from, string to, string reason)
+    {
+        var body = Fixture.Read("playlist-owner-view.html").Replace(from, to, StringComparison.Ordinal);
+        if (from == "<i>(2)</i></a>")
+        {
+            body = body.Replace("data-count=\"2\"", "", StringComparison.Ordinal);
+        }
+
+        var result = PlaylistPageParser.Parse(200, body, 6843809123);
+
+        Assert.Equal(PageOutcome.Malformed, result.Outcome);
+        Assert.Equal(reason, result.Reason);
+        Assert.Null(result.Value);
+    }
+
+    [Fact]
+    public void Largest_64_bit_play_count_is_read_exactly()
+    {
+        var body = Fixture.Read("playlist-owner-view.html")
+            .Replace(">4096</strong>", ">9223372036854775807</strong>", StringComparison.Ordinal);
+
+        Assert.Equal(long.MaxValue, ParseOk(body, 6843809123).PlayCount);
     }
 }

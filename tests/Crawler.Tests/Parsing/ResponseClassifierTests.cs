@@ -136,4 +136,80 @@ public class ResponseClassifierTests
         Assert.StartsWith("code -460: 请稍后再试 try again later 请稍后再试", reason);
         Assert.EndsWith("…", reason);
     }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(403)]
+    [InlineData(404)]
+    [InlineData(429)]
+    [InlineData(500)]
+    [InlineData(502)]
+    [InlineData(503)]
+    [InlineData(302)]
+    public void Json_block_codes_are_Blocked_whatever_the_http_status(int status)
+    {
+        foreach (var (body, reason) in new[]
+                 {
+                     ("""{"msg":"Cheating","code":-460,"message":"Cheating"}""", "code -460: Cheating"),
+                     ("""{"code":-462,"message":"请完成验证操作"}""", "code -462: 请完成验证操作"),
+                     ("""{"code":405,"msg":"操作频繁，请稍候再试"}""", "code 405: 操作频繁，请稍候再试"),
+                     ("""{"code":406}""", "code 406"),
+                 })
+        {
+            Assert.Equal((PageOutcome.Blocked, $"{reason} (HTTP {status})"), ResponseClassifier.Classify(status, body));
+        }
+    }
+
+    [Theory]
+    [InlineData(200)]
+    [InlineData(500)]
+    [InlineData(403)]
+    [InlineData(404)]
+    public void Overload_page_is_Blocked_whatever_the_http_status(int status)
+    {
+        var (outcome, reason) = ResponseClassifier.Classify(status, Fixture.Read("site-overloaded.html"));
+
+        Assert.Equal(PageOutcome.Blocked, outcome);
+        Assert.StartsWith("site overload page (服务器开小差)", reason);
+    }
+
+    [Theory]
+    [InlineData(400, """{"code":404,"msg":"歌单不存在"}""")]
+    [InlineData(403, """{"code":20001,"msg":"登录后才可查看"}""")]
+    [InlineData(500, """{"code":301}""")]
+    public void Gone_codes_under_an_error_status_are_Malformed_never_Gone(int status, string body)
+    {
+        Assert.Equal((PageOutcome.Malformed, $"HTTP {status} from site"), ResponseClassifier.Classify(status, body));
+    }
+
+    [Theory]
+    [InlineData(404, "", PageOutcome.Gone)]
+    [InlineData(500, "", PageOutcome.Malformed)]
+    [InlineData(403, "  ", PageOutcome.Malformed)]
+    [InlineData(503, "", PageOutcome.Blocked)]
+    [InlineData(204, "", PageOutcome.Blocked)]
+    public void Empty_body_is_Blocked_only_under_a_success_status(int status, string body, PageOutcome expected)
+    {
+        Assert.Equal(expected, ResponseClassifier.Classify(status, body).Outcome);
+    }
+
+    [Fact]
+    public void Http_504_is_Malformed_from_site()
+    {
+        Assert.Equal((PageOutcome.Malformed, "HTTP 504 from site"), ResponseClassifier.Classify(504, "<html>Gateway Timeout</html>"));
+    }
+
+    [Theory]
+    [InlineData("""{"code":200,"playlist":{"id":1,"name":"x","description":"很抱歉，服务器开小差了，请稍后再试"}}""")]
+    [InlineData("""{"code":200,"playlist":{"id":1,"name":"很抱歉，你要查找的网页找不到"}}""")]
+    public void Json_quoting_the_error_phrases_in_user_text_is_Ok(string body)
+    {
+        Assert.Equal((PageOutcome.Ok, null), ResponseClassifier.Classify(200, body));
+    }
+
+    [Fact]
+    public void Json_with_a_lone_surrogate_is_left_to_the_parser()
+    {
+        Assert.Equal((PageOutcome.Ok, null), ResponseClassifier.Classify(200, "{\"code\":-460,\"msg\":\"\uD800\"}"));
+    }
 }
