@@ -1,3 +1,4 @@
+using FunctionsCrawler.Logging;
 using FunctionsCrawler.Progress;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
@@ -68,25 +69,33 @@ public sealed class ProgressView(IOptions<RunOptions> run)
     }
 
     public static string Line(CrawlStatus s) =>
-        $"[{s.State}] {Duration(s.ElapsedSeconds)} elapsed · pages {s.Pages.Done}/{s.Pages.Total} · playlists {s.Playlists.Done}/{s.Playlists.Discovered} done, "
+        $"[{SafeText.Of(s.State)}] {Duration(s.ElapsedSeconds)} elapsed · pages {s.Pages.Done}/{s.Pages.Total} · playlists {s.Playlists.Done}/{s.Playlists.Discovered} done, "
         + $"{s.Playlists.Skipped} skipped, {s.Playlists.Failed} failed · covers {s.Covers.Stored} ({Bytes(s.Covers.Bytes)}) · {s.RatePerMinute:0.#}/min · ETA {Eta(s)} · projected {Bytes(s.ProjectedBytes)}"
-        + (s.PausedUntil is { } until ? $" · paused until {until:HH:mm:ss}: {s.PauseReason}" : "");
+        + (s.PausedUntil is { } until ? $" · paused until {until:HH:mm:ss}: {SafeText.Of(s.PauseReason)}" : "");
 
     private static IRenderable Render(CrawlStatus s)
     {
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
-        grid.AddRow("State", Markup.Escape(s.State) + (s.PausedUntil is { } until ? $" until {until:HH:mm:ss} ({Markup.Escape(s.PauseReason ?? "")})" : ""));
+        grid.AddRow("State", Shown(s.State) + (s.PausedUntil is { } until ? $" until {until:HH:mm:ss} ({Shown(s.PauseReason)})" : ""));
         grid.AddRow("Elapsed", Duration(s.ElapsedSeconds));
         grid.AddRow("Pages", $"{s.Pages.Done} / {s.Pages.Total}  {Bar(s.Pages.Done, s.Pages.Total)}");
         grid.AddRow("Playlists", $"{s.Playlists.Done + s.Playlists.Skipped + s.Playlists.Failed} / {s.Playlists.Discovered}  {Bar(s.Playlists.Done + s.Playlists.Skipped + s.Playlists.Failed, s.Playlists.Discovered)}");
         grid.AddRow("", $"{s.Playlists.Done} done · {s.Playlists.Skipped} skipped · {s.Playlists.Failed} failed");
+        if (s.ByCategory.Count > 1)
+            foreach (var c in s.ByCategory)
+                grid.AddRow("", $"{Shown(c.Category)}: pages {c.PagesDone}/{(c.PagesTotal is { } total ? total : "?")} · {c.Done + c.Skipped + c.Failed}/{c.Discovered} playlists");
         grid.AddRow("Covers", $"{s.Covers.Stored} stored · {s.Covers.Missing} missing · {Bytes(s.Covers.Bytes)}");
         grid.AddRow("Rate", $"{s.RatePerMinute:0.#} playlists/min");
         grid.AddRow("ETA", Eta(s));
         grid.AddRow("Projected storage", Bytes(s.ProjectedBytes));
-        if (s.LastError is { } error) grid.AddRow("Last error", Markup.Escape(error));
-        return new Panel(grid).Header($"Crawl {Markup.Escape(s.CrawlId)} · {Markup.Escape(string.Join(", ", s.Categories))}").Expand();
+        if (s.LastError is { } error) grid.AddRow("Last error", Shown(error));
+        foreach (var recent in s.RecentErrors.TakeLast(3).Where(e => e.Message != s.LastError))
+            grid.AddRow("", $"{recent.At:HH:mm:ss} {Shown(recent.Message)}");
+        return new Panel(grid).Header($"Crawl {Shown(s.CrawlId)} · {Shown(string.Join(", ", s.Categories))}").Expand();
     }
+
+    /// <summary>Crawled text (a category, an error quoting a page) as markup: control characters stripped, brackets escaped.</summary>
+    private static string Shown(string? text) => Markup.Escape(SafeText.Of(text));
 
     private static string Bar(int done, int total)
     {
