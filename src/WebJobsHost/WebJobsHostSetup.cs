@@ -44,7 +44,7 @@ public static class WebJobsHostSetup
         builder.Logging.AddFilter("Polly", LogLevel.None); // every retry and the last failed attempt: the steps report what matters
         builder.Logging.AddFilter("Host.Startup", LogLevel.Error); // a harmless "partial types" notice at start
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None); // a failed start is reported once, by StorageSetup
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None); // a failed start is reported once, by Program
         builder.Logging.AddFilter("Host.Results", LogLevel.None); // each function result again, for telemetry: "Function.<name>" says it once
 
         // Registered before the WebJobs host, so settings and storage are checked before any trigger listens.
