@@ -44,7 +44,7 @@ internal sealed class SafeLogger(ILogger inner, string category, HostStopping st
                 logLevel = logLevel > LogLevel.Warning ? LogLevel.Warning : logLevel;
                 exception = null;
             }
-            else if (Safe(exception.ToString()) != exception.ToString())
+            else if (CleanedException.Changes(exception))
             {
                 exception = new CleanedException(exception);
             }
@@ -81,6 +81,10 @@ internal sealed class SafeLogger(ILogger inner, string category, HostStopping st
     private sealed class CleanedException(Exception original) : Exception(Safe(original.Message))
     {
         public override string? StackTrace => original.StackTrace;
-        public override string ToString() => TerminalText.CleanLines(StorageSecrets.Redact(original.ToString()));
+        public override string ToString() => Cleaned(original);
+
+        public static bool Changes(Exception e) => Cleaned(e) != e.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+
+        private static string Cleaned(Exception e) => TerminalText.CleanLines(StorageSecrets.Redact(e.ToString()));
     }
 }

@@ -20,11 +20,11 @@ public static partial class StorageSecrets
         return SharedKeyHeader().Replace(text, m => m.Groups[1].Value + Hidden);
     }
 
-    // The value runs to the next ';' (connection strings) or a quote or whitespace (messages quoting them).
-    [GeneratedRegex(@"\b(AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*[^;\s""'<>]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // A value runs to the next ';' (connection strings), '&' (URIs), or a quote, bracket or whitespace (messages quoting them).
+    [GeneratedRegex(@"\b(AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*[^;\s""'<>()]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ConnectionStringSecret();
 
-    [GeneratedRegex(@"((?:^|[?&;\s])sig=)[^&;\s""'<>]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"((?:^|[?&;\s])sig=)[^&;\s""'<>()]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SignatureParameter();
 
     [GeneratedRegex(@"(\bSharedKey(?:Lite)?\s+[^:\s]+:)[^\s""',;]+", RegexOptions.CultureInvariant)]
