@@ -37,7 +37,11 @@ public static class WebJobsHostSetup
             .Build();
 
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Services.AddSingleton<TerminalLog>();
+        if (builder.Configuration.GetValue<bool>("Run:Crawl") && ProgressView.IsTerminal)
+            builder.Services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<TerminalLog>()); // keeps out of the live panel's way
+        else
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Azure", LogLevel.Error); // each expected 404 (queue not found) is a warning there
         builder.Logging.AddFilter("Host.Triggers.DurableTask", LogLevel.Error);

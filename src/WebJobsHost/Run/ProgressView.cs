@@ -10,8 +10,11 @@ namespace FunctionsCrawler.WebJobsHost;
 /// Live terminal progress: a redrawn panel on a terminal, one status line every few seconds otherwise
 /// (CI logs, redirects).
 /// </summary>
-public sealed class ProgressView(IOptions<RunOptions> run)
+public sealed class ProgressView(IOptions<RunOptions> run, TerminalLog log)
 {
+    /// <summary>Whether stdout is a terminal that can show the live panel.</summary>
+    public static bool IsTerminal => !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "" or "dumb");
+
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(1);
 
     public async Task<CrawlStatus> FollowAsync(Func<CancellationToken, Task<CrawlStatus>> readOnce, Func<CrawlStatus, bool> isFinal, CancellationToken ct)
@@ -34,8 +37,9 @@ public sealed class ProgressView(IOptions<RunOptions> run)
             }
         }
 
-        if (!Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "" or "dumb"))
+        if (IsTerminal)
         {
+            using var holding = log.HoldWhileLive();
             // run.sh starts the host as a background job (stdin is /dev/null), so say it is interactive: stdout is the terminal.
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Interactive = InteractionSupport.Yes });
             CrawlStatus? last = null;
@@ -44,7 +48,7 @@ public sealed class ProgressView(IOptions<RunOptions> run)
                 while (true)
                 {
                     last = await read(ct);
-                    live.UpdateTarget(Render(last));
+                    live.UpdateTarget(WithLog(Render(last)));
                     if (isFinal(last)) return;
                     await Task.Delay(Refresh, ct);
                 }
@@ -92,6 +96,17 @@ public sealed class ProgressView(IOptions<RunOptions> run)
         foreach (var recent in s.RecentErrors.TakeLast(3).Where(e => e.Message != s.LastError))
             grid.AddRow("", $"{recent.At:HH:mm:ss} {Shown(recent.Message)}");
         return new Panel(grid).Header($"Crawl {Shown(s.CrawlId)} · {Shown(string.Join(", ", s.Categories))}").Expand();
+    }
+
+    /// <summary>The panel with the latest log lines under it (they are held while the panel is live).</summary>
+    private IRenderable WithLog(IRenderable panel)
+    {
+        var (lines, earlier) = log.Latest;
+        if (lines.Count == 0) return panel;
+        var rows = new List<IRenderable> { panel };
+        if (earlier > 0) rows.Add(new Markup($"[grey]… {earlier} earlier log lines[/]"));
+        rows.AddRange(lines.Select(line => new Markup(Markup.Escape(line.Split('\n')[0]))));
+        return new Rows(rows);
     }
 
     /// <summary>Crawled text (a category, an error quoting a page) as markup: control characters stripped, brackets escaped.</summary>
