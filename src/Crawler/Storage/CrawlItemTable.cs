@@ -183,7 +183,7 @@ public sealed class CrawlItemTable(StorageClients storage)
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(crawlId, FetchKey(id), ["State"], ct);
         if (row.HasValue && row.Value is { } e && e.GetString("State") == Fetching)
         {
-            try { await _table.DeleteEntityAsync(crawlId, e.RowKey, e.ETag, ct); }
+            try { await _table.DeleteEntityAsync(crawlId, FetchKey(id), e.ETag, ct); }
             catch (RequestFailedException x) when (x.Status is 404 or 412) { }
         }
     }

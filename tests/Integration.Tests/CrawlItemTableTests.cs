@@ -1,0 +1,95 @@
+using FunctionsCrawler.NetEase;
+using FunctionsCrawler.Storage;
+using Microsoft.Extensions.Configuration;
+using Xunit;
+
+namespace FunctionsCrawler.Integration.Tests;
+
+/// <summary>The item table on a real Azurite: every first transition is won exactly once, and the tally matches it.</summary>
+public sealed class CrawlItemTableTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
+    private Azurite _azurite = null!;
+    private CrawlItemTable _items = null!;
+
+    public async Task InitializeAsync()
+    {
+        _azurite = await Azurite.StartAsync();
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = _azurite.ConnectionString }).Build();
+        _items = new CrawlItemTable(StorageClients.FromConfiguration(config));
+        await _items.EnsureCreatedAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync() => await _azurite.DisposeAsync();
+
+    [Fact]
+    public async Task A_page_is_finished_once_and_records_only_the_playlists_the_category_has_not_met()
+    {
+        var first = await _items.FinishPageAsync("c1", "说唱", 0, [1, 2, 3, 3], T0, default);
+        Assert.Equal([1L, 2, 3], first);
+        Assert.Null(await _items.FinishPageAsync("c1", "说唱", 0, [1, 2, 3], T0, default)); // a redelivery
+        var second = await _items.FinishPageAsync("c1", "说唱", 1, [3, 4, 5], T0, default); // 3 repeats from page 0
+        Assert.Equal([4L, 5], second);
+        Assert.Equal([3L], await _items.FinishPageAsync("c1", "R&B/Soul", 0, [3], T0, default)); // another category: its own row
+        Assert.True(await _items.IsPageFinishedAsync("c1", "说唱", 1, default));
+        Assert.False(await _items.IsPageFinishedAsync("c1", "说唱", 2, default));
+    }
+
+    [Fact]
+    public async Task Concurrent_deliveries_of_pages_sharing_ids_discover_each_id_once()
+    {
+        var pages = Enumerable.Range(0, 8).Select(p => Enumerable.Range(p * 30, 35).Select(i => (long)i).ToList()).ToList();
+        var results = await Task.WhenAll(pages.SelectMany((ids, p) => new[] { p, p }.Select(index =>
+            _items.FinishPageAsync("c2", "华语", index, ids, T0, default))));
+        var discovered = results.Where(r => r is not null).SelectMany(r => r!).ToList();
+        Assert.Equal(8, results.Count(r => r is not null)); // each page won once
+        Assert.Equal(discovered.Distinct().Count(), discovered.Count);
+        Assert.Equal(pages.SelectMany(p => p).Distinct().Order(), discovered.Order());
+    }
+
+    [Fact]
+    public async Task A_playlist_moves_on_once_and_the_tally_counts_what_the_table_holds()
+    {
+        await _items.FinishPageAsync("c3", "说唱", 0, [10, 11, 12], T0, default);
+        var item = (await _items.GetPlaylistAsync("c3", "说唱", 10, default))!;
+        var again = (await _items.GetPlaylistAsync("c3", "说唱", 10, default))!;
+        var record = new PlaylistRecord { Category = "说唱", CrawlId = "c3", CrawledAt = T0, Detail = new PlaylistDetail { Id = 10, Name = "歌单" } };
+        Assert.True(await _items.FinishPlaylistAsync(item, CrawlItemTable.Done, record, null, T0, default));
+        Assert.False(await _items.FinishPlaylistAsync(again, CrawlItemTable.Done, record, null, T0, default)); // the second delivery loses
+        var gone = (await _items.GetPlaylistAsync("c3", "说唱", 11, default))!;
+        Assert.True(await _items.FinishPlaylistAsync(gone, CrawlItemTable.Skipped, null, "deleted", T0, default));
+        Assert.True((await _items.GetPlaylistAsync("c3", "说唱", 10, default))!.IsFinished);
+
+        var rows = await _items.ReadRowsAsync("c3", ["说唱"], default).ToListAsync();
+        Assert.Equal("歌单", Assert.Single(rows).Detail.Name);
+
+        var tally = await _items.TallyAsync("c3", T0.AddSeconds(1), default);
+        var counts = tally.Counts["说唱"];
+        Assert.Equal((1, 3, 1, 1, 0), (counts.PagesDone, counts.Discovered, counts.Done, counts.Skipped, counts.Failed));
+        Assert.Equal([("说唱", 12L)], tally.PendingPlaylists);
+        Assert.Equal([0], tally.FinishedPages["说唱"]);
+        Assert.Equal(0, (await _items.TallyAsync("c3", T0, default)).Counts.GetValueOrDefault("说唱")?.Done ?? 0); // changed at the cut-off: not yet counted
+    }
+
+    [Fact]
+    public async Task A_fetch_is_claimed_once_given_back_when_deferred_and_taken_over_when_stale()
+    {
+        var won = await _items.ClaimFetchAsync("c4", 7, T0, TimeSpan.FromMinutes(5), default);
+        Assert.True(won.Won);
+        var held = await _items.ClaimFetchAsync("c4", 7, T0.AddSeconds(1), TimeSpan.FromMinutes(5), default);
+        Assert.False(held.Won);
+        Assert.Equal(T0, held.HeldSince);
+
+        await _items.ReleaseFetchAsync("c4", 7, default);
+        Assert.True((await _items.ClaimFetchAsync("c4", 7, T0.AddSeconds(2), TimeSpan.FromMinutes(5), default)).Won);
+        Assert.True((await _items.ClaimFetchAsync("c4", 7, T0.AddMinutes(10), TimeSpan.FromMinutes(5), default)).Won); // the holder died
+
+        await _items.SaveFetchAsync("c4", 7, new ScrapedPlaylist(null, "deleted"), T0, default);
+        var known = await _items.ClaimFetchAsync("c4", 7, T0.AddMinutes(11), TimeSpan.FromMinutes(5), default);
+        Assert.False(known.Won);
+        Assert.Equal("deleted", known.Fetched!.GoneReason);
+
+        await _items.ClaimFetchAsync("c4", 8, T0, TimeSpan.FromMinutes(5), default);
+        Assert.Equal(1, (await _items.TallyAsync("c4", T0.AddHours(1), default)).ReleasedClaims); // resuming gives back the claims of the dead
+    }
+}
