@@ -32,7 +32,8 @@ public sealed class SitePushback(IOptions<NetEaseOptions> options, TimeProvider 
     }
 
     /// <summary>
-    /// Records a block and returns when fetching may resume. Blocks seen during a pause do not extend it.
+    /// Records a block and returns when fetching may resume. Blocks seen during a pause do not extend it,
+    /// unless their own <c>Retry-After</c> ends later.
     /// A <c>Retry-After</c> the site sent sets the pause's length (capped at <see cref="MaxPause"/>, since it is
     /// page content like any other); without one the pause grows with each block.
     /// </summary>
@@ -41,12 +42,18 @@ public sealed class SitePushback(IOptions<NetEaseOptions> options, TimeProvider 
         var now = time.GetUtcNow();
         lock (_gate)
         {
-            if (_pausedUntil > now) return _pausedUntil;
+            var asked = retryAfter is { } wait ? TimeSpan.FromTicks(Math.Clamp(wait.Ticks, TimeSpan.TicksPerSecond, MaxPause.Ticks)) : (TimeSpan?)null;
+            if (_pausedUntil > now)
+            {
+                // A request already in flight when the pause began: its own Retry-After still holds for it.
+                if (asked is { } own && now + own > _pausedUntil) _pausedUntil = now + own;
+                return _pausedUntil;
+            }
             _floor = Math.Max(MinRateFactor, RateFactorAt(now) / 2);
             if (now - _lastBlock > ResetAfter + Pause(_level)) _level = 0;
             _level++;
             _lastBlock = now;
-            _pausedUntil = now + (retryAfter is { } asked ? TimeSpan.FromTicks(Math.Clamp(asked.Ticks, TimeSpan.TicksPerSecond, MaxPause.Ticks)) : Pause(_level));
+            _pausedUntil = now + (asked ?? Pause(_level));
             return _pausedUntil;
         }
     }

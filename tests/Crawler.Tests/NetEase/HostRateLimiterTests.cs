@@ -66,4 +66,14 @@ public sealed class HostRateLimiterTests
         var until = pushback.OnBlocked(TimeSpan.FromSeconds(retryAfterSeconds));
         Assert.InRange((until - DateTimeOffset.UtcNow).TotalSeconds, expectedSeconds - 1, expectedSeconds + 0.5);
     }
+
+    [Fact]
+    public void A_block_during_a_pause_keeps_its_own_retry_after()
+    {
+        var pushback = Pushback(firstPauseSeconds: 30);
+        var first = pushback.OnBlocked(TimeSpan.FromSeconds(2));
+        Assert.Equal(first, pushback.OnBlocked()); // without Retry-After: the pause stands
+        var later = pushback.OnBlocked(TimeSpan.FromSeconds(10)); // a request that was in flight asks for longer
+        Assert.InRange((later - first).TotalSeconds, 7.5, 8.5);
+    }
 }
