@@ -7,7 +7,16 @@ var configuration = new ConfigurationBuilder()
     .AddEnvironmentVariables()
     .AddCommandLine(args)
     .Build();
-var options = SandboxOptions.From(configuration);
+SandboxOptions options;
+try
+{
+    options = SandboxOptions.From(configuration);
+}
+catch (ArgumentException error)
+{
+    Console.Error.WriteLine(error.Message); // one line naming the option and the rule
+    return 2;
+}
 var port = ListenPort.From(configuration);
 
 using var stop = new CancellationTokenSource();

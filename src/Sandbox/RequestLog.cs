@@ -70,8 +70,10 @@ public sealed class RequestLog
             .Where(entry => entry.Outcome == BlockedOutcome)
             .GroupBy(Target)
             .ToDictionary(group => group.Key, group => group.Select(entry => entry.AnsweredAt).Order().ToArray());
+        if (blockedAnswers.Count == 0)
+            return []; // the usual case, and /_sandbox/stats asks on every poll
         var repeats = new List<RequestLogEntry>();
-        foreach (var entry in entries.OrderBy(entry => entry.ArrivedAt))
+        foreach (var entry in entries)
         {
             if (!blockedAnswers.TryGetValue(Target(entry), out var answers))
                 continue;
@@ -81,7 +83,7 @@ public sealed class RequestLog
             if (latest >= 0 && entry.ArrivedAt - answers[latest] <= window)
                 repeats.Add(entry);
         }
-        return repeats;
+        return [.. repeats.OrderBy(entry => entry.ArrivedAt)];
 
         static (string, string) Target(RequestLogEntry entry) => (entry.Method, entry.PathAndQuery);
     }

@@ -57,7 +57,14 @@ public sealed class SandboxCatalog
     internal CoverImages Images => _images;
 
     /// <summary>Pages in a category's hot list (0 for <see cref="EmptyCategory"/> and blank names).</summary>
-    public int TotalPages(string category) => CategoryPages.TotalPages(category, Options.PagesPerCategory);
+    public int TotalPages(string category) => CategoryPages.TotalPages(category, Options.PagesPerCategory, Options.AllPagesFull);
+
+    /// <summary>
+    /// The categories the list pages' menu links to, in menu order (the reference's list, or its first
+    /// MenuCategories); 全部, linked from the menu's header, is not among them. A whole-site crawl expects
+    /// <c>ExpectedRows(MenuCategories)</c>, plus 全部 if it crawls that too.
+    /// </summary>
+    public IReadOnlyList<string> MenuCategories => CategoryNames.Menu(Options.MenuCategories);
 
     /// <summary>The ids on one page, in page order; empty past the last page.</summary>
     public IReadOnlyList<long> PageIds(string category, int pageIndex)

@@ -147,7 +147,8 @@ public sealed partial class SandboxOptions
         Require(PagerLastPage is >= 0 and <= int.MaxValue, nameof(PagerLastPage), PagerLastPage, "must be 0 (real) or 1..2147483647");
         Require(DripIntervalMs is >= 1 and <= 60_000, nameof(DripIntervalMs), DripIntervalMs, "must be within 1..60000");
         Require(InflateMegabytes is >= 1 and <= 4096, nameof(InflateMegabytes), InflateMegabytes, "must be within 1..4096");
-        Require(CoverRedirectTo == SelfRedirect || Uri.TryCreate(CoverRedirectTo, UriKind.Absolute, out _), nameof(CoverRedirectTo), CoverRedirectTo,
+        Require(CoverRedirectTo == SelfRedirect || (CoverRedirectTo is not null && UrlScheme().IsMatch(CoverRedirectTo) && Uri.TryCreate(CoverRedirectTo, UriKind.Absolute, out _)),
+            nameof(CoverRedirectTo), CoverRedirectTo,
             "must be an absolute URL or self");
     }
 
@@ -161,4 +162,8 @@ public sealed partial class SandboxOptions
     /// <summary>An HTTP token or a quoted token (RFC 9110), or nothing; no spaces, semicolons or line breaks.</summary>
     [GeneratedRegex("""^([!#$%&'*+.^_`|~0-9A-Za-z-]*|"[!#$%&'*+.^_`|~0-9A-Za-z-]*")\z""")]
     private static partial Regex CharsetParameter();
+
+    // On Unix "/path" parses as an absolute file URI; a redirect target must name its scheme.
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9+.-]*:")]
+    private static partial Regex UrlScheme();
 }

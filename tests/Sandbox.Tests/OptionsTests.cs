@@ -35,6 +35,57 @@ public sealed class OptionsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new SandboxOptions { LastPageSize = 36 }.Validate());
     }
 
+    [Fact]
+    public void Hostile_options_bind_from_the_command_line()
+    {
+        var configuration = new ConfigurationBuilder().AddCommandLine(
+        [
+            "--Sandbox:CharsetLabel=utf8", "--Sandbox:ApiCharsetLabel=", "--Sandbox:PageEncoding=GBK", "--Sandbox:BlockShape=460-400",
+            "--Sandbox:RetryAfterSeconds=30", "--Sandbox:DripIds=12, 34", "--Sandbox:DripIntervalMs=50", "--Sandbox:InflateIds=56",
+            "--Sandbox:InflateMegabytes=10", "--Sandbox:HugeCountIds=78", "--Sandbox:RedirectCoverIds=90,91", "--Sandbox:CoverRedirectTo=self",
+            "--Sandbox:PagerLastPage=2147483647", "--Sandbox:MenuCategories=8", "--Sandbox:AllPagesFull=true", "--Sandbox:FailingIds=5",
+        ]).Build();
+        var options = SandboxOptions.From(configuration);
+        Assert.Equal(("utf8", "", "GBK", "460-400", 30, 50, 10, "self", 2147483647L, 8, true),
+            (options.CharsetLabel, options.ApiCharsetLabel, options.PageEncoding, options.BlockShape, options.RetryAfterSeconds,
+             options.DripIntervalMs, options.InflateMegabytes, options.CoverRedirectTo, options.PagerLastPage, options.MenuCategories, options.AllPagesFull));
+        Assert.Equal(("12,34", "56", "78", "90,91", "5"),
+            (options.DripIds, options.InflateIds, options.HugeCountIds, options.RedirectCoverIds, options.FailingIds));
+        Assert.True(options.IsFailing(5));
+    }
+
+    [Fact]
+    public void Hostile_options_default_to_the_well_behaved_site()
+    {
+        var options = SandboxOptions.From(new ConfigurationBuilder().Build());
+        Assert.Equal(("utf-8", "UTF-8", "utf-8", "rotate", 0, 1000, 200, "http://169.254.169.254/latest/meta-data/", 0L, 0, false),
+            (options.CharsetLabel, options.ApiCharsetLabel, options.PageEncoding, options.BlockShape, options.RetryAfterSeconds,
+             options.DripIntervalMs, options.InflateMegabytes, options.CoverRedirectTo, options.PagerLastPage, options.MenuCategories, options.AllPagesFull));
+        Assert.Equal(("", "", "", "", ""), (options.DripIds, options.InflateIds, options.HugeCountIds, options.RedirectCoverIds, options.FailingIds));
+    }
+
+    [Theory]
+    [InlineData("BlockShape", "404", "Sandbox:BlockShape=404 must be one of rotate, 503, 429, 460, 460-400, 462, empty")]
+    [InlineData("CharsetLabel", "utf 8", "Sandbox:CharsetLabel=utf 8 must be empty")]
+    [InlineData("CharsetLabel", "utf-8;x=1", "Sandbox:CharsetLabel=utf-8;x=1 must be empty")]
+    [InlineData("PageEncoding", "latin1", "Sandbox:PageEncoding=latin1 must be utf-8 or gbk")]
+    [InlineData("RetryAfterSeconds", "-1", "Sandbox:RetryAfterSeconds=-1 must not be negative")]
+    [InlineData("DripIntervalMs", "0", "Sandbox:DripIntervalMs=0 must be within 1..60000")]
+    [InlineData("InflateMegabytes", "0", "Sandbox:InflateMegabytes=0 must be within 1..4096")]
+    [InlineData("PagerLastPage", "2147483648", "Sandbox:PagerLastPage=2147483648 must be 0 (real) or 1..2147483647")]
+    [InlineData("MenuCategories", "-1", "Sandbox:MenuCategories=-1 must be 0 (all)")]
+    [InlineData("CoverRedirectTo", "/relative", "Sandbox:CoverRedirectTo=/relative must be an absolute URL or self")]
+    [InlineData("DripIds", "12,abc", "Sandbox:DripIds must be comma-separated playlist ids; 'abc' is not one")]
+    [InlineData("HugeCountIds", "-5", "Sandbox:HugeCountIds must be comma-separated playlist ids; '-5' is not one")]
+    [InlineData("Seed", "x", "'x'")]
+    public void Bad_values_are_refused_with_a_one_line_message(string key, string value, string message)
+    {
+        var configuration = new ConfigurationBuilder().AddCommandLine([$"--Sandbox:{key}={value}"]).Build();
+        var error = Assert.ThrowsAny<ArgumentException>(() => SandboxOptions.From(configuration));
+        Assert.Contains(message, error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
     [Theory]
     [InlineData(new[] { "--port", "5099" }, 5099)]
     [InlineData(new[] { "--urls", "http://127.0.0.1:5081" }, 5081)]

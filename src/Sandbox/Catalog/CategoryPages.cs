@@ -24,14 +24,14 @@ internal static class CategoryPages
     private const int SharedFirst = 3;
     private const int SharedPerPage = 5;
 
-    public static int TotalPages(string category, int pagesPerCategory)
+    public static int TotalPages(string category, int pagesPerCategory, bool allPagesFull = false)
     {
         if (string.IsNullOrWhiteSpace(category) || category == Empty)
             return 0;
-        if (Full.Contains(category))
-            return pagesPerCategory;
         if (category == SinglePage)
             return 1;
+        if (allPagesFull || Full.Contains(category))
+            return pagesPerCategory;
         // Seed-independent on purpose: a category's size stays the same whatever the seed.
         return 1 + (int)(StableHash.Fnv32(category) % (uint)pagesPerCategory);
     }
@@ -41,7 +41,7 @@ internal static class CategoryPages
 
     public static List<long[]> Build(string category, SandboxOptions options, PlaylistIds ids)
     {
-        var total = TotalPages(category, options.PagesPerCategory);
+        var total = TotalPages(category, options.PagesPerCategory, options.AllPagesFull);
         var lastSize = LastPageSize(category, options.LastPageSize);
         var sharedPool = SharedPerPage * options.PagesPerCategory;
         var sharedOffset = (int)(StableHash.Fnv32(category + "#shared") % (uint)sharedPool);

@@ -11,7 +11,8 @@ internal static class StableHash
     public static uint Fnv32(string text)
     {
         uint hash = 2166136261;
-        foreach (var b in Encoding.UTF8.GetBytes(text))
+        Span<byte> buffer = stackalloc byte[ShortText];
+        foreach (var b in Utf8(text, buffer))
         {
             hash ^= b;
             hash *= 16777619;
@@ -22,7 +23,8 @@ internal static class StableHash
     public static ulong Of(int seed, string text, params ReadOnlySpan<long> parts)
     {
         ulong hash = 14695981039346656037UL ^ Mix((ulong)(uint)seed);
-        foreach (var b in Encoding.UTF8.GetBytes(text))
+        Span<byte> buffer = stackalloc byte[ShortText];
+        foreach (var b in Utf8(text, buffer))
         {
             hash ^= b;
             hash *= 1099511628211UL;
@@ -31,6 +33,14 @@ internal static class StableHash
             hash = Mix(hash ^ Mix((ulong)part));
         return Mix(hash);
     }
+
+    // Hashing runs several times per playlist: short texts are encoded on the stack instead of allocated.
+    private const int ShortText = 256;
+
+    private static ReadOnlySpan<byte> Utf8(string text, Span<byte> buffer) =>
+        Encoding.UTF8.GetMaxByteCount(text.Length) <= buffer.Length
+            ? buffer[..Encoding.UTF8.GetBytes(text, buffer)]
+            : Encoding.UTF8.GetBytes(text);
 
     /// <summary>SplitMix64 finaliser: spreads every input bit over the whole word.</summary>
     public static ulong Mix(ulong z)

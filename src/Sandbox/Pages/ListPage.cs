@@ -29,6 +29,7 @@ internal static class ListPage
         html.Append($"<title>{Html.Encode(category)}歌单 - 歌单 - 网易云音乐</title>\n</head>\n<body>\n");
         html.Append("<div class=\"g-bd\"><div class=\"g-wrap p-pl f-pr\">\n");
         html.Append($"<div class=\"u-title f-cb\"><h3><span class=\"f-ff2 d-flag\">{Html.Encode(category)}</span></h3></div>\n");
+        html.Append(CategoryMenu.Markup(catalog.Options.MenuCategories));
         html.Append("<ul class=\"m-cvrlst f-cb\" id=\"m-pl-container\">\n");
         foreach (var id in items)
             WriteItem(html, catalog.Playlist(id), catalog.Options.HasHugeCount(id));

@@ -1,0 +1,60 @@
+using System.Text.Json;
+
+namespace FunctionsCrawler.Sandbox.Tests;
+
+public sealed class BlockRepeatTests
+{
+    [Fact]
+    public async Task Asking_again_for_a_blocked_url_is_a_repeat_and_other_urls_are_not()
+    {
+        await using var site = await SandboxSite.StartAsync(new SandboxOptions { BlockAfterRequests = 1, BlockForSeconds = 30, BlockShape = "460" });
+        using var client = new SiteClient(site);
+        var first = site.Catalog.PageIds("说唱", 0)[1];
+        var second = site.Catalog.PageIds("说唱", 0)[2];
+
+        await client.TextAsync($"/playlist?id={first}");       // passes; opens nothing yet
+        await client.TextAsync($"/playlist?id={second}");      // blocked
+        await client.TextAsync($"/playlist?id={first}");       // blocked, but first was never blocked before: not a repeat
+        await client.TextAsync($"/playlist?id={second}");      // a repeat of a blocked request
+
+        var repeats = site.Log.RepeatsWithin(TimeSpan.FromSeconds(10));
+        var repeat = Assert.Single(repeats);
+        Assert.Equal($"/playlist?id={second}", repeat.PathAndQuery);
+        Assert.Equal(3, site.Log.ByOutcome()["blocked"]);
+        Assert.Empty(site.Log.RepeatsWithin(TimeSpan.Zero));
+
+        using var stats = JsonDocument.Parse(await client.TextAsync("/_sandbox/stats"));
+        var blockedRepeats = stats.RootElement.GetProperty("blockedRepeats");
+        Assert.Equal(30, blockedRepeats.GetProperty("withinSeconds").GetInt64());
+        Assert.Equal(1, blockedRepeats.GetProperty("count").GetInt64());
+        using var none = JsonDocument.Parse(await client.TextAsync("/_sandbox/stats?withinSeconds=0"));
+        Assert.Equal(0, none.RootElement.GetProperty("blockedRepeats").GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_repeat_after_the_window_given_is_not_counted()
+    {
+        await using var site = await SandboxSite.StartAsync(new SandboxOptions { BlockAfterRequests = 1, BlockForSeconds = 30 });
+        using var client = new SiteClient(site);
+        await client.TextAsync("/playlist?id=1");
+        await client.GetAsync("/api/v6/playlist/detail?id=1");
+        await Task.Delay(1100);
+        await client.GetAsync("/api/v6/playlist/detail?id=1");
+
+        Assert.Empty(site.Log.RepeatsWithin(TimeSpan.FromSeconds(1)));
+        Assert.Single(site.Log.RepeatsWithin(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Entries_keep_path_query_and_answer_time()
+    {
+        await using var site = await SandboxSite.StartAsync(new SandboxOptions());
+        using var client = new SiteClient(site);
+        var path = SiteClient.ListPath("R&B/Soul", 1);
+        await client.TextAsync(path);
+        var entry = Assert.Single(site.Log.Entries());
+        Assert.Equal(path, entry.PathAndQuery);
+        Assert.True(entry.AnsweredAt >= entry.ArrivedAt);
+        Assert.Equal("ok", entry.Outcome);
+    }
+}
