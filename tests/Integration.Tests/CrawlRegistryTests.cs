@@ -57,6 +57,7 @@ public sealed class CrawlRegistryTests
     {
         public required StorageClients Storage { get; init; }
         public required CrawlTable Crawls { get; init; }
+        public required CrawlItemTable Items { get; init; }
         public required CrawlQueues Queues { get; init; }
         public required MemorySink Sink { get; init; }
         public required CrawlQueries Queries { get; init; }
@@ -74,7 +75,7 @@ public sealed class CrawlRegistryTests
             foreach (var category in crawl.Categories)
             {
                 await Sink.SignalAsync(crawl.CrawlId, ProgressEvent.PagesPlanned(category, 1, now));
-                await Sink.SignalAsync(crawl.CrawlId, ProgressEvent.PageDone(category, 0, [], now));
+                await Sink.SignalAsync(crawl.CrawlId, ProgressEvent.PageDone(category, 0, 0, now));
             }
         }
 
@@ -93,7 +94,9 @@ public sealed class CrawlRegistryTests
         await crawls.EnsureCreatedAsync(CancellationToken.None);
         await queues.EnsureCreatedAsync(CancellationToken.None);
         var sink = new MemorySink();
-        var queries = new CrawlQueries(crawls, sink, storage, time);
+        var items = new CrawlItemTable(storage);
+        await items.EnsureCreatedAsync(CancellationToken.None);
+        var queries = new CrawlQueries(crawls, items, sink, storage, time);
         var cancelled = new CancelledCrawls(crawls, time);
         // Never asked here (no 'all'): a site that is not there.
         var site = new NetEaseOptions { BaseUrl = "http://127.0.0.1:9/" };
@@ -104,7 +107,7 @@ public sealed class CrawlRegistryTests
             Options.Create(new CrawlerOptions { Categories = configuredCategories }), time, log);
         return new Registry
         {
-            Storage = storage, Crawls = crawls, Queues = queues, Sink = sink, Queries = queries, Cancelled = cancelled,
+            Storage = storage, Crawls = crawls, Items = items, Queues = queues, Sink = sink, Queries = queries, Cancelled = cancelled,
             Start = start, StartLog = log, Time = time,
         };
     }
@@ -264,7 +267,7 @@ public sealed class CrawlRegistryTests
         Assert.Equal(CrawlStates.Cancelled, await registry.StateAsync(cancelled.CrawlId));
 
         registry.Time.Offset = TimeSpan.FromHours(1);
-        var resume = new ResumeStalledCrawls(registry.Crawls, registry.Sink, new ResumeCrawl(registry.Queues, registry.Sink, NullLogger<ResumeCrawl>.Instance),
+        var resume = new ResumeStalledCrawls(registry.Crawls, registry.Sink, new ResumeCrawl(registry.Queues, registry.Items, registry.Sink, registry.Time, NullLogger<ResumeCrawl>.Instance),
             Options.Create(new CrawlerOptions { StallSeconds = 60 }), registry.Time, NullLogger<ResumeStalledCrawls>.Instance);
 
         Assert.Equal(1, await resume.RunAsync(CancellationToken.None));
