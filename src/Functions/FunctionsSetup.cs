@@ -1,4 +1,5 @@
 using FunctionsCrawler.Functions.Status;
+using FunctionsCrawler.Logging;
 using FunctionsCrawler.Progress;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,7 @@ public static class FunctionsSetup
         services.AddSingleton<ICrawlProgressSink, DurableProgressSink>();
         services.AddSingleton(QueueDelivery.FromConfiguration(configuration, AppContext.BaseDirectory));
         services.AddHostedService<StorageSetup>();
+        services.AddSafeCrawlerLogs(); // last: it wraps the logger providers the worker registered
         return services;
     }
 }

@@ -88,8 +88,13 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
         }
         finally
         {
-            // Deferred or failed: give the claim back so the next delivery fetches at once.
-            if (scraped is null) await items.ReleaseFetchAsync(work.CrawlId, work.PlaylistId, CancellationToken.None);
+            // Deferred or failed: give the claim back so the next delivery fetches at once (a claim left behind
+            // goes stale, or is given back when the crawl is resumed).
+            if (scraped is null)
+            {
+                try { await items.ReleaseFetchAsync(work.CrawlId, work.PlaylistId, CancellationToken.None); }
+                catch (Exception e) { log.LogWarning("Playlist {PlaylistId}: could not give back its fetch claim: {Error}", work.PlaylistId, e.Message); }
+            }
         }
     }
 

@@ -36,7 +36,7 @@ public sealed class BatchingProgressSink(IBatchProgressSink inner, TimeSpan flus
                 var batch = Take(queue);
                 try
                 {
-                    await inner.SignalAllAsync(crawlId, batch, ct);
+                    await inner.SignalAllAsync(crawlId, batch, ct).WaitAsync(ct); // not every sink observes ct
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -90,9 +90,20 @@ public sealed class BatchingProgressSink(IBatchProgressSink inner, TimeSpan flus
     {
         await _stop.CancelAsync();
         await _loop;
-        await FlushAsync(CancellationToken.None);
+        // A last flush, bounded: a stopping host must not hang on storage that is going away. What is not
+        // sent is sent again by the resume at the next start (its steps signal again).
+        using var bound = new CancellationTokenSource(FinalFlushTimeout);
+        try
+        {
+            await FlushAsync(bound.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
         _stop.Dispose();
     }
+
+    private static readonly TimeSpan FinalFlushTimeout = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>A sink that can deliver several events in one signal.</summary>

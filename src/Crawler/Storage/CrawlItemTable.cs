@@ -183,7 +183,7 @@ public sealed class CrawlItemTable(StorageClients storage)
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(crawlId, FetchKey(id), ["State"], ct);
         if (row.HasValue && row.Value is { } e && e.GetString("State") == Fetching)
         {
-            try { await _table.DeleteEntityAsync(e, e.ETag, ct); }
+            try { await _table.DeleteEntityAsync(crawlId, e.RowKey, e.ETag, ct); }
             catch (RequestFailedException x) when (x.Status is 404 or 412) { }
         }
     }
@@ -249,7 +249,7 @@ public sealed class CrawlItemTable(StorageClients storage)
                 {
                     try
                     {
-                        await _table.DeleteEntityAsync(e, e.ETag, ct);
+                        await _table.DeleteEntityAsync(crawlId, e.RowKey, e.ETag, ct);
                         released++;
                     }
                     catch (RequestFailedException x) when (x.Status is 404 or 412) { }
@@ -280,7 +280,7 @@ public sealed class CrawlItemTable(StorageClients storage)
             if (!row.HasValue || row.Value is not { } e || e.GetString("State") != Failed) continue;
             try
             {
-                if (pageIndex is not null) await _table.DeleteEntityAsync(e, e.ETag, ct); // an unfinished page has no row
+                if (pageIndex is not null) await _table.DeleteEntityAsync(crawlId, key, e.ETag, ct); // an unfinished page has no row
                 else await _table.UpdateEntityAsync(new TableEntity(crawlId, key) { ["State"] = Pending, ["ChangedAt"] = at }, e.ETag, TableUpdateMode.Merge, ct);
             }
             catch (RequestFailedException x) when (x.Status is 404 or 412)
@@ -300,7 +300,7 @@ public sealed class CrawlItemTable(StorageClients storage)
         var batch = new List<TableTransactionAction>();
         await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == crawlId, select: ["RowKey"], cancellationToken: ct))
         {
-            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All));
+            batch.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(crawlId, e.RowKey), ETag.All));
             if (batch.Count == MaxTransaction)
             {
                 await _table.SubmitTransactionAsync(batch, ct);

@@ -18,8 +18,17 @@ public sealed class CrawlStorage(StorageClients storage, CrawlQueues queues, Pla
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            throw new Configuration.CrawlerConfigurationException(
-                $"Storage is unreachable (setting AzureWebJobsStorage; queues at {storage.Queues.Uri}): {(e is OperationCanceledException ? "no answer in 30 s" : e.Message.Split('\n')[0])}");
+            // The queue URI carries a SAS token when the connection string has one, and SDK messages may quote it.
+            throw new Configuration.CrawlerConfigurationException(Logging.StorageSecrets.Redact(
+                $"Storage is unreachable (setting AzureWebJobsStorage; queues at {storage.Queues.Uri}): {Reason(e)}"));
         }
     }
+
+    // The SDK's "Retry failed after 6 tries …" names the cause in its first inner exception.
+    private static string Reason(Exception e) => e switch
+    {
+        OperationCanceledException => "no answer in 30 s",
+        AggregateException { InnerExceptions: [var first, ..] } => first.Message.Split('\n')[0],
+        _ => e.Message.Split('\n')[0],
+    };
 }

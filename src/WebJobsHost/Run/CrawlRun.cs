@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using FunctionsCrawler.Configuration;
 using FunctionsCrawler.Export;
+using FunctionsCrawler.Logging;
 using FunctionsCrawler.NetEase;
 using FunctionsCrawler.Pipeline;
 using FunctionsCrawler.Progress;
@@ -18,7 +19,10 @@ public sealed class CrawlRun(
     NetEaseClient client, ResolveCategories resolveCategories, StartCrawl startCrawl, ResumeCrawl resumeCrawl, CrawlQueries queries, CrawlExport export, ProgressView view,
     IHostApplicationLifetime lifetime, ILogger<CrawlRun> log) : BackgroundService
 {
-    public const int ExitOverlap = 2, ExitSiteUnreachable = 3, ExitCrawlFailed = 5, ExitCrawlCancelled = 6;
+    public const int ExitOverlap = 2, ExitSiteUnreachable = 3, ExitCrawlFailed = 5, ExitCrawlCancelled = 6, ExitInterrupted = 130;
+
+    /// <summary>The crawl this run follows, once it is known: what a stop tells the user to resume.</summary>
+    private string? _crawlId;
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -26,14 +30,17 @@ public sealed class CrawlRun(
         {
             Environment.ExitCode = await RunAsync(ct);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception) when (ct.IsCancellationRequested)
         {
-            return; // Ctrl+C: the crawl stays resumable
+            // Ctrl+C or SIGTERM (whatever the interrupted call threw): queued work survives the stop, and cancelled steps are delivered again.
+            Environment.ExitCode = ExitInterrupted;
+            Console.WriteLine(_crawlId is null ? "Stopped." : $"Stopped; run ./run.sh again to resume crawl {_crawlId}.");
+            return;
         }
         catch (Exception e)
         {
             log.LogError(e, "The run stopped on an unexpected error");
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {SafeText.Of(e.Message)}");
             Environment.ExitCode = 1;
         }
         if (run.Value.Once || Environment.ExitCode != 0) lifetime.StopApplication();
@@ -44,7 +51,7 @@ public sealed class CrawlRun(
         // Settings and storage were checked by StorageSetup before this service started.
         var resolved = await resolveCategories.RunAsync(crawler.Value.CategoryList, ct);
         if (resolved.Fallback is { } why)
-            Console.WriteLine($"Note: the site's category menu could not be read ({why}); crawling the {resolved.Names.Count} known categories.");
+            Console.WriteLine(SafeText.Of($"Note: the site's category menu could not be read ({why}); crawling the {resolved.Names.Count} known categories."));
         var categories = resolved.Names;
         CrawlInfo crawl;
         switch (await queries.ChooseRunAsync(categories, run.Value.New, run.Value.RequeueFailed, ct))
@@ -53,7 +60,8 @@ public sealed class CrawlRun(
                 return Fail(ExitOverlap, refuse.Message);
             case RunChoice.Resume resume:
                 crawl = resume.Crawl;
-                Console.WriteLine($"Resuming crawl {crawl.CrawlId} ({Names(crawl.Categories)}); use --new to cancel it and start afresh.");
+                _crawlId = crawl.CrawlId;
+                Console.WriteLine(SafeText.Of($"Resuming crawl {crawl.CrawlId} ({Names(crawl.Categories)}); use --new to cancel it and start afresh."));
                 if (run.Value.RequeueFailed)
                     Console.WriteLine($"Requeued {await queries.RequeueFailedAsync(crawl.CrawlId, ct)} failed messages.");
                 // Messages the stopped process held stay invisible for minutes: send unfinished work again now.
@@ -64,7 +72,7 @@ public sealed class CrawlRun(
                 if (resolved.Unreachable is { } unreachable) return Unreachable(unreachable);
                 if (!await SiteReachableAsync(categories[0], ct)) return ExitSiteUnreachable;
                 foreach (var old in start.Cancelling)
-                    Console.WriteLine($"Cancelling crawl {old.Crawl.CrawlId} ({Names(old.Crawl.Categories)}, {old.Status.State}): --new replaces it.");
+                    Console.WriteLine(SafeText.Of($"Cancelling crawl {old.Crawl.CrawlId} ({Names(old.Crawl.Categories)}, {old.Status.State}): --new replaces it."));
                 try
                 {
                     crawl = await startCrawl.RunAsync(categories, crawler.Value.MaxPages, "cli",
@@ -75,7 +83,8 @@ public sealed class CrawlRun(
                     // Another start got there between the check and ours.
                     return Fail(ExitOverlap, e.Message);
                 }
-                Console.WriteLine($"Started crawl {crawl.CrawlId}: {Names(crawl.Categories)} from {site.Value.BaseUrl}");
+                _crawlId = crawl.CrawlId;
+                Console.WriteLine(SafeText.Of($"Started crawl {crawl.CrawlId}: {Names(crawl.Categories)} from {site.Value.BaseUrl}"));
                 break;
             default:
                 throw new InvalidOperationException("unknown run choice");
@@ -121,7 +130,7 @@ public sealed class CrawlRun(
 
     private static int Fail(int code, string message)
     {
-        Console.Error.WriteLine(message);
+        Console.Error.WriteLine(SafeText.Of(message)); // it may quote the site's or the crawl's own text
         return code;
     }
 }
