@@ -10,11 +10,14 @@ usage() {
   cat <<'USAGE'
 Usage: ./run.sh [options]
   --sandbox           start the bundled offline stand-in for music.163.com and crawl it
-  --category NAME     category to crawl (repeatable; default from local.settings.json: 说唱)
+  --category NAME     category to crawl (repeatable; default from local.settings.json: 说唱);
+                      all = every category the site's menu lists
   --max-pages N       cap on list pages per category (0 = all)
   --rps R             requests per second per host (default 2; 10 with --sandbox)
   --base-url URL      site root (default https://music.163.com)
-  --new               start a fresh crawl even if one is unfinished
+  --new               cancel the unfinished crawl(s) of these categories and start afresh
+                      (without it: resume the unfinished crawl of the same categories; an
+                      unfinished crawl of another set that shares a category stops the run, exit 2)
   --once              exit when the crawl is complete (0 when it completed)
   --out DIR           where exports go (default output/)
   --sandbox-arg ARG   pass ARG to the Sandbox (e.g. --sandbox-arg --Sandbox:ErrorRate=0.05)

@@ -36,6 +36,8 @@ public static class CrawlerServices
             .ConfigurePrimaryHttpMessageHandler(sp => NetEaseClient.CreateHandler(sp.GetRequiredService<IOptions<NetEaseOptions>>().Value));
         services.AddSingleton<SitePushback>();
         services.AddSingleton<Politeness>();
+        services.AddSingleton<ResolveCategories>();
+        services.AddSingleton<CancelledCrawls>();
         services.AddSingleton<StartCrawl>();
         services.AddSingleton<ScrapeListPage>();
         services.AddSingleton<ScrapePlaylist>();

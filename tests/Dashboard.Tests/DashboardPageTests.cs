@@ -52,6 +52,18 @@ public sealed partial class DashboardPageTests
         Assert.DoesNotContain("/api/", Script, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("running")]
+    [InlineData("paused")]
+    [InlineData("completed")]
+    [InlineData("failed")]
+    [InlineData("cancelled")]
+    public void Every_state_the_status_reports_has_its_own_badge(string state)
+    {
+        Assert.Matches(@"const known = \[[^\]]*""" + state + @"""", Script);
+        Assert.Contains($".badge.{state} {{", Html, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("<script>(?<body>.*?)</script>", RegexOptions.Singleline)]
     private static partial Regex ScriptBlock();
 

@@ -81,6 +81,16 @@ public sealed class NetEaseClient
         return Parsed(response, ListPageParser.Parse);
     }
 
+    /// <summary>
+    /// The categories the site's menu lists (<c>{base}/discover/playlist/</c>), in menu order; blocked or malformed
+    /// with its reason when the menu cannot be read. Throws <see cref="SiteFetchException"/> when the site cannot be reached.
+    /// </summary>
+    public async Task<PageResult<IReadOnlyList<PlaylistCategory>>> GetCategoryMenuAsync(CancellationToken ct)
+    {
+        var response = await GetTextAsync(NetEaseUrls.CategoryMenu(BaseUri), ct);
+        return Parsed(response, CategoryMenuParser.Parse);
+    }
+
     public async Task<PageResult<PlaylistDetail>> GetPlaylistAsync(long playlistId, CancellationToken ct)
     {
         if (_options.UseJsonApi)

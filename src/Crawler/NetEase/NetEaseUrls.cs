@@ -19,6 +19,9 @@ public static class NetEaseUrls
         return Build(baseUrl, $"discover/playlist/?order=hot&cat={cat}&limit={PageSize}&offset={offset}");
     }
 
+    /// <summary><c>{base}/discover/playlist/</c>: the playlist square, whose category menu lists every category.</summary>
+    public static Uri CategoryMenu(Uri baseUrl) => Build(baseUrl, "discover/playlist/");
+
     /// <summary><c>{base}/playlist?id=&lt;id&gt;</c>: the server-rendered detail page.</summary>
     public static Uri Playlist(Uri baseUrl, long id) => Build(baseUrl, $"playlist?id={id}");
 

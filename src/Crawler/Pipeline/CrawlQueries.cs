@@ -1,11 +1,56 @@
+using System.Globalization;
 using FunctionsCrawler.Progress;
 using FunctionsCrawler.Storage;
 
 namespace FunctionsCrawler.Pipeline;
 
+/// <summary>The states a crawl's status reports; the last three are final.</summary>
+public static class CrawlStates
+{
+    public const string Running = "running", Paused = "paused", Completed = "completed", Failed = "failed", Cancelled = "cancelled";
+
+    /// <summary>Completed, failed or cancelled: nothing more happens to the crawl (unless its failed work is requeued).</summary>
+    public static bool IsFinished(string state) => state is Completed or Failed or Cancelled;
+}
+
+/// <summary>An unfinished crawl (state running or paused) that covers some of the categories asked about.</summary>
+public sealed record UnfinishedCrawl(CrawlInfo Crawl, CrawlStatus Status, IReadOnlyList<string> Overlap)
+{
+    /// <summary>One line naming the crawl, what it covers of the new request, and how far it is.</summary>
+    public string Describe() =>
+        $"crawl {Crawl.CrawlId} ({Status.State}, started {Crawl.StartedAt:yyyy-MM-dd HH:mm:ss} UTC by {Crawl.StartedBy}) is still crawling {string.Join(", ", Overlap)}";
+}
+
+/// <summary>One page of <c>GET /api/crawls</c>: statuses newest first, and the token of the next page (null on the last).</summary>
+public sealed record CrawlStatusPage(IReadOnlyList<CrawlStatus> Crawls, string? Continuation);
+
+/// <summary>A query a route cannot answer as asked (a bad <c>top</c> or <c>continuation</c>): HTTP 400 with this message.</summary>
+public sealed class CrawlQueryException(string message) : Exception(message);
+
+/// <summary>What <c>./run.sh</c> does with the categories it was given (see <see cref="CrawlQueries.ChooseRunAsync"/>).</summary>
+public abstract record RunChoice
+{
+    /// <summary>Resume this unfinished crawl of the same categories.</summary>
+    public sealed record Resume(CrawlInfo Crawl) : RunChoice;
+
+    /// <summary>Start a new crawl; with --new, these unfinished crawls are cancelled first.</summary>
+    public sealed record Start(IReadOnlyList<UnfinishedCrawl> Cancelling) : RunChoice;
+
+    /// <summary>An unfinished crawl of another set of categories covers some of them: say so, start nothing.</summary>
+    public sealed record Refuse(UnfinishedCrawl Running, string Message) : RunChoice;
+}
+
 /// <summary>What the HTTP routes and the terminal view read and do, shared by both hosts.</summary>
 public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, ICrawlProgressSink progress, StorageClients storage, TimeProvider time)
 {
+    public const int DefaultTop = 20, MaxTop = 100;
+
+    /// <summary>
+    /// How far back a crawl can still be unfinished and refuse an overlapping one. Older crawls are left alone: a
+    /// crawl abandoned for a month does not block a new one (the stall check gives up on crawls sooner still).
+    /// </summary>
+    public static readonly TimeSpan UnfinishedLookBack = TimeSpan.FromDays(30);
+
     /// <summary>The status of one crawl (or of the latest when <paramref name="crawlId"/> is null); null when there is none.</summary>
     public async Task<CrawlStatus?> FindStatusAsync(string? crawlId, CancellationToken ct)
     {
@@ -13,20 +58,103 @@ public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, ICrawl
         return crawl is null ? null : await StatusAsync(crawl, ct);
     }
 
+    /// <summary>The entity's snapshot, with the registry's word on cancellation: a cancelled crawl reads <c>cancelled</c>.</summary>
     public async Task<CrawlStatus> StatusAsync(CrawlInfo crawl, CancellationToken ct)
     {
         var state = await progress.ReadAsync(crawl.CrawlId, ct);
-        if (state is not null) return state.Snapshot(time.GetUtcNow());
         // Registered but the entity has not processed its first signal yet.
-        return new CrawlStatus { CrawlId = crawl.CrawlId, Categories = crawl.Categories, StartedAt = crawl.StartedAt };
+        var status = state?.Snapshot(time.GetUtcNow())
+            ?? new CrawlStatus { CrawlId = crawl.CrawlId, Categories = crawl.Categories, StartedAt = crawl.StartedAt };
+        return WithRegistryState(crawl, status);
     }
 
-    public async Task<IReadOnlyList<CrawlStatus>> ListAsync(CancellationToken ct)
+    /// <summary>
+    /// A cancelled crawl is <c>cancelled</c>, with its clock stopped at the cancel and nothing left to wait for;
+    /// one that completed before the cancel landed stays completed (a completed crawl stays completed).
+    /// </summary>
+    public static CrawlStatus WithRegistryState(CrawlInfo crawl, CrawlStatus status)
     {
-        var list = new List<CrawlStatus>();
-        foreach (var crawl in await crawls.ListAsync(ct)) list.Add(await StatusAsync(crawl, ct));
-        return list;
+        if (!crawl.IsCancelled || status.State == CrawlStates.Completed) return status;
+        var end = crawl.CancelledAt ?? crawl.StartedAt;
+        var start = status.StartedAt ?? crawl.StartedAt;
+        return status with
+        {
+            State = CrawlStates.Cancelled,
+            ElapsedSeconds = Math.Max(0, (long)(end - start).TotalSeconds),
+            RatePerMinute = 0,
+            EtaSeconds = null,
+            PausedUntil = null,
+            PauseReason = null,
+        };
     }
+
+    /// <summary>
+    /// <c>GET /api/crawls?top=&amp;continuation=</c>: up to <paramref name="top"/> (default 20, at most 100) crawls newest
+    /// first, after the page <paramref name="continuation"/> names. Throws <see cref="CrawlQueryException"/> on a bad value.
+    /// </summary>
+    public async Task<CrawlStatusPage> ListAsync(string? top, string? continuation, CancellationToken ct)
+    {
+        var count = DefaultTop;
+        if (!string.IsNullOrEmpty(top) && (!int.TryParse(top, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1))
+            throw new CrawlQueryException($"top must be a whole number from 1 to {MaxTop}, got '{top}'.");
+        CrawlPage page;
+        try
+        {
+            page = await crawls.ListPageAsync(Math.Min(count, MaxTop), string.IsNullOrEmpty(continuation) ? null : continuation, ct);
+        }
+        catch (FormatException e)
+        {
+            throw new CrawlQueryException(e.Message + ": pass the continuation of the previous page as it was, or none for the first page.");
+        }
+        var list = new List<CrawlStatus>(page.Crawls.Count);
+        foreach (var crawl in page.Crawls) list.Add(await StatusAsync(crawl, ct));
+        return new CrawlStatusPage(list, page.Continuation);
+    }
+
+    /// <summary>
+    /// The unfinished crawls (not completed, failed or cancelled) started in the last <see cref="UnfinishedLookBack"/>
+    /// that cover any of <paramref name="categories"/>, newest first. Only those sharing a category cost an entity read.
+    /// </summary>
+    public async Task<IReadOnlyList<UnfinishedCrawl>> UnfinishedCoveringAsync(IReadOnlyList<string> categories, CancellationToken ct)
+    {
+        var wanted = categories.ToHashSet(StringComparer.Ordinal);
+        var found = new List<UnfinishedCrawl>();
+        foreach (var crawl in await crawls.ListSinceAsync(time.GetUtcNow() - UnfinishedLookBack, ct))
+        {
+            if (crawl.IsCancelled) continue;
+            var overlap = crawl.Categories.Where(wanted.Contains).ToList();
+            if (overlap.Count == 0) continue;
+            var status = await StatusAsync(crawl, ct);
+            if (!CrawlStates.IsFinished(status.State)) found.Add(new UnfinishedCrawl(crawl, status, overlap));
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// What a <c>./run.sh</c> session does: resume the unfinished crawl of exactly these categories; else start one,
+    /// refused while an unfinished crawl of another set covers any of them (<paramref name="startNew"/>, i.e. --new,
+    /// cancels those instead). With <paramref name="requeueFailed"/> the latest crawl of these categories is resumed
+    /// even when it finished, since its failed work goes back in.
+    /// </summary>
+    public async Task<RunChoice> ChooseRunAsync(IReadOnlyList<string> categories, bool startNew, bool requeueFailed, CancellationToken ct)
+    {
+        var unfinished = await UnfinishedCoveringAsync(categories, ct);
+        if (startNew) return new RunChoice.Start(unfinished);
+        if (unfinished.FirstOrDefault(u => SameCategories(u.Crawl.Categories, categories)) is { } same) return new RunChoice.Resume(same.Crawl);
+        if (requeueFailed && await crawls.LatestAsync(ct) is { IsCancelled: false } latest && SameCategories(latest.Categories, categories))
+            return new RunChoice.Resume(latest);
+        if (unfinished.Count > 0)
+        {
+            var running = unfinished[0];
+            return new RunChoice.Refuse(running,
+                $"Not started: {running.Describe()}. Run ./run.sh with its categories ({string.Join(", ", running.Crawl.Categories)}) to resume it, " +
+                "or add --new to cancel it and start afresh.");
+        }
+        return new RunChoice.Start([]);
+    }
+
+    public static bool SameCategories(IReadOnlyList<string> a, IReadOnlyList<string> b) =>
+        a.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).SequenceEqual(b.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal), StringComparer.Ordinal);
 
     /// <summary>Moves every poison message of the crawl back into its work queue; returns how many.</summary>
     public async Task<int> RequeueFailedAsync(string crawlId, CancellationToken ct)

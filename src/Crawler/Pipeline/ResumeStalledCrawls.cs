@@ -9,6 +9,7 @@ namespace FunctionsCrawler.Pipeline;
 /// <summary>
 /// The periodic check behind "nothing stays in flight forever": an unfinished crawl that is not
 /// paused and has not moved for <c>Crawler__StallSeconds</c> gets its unfinished work sent again.
+/// A completed, failed or cancelled crawl is never revived.
 /// </summary>
 public sealed class ResumeStalledCrawls(CrawlTable crawls, ICrawlProgressSink progress, ResumeCrawl resume,
     IOptions<CrawlerOptions> options, TimeProvider time, ILogger<ResumeStalledCrawls> log)
@@ -21,11 +22,12 @@ public sealed class ResumeStalledCrawls(CrawlTable crawls, ICrawlProgressSink pr
         var now = time.GetUtcNow();
         var stallAfter = TimeSpan.FromSeconds(options.Value.StallSeconds);
         var resumed = 0;
-        foreach (var crawl in await crawls.ListAsync(ct))
+        foreach (var crawl in await crawls.ListSinceAsync(now - LookBack, ct))
         {
-            if (now - crawl.StartedAt > LookBack) break; // newest first
+            if (crawl.IsCancelled) continue;
             var state = await progress.ReadAsync(crawl.CrawlId, ct);
             if (state is null || !state.IsStalled(now, stallAfter)) continue;
+            if (CrawlStates.IsFinished(CrawlQueries.WithRegistryState(crawl, state.Snapshot(now)).State)) continue;
             log.LogWarning("Crawl {CrawlId} made no progress since {Last:HH:mm:ss}: sending its unfinished work again", crawl.CrawlId, state.LastProgressAt);
             await resume.RunAsync(crawl, ct);
             await progress.SignalAsync(crawl.CrawlId, ProgressEvent.Resumed(now), ct);

@@ -14,6 +14,10 @@ public static class ApiResults
 
     public static IResult Error(int statusCode, string message) => Results.Json(new { error = message }, Json, statusCode: statusCode);
 
+    /// <summary>409: an unfinished crawl (<paramref name="crawlId"/>) covers a category asked for.</summary>
+    public static IResult Conflict(string message, string crawlId) =>
+        Results.Json(new { error = message, crawlId }, Json, statusCode: StatusCodes.Status409Conflict);
+
     public static IResult NoCrawl() => Error(StatusCodes.Status404NotFound, "No crawl has been started yet: POST /api/crawls or run ./run.sh.");
 
     public static IResult NoCrawl(string crawlId) => Error(StatusCodes.Status404NotFound, $"No crawl '{crawlId}'.");

@@ -13,8 +13,11 @@ namespace FunctionsCrawler.Functions.Api;
 /// <summary>The routes that change state (Function auth level): <c>POST /api/crawls</c>, <c>POST /api/crawls/{crawlId}/requeue-failed</c>.</summary>
 public sealed class CrawlCommandRoutes(StartCrawl startCrawl, CrawlQueries queries, CrawlTable crawls, IOptions<CrawlerOptions> crawler)
 {
-    /// <summary>The optional body of <c>POST /api/crawls</c>; what it leaves out comes from the settings.</summary>
-    public sealed record StartCrawlRequest(List<string>? Categories, int? MaxPages);
+    /// <summary>
+    /// The optional body of <c>POST /api/crawls</c>; what it leaves out comes from the settings.
+    /// <c>new</c> cancels an unfinished crawl in the way instead of a 409.
+    /// </summary>
+    public sealed record StartCrawlRequest(List<string>? Categories, int? MaxPages, bool? New);
 
     [Function("StartCrawlOnRequest")]
     public async Task<IResult> StartCrawlOnRequest([HttpTrigger(AuthorizationLevel.Function, "post", Route = "crawls")] HttpRequest request,
@@ -29,8 +32,13 @@ public sealed class CrawlCommandRoutes(StartCrawl startCrawl, CrawlQueries queri
         try
         {
             using var _ = DurableProgressSink.Use(durable);
-            var crawl = await startCrawl.RunAsync(body?.Categories ?? [.. crawler.Value.CategoryList], body?.MaxPages ?? crawler.Value.MaxPages, "http", ct);
+            var crawl = await startCrawl.RunAsync(body?.Categories ?? [.. crawler.Value.CategoryList], body?.MaxPages ?? crawler.Value.MaxPages, "http",
+                body?.New == true ? OverlapPolicy.CancelUnfinished : OverlapPolicy.Refuse, ct);
             return ApiResults.Accepted(new { crawl.CrawlId, statusUri = $"/api/crawls/{crawl.CrawlId}" });
+        }
+        catch (CrawlOverlapException e)
+        {
+            return ApiResults.Conflict(e.Message, e.CrawlId);
         }
         catch (CrawlerConfigurationException e)
         {

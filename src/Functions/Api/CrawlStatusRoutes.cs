@@ -6,7 +6,7 @@ using Microsoft.DurableTask.Client;
 
 namespace FunctionsCrawler.Functions.Api;
 
-/// <summary>The read-only status routes: <c>GET /api/status</c>, <c>GET /api/crawls</c>, <c>GET /api/crawls/{crawlId}</c>.</summary>
+/// <summary>The read-only status routes: <c>GET /api/status</c>, <c>GET /api/crawls[?top=&amp;continuation=]</c>, <c>GET /api/crawls/{crawlId}</c>.</summary>
 public sealed class CrawlStatusRoutes(CrawlQueries queries)
 {
     [Function("GetStatus")]
@@ -22,7 +22,8 @@ public sealed class CrawlStatusRoutes(CrawlQueries queries)
         [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         using var _ = DurableProgressSink.Use(durable);
-        return ApiResults.Ok(await queries.ListAsync(ct));
+        try { return ApiResults.Ok(await queries.ListAsync(request.Query["top"], request.Query["continuation"], ct)); }
+        catch (CrawlQueryException e) { return ApiResults.Error(StatusCodes.Status400BadRequest, e.Message); }
     }
 
     [Function("GetCrawl")]

@@ -12,7 +12,8 @@ public static class CrawlRoutes
 {
     public static readonly JsonSerializerOptions Json = Progress.StatusJson.Options;
 
-    public sealed record StartCrawlRequest(List<string>? Categories, int? MaxPages);
+    /// <summary>The optional body of <c>POST /api/crawls</c>; <c>new</c> cancels an unfinished crawl in the way instead of a 409.</summary>
+    public sealed record StartCrawlRequest(List<string>? Categories, int? MaxPages, bool? New);
 
     public static WebApplication MapCrawlRoutes(this WebApplication app)
     {
@@ -23,7 +24,11 @@ public static class CrawlRoutes
 
         api.MapGet("/dashboard", () => Results.Content(FunctionsCrawler.Dashboard.DashboardPage.Html, "text/html; charset=utf-8"));
 
-        api.MapGet("/crawls", async (CrawlQueries queries, CancellationToken ct) => Results.Json(await queries.ListAsync(ct), Json));
+        api.MapGet("/crawls", async (string? top, string? continuation, CrawlQueries queries, CancellationToken ct) =>
+        {
+            try { return Results.Json(await queries.ListAsync(top, continuation, ct), Json); }
+            catch (CrawlQueryException e) { return Results.Json(new { error = e.Message }, Json, statusCode: 400); }
+        });
 
         api.MapGet("/crawls/{crawlId}", async (string crawlId, CrawlQueries queries, CancellationToken ct) =>
             await queries.FindStatusAsync(crawlId, ct) is { } status ? Results.Json(status, Json)
@@ -40,8 +45,13 @@ public static class CrawlRoutes
             var categories = body?.Categories ?? [.. crawler.Value.CategoryList];
             try
             {
-                var crawl = await start.RunAsync(categories, body?.MaxPages ?? crawler.Value.MaxPages, "http", ct);
+                var crawl = await start.RunAsync(categories, body?.MaxPages ?? crawler.Value.MaxPages, "http",
+                    body?.New == true ? OverlapPolicy.CancelUnfinished : OverlapPolicy.Refuse, ct);
                 return Results.Json(new { crawl.CrawlId, statusUri = $"/api/crawls/{crawl.CrawlId}" }, Json, statusCode: 202);
+            }
+            catch (CrawlOverlapException e)
+            {
+                return Results.Json(new { error = e.Message, crawlId = e.CrawlId }, Json, statusCode: 409);
             }
             catch (CrawlerConfigurationException e)
             {

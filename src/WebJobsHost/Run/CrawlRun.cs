@@ -15,11 +15,11 @@ namespace FunctionsCrawler.WebJobsHost;
 /// shows its progress, exports it when it completes, and (with --once) exits.
 /// </summary>
 public sealed class CrawlRun(
-    IOptions<RunOptions> run, IOptions<CrawlerOptions> crawler, IOptions<NetEaseOptions> site, CrawlTable crawls,
-    NetEaseClient client, StartCrawl startCrawl, ResumeCrawl resumeCrawl, CrawlQueries queries, CrawlExport export, ProgressView view,
+    IOptions<RunOptions> run, IOptions<CrawlerOptions> crawler, IOptions<NetEaseOptions> site,
+    NetEaseClient client, ResolveCategories resolveCategories, StartCrawl startCrawl, ResumeCrawl resumeCrawl, CrawlQueries queries, CrawlExport export, ProgressView view,
     IHostApplicationLifetime lifetime, ILogger<CrawlRun> log) : BackgroundService
 {
-    public const int ExitSiteUnreachable = 3, ExitCrawlFailed = 5, ExitInterrupted = 130;
+    public const int ExitOverlap = 2, ExitSiteUnreachable = 3, ExitCrawlFailed = 5, ExitCrawlCancelled = 6, ExitInterrupted = 130;
 
     /// <summary>The crawl this run follows, once it is known: what a stop tells the user to resume.</summary>
     private string? _crawlId;
@@ -49,30 +49,56 @@ public sealed class CrawlRun(
     private async Task<int> RunAsync(CancellationToken ct)
     {
         // Settings and storage were checked by StorageSetup before this service started.
-        var categories = crawler.Value.CategoryList;
-        var crawl = await ResumableCrawlAsync(categories, ct);
-        _crawlId = crawl?.CrawlId;
-        if (crawl is null)
+        var resolved = await resolveCategories.RunAsync(crawler.Value.CategoryList, ct);
+        if (resolved.Fallback is { } why)
+            Console.WriteLine(SafeText.Of($"Note: the site's category menu could not be read ({why}); crawling the {resolved.Names.Count} known categories."));
+        var categories = resolved.Names;
+        CrawlInfo crawl;
+        switch (await queries.ChooseRunAsync(categories, run.Value.New, run.Value.RequeueFailed, ct))
         {
-            if (!await SiteReachableAsync(categories[0], ct)) return ExitSiteUnreachable;
-            crawl = await startCrawl.RunAsync(categories, crawler.Value.MaxPages, "cli", ct);
-            _crawlId = crawl.CrawlId;
-            Console.WriteLine(SafeText.Of($"Started crawl {crawl.CrawlId}: {string.Join(", ", crawl.Categories)} from {site.Value.BaseUrl}"));
-        }
-        else
-        {
-            Console.WriteLine(SafeText.Of($"Resuming crawl {crawl.CrawlId} ({string.Join(", ", crawl.Categories)}); use --new to start afresh."));
-            if (run.Value.RequeueFailed)
-                Console.WriteLine($"Requeued {await queries.RequeueFailedAsync(crawl.CrawlId, ct)} failed messages.");
-            // Messages the stopped process held stay invisible for minutes: send unfinished work again now.
-            var (pages, playlists) = await resumeCrawl.RunAsync(crawl, ct);
-            Console.WriteLine($"Sent {pages} pages and {playlists} playlists again.");
+            case RunChoice.Refuse refuse:
+                return Fail(ExitOverlap, refuse.Message);
+            case RunChoice.Resume resume:
+                crawl = resume.Crawl;
+                _crawlId = crawl.CrawlId;
+                Console.WriteLine(SafeText.Of($"Resuming crawl {crawl.CrawlId} ({Names(crawl.Categories)}); use --new to cancel it and start afresh."));
+                if (run.Value.RequeueFailed)
+                    Console.WriteLine($"Requeued {await queries.RequeueFailedAsync(crawl.CrawlId, ct)} failed messages.");
+                // Messages the stopped process held stay invisible for minutes: send unfinished work again now.
+                var (pages, playlists) = await resumeCrawl.RunAsync(crawl, ct);
+                Console.WriteLine($"Sent {pages} pages and {playlists} playlists again.");
+                break;
+            case RunChoice.Start start:
+                if (resolved.Unreachable is { } unreachable) return Unreachable(unreachable);
+                if (!await SiteReachableAsync(categories[0], ct)) return ExitSiteUnreachable;
+                foreach (var old in start.Cancelling)
+                    Console.WriteLine(SafeText.Of($"Cancelling crawl {old.Crawl.CrawlId} ({Names(old.Crawl.Categories)}, {old.Status.State}): --new replaces it."));
+                try
+                {
+                    crawl = await startCrawl.RunAsync(categories, crawler.Value.MaxPages, "cli",
+                        run.Value.New ? OverlapPolicy.CancelUnfinished : OverlapPolicy.Refuse, ct);
+                }
+                catch (CrawlOverlapException e)
+                {
+                    // Another start got there between the check and ours.
+                    return Fail(ExitOverlap, e.Message);
+                }
+                _crawlId = crawl.CrawlId;
+                Console.WriteLine(SafeText.Of($"Started crawl {crawl.CrawlId}: {Names(crawl.Categories)} from {site.Value.BaseUrl}"));
+                break;
+            default:
+                throw new InvalidOperationException("unknown run choice");
         }
         Console.WriteLine("Status: http://127.0.0.1:7071/api/status");
 
         // A stalled crawl is resumed by the ResumeStalledCrawls timer (Crawler__ResumeSchedule).
-        var status = await view.FollowAsync(ct2 => queries.StatusAsync(crawl, ct2), s => s.State is "completed" or "failed", ct);
-        if (status.State == "failed") return Fail(ExitCrawlFailed, $"Crawl {crawl.CrawlId} failed: {status.LastError}");
+        // Read by id each time (a point read): another start may cancel this crawl while it runs.
+        var status = await view.FollowAsync(
+            async token => await queries.FindStatusAsync(crawl.CrawlId, token) ?? throw new InvalidOperationException($"crawl {crawl.CrawlId} is not in the registry"),
+            s => CrawlStates.IsFinished(s.State), ct);
+        if (status.State == CrawlStates.Failed) return Fail(ExitCrawlFailed, $"Crawl {crawl.CrawlId} failed: {status.LastError}");
+        if (status.State == CrawlStates.Cancelled)
+            return Fail(ExitCrawlCancelled, $"Crawl {crawl.CrawlId} was cancelled: a newer crawl replaced it (--new or \"new\": true).");
 
         var summary = await export.WriteAsync(crawl, run.Value.Out, ct);
         Console.WriteLine($"Exported {summary.Rows} rows and {summary.Covers} covers ({summary.CoverBytes:N0} bytes) to {summary.Directory}");
@@ -81,15 +107,8 @@ public sealed class CrawlRun(
         return 0;
     }
 
-    /// <summary>The latest crawl, if it is unfinished, was for the same categories, and --new was not given.</summary>
-    private async Task<CrawlInfo?> ResumableCrawlAsync(IReadOnlyList<string> categories, CancellationToken ct)
-    {
-        if (run.Value.New || await crawls.LatestAsync(ct) is not { } latest) return null;
-        if (!latest.Categories.Order(StringComparer.Ordinal).SequenceEqual(categories.Order(StringComparer.Ordinal))) return null;
-        var status = await queries.StatusAsync(latest, ct);
-        if (run.Value.RequeueFailed) return latest; // its failed work goes back in, so it is unfinished again
-        return status.State is "completed" or "failed" ? null : latest;
-    }
+    private static string Names(IReadOnlyList<string> categories) =>
+        categories.Count > 6 ? $"{categories.Count} categories: {string.Join(", ", categories.Take(6))}, …" : string.Join(", ", categories);
 
     private async Task<bool> SiteReachableAsync(string category, CancellationToken ct)
     {
@@ -101,10 +120,13 @@ public sealed class CrawlRun(
         }
         catch (SiteFetchException e) when (!ct.IsCancellationRequested)
         {
-            Fail(ExitSiteUnreachable, $"Cannot reach {client.BaseUri} (setting NetEase__BaseUrl): {e.Message} — to try the crawler offline, run ./run.sh --sandbox");
+            Unreachable(e);
             return false;
         }
     }
+
+    private int Unreachable(SiteFetchException e) =>
+        Fail(ExitSiteUnreachable, $"Cannot reach {client.BaseUri} (setting NetEase__BaseUrl): {e.Message} — to try the crawler offline, run ./run.sh --sandbox");
 
     private static int Fail(int code, string message)
     {

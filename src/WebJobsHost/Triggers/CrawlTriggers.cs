@@ -1,4 +1,3 @@
-using FunctionsCrawler.Configuration;
 using FunctionsCrawler.Pipeline;
 using FunctionsCrawler.Storage;
 using Microsoft.Azure.WebJobs;
@@ -9,12 +8,12 @@ namespace FunctionsCrawler.WebJobsHost;
 
 /// <summary>The producer and the two consumers: bind, call one pipeline step.</summary>
 public sealed class CrawlTriggers(StartCrawl startCrawl, ResumeStalledCrawls resumeStalled, ScrapeListPage scrapeListPage, ScrapePlaylist scrapePlaylist,
-    IOptions<CrawlerOptions> crawler, IOptions<QueuesOptions> queues)
+    IOptions<QueuesOptions> queues)
 {
     // No schedule monitor: a local host that was off at 03:00 should not start a crawl the moment ./run.sh starts it.
     [FunctionName("StartCrawlOnSchedule")]
     public Task StartOnSchedule([TimerTrigger("%Crawler:Schedule%", UseMonitor = false)] TimerInfo timer, CancellationToken ct) =>
-        startCrawl.RunAsync(crawler.Value.CategoryList, crawler.Value.MaxPages, "timer", ct);
+        startCrawl.RunOnScheduleAsync(ct);
 
     [FunctionName("ResumeStalledCrawls")]
     public Task ResumeStalled([TimerTrigger("%Crawler:ResumeSchedule%", UseMonitor = false)] TimerInfo timer, CancellationToken ct) =>
