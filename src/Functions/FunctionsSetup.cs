@@ -12,6 +12,7 @@ public static class FunctionsSetup
     {
         services.AddCrawler(configuration);
         services.AddSingleton<ICrawlProgressSink, DurableProgressSink>();
+        services.AddSingleton<ICrawlStatusStore, DurableCrawlStatusStore>();
         services.AddSingleton(QueueDelivery.FromConfiguration(configuration, AppContext.BaseDirectory));
         services.AddHostedService<StorageSetup>();
         return services;

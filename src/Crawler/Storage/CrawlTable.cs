@@ -1,4 +1,5 @@
 using System.Globalization;
+using Azure;
 using Azure.Data.Tables;
 
 namespace FunctionsCrawler.Storage;
@@ -51,4 +52,8 @@ public sealed class CrawlTable(StorageClients storage)
         e.GetString("StartedBy") ?? "");
 
     public async Task<CrawlInfo?> LatestAsync(CancellationToken ct) => (await ListAsync(ct)).FirstOrDefault();
+
+    /// <summary>Removes the crawl from the registry (the retention clean-up's last step for it); a missing row is fine.</summary>
+    public Task DeleteAsync(string crawlId, CancellationToken ct) =>
+        _table.DeleteEntityAsync(Partition, crawlId, ETag.All, ct);
 }
