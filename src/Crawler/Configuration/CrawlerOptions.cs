@@ -32,7 +32,7 @@ public sealed class CrawlerOptions
     public string RetentionDays { get; set; } = "30";
 
     /// <summary><see cref="RetentionDays"/> as a duration (valid only when <see cref="Problems"/> names none for it).</summary>
-    public TimeSpan Retention => TimeSpan.FromDays(int.Parse(RetentionDays, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture));
+    public TimeSpan Retention => TimeSpan.FromDays(int.Parse(RetentionDays, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture));
 
     public IReadOnlyList<string> CategoryList => SplitCategories(Categories);
 
@@ -52,7 +52,7 @@ public sealed class CrawlerOptions
             yield return $"Crawler__Schedule must be a six-field CRON expression (seconds first), got '{Schedule}'.";
         if (string.IsNullOrWhiteSpace(CleanupSchedule) || CleanupSchedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length != 6)
             yield return $"Crawler__CleanupSchedule must be a six-field CRON expression (seconds first), got '{CleanupSchedule}'.";
-        if (!int.TryParse(RetentionDays, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var days) || days < 1 || days > MaxRetentionDays)
+        if (!int.TryParse(RetentionDays, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var days) || days < 1 || days > MaxRetentionDays)
             yield return $"Crawler__RetentionDays must be a whole number of days from 1 to {MaxRetentionDays}, got '{RetentionDays}'.";
     }
 }

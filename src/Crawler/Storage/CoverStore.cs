@@ -58,7 +58,16 @@ public sealed class CoverStore(StorageClients storage, NetEaseClient client, ILo
         }
         if (url is null) return new CoverResult(null, problem, false);
 
-        var download = await client.GetCoverAsync(url, ct);
+        CoverDownload download;
+        try
+        {
+            download = await client.GetCoverAsync(url, ct);
+        }
+        catch (SiteFetchException e) when (existing is not null && !ct.IsCancellationRequested)
+        {
+            // Without a stored cover the queue retries the playlist; with one, the row keeps it and the next crawl tries again.
+            download = new CoverDownload(null, null, e.Message);
+        }
         // A block pauses the crawl and the playlist is tried again after it, whether or not an older cover is stored.
         if (download.Blocked is { } blocked) return new CoverResult(existing?.Cover, null, true) { Blocked = blocked, RetryAfter = download.RetryAfter };
         var (bytes, contentType) = (download.Bytes, download.ContentType);

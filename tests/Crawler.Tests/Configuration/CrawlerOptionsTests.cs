@@ -31,6 +31,7 @@ public sealed class CrawlerOptionsTests
     [Theory]
     [InlineData("1", 1)]
     [InlineData("365", 365)]
+    [InlineData(" 7 ", 7)]
     public void Retention_days_read_as_days(string value, int days)
     {
         var options = new CrawlerOptions { RetentionDays = value };

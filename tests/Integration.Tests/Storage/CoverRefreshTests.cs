@@ -16,7 +16,7 @@ public sealed class CoverRefreshTests
     private static readonly byte[] FirstJpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 1];
     private static readonly byte[] SecondJpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 2, 2];
 
-    /// <summary>A cover host on 127.0.0.1 that counts what it is asked for: path → (content type, bytes).</summary>
+    /// <summary>A cover host on 127.0.0.1 that counts what it is asked for: path → (content type, bytes); <c>…/500.jpg</c> answers HTTP 500.</summary>
     private sealed class CoverServer : IDisposable
     {
         private readonly HttpListener _listener = new();
@@ -49,7 +49,7 @@ public sealed class CoverRefreshTests
                     response.ContentType = file.Type;
                     await response.OutputStream.WriteAsync(file.Body);
                 }
-                else response.StatusCode = 404;
+                else response.StatusCode = context.Request.Url.AbsolutePath.EndsWith("/500.jpg", StringComparison.Ordinal) ? 500 : 404;
             }
         }
 
@@ -69,7 +69,7 @@ public sealed class CoverRefreshTests
         (await covers.ContainerClient.GetBlobClient(CoverStore.BlobName(playlistId)).DownloadContentAsync()).Value.Content.ToArray();
 
     [Fact]
-    public async Task The_same_cover_URL_is_not_fetched_again_a_changed_one_is_and_a_broken_new_one_keeps_the_old_cover()
+    public async Task The_same_cover_URL_is_not_fetched_again_a_changed_one_is_and_a_broken_or_failing_new_one_keeps_the_old_cover()
     {
         await using var azurite = await Azurite.StartAsync();
         using var server = new CoverServer(new()
@@ -106,8 +106,15 @@ public sealed class CoverRefreshTests
         Assert.Equal(changed.Cover, broken.Cover);
         Assert.Equal(SecondJpeg, await StoredBytesAsync(covers, 42));
 
+        // A new URL whose host keeps failing (HTTP 500, retried): the stored cover stays instead of the playlist failing.
+        var failing = await covers.StoreAsync(42, new Uri(server.BaseUrl, "img/500.jpg").ToString(), default);
+        Assert.True(server.Requests.Count > 3);
+        Assert.Equal(changed.Cover, failing.Cover);
+        Assert.Equal(SecondJpeg, await StoredBytesAsync(covers, 42));
+        var requests = server.Requests.Count;
+
         // The source is still the last stored one: asking for it again costs nothing.
         Assert.False((await covers.StoreAsync(42, new Uri(server.BaseUrl, "img/second.jpg").ToString(), default)).Downloaded);
-        Assert.Equal(3, server.Requests.Count);
+        Assert.Equal(requests, server.Requests.Count);
     }
 }
