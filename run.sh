@@ -60,20 +60,27 @@ if [[ -f "$PIDFILE" ]]; then
 fi
 PIDS=()
 remember() { PIDS+=("$1"); echo "$1 $2" >>"$PIDFILE"; }
-stop() { # pid: SIGTERM, up to 15 s to finish, then SIGKILL
+stop() { # pid seconds: SIGTERM, up to that long to finish, then SIGKILL
   kill "$1" 2>/dev/null || return 0
-  for _ in $(seq 150); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$1" 2>/dev/null || true
+  local i
+  for ((i = 0; i < $2 * 20; i++)); do kill -0 "$1" 2>/dev/null || break; sleep 0.05; done
+  if kill -0 "$1" 2>/dev/null; then kill -9 "$1" 2>/dev/null; echo "run.sh: pid $1 did not stop within $2 s; killed it" >&2; fi
   wait "$1" 2>/dev/null || true
 }
 cleanup() {
+  trap '' INT TERM HUP # a second Ctrl+C must not cut the cleanup short
   local i
-  # Newest first: the host lets go of its leases while storage is still up, then the rest.
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop "${PIDS[i]}"; done
+  # Newest first: the host gives up its leases and in-flight messages while storage is still up (it
+  # stops in about a second: cancelled steps are delivered again later), then the Sandbox and Azurite.
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop "${PIDS[i]}" 3; done
   rm -f "$PIDFILE"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP
+# Ctrl+C sends SIGINT to the whole foreground process group. Azurite and the Sandbox get a session of
+# their own, so they are not gone before the host is done with them; cleanup stops them in order.
+# (The host, a background job of this script, ignores SIGINT; cleanup sends it SIGTERM.)
+DETACH=(); command -v setsid >/dev/null && DETACH=(setsid)
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 wait_port() { # port seconds what
@@ -101,7 +108,7 @@ if [[ -z "${AzureWebJobsStorage:-}" || "${AzureWebJobsStorage}" == "UseDevelopme
     echo "Using the Azurite already listening on 127.0.0.1:10000-10002"
   else
     mkdir -p .azurite
-    node_modules/.bin/azurite --silent --location .azurite --debug .azurite/debug.log \
+    ${DETACH[@]+"${DETACH[@]}"} node_modules/.bin/azurite --silent --location .azurite --debug .azurite/debug.log \
       --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
       --skipApiVersionCheck --disableTelemetry >.azurite/azurite.log 2>&1 &
     remember $! azurite
@@ -114,7 +121,7 @@ fi
 if [[ $SANDBOX == 1 ]]; then
   SANDBOX_PORT=5080
   while port_open "$SANDBOX_PORT"; do SANDBOX_PORT=$((SANDBOX_PORT + 1)); done
-  dotnet src/Sandbox/bin/Release/net10.0/FunctionsCrawler.Sandbox.dll --urls "http://127.0.0.1:$SANDBOX_PORT" \
+  ${DETACH[@]+"${DETACH[@]}"} dotnet src/Sandbox/bin/Release/net10.0/FunctionsCrawler.Sandbox.dll --urls "http://127.0.0.1:$SANDBOX_PORT" \
     ${SANDBOX_ARGS[@]+"${SANDBOX_ARGS[@]}"} >/tmp/functions-crawler-sandbox.log 2>&1 &
   remember $! FunctionsCrawler.Sandbox
   wait_port "$SANDBOX_PORT" 30 "the Sandbox" || { cat /tmp/functions-crawler-sandbox.log >&2; exit 1; }

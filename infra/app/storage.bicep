@@ -1,5 +1,5 @@
 // The storage account behind AzureWebJobsStorage: Functions host state, Durable Task hub, the
-// crawl queues, covers/exports blobs, the Playlists, CrawlPlaylists and Crawls tables and the Flex deployment package.
+// crawl queues, covers/exports blobs, the Playlists, CrawlItems and Crawls tables and the Flex deployment package.
 // Shared keys are off, so every client (host, Durable, app, deployment) signs in with Entra ID.
 param name string
 param location string
@@ -21,7 +21,7 @@ var queues = [
 ]
 var tables = [
   'Playlists' // the dataset: one entity per category and playlist id
-  'CrawlPlaylists' // what each crawl learned per playlist id, so an id is fetched once per crawl
+  'CrawlItems' // per crawl: every page and playlist with its state, the fetch-once claims, the crawl's own rows
   'Crawls' // the crawl registry behind GET /api/crawls
 ]
 

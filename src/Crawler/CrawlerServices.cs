@@ -22,6 +22,7 @@ public static class CrawlerServices
         services.AddSingleton<CrawlQueues>();
         services.AddSingleton<CrawlTable>();
         services.AddSingleton<PlaylistTable>();
+        services.AddSingleton<CrawlItemTable>();
         services.AddSingleton<CoverStore>();
         services.AddSingleton<CrawlExport>();
         services.AddSingleton<CrawlStorage>();

@@ -1,4 +1,5 @@
 using FunctionsCrawler.Functions.Status;
+using FunctionsCrawler.Logging;
 using FunctionsCrawler.Progress;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,7 @@ public static class FunctionsSetup
         services.AddSingleton<ICrawlStatusStore, DurableCrawlStatusStore>();
         services.AddSingleton(QueueDelivery.FromConfiguration(configuration, AppContext.BaseDirectory));
         services.AddHostedService<StorageSetup>();
+        services.AddSafeCrawlerLogs(); // last: it wraps the logger providers the worker registered
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using FunctionsCrawler.Configuration;
+using FunctionsCrawler.Logging;
 using FunctionsCrawler.WebJobsHost;
 
 // The crawl's triggers on the Azure WebJobs SDK plus its HTTP routes, on http://127.0.0.1:7071: runs where `func` cannot.
@@ -11,8 +12,10 @@ try
 {
     await app.RunAsync();
 }
-catch (CrawlerConfigurationException)
+catch (CrawlerConfigurationException e)
 {
-    return StorageSetup.ExitBadSettings; // StorageSetup has said what is wrong
+    // A wrong setting, from StorageSetup's checks or from the storage clients' construction: one line naming it.
+    Console.Error.WriteLine($"error: {SafeText.Of(e.Message)}");
+    return StorageSetup.ExitBadSettings;
 }
 return Environment.ExitCode;

@@ -1,3 +1,4 @@
+using FunctionsCrawler.Logging;
 using FunctionsCrawler.Progress;
 using Microsoft.Azure.WebJobs.Extensions.DurableTask;
 
@@ -37,14 +38,19 @@ public static class WebJobsHostSetup
             .Build();
 
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Services.AddSingleton<TerminalLog>();
+        if (builder.Configuration.GetValue<bool>("Run:Crawl") && ProgressView.IsTerminal)
+            builder.Services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<TerminalLog>()); // keeps out of the live panel's way
+        else
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Azure", LogLevel.Error); // each expected 404 (queue not found) is a warning there
         builder.Logging.AddFilter("Host.Triggers.DurableTask", LogLevel.Error);
         builder.Logging.AddFilter("Polly", LogLevel.None); // every retry and the last failed attempt: the steps report what matters
         builder.Logging.AddFilter("Host.Startup", LogLevel.Error); // a harmless "partial types" notice at start
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None); // a failed start is reported once, by StorageSetup
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None); // a failed start is reported once, by Program
+        builder.Logging.AddFilter("Host.Results", LogLevel.None); // each function result again, for telemetry: "Function.<name>" says it once
 
         // Registered before the WebJobs host, so settings and storage are checked before any trigger listens.
         builder.Services.AddHostedService<StorageSetup>();
@@ -63,8 +69,9 @@ public static class WebJobsHostSetup
             });
         });
 
-        // Ctrl+C should not wait long on leases or in-flight fetches: queued work survives a stop anyway.
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        // Ctrl+C should not wait on leases or in-flight fetches: queued work survives a stop, and cancelled
+        // steps are delivered again. run.sh stops storage only after the host has exited.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         builder.Services.AddCrawler(builder.Configuration);
         builder.Services.AddDurableClientFactory();
         builder.Services.AddSingleton<DurableProgressSink>();
@@ -76,6 +83,7 @@ public static class WebJobsHostSetup
         builder.Services.AddOptions<RunOptions>().Bind(builder.Configuration.GetSection(RunOptions.Section));
         builder.Services.AddSingleton<ProgressView>();
         if (builder.Configuration.GetValue<bool>("Run:Crawl")) builder.Services.AddHostedService<CrawlRun>();
+        builder.Services.AddSafeCrawlerLogs(); // last: it wraps the logger providers registered above
         return builder;
     }
 }

@@ -16,7 +16,7 @@ public class DurableProgressSinkTests
     [Fact]
     public async Task Signals_go_to_the_crawls_CrawlStatus_entity_as_apply()
     {
-        var e = ProgressEvent.PageDone("说唱", 0, [1, 2], DateTimeOffset.UnixEpoch);
+        var e = ProgressEvent.PageDone("说唱", 0, 2, DateTimeOffset.UnixEpoch);
         using (DurableProgressSink.Use(new FakeDurableClient(_entities)))
             await _sink.SignalAsync("crawl-1", e);
 

@@ -11,7 +11,7 @@ public class StorageLayoutTests
     [InlineData("Microsoft.Storage/storageAccounts/blobServices/containers", "covers")]
     [InlineData("Microsoft.Storage/storageAccounts/blobServices/containers", "exports")]
     [InlineData("Microsoft.Storage/storageAccounts/tableServices/tables", "Playlists")]
-    [InlineData("Microsoft.Storage/storageAccounts/tableServices/tables", "CrawlPlaylists")]
+    [InlineData("Microsoft.Storage/storageAccounts/tableServices/tables", "CrawlItems")]
     [InlineData("Microsoft.Storage/storageAccounts/tableServices/tables", "Crawls")]
     public void Storage_account_declares_what_the_crawler_uses(string type, string name)
     {

@@ -83,6 +83,30 @@ public sealed class HostProcess : IAsyncDisposable
         return seen;
     }
 
+    /// <summary>SIGINT, as Ctrl+C in a terminal sends it.</summary>
+    public void Interrupt()
+    {
+        using var kill = Process.Start("kill", ["-INT", _process.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits (up to 3 minutes) until the crawl has at least this many playlists done.</summary>
+    public async Task WaitForPlaylistsDoneAsync(int minimumDone)
+    {
+        var until = DateTime.UtcNow.AddMinutes(3);
+        while (DateTime.UtcNow < until && !HasExited)
+        {
+            try
+            {
+                var s = await ReadStatusAsync();
+                if (s.GetProperty("playlists").GetProperty("done").GetInt32() >= minimumDone) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"no progress to {minimumDone} playlists:\n{Output}");
+    }
+
     /// <summary>kill -9: no shutdown, no cleanup.</summary>
     public void KillHard()
     {

@@ -67,7 +67,7 @@ public sealed class ResilienceTests
         for (var kill = 0; kill < 2; kill++)
         {
             await using var victim = HostProcess.Start(settings);
-            await WaitForProgressAsync(victim, minimumDone: 5 + random.Next(20));
+            await victim.WaitForPlaylistsDoneAsync(minimumDone: 5 + random.Next(20));
             victim.KillHard();
             if (kill == 1) await azurite.KillAndRestartAsync(); // the second time, storage dies too
         }
@@ -119,22 +119,6 @@ public sealed class ResilienceTests
         Dataset.AssertFinalStatus(final, site.Catalog, Categories, 1);
         var csv = await http.GetStringAsync("api/playlists.csv");
         Assert.Contains($"\r\n{victim},", csv);
-    }
-
-    private static async Task WaitForProgressAsync(HostProcess host, int minimumDone)
-    {
-        var until = DateTime.UtcNow.AddMinutes(3);
-        while (DateTime.UtcNow < until && !host.HasExited)
-        {
-            try
-            {
-                var s = await host.ReadStatusAsync();
-                if (s.GetProperty("playlists").GetProperty("done").GetInt32() >= minimumDone) return;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"no progress to {minimumDone} playlists:\n{host.Output}");
     }
 
     private static async Task<JsonElement> WaitForStateAsync(HostProcess host, string state, TimeSpan timeout, Func<JsonElement, bool> also)

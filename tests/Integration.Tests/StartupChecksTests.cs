@@ -41,6 +41,31 @@ public sealed class StartupChecksTests
         Assert.Contains("Storage is unreachable (setting AzureWebJobsStorage", output);
     }
 
+    [Theory]
+    [InlineData("DefaultEndpointsProtocol=http;AccountName=acct;AccountKey={secret};", "U2VjcmV0S2V5T2ZUaGVUZXN0U2VjcmV0S2V5T2ZUaGVUZXN0U2VjcmV0S2V5T2ZUaGVUZXN0")]
+    [InlineData("SharedAccessSignature=sv=2024-01-01&ss=bqt&srt=sco&sp=rwdlacup&se=2030-01-01&sig={secret};", "c2VjcmV0U2lnbmF0dXJl%2Bc2VjcmV0%3D")]
+    public async Task Unreachable_storage_is_reported_naming_the_endpoint_but_never_the_secret(string credentials, string secret)
+    {
+        var closed = Azurite.FreePort();
+        var endpoints = $"QueueEndpoint=http://127.0.0.1:{closed}/acct;BlobEndpoint=http://127.0.0.1:{closed}/acct;TableEndpoint=http://127.0.0.1:{closed}/acct;";
+        var (exit, output) = await RunAsync(new() { ["AzureWebJobsStorage"] = credentials.Replace("{secret}", secret) + endpoints });
+        Assert.True(exit == 2, $"exit {exit}:\n{output}");
+        Assert.Contains($"Storage is unreachable (setting AzureWebJobsStorage; queues at http://127.0.0.1:{closed}/acct", output);
+        Assert.DoesNotContain(secret, output);
+        Assert.DoesNotContain(secret[..12], output);
+    }
+
+    [Fact]
+    public async Task A_connection_string_that_does_not_parse_is_one_line_naming_the_setting_without_its_value()
+    {
+        var (exit, output) = await RunAsync(new() { ["AzureWebJobsStorage"] = "AccountName=acct;AccountKey=not base64 secret!!" });
+        Assert.True(exit == 2, $"exit {exit}:\n{output}");
+        Assert.Contains("AzureWebJobsStorage is not a valid storage connection string", output);
+        Assert.DoesNotContain("not base64 secret", output);
+        Assert.DoesNotContain("Unhandled exception", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
     [Fact]
     public async Task An_unreachable_site_is_reported_with_a_hint_to_use_the_sandbox()
     {

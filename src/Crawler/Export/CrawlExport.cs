@@ -5,13 +5,13 @@ namespace FunctionsCrawler.Export;
 /// <summary>What an export wrote.</summary>
 public sealed record ExportSummary(string Directory, int Rows, int Covers, long CoverBytes);
 
-/// <summary>Writes a crawl's dataset to a folder: <c>playlists.csv</c>, <c>playlists.jsonl</c> and <c>covers/&lt;playlist_id&gt;.jpg</c>.</summary>
-public sealed class CrawlExport(PlaylistTable playlists, CoverStore covers)
+/// <summary>Writes a crawl's own rows (its snapshot, whatever other crawls did since) to a folder: <c>playlists.csv</c>, <c>playlists.jsonl</c> and <c>covers/&lt;playlist_id&gt;.jpg</c>.</summary>
+public sealed class CrawlExport(CrawlItemTable items, CoverStore covers)
 {
     public async Task<ExportSummary> WriteAsync(CrawlInfo crawl, string directory, CancellationToken ct)
     {
         var records = new List<PlaylistRecord>();
-        await foreach (var r in playlists.ReadAsync(crawl.CrawlId, crawl.Categories, ct)) records.Add(r);
+        await foreach (var r in items.ReadRowsAsync(crawl.CrawlId, crawl.Categories, ct)) records.Add(r);
 
         Directory.CreateDirectory(directory);
         var coverDir = Path.Combine(directory, "covers");
@@ -34,7 +34,7 @@ public sealed class CrawlExport(PlaylistTable playlists, CoverStore covers)
     }
 
     public Task WriteCsvAsync(CrawlInfo crawl, IEnumerable<string> categories, Stream output, CancellationToken ct) =>
-        PlaylistCsv.WriteAsync(output, playlists.ReadAsync(crawl.CrawlId, categories, ct), ct);
+        PlaylistCsv.WriteAsync(output, items.ReadRowsAsync(crawl.CrawlId, categories, ct), ct);
 
     private static async Task WriteFileAsync(string path, Func<Stream, Task> write)
     {

@@ -4,7 +4,7 @@ using FunctionsCrawler.Storage;
 namespace FunctionsCrawler.Pipeline;
 
 /// <summary>What the HTTP routes and the terminal view read and do, shared by both hosts.</summary>
-public sealed class CrawlQueries(CrawlTable crawls, ICrawlProgressSink progress, StorageClients storage, TimeProvider time)
+public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, ICrawlProgressSink progress, StorageClients storage, TimeProvider time)
 {
     /// <summary>The status of one crawl (or of the latest when <paramref name="crawlId"/> is null); null when there is none.</summary>
     public async Task<CrawlStatus?> FindStatusAsync(string? crawlId, CancellationToken ct)
@@ -32,6 +32,7 @@ public sealed class CrawlQueries(CrawlTable crawls, ICrawlProgressSink progress,
     public async Task<int> RequeueFailedAsync(string crawlId, CancellationToken ct)
     {
         var moved = 0;
+        var reopened = new List<(string Category, int? PageIndex, long? PlaylistId)>();
         foreach (var name in new[] { CrawlQueues.Pages, CrawlQueues.Playlists })
         {
             var poison = storage.Queues.GetQueueClient(name + CrawlQueues.PoisonSuffix);
@@ -45,27 +46,36 @@ public sealed class CrawlQueries(CrawlTable crawls, ICrawlProgressSink progress,
                 {
                     var text = message.Body.ToString();
                     // Another crawl's message stays where it is (it reappears when its minute of invisibility ends).
-                    if (!BelongsTo(text, crawlId)) continue;
+                    if (Work(text) is not { } work || work.CrawlId != crawlId) continue;
+                    reopened.Add(work.Item);
                     await target.SendMessageAsync(text, ct);
                     await poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
                     moved++;
                 }
             }
         }
-        if (moved > 0) await progress.SignalAsync(crawlId, ProgressEvent.FailedRequeued(time.GetUtcNow()), ct);
+        // The items go back to pending, then the counters follow what actually moved.
+        var now = time.GetUtcNow();
+        foreach (var (category, (pages, playlists)) in await items.ReopenFailedAsync(crawlId, reopened, now, ct))
+            await progress.SignalAsync(crawlId, ProgressEvent.FailedRequeued(category, pages, playlists, now), ct);
         return moved;
     }
 
-    private static bool BelongsTo(string message, string crawlId)
+    /// <summary>The crawl and item of a queue message (a page or a playlist), or null when it is neither.</summary>
+    private static (string CrawlId, (string Category, int? PageIndex, long? PlaylistId) Item)? Work(string message)
     {
         try
         {
             using var doc = System.Text.Json.JsonDocument.Parse(message);
-            return doc.RootElement.TryGetProperty("crawlId", out var id) && id.GetString() == crawlId;
+            var root = doc.RootElement;
+            if (!root.TryGetProperty("crawlId", out var id) || !root.TryGetProperty("category", out var category)) return null;
+            int? page = root.TryGetProperty("pageIndex", out var p) ? p.GetInt32() : null;
+            long? playlist = root.TryGetProperty("playlistId", out var l) ? l.GetInt64() : null;
+            return (id.GetString() ?? "", (category.GetString() ?? "", page, playlist));
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
         {
-            return false;
+            return null;
         }
     }
 }

@@ -6,11 +6,11 @@ using Microsoft.Extensions.Logging;
 namespace FunctionsCrawler.Pipeline;
 
 /// <summary>
-/// The list-page consumer: fetches one page of a category, enqueues its playlists, and reports the page done.
-/// Page 0 also reads the pager and enqueues the category's other pages.
+/// The list-page consumer: fetches one page of a category, records and enqueues the playlists it shows for the
+/// first time, and reports the page done. Page 0 also reads the pager and enqueues the category's other pages.
 /// </summary>
-public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, ICrawlProgressSink progress, Politeness politeness,
-    TimeProvider time, ILogger<ScrapeListPage> log)
+public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, CrawlItemTable items, ICrawlProgressSink progress,
+    Politeness politeness, TimeProvider time, ILogger<ScrapeListPage> log)
 {
     /// <summary>
     /// Most list pages planned for one category. The real site's largest categories have about 38 pages
@@ -20,14 +20,16 @@ public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, ICraw
 
     public async Task RunAsync(PageWork work, Delivery delivery, CancellationToken ct)
     {
-        if (await politeness.DeferByAsync(work.CrawlId, ct) is { } wait)
-        {
-            await queues.EnqueueAsync(work, ct, wait);
-            return;
-        }
         var what = $"page {work.PageIndex + 1} of {work.Category}";
         try
         {
+            // A late redelivery of a finished page changes nothing.
+            if (await items.IsPageFinishedAsync(work.CrawlId, work.Category, work.PageIndex, ct)) return;
+            if (await politeness.DeferByAsync(work.CrawlId, ct) is { } wait)
+            {
+                await queues.EnqueueAsync(work, ct, wait);
+                return;
+            }
             var result = await site.GetListPageAsync(work.Category, work.PageIndex, ct);
             switch (result.Outcome)
             {
@@ -41,12 +43,15 @@ public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, ICraw
             var page = result.Value!;
             if (work.PageIndex == 0) await PlanCategoryAsync(work, page, ct);
 
-            // Enqueue before reporting the page done: a crash in between redelivers the page, never loses it.
-            var ids = page.Playlists.Select(p => p.Id).Distinct().ToList();
-            foreach (var id in ids)
+            // The page and its first-seen playlists are recorded in one transaction; a crash before the messages are
+            // sent leaves them pending in the item table, where resuming finds them.
+            var now = time.GetUtcNow();
+            var fresh = await items.FinishPageAsync(work.CrawlId, work.Category, work.PageIndex, page.Playlists.Select(p => p.Id).ToList(), now, ct);
+            if (fresh is null) return; // another delivery finished it meanwhile
+            foreach (var id in fresh)
                 await queues.EnqueueAsync(new PlaylistWork(work.CrawlId, work.Category, id), ct);
-            await progress.SignalAsync(work.CrawlId, ProgressEvent.PageDone(work.Category, work.PageIndex, ids, time.GetUtcNow()), ct);
-            if (work.PageIndex == 0 && ids.Count == 0)
+            await progress.SignalAsync(work.CrawlId, ProgressEvent.PageDone(work.Category, work.PageIndex, fresh.Count, now), ct);
+            if (work.PageIndex == 0 && page.Playlists.Count == 0)
                 log.LogWarning("Category {Category} lists no playlists on its first page: it is complete and empty", work.Category);
         }
         catch (SiteFetchException e) when (!ct.IsCancellationRequested)
@@ -64,8 +69,10 @@ public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, ICraw
 
     private async Task FailIfLastTryAsync(PageWork work, Delivery delivery, string reason, CancellationToken ct)
     {
-        if (delivery.IsLastTry)
-            await progress.SignalAsync(work.CrawlId, ProgressEvent.PageFailed(work.Category, work.PageIndex, reason, time.GetUtcNow()), ct);
+        if (!delivery.IsLastTry) return;
+        var now = time.GetUtcNow();
+        if (await items.FailPageAsync(work.CrawlId, work.Category, work.PageIndex, reason, now, ct))
+            await progress.SignalAsync(work.CrawlId, ProgressEvent.PageFailed(work.Category, work.PageIndex, reason, now), ct);
     }
 
     private async Task PlanCategoryAsync(PageWork work, ListPage page, CancellationToken ct)

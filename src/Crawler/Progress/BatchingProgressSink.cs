@@ -33,23 +33,41 @@ public sealed class BatchingProgressSink(IBatchProgressSink inner, TimeSpan flus
         {
             while (!queue.IsEmpty)
             {
-                var batch = new List<ProgressEvent>();
-                while (batch.Count < 500 && queue.TryDequeue(out var e)) batch.Add(e);
+                var batch = Take(queue);
                 try
                 {
-                    await inner.SignalAllAsync(crawlId, batch, ct);
+                    await inner.SignalAllAsync(crawlId, batch, ct).WaitAsync(ct); // not every sink observes ct
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    // Put them back in front, in order: the next flush tries again.
+                    // Put them back in front, in order, with their batch id: the next flush sends the same batch again,
+                    // and the entity applies it once even if this signal did arrive.
                     var rest = new List<ProgressEvent>();
                     while (queue.TryDequeue(out var later)) rest.Add(later);
                     foreach (var again in batch.Concat(rest)) queue.Enqueue(again);
-                    log.LogWarning(e, "Could not signal the status of crawl {CrawlId}; will retry", crawlId);
+                    log.LogWarning("Could not signal the status of crawl {CrawlId}; will retry: {Error}", crawlId, e.Message);
                     break;
                 }
             }
         }
+    }
+
+    /// <summary>A batch that failed before (its events carry its id), whole and alone; else up to 500 new events under a new id.</summary>
+    private static List<ProgressEvent> Take(ConcurrentQueue<ProgressEvent> queue)
+    {
+        var batch = new List<ProgressEvent>();
+        if (queue.TryPeek(out var first) && first.BatchId is { } retried)
+        {
+            while (queue.TryPeek(out var next) && next.BatchId == retried && queue.TryDequeue(out var e)) batch.Add(e);
+            return batch;
+        }
+        var id = Guid.NewGuid().ToString("N");
+        while (batch.Count < 500 && queue.TryPeek(out var next) && next.BatchId is null && queue.TryDequeue(out var e))
+        {
+            e.BatchId = id;
+            batch.Add(e);
+        }
+        return batch;
     }
 
     private async Task LoopAsync()
@@ -72,9 +90,20 @@ public sealed class BatchingProgressSink(IBatchProgressSink inner, TimeSpan flus
     {
         await _stop.CancelAsync();
         await _loop;
-        await FlushAsync(CancellationToken.None);
+        // A last flush, bounded: a stopping host must not hang on storage that is going away. What is not
+        // sent is sent again by the resume at the next start (its steps signal again).
+        using var bound = new CancellationTokenSource(FinalFlushTimeout);
+        try
+        {
+            await FlushAsync(bound.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
         _stop.Dispose();
     }
+
+    private static readonly TimeSpan FinalFlushTimeout = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>A sink that can deliver several events in one signal.</summary>

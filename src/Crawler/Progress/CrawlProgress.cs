@@ -1,15 +1,39 @@
 namespace FunctionsCrawler.Progress;
 
+/// <summary>One category's counters in a crawl's status.</summary>
+public sealed class CategoryCounts
+{
+    /// <summary>Pages planned from the category's pager (null until page 0 is read).</summary>
+    public int? PagesTotal { get; set; }
+    public int PagesDone { get; set; }
+    public int PagesFailed { get; set; }
+    public int Discovered { get; set; }
+    public int Done { get; set; }
+    public int Skipped { get; set; }
+    public int Failed { get; set; }
+
+    public int Finished => Done + Skipped + Failed;
+
+    public CategoryCounts Copy() => (CategoryCounts)MemberwiseClone();
+}
+
 /// <summary>
-/// The state of one crawl, as its status entity keeps it. Work items are kept as sets keyed by
-/// <c>category|page</c> and <c>category|playlistId</c>, so applying an event twice changes nothing.
+/// The state of one crawl, as its status entity keeps it: counters per category, the pause, the last
+/// errors and a short throughput history — nothing that grows with the number of playlists.
+/// Per-item truth lives in the <c>CrawlItems</c> table, whose conditional writes decide each item's
+/// first transition exactly once; only the step that wins a transition signals it, so an event is a
+/// delta that is applied as it comes. The one exception is <see cref="ProgressEventKind.Recounted"/>,
+/// the item table's own count (taken when a crawl is resumed), which replaces the counters.
 /// Rate, ETA and projections are pure functions of this state and the time (see <see cref="Snapshot"/>).
 /// </summary>
 public sealed class CrawlProgress
 {
     /// <summary>Rate is measured over this recent window, so it follows pauses and speed changes.</summary>
     public static readonly TimeSpan RateWindow = TimeSpan.FromMinutes(2);
+    /// <summary>Throughput samples are kept one per this span, so the history stays a few dozen entries.</summary>
+    private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(2);
     private const int MaxRecentErrors = 10;
+    private const int MaxRecentBatches = 64;
 
     public string CrawlId { get; set; } = "";
     public List<string> Categories { get; set; } = [];
@@ -18,22 +42,14 @@ public sealed class CrawlProgress
     public DateTimeOffset? CompletedAt { get; set; }
     public string? FailedReason { get; set; }
 
-    public Dictionary<string, int> PagesTotal { get; set; } = new(StringComparer.Ordinal);
-    public HashSet<string> PagesDone { get; set; } = new(StringComparer.Ordinal);
-    public Dictionary<string, string> PagesFailed { get; set; } = new(StringComparer.Ordinal);
+    public Dictionary<string, CategoryCounts> Counts { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Discovered and not finished yet. Discovered = pending + done + skipped + failed (kept apart to keep the state small).</summary>
-    public HashSet<string> Pending { get; set; } = new(StringComparer.Ordinal);
-    public HashSet<string> Done { get; set; } = new(StringComparer.Ordinal);
-    public Dictionary<string, string> Skipped { get; set; } = new(StringComparer.Ordinal);
-    public Dictionary<string, string> Failed { get; set; } = new(StringComparer.Ordinal);
-
-    /// <summary>Playlist ids with a stored cover, and their bytes (a cover is stored once, whatever its categories).</summary>
-    public HashSet<long> CoverIds { get; set; } = [];
+    /// <summary>Covers stored (one per playlist id, whatever its categories), their bytes, and ids fetched without one.</summary>
+    public int CoversStored { get; set; }
     public long CoverBytes { get; set; }
-    public HashSet<long> CoversMissing { get; set; } = [];
+    public int CoversMissing { get; set; }
 
-    /// <summary>(time, finished playlists) after each finished playlist, trimmed to the rate window.</summary>
+    /// <summary>(time, finished playlists), one per <see cref="SampleEvery"/>, trimmed to the rate window.</summary>
     public List<ThroughputSample> Samples { get; set; } = [];
 
     /// <summary>When work last moved (a page or playlist finished, a page planned, a resume): how stalls are seen.</summary>
@@ -43,73 +59,66 @@ public sealed class CrawlProgress
     public string? PauseReason { get; set; }
     public List<CrawlError> RecentErrors { get; set; } = [];
 
-    public int Finished => Done.Count + Skipped.Count + Failed.Count;
+    /// <summary>When the counters were last replaced by the item table's count: earlier deltas are already in it.</summary>
+    public DateTimeOffset? RecountedAt { get; set; }
 
-    public int DiscoveredCount => Pending.Count + Finished;
+    /// <summary>Ids of the last batches applied, so a batch re-sent after an unclear failure is not applied twice.</summary>
+    public List<string> RecentBatches { get; set; } = [];
 
-    private bool IsFinished(string key) => Done.Contains(key) || Skipped.ContainsKey(key) || Failed.ContainsKey(key);
+    public int Finished => Counts.Values.Sum(c => c.Finished);
+
+    public int DiscoveredCount => Counts.Values.Sum(c => c.Discovered);
 
     public void ApplyAll(IEnumerable<ProgressEvent> events)
     {
-        foreach (var e in events) Apply(e);
+        var list = events as IReadOnlyList<ProgressEvent> ?? events.ToList();
+        if (list.Count > 0 && list[0].BatchId is { } batch)
+        {
+            if (RecentBatches.Contains(batch)) return;
+            RecentBatches.Add(batch);
+            if (RecentBatches.Count > MaxRecentBatches) RecentBatches.RemoveAt(0);
+        }
+        foreach (var e in list) Apply(e);
     }
 
     public void Apply(ProgressEvent e)
     {
+        // A delta the last recount already holds (its item changed before the count was taken).
+        if (IsDelta(e.Kind) && RecountedAt is { } recounted && e.At < recounted) return;
+        var counts = e.Category is { } category ? For(category) : null;
         switch (e.Kind)
         {
             case ProgressEventKind.Started:
                 CrawlId = e.CrawlId ?? CrawlId;
                 if (Categories.Count == 0) Categories = e.Categories ?? [];
+                foreach (var c in Categories) For(c);
                 MaxPages = e.MaxPages ?? MaxPages;
                 StartedAt ??= e.At;
                 break;
             case ProgressEventKind.PagesPlanned:
                 // The first plan wins: the hot order can shift the pager between redeliveries.
-                if (e.Category is not null && e.TotalPages is { } total) PagesTotal.TryAdd(e.Category, Math.Max(total, 1));
+                if (counts is not null && e.TotalPages is { } total) counts.PagesTotal ??= Math.Max(total, 1);
                 break;
             case ProgressEventKind.PageDone:
-                var page = PageKey(e);
-                PagesDone.Add(page);
-                PagesFailed.Remove(page);
-                foreach (var id in e.PlaylistIds ?? [])
-                {
-                    var key = Key(e.Category, id);
-                    if (!IsFinished(key)) Pending.Add(key);
-                }
+                counts!.PagesDone++;
+                counts.Discovered += e.Discovered ?? 0;
                 break;
             case ProgressEventKind.PageFailed:
-                if (!PagesDone.Contains(PageKey(e))) PagesFailed[PageKey(e)] = e.Reason ?? "failed";
+                counts!.PagesFailed++;
                 AddError(e, $"page {e.PageIndex + 1} of {e.Category}: {e.Reason}");
                 break;
             case ProgressEventKind.PlaylistDone:
-                var done = Key(e.Category, e.PlaylistId);
-                Pending.Remove(done);
-                Failed.Remove(done);
-                Skipped.Remove(done);
-                if (Done.Add(done)) AddSample(e.At);
-                if (e.PlaylistId is { } playlistId)
-                {
-                    if (e.CoverBytes is { } bytes)
-                    {
-                        if (CoverIds.Add(playlistId)) CoverBytes += bytes;
-                        CoversMissing.Remove(playlistId);
-                    }
-                    else if (!CoverIds.Contains(playlistId)) CoversMissing.Add(playlistId);
-                }
+                counts!.Done++;
+                CountCover(e);
+                AddSample(e.At);
                 break;
             case ProgressEventKind.PlaylistSkipped:
-                var skipped = Key(e.Category, e.PlaylistId);
-                if (Done.Contains(skipped)) break;
-                Pending.Remove(skipped);
-                Failed.Remove(skipped);
-                if (Skipped.TryAdd(skipped, e.Reason ?? "gone")) AddSample(e.At);
+                counts!.Skipped++;
+                AddSample(e.At);
                 break;
             case ProgressEventKind.PlaylistFailed:
-                var failed = Key(e.Category, e.PlaylistId);
-                if (Done.Contains(failed) || Skipped.ContainsKey(failed)) break;
-                Pending.Remove(failed);
-                if (Failed.TryAdd(failed, e.Reason ?? "failed")) AddSample(e.At);
+                counts!.Failed++;
+                AddSample(e.At);
                 AddError(e, $"playlist {e.PlaylistId} in {e.Category}: {e.Reason}");
                 break;
             case ProgressEventKind.Paused:
@@ -120,11 +129,28 @@ public sealed class CrawlProgress
                 AddError(e, e.Reason ?? "error");
                 break;
             case ProgressEventKind.FailedRequeued:
-                // The poison messages go back into the queues: their work is pending again.
-                Pending.UnionWith(Failed.Keys);
-                Failed.Clear();
-                PagesFailed.Clear();
+                // The poison messages go back into the queues: their work is unfinished again.
+                if (counts is not null)
+                {
+                    counts.Failed = Math.Max(0, counts.Failed - (e.Playlists ?? 0));
+                    counts.PagesFailed = Math.Max(0, counts.PagesFailed - (e.Pages ?? 0));
+                }
                 CompletedAt = null;
+                break;
+            case ProgressEventKind.Recounted:
+                if (e.Counts is { } recount)
+                {
+                    foreach (var (c, figures) in recount)
+                    {
+                        var kept = For(c);
+                        figures.PagesTotal ??= kept.PagesTotal;
+                        Counts[c] = figures;
+                    }
+                }
+                CoversStored = e.CoversStored ?? CoversStored;
+                CoverBytes = e.CoverBytes ?? CoverBytes;
+                CoversMissing = e.CoversMissing ?? CoversMissing;
+                RecountedAt = e.At;
                 break;
             case ProgressEventKind.Resumed:
                 break; // only moves LastProgressAt, so the next stall check waits a full spell
@@ -133,10 +159,30 @@ public sealed class CrawlProgress
                 AddError(e, e.Reason ?? "crawl failed");
                 break;
         }
-        if (e.Kind is not (ProgressEventKind.Paused or ProgressEventKind.Error or ProgressEventKind.CrawlFailed)
+        if (e.Kind is not (ProgressEventKind.Paused or ProgressEventKind.Error or ProgressEventKind.CrawlFailed or ProgressEventKind.Recounted)
             && (LastProgressAt is null || e.At > LastProgressAt))
             LastProgressAt = e.At;
         if (CompletedAt is null && IsComplete) CompletedAt = e.At;
+    }
+
+    private static bool IsDelta(ProgressEventKind kind) => kind is ProgressEventKind.PageDone or ProgressEventKind.PageFailed
+        or ProgressEventKind.PlaylistDone or ProgressEventKind.PlaylistSkipped or ProgressEventKind.PlaylistFailed;
+
+    private CategoryCounts For(string category)
+    {
+        if (!Counts.TryGetValue(category, out var counts)) Counts[category] = counts = new CategoryCounts();
+        return counts;
+    }
+
+    /// <summary>The fetch of a playlist id (once per crawl) tells whether its cover was stored.</summary>
+    private void CountCover(ProgressEvent e)
+    {
+        if (e.CoverBytes is { } bytes)
+        {
+            CoversStored++;
+            CoverBytes += bytes;
+        }
+        else if (e.CoverMissing == true) CoversMissing++;
     }
 
     /// <summary>Unfinished, not paused, and nothing moved for <paramref name="stallAfter"/>: work was lost in flight.</summary>
@@ -148,14 +194,14 @@ public sealed class CrawlProgress
     /// <summary>Every page planned and done (or failed), and every discovered playlist done, skipped or failed.</summary>
     public bool IsComplete =>
         Categories.Count > 0
-        && Categories.All(PagesTotal.ContainsKey)
-        && PagesDone.Count + PagesFailed.Count >= PagesTotal.Values.Sum()
-        && Pending.Count == 0;
+        && Categories.All(c => Counts.TryGetValue(c, out var k) && k.PagesTotal is { } total
+                                && k.PagesDone + k.PagesFailed >= total && k.Finished >= k.Discovered);
 
     public CrawlStatus Snapshot(DateTimeOffset now)
     {
-        var pagesTotal = PagesTotal.Values.Sum();
-        var pagesDone = PagesDone.Count + PagesFailed.Count;
+        var all = Categories.Select(For).ToList();
+        var pagesTotal = all.Sum(c => c.PagesTotal ?? 0);
+        var pagesDone = all.Sum(c => c.PagesDone + c.PagesFailed);
         var rate = RatePerMinute(now);
         var remaining = RemainingPlaylists();
         var paused = PausedUntil is { } until && until > now && CompletedAt is null;
@@ -170,8 +216,8 @@ public sealed class CrawlProgress
             CompletedAt = CompletedAt,
             ElapsedSeconds = StartedAt is { } start ? Math.Max(0, (long)(end - start).TotalSeconds) : 0,
             Pages = new PagesFigures(pagesTotal, pagesDone),
-            Playlists = new PlaylistFigures(DiscoveredCount, Done.Count, Skipped.Count, Failed.Count),
-            Covers = new CoverFigures(CoverIds.Count, CoversMissing.Count, CoverBytes),
+            Playlists = new PlaylistFigures(all.Sum(c => c.Discovered), all.Sum(c => c.Done), all.Sum(c => c.Skipped), all.Sum(c => c.Failed)),
+            Covers = new CoverFigures(CoversStored, CoversMissing, CoverBytes),
             RatePerMinute = Math.Round(rate, 1),
             EtaSeconds = CompletedAt is not null ? 0 : EtaSeconds(remaining, rate),
             ProjectedBytes = ProjectedBytes(remaining),
@@ -179,7 +225,7 @@ public sealed class CrawlProgress
             PauseReason = paused ? PauseReason : null,
             LastError = RecentErrors.Count > 0 ? RecentErrors[^1].Message : null,
             RecentErrors = RecentErrors,
-            ByCategory = Categories.Select(CategorySnapshot).ToList(),
+            ByCategory = Categories.Select(c => CategorySnapshot(c, For(c))).ToList(),
         };
     }
 
@@ -199,10 +245,11 @@ public sealed class CrawlProgress
     /// <summary>Playlists still to finish: discovered ones pending, plus the unread pages at the average page size so far.</summary>
     public double RemainingPlaylists()
     {
-        var pending = Pending.Count;
-        var pagesLeft = Math.Max(0, PagesTotal.Values.Sum() - PagesDone.Count - PagesFailed.Count)
-                        + Categories.Count(c => !PagesTotal.ContainsKey(c)); // a category not planned yet: at least its first page
-        var perPage = PagesDone.Count > 0 ? (double)DiscoveredCount / PagesDone.Count : 35;
+        var all = Categories.Select(For).ToList();
+        var pending = Math.Max(0, DiscoveredCount - Finished);
+        var pagesDone = all.Sum(c => c.PagesDone);
+        var pagesLeft = all.Sum(c => c.PagesTotal is { } total ? Math.Max(0, total - c.PagesDone - c.PagesFailed) : 1); // not planned yet: at least its first page
+        var perPage = pagesDone > 0 ? (double)DiscoveredCount / pagesDone : 35;
         return pending + pagesLeft * perPage;
     }
 
@@ -214,51 +261,37 @@ public sealed class CrawlProgress
     /// <summary>Bytes stored so far plus the remaining playlists at the average cover size so far.</summary>
     public long? ProjectedBytes(double remainingPlaylists)
     {
-        if (CoverIds.Count == 0) return null;
-        var stored = CoverBytes;
-        var average = (double)stored / CoverIds.Count;
+        if (CoversStored == 0) return null;
+        var average = (double)CoverBytes / CoversStored;
+        var withCover = CoversStored + CoversMissing;
+        var share = withCover == 0 ? 1 : (double)CoversStored / withCover;
         // Ids already stored are not stored twice; remaining work is counted per (category, id), so this leans high.
-        return stored + (long)Math.Round(remainingPlaylists * average * CoverShare());
+        return CoverBytes + (long)Math.Round(remainingPlaylists * average * share);
     }
 
-    private double CoverShare()
-    {
-        var withCover = CoverIds.Count + CoversMissing.Count;
-        return withCover == 0 ? 1 : (double)CoverIds.Count / withCover;
-    }
-
-    private CategoryStatus CategorySnapshot(string category)
-    {
-        var prefix = category + "|";
-        return new CategoryStatus(
-            category,
-            PagesTotal.TryGetValue(category, out var total) ? total : null,
-            PagesDone.Count(k => k.StartsWith(prefix, StringComparison.Ordinal)) + PagesFailed.Keys.Count(k => k.StartsWith(prefix, StringComparison.Ordinal)),
-            Count(Pending, prefix) + Count(Done, prefix) + Count(Skipped.Keys, prefix) + Count(Failed.Keys, prefix),
-            Count(Done, prefix),
-            Count(Skipped.Keys, prefix),
-            Count(Failed.Keys, prefix));
-    }
-
-    private static int Count(IEnumerable<string> keys, string prefix) => keys.Count(k => k.StartsWith(prefix, StringComparison.Ordinal));
+    private static CategoryStatus CategorySnapshot(string category, CategoryCounts c) =>
+        new(category, c.PagesTotal, c.PagesDone + c.PagesFailed, c.Discovered, c.Done, c.Skipped, c.Failed);
 
     private void AddSample(DateTimeOffset at)
     {
-        Samples.Add(new ThroughputSample(at, Finished));
+        var finished = Finished;
+        if (Samples.Count > 0 && Bucket(at) == Bucket(Samples[^1].At))
+            Samples[^1] = new ThroughputSample(at, finished);
+        else
+            Samples.Add(new ThroughputSample(at, finished));
         // Keep one sample older than the window as the baseline, drop the rest.
         var cutoff = at - RateWindow;
         var firstInWindow = Samples.FindIndex(s => s.At > cutoff);
         if (firstInWindow > 1) Samples.RemoveRange(0, firstInWindow - 1);
     }
 
+    private static long Bucket(DateTimeOffset at) => at.UtcTicks / SampleEvery.Ticks;
+
     private void AddError(ProgressEvent e, string message)
     {
         RecentErrors.Add(new CrawlError(e.At, message.Length > 300 ? message[..300] + "…" : message));
         if (RecentErrors.Count > MaxRecentErrors) RecentErrors.RemoveAt(0);
     }
-
-    public static string Key(string? category, long? playlistId) => $"{category}|{playlistId}";
-    private static string PageKey(ProgressEvent e) => $"{e.Category}|{e.PageIndex}";
 }
 
 public sealed record ThroughputSample(DateTimeOffset At, int Finished);

@@ -14,11 +14,14 @@ public enum ProgressEventKind
     FailedRequeued,
     CrawlFailed,
     Resumed,
+    /// <summary>The item table's own count of the crawl, replacing the counters (sent when a crawl is resumed).</summary>
+    Recounted,
 }
 
 /// <summary>
-/// One thing that happened in a crawl, as signalled to its status entity. Applying the same
-/// event twice changes nothing, so a redelivered message never counts twice.
+/// One thing that happened in a crawl, as signalled to its status entity. Item events are sent only by
+/// the step that won the item's transition in the <c>CrawlItems</c> table, so a redelivered message
+/// sends none and nothing counts twice.
 /// Plain settable properties: both Durable serializers (Newtonsoft and System.Text.Json) read it.
 /// </summary>
 public sealed class ProgressEvent
@@ -32,8 +35,21 @@ public sealed class ProgressEvent
     public int? PageIndex { get; set; }
     public int? TotalPages { get; set; }
     public long? PlaylistId { get; set; }
-    public List<long>? PlaylistIds { get; set; }
+    /// <summary>PageDone: playlists this page listed for the first time in the crawl.</summary>
+    public int? Discovered { get; set; }
+    /// <summary>Set on the event of the one step that fetched the playlist id in this crawl: its stored cover's bytes.</summary>
     public long? CoverBytes { get; set; }
+    /// <summary>Set on the event of the one step that fetched the playlist id: it has no stored cover.</summary>
+    public bool? CoverMissing { get; set; }
+    /// <summary>FailedRequeued: pages and playlists of the category put back into the queues.</summary>
+    public int? Pages { get; set; }
+    public int? Playlists { get; set; }
+    /// <summary>Recounted: the counters per category and the cover figures, as the item table holds them.</summary>
+    public Dictionary<string, CategoryCounts>? Counts { get; set; }
+    public int? CoversStored { get; set; }
+    public int? CoversMissing { get; set; }
+    /// <summary>Set on every event of one batched signal, so the entity applies a re-sent batch once.</summary>
+    public string? BatchId { get; set; }
     public DateTimeOffset? Until { get; set; }
     public string? Reason { get; set; }
 
@@ -43,14 +59,19 @@ public sealed class ProgressEvent
     public static ProgressEvent PagesPlanned(string category, int totalPages, DateTimeOffset at) =>
         new() { Kind = ProgressEventKind.PagesPlanned, Category = category, TotalPages = totalPages, At = at };
 
-    public static ProgressEvent PageDone(string category, int pageIndex, IEnumerable<long> playlistIds, DateTimeOffset at) =>
-        new() { Kind = ProgressEventKind.PageDone, Category = category, PageIndex = pageIndex, PlaylistIds = playlistIds.ToList(), At = at };
+    public static ProgressEvent PageDone(string category, int pageIndex, int discovered, DateTimeOffset at) =>
+        new() { Kind = ProgressEventKind.PageDone, Category = category, PageIndex = pageIndex, Discovered = discovered, At = at };
 
     public static ProgressEvent PageFailed(string category, int pageIndex, string reason, DateTimeOffset at) =>
         new() { Kind = ProgressEventKind.PageFailed, Category = category, PageIndex = pageIndex, Reason = reason, At = at };
 
-    public static ProgressEvent PlaylistDone(string category, long playlistId, long? coverBytes, DateTimeOffset at) =>
-        new() { Kind = ProgressEventKind.PlaylistDone, Category = category, PlaylistId = playlistId, CoverBytes = coverBytes, At = at };
+    /// <param name="fetched">Whether this step fetched the id (the first of its categories): then its cover is counted.</param>
+    public static ProgressEvent PlaylistDone(string category, long playlistId, long? coverBytes, DateTimeOffset at, bool fetched = true) =>
+        new()
+        {
+            Kind = ProgressEventKind.PlaylistDone, Category = category, PlaylistId = playlistId, At = at,
+            CoverBytes = fetched ? coverBytes : null, CoverMissing = fetched && coverBytes is null ? true : null,
+        };
 
     public static ProgressEvent PlaylistSkipped(string category, long playlistId, string reason, DateTimeOffset at) =>
         new() { Kind = ProgressEventKind.PlaylistSkipped, Category = category, PlaylistId = playlistId, Reason = reason, At = at };
@@ -64,8 +85,12 @@ public sealed class ProgressEvent
     public static ProgressEvent Error(string reason, DateTimeOffset at) =>
         new() { Kind = ProgressEventKind.Error, Reason = reason, At = at };
 
-    public static ProgressEvent FailedRequeued(DateTimeOffset at) =>
-        new() { Kind = ProgressEventKind.FailedRequeued, At = at };
+    public static ProgressEvent FailedRequeued(string category, int pages, int playlists, DateTimeOffset at) =>
+        new() { Kind = ProgressEventKind.FailedRequeued, Category = category, Pages = pages, Playlists = playlists, At = at };
+
+    /// <param name="at">The count's cut-off: it holds the items that changed before this time, and deltas from before it are dropped.</param>
+    public static ProgressEvent Recounted(Dictionary<string, CategoryCounts> counts, int coversStored, long coverBytes, int coversMissing, DateTimeOffset at) =>
+        new() { Kind = ProgressEventKind.Recounted, Counts = counts, CoversStored = coversStored, CoverBytes = coverBytes, CoversMissing = coversMissing, At = at };
 
     public static ProgressEvent Resumed(DateTimeOffset at) =>
         new() { Kind = ProgressEventKind.Resumed, At = at };

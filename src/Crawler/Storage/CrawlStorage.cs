@@ -1,7 +1,7 @@
 namespace FunctionsCrawler.Storage;
 
 /// <summary>Creates the crawl's queues, tables and blob container if they are missing.</summary>
-public sealed class CrawlStorage(StorageClients storage, CrawlQueues queues, PlaylistTable playlists, CrawlTable crawls, CoverStore covers)
+public sealed class CrawlStorage(StorageClients storage, CrawlQueues queues, PlaylistTable playlists, CrawlItemTable items, CrawlTable crawls, CoverStore covers)
 {
     /// <summary>Creates everything, or throws one clear message naming the storage setting.</summary>
     public async Task EnsureCreatedAsync(CancellationToken ct)
@@ -12,13 +12,23 @@ public sealed class CrawlStorage(StorageClients storage, CrawlQueues queues, Pla
         {
             await queues.EnsureCreatedAsync(timeout.Token);
             await playlists.EnsureCreatedAsync(timeout.Token);
+            await items.EnsureCreatedAsync(timeout.Token);
             await crawls.EnsureCreatedAsync(timeout.Token);
             await covers.EnsureCreatedAsync(timeout.Token);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            throw new Configuration.CrawlerConfigurationException(
-                $"Storage is unreachable (setting AzureWebJobsStorage; queues at {storage.Queues.Uri}): {(e is OperationCanceledException ? "no answer in 30 s" : e.Message.Split('\n')[0])}");
+            // The queue URI carries a SAS token when the connection string has one, and SDK messages may quote it.
+            throw new Configuration.CrawlerConfigurationException(Logging.StorageSecrets.Redact(
+                $"Storage is unreachable (setting AzureWebJobsStorage; queues at {storage.Queues.Uri}): {Reason(e)}"));
         }
     }
+
+    // The SDK's "Retry failed after 6 tries …" names the cause in its first inner exception.
+    private static string Reason(Exception e) => e switch
+    {
+        OperationCanceledException => "no answer in 30 s",
+        AggregateException { InnerExceptions: [var first, ..] } => first.Message.Split('\n')[0],
+        _ => e.Message.Split('\n')[0],
+    };
 }

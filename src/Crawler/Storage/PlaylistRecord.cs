@@ -20,6 +20,7 @@ public sealed record PlaylistRecord
         return new TableEntity(partitionKey, d.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))
         {
             ["Category"] = Category,
+            ["PlaylistId"] = d.Id,
             ["Name"] = d.Name,
             ["CreatorId"] = d.CreatorId,
             ["CreatorNickname"] = d.CreatorNickname,
@@ -54,7 +55,7 @@ public sealed record PlaylistRecord
                 : new StoredCover(blob, e.GetInt64("CoverBytes") ?? 0, e.GetString("CoverSha256") ?? ""),
             Detail = new PlaylistDetail
             {
-                Id = long.Parse(e.RowKey, System.Globalization.CultureInfo.InvariantCulture),
+                Id = e.GetInt64("PlaylistId") ?? long.Parse(e.RowKey, System.Globalization.CultureInfo.InvariantCulture),
                 Name = e.GetString("Name") ?? "",
                 CreatorId = e.GetInt64("CreatorId"),
                 CreatorNickname = e.GetString("CreatorNickname"),

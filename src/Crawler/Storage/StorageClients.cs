@@ -32,12 +32,20 @@ public sealed class StorageClients
         };
         if (!string.IsNullOrWhiteSpace(connectionString))
         {
-            return new StorageClients
+            try
             {
-                Blobs = new BlobServiceClient(connectionString, blobOptions),
-                Queues = new QueueServiceClient(connectionString, queueOptions),
-                Tables = new TableServiceClient(connectionString),
-            };
+                return new StorageClients
+                {
+                    Blobs = new BlobServiceClient(connectionString, blobOptions),
+                    Queues = new QueueServiceClient(connectionString, queueOptions),
+                    Tables = new TableServiceClient(connectionString),
+                };
+            }
+            catch (FormatException e)
+            {
+                // Never the value itself: it holds the account key.
+                throw new Configuration.CrawlerConfigurationException($"{name} is not a valid storage connection string: {e.Message}");
+            }
         }
 
         var section = configuration.GetSection(name);

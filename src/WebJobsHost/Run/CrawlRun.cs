@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using FunctionsCrawler.Configuration;
 using FunctionsCrawler.Export;
+using FunctionsCrawler.Logging;
 using FunctionsCrawler.NetEase;
 using FunctionsCrawler.Pipeline;
 using FunctionsCrawler.Progress;
@@ -18,7 +19,10 @@ public sealed class CrawlRun(
     NetEaseClient client, StartCrawl startCrawl, ResumeCrawl resumeCrawl, CrawlQueries queries, CrawlExport export, ProgressView view,
     IHostApplicationLifetime lifetime, ILogger<CrawlRun> log) : BackgroundService
 {
-    public const int ExitSiteUnreachable = 3, ExitCrawlFailed = 5;
+    public const int ExitSiteUnreachable = 3, ExitCrawlFailed = 5, ExitInterrupted = 130;
+
+    /// <summary>The crawl this run follows, once it is known: what a stop tells the user to resume.</summary>
+    private string? _crawlId;
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -26,14 +30,17 @@ public sealed class CrawlRun(
         {
             Environment.ExitCode = await RunAsync(ct);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception) when (ct.IsCancellationRequested)
         {
-            return; // Ctrl+C: the crawl stays resumable
+            // Ctrl+C or SIGTERM (whatever the interrupted call threw): queued work survives the stop, and cancelled steps are delivered again.
+            Environment.ExitCode = ExitInterrupted;
+            Console.WriteLine(_crawlId is null ? "Stopped." : $"Stopped; run ./run.sh again to resume crawl {_crawlId}.");
+            return;
         }
         catch (Exception e)
         {
             log.LogError(e, "The run stopped on an unexpected error");
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {SafeText.Of(e.Message)}");
             Environment.ExitCode = 1;
         }
         if (run.Value.Once || Environment.ExitCode != 0) lifetime.StopApplication();
@@ -44,15 +51,17 @@ public sealed class CrawlRun(
         // Settings and storage were checked by StorageSetup before this service started.
         var categories = crawler.Value.CategoryList;
         var crawl = await ResumableCrawlAsync(categories, ct);
+        _crawlId = crawl?.CrawlId;
         if (crawl is null)
         {
             if (!await SiteReachableAsync(categories[0], ct)) return ExitSiteUnreachable;
             crawl = await startCrawl.RunAsync(categories, crawler.Value.MaxPages, "cli", ct);
-            Console.WriteLine($"Started crawl {crawl.CrawlId}: {string.Join(", ", crawl.Categories)} from {site.Value.BaseUrl}");
+            _crawlId = crawl.CrawlId;
+            Console.WriteLine(SafeText.Of($"Started crawl {crawl.CrawlId}: {string.Join(", ", crawl.Categories)} from {site.Value.BaseUrl}"));
         }
         else
         {
-            Console.WriteLine($"Resuming crawl {crawl.CrawlId} ({string.Join(", ", crawl.Categories)}); use --new to start afresh.");
+            Console.WriteLine(SafeText.Of($"Resuming crawl {crawl.CrawlId} ({string.Join(", ", crawl.Categories)}); use --new to start afresh."));
             if (run.Value.RequeueFailed)
                 Console.WriteLine($"Requeued {await queries.RequeueFailedAsync(crawl.CrawlId, ct)} failed messages.");
             // Messages the stopped process held stay invisible for minutes: send unfinished work again now.
@@ -99,7 +108,7 @@ public sealed class CrawlRun(
 
     private static int Fail(int code, string message)
     {
-        Console.Error.WriteLine(message);
+        Console.Error.WriteLine(SafeText.Of(message)); // it may quote the site's or the crawl's own text
         return code;
     }
 }

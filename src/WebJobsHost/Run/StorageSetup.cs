@@ -3,7 +3,7 @@ using FunctionsCrawler.Storage;
 
 namespace FunctionsCrawler.WebJobsHost;
 
-/// <summary>Checks the settings and creates the crawl's storage before the triggers and routes start; stops the host with a clear message if either fails.</summary>
+/// <summary>Checks the settings and creates the crawl's storage before the triggers and routes start; stops the host (exit code 2) if either fails.</summary>
 public sealed class StorageSetup(IServiceProvider services, CrawlStorage storage, IHostApplicationLifetime lifetime) : IHostedService
 {
     public const int ExitBadSettings = 2;
@@ -15,9 +15,9 @@ public sealed class StorageSetup(IServiceProvider services, CrawlStorage storage
             services.ValidateCrawlerSettings();
             await storage.EnsureCreatedAsync(ct);
         }
-        catch (CrawlerConfigurationException e)
+        catch (CrawlerConfigurationException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            // Program says what is wrong: a connection string that does not parse fails before this runs.
             Environment.ExitCode = ExitBadSettings;
             lifetime.StopApplication();
             throw;

@@ -15,16 +15,19 @@ public sealed class CrawlProgressTests
     }
 
     [Fact]
-    public void Redelivered_events_never_count_twice()
+    public void A_batch_sent_again_is_applied_once()
     {
         var p = Started("说唱");
-        for (var i = 0; i < 2; i++)
+        var batch = new List<ProgressEvent>
         {
-            p.Apply(ProgressEvent.PagesPlanned("说唱", 1, T0));
-            p.Apply(ProgressEvent.PageDone("说唱", 0, [1, 2, 3], T0));
-            p.Apply(ProgressEvent.PlaylistDone("说唱", 1, 1000, T0.AddSeconds(1)));
-            p.Apply(ProgressEvent.PlaylistSkipped("说唱", 2, "gone", T0.AddSeconds(2)));
-        }
+            ProgressEvent.PagesPlanned("说唱", 1, T0),
+            ProgressEvent.PageDone("说唱", 0, 3, T0),
+            ProgressEvent.PlaylistDone("说唱", 1, 1000, T0.AddSeconds(1)),
+            ProgressEvent.PlaylistSkipped("说唱", 2, "gone", T0.AddSeconds(2)),
+        };
+        foreach (var e in batch) e.BatchId = "b1";
+        p.ApplyAll(batch);
+        p.ApplyAll(batch); // the signal was sent again after an unclear failure
         var s = p.Snapshot(T0.AddSeconds(3));
         Assert.Equal(new PagesFigures(1, 1), s.Pages);
         Assert.Equal(new PlaylistFigures(3, 1, 1, 0), s.Playlists);
@@ -37,14 +40,14 @@ public sealed class CrawlProgressTests
     {
         var p = Started("说唱", "华语");
         p.Apply(ProgressEvent.PagesPlanned("说唱", 2, T0));
-        p.Apply(ProgressEvent.PageDone("说唱", 0, [1, 2], T0));
-        p.Apply(ProgressEvent.PageDone("说唱", 1, [3], T0));
+        p.Apply(ProgressEvent.PageDone("说唱", 0, 2, T0));
+        p.Apply(ProgressEvent.PageDone("说唱", 1, 1, T0));
         foreach (var id in new long[] { 1, 2, 3 }) p.Apply(ProgressEvent.PlaylistDone("说唱", id, 10, T0));
         Assert.Null(p.CompletedAt); // 华语 has not been planned yet
 
         p.Apply(ProgressEvent.PagesPlanned("华语", 1, T0));
-        p.Apply(ProgressEvent.PageDone("华语", 0, [3, 4], T0)); // 3 also in 华语: its own row
-        p.Apply(ProgressEvent.PlaylistDone("华语", 3, 10, T0));
+        p.Apply(ProgressEvent.PageDone("华语", 0, 2, T0)); // 3 also in 华语: its own row
+        p.Apply(ProgressEvent.PlaylistDone("华语", 3, 10, T0, fetched: false)); // fetched once, for 说唱
         Assert.Null(p.CompletedAt);
         p.Apply(ProgressEvent.PlaylistFailed("华语", 4, "HTTP 500 from site", T0.AddMinutes(1)));
 
@@ -56,6 +59,8 @@ public sealed class CrawlProgressTests
         Assert.Equal(3, s.Covers.Stored); // ids 1, 2, 3: a cover is stored once
         Assert.Equal(0, s.EtaSeconds);
         Assert.Contains("HTTP 500", s.LastError);
+        Assert.Equal(2, s.ByCategory.Count);
+        Assert.Equal(new CategoryStatus("华语", 1, 1, 2, 1, 0, 1), s.ByCategory[1]);
     }
 
     [Fact]
@@ -63,20 +68,53 @@ public sealed class CrawlProgressTests
     {
         var p = Started("空");
         p.Apply(ProgressEvent.PagesPlanned("空", 1, T0));
-        p.Apply(ProgressEvent.PageDone("空", 0, [], T0.AddSeconds(1)));
+        p.Apply(ProgressEvent.PageDone("空", 0, 0, T0.AddSeconds(1)));
         Assert.Equal("completed", p.Snapshot(T0.AddSeconds(2)).State);
     }
 
     [Fact]
-    public void A_playlist_done_after_failing_moves_from_failed_to_done()
+    public void A_playlist_done_after_failing_and_being_requeued_counts_done()
     {
         var p = Started("说唱");
+        p.Apply(ProgressEvent.PagesPlanned("说唱", 1, T0));
+        p.Apply(ProgressEvent.PageDone("说唱", 0, 1, T0));
         p.Apply(ProgressEvent.PlaylistFailed("说唱", 1, "timeout", T0));
-        p.Apply(ProgressEvent.FailedRequeued(T0));
-        p.Apply(ProgressEvent.PlaylistDone("说唱", 1, null, T0));
-        var s = p.Snapshot(T0);
+        Assert.Equal("completed", p.Snapshot(T0).State);
+        p.Apply(ProgressEvent.FailedRequeued("说唱", 0, 1, T0.AddSeconds(1)));
+        Assert.Equal("running", p.Snapshot(T0.AddSeconds(1)).State);
+        p.Apply(ProgressEvent.PlaylistDone("说唱", 1, null, T0.AddSeconds(2)));
+        var s = p.Snapshot(T0.AddSeconds(2));
         Assert.Equal(new PlaylistFigures(1, 1, 0, 0), s.Playlists);
         Assert.Equal(1, s.Covers.Missing);
+        Assert.Equal("completed", s.State);
+    }
+
+    [Fact]
+    public void A_recount_replaces_the_counters_and_drops_deltas_it_already_holds()
+    {
+        var p = Started("说唱");
+        p.Apply(ProgressEvent.PagesPlanned("说唱", 2, T0));
+        p.Apply(ProgressEvent.PageDone("说唱", 0, 35, T0)); // page 1's signal died with its process
+        var recount = new Dictionary<string, CategoryCounts> { ["说唱"] = new() { PagesDone = 2, Discovered = 40, Done = 3 } };
+        p.Apply(ProgressEvent.Recounted(recount, 3, 300, 0, T0.AddMinutes(5)));
+        p.Apply(ProgressEvent.PlaylistDone("说唱", 9, 100, T0.AddMinutes(4))); // already in the recount: its item changed before
+        p.Apply(ProgressEvent.PlaylistDone("说唱", 10, 100, T0.AddMinutes(6)));
+        var s = p.Snapshot(T0.AddMinutes(6));
+        Assert.Equal(new PagesFigures(2, 2), s.Pages); // the planned total is kept
+        Assert.Equal(new PlaylistFigures(40, 4, 0, 0), s.Playlists);
+        Assert.Equal(new CoverFigures(4, 0, 400), s.Covers);
+    }
+
+    [Fact]
+    public void The_state_stays_small_however_many_playlists_finish()
+    {
+        var p = Started("说唱");
+        p.Apply(ProgressEvent.PagesPlanned("说唱", 100, T0));
+        for (var page = 0; page < 100; page++) p.Apply(ProgressEvent.PageDone("说唱", page, 1000, T0.AddMilliseconds(page)));
+        for (var i = 0; i < 100_000; i++) p.Apply(ProgressEvent.PlaylistDone("说唱", i, 30_000, T0.AddMilliseconds(i * 10)));
+        var json = System.Text.Json.JsonSerializer.Serialize(p);
+        Assert.True(json.Length < 64 * 1024, $"state is {json.Length:N0} bytes at 100,000 playlists");
+        Assert.Equal(100_000, p.Snapshot(T0.AddHours(1)).Playlists.Done);
     }
 
     [Fact]
@@ -104,7 +142,7 @@ public sealed class CrawlProgressTests
     {
         var p = Started("说唱");
         p.Apply(ProgressEvent.PagesPlanned("说唱", 4, T0));
-        p.Apply(ProgressEvent.PageDone("说唱", 0, Enumerable.Range(1, 30).Select(i => (long)i), T0));
+        p.Apply(ProgressEvent.PageDone("说唱", 0, 30, T0));
         p.Apply(ProgressEvent.PlaylistDone("说唱", 1, 2000, T0));
         // 29 discovered and pending + 3 unread pages × 30 per page
         Assert.Equal(29 + 90, p.RemainingPlaylists());
@@ -128,7 +166,7 @@ public sealed class CrawlProgressTests
     {
         var p = Started("说唱");
         p.Apply(ProgressEvent.PagesPlanned("说唱", 1, T0));
-        p.Apply(ProgressEvent.PageDone("说唱", 0, [1, 2], T0.AddSeconds(5)));
+        p.Apply(ProgressEvent.PageDone("说唱", 0, 2, T0.AddSeconds(5)));
         var spell = TimeSpan.FromSeconds(90);
         Assert.False(p.IsStalled(T0.AddSeconds(60), spell));
         Assert.True(p.IsStalled(T0.AddSeconds(95), spell));
