@@ -26,7 +26,6 @@ public static class CrawlerServices
         services.AddSingleton<CoverStore>();
         services.AddSingleton<CrawlExport>();
         services.AddSingleton<CrawlStorage>();
-        services.AddSingleton<CrawlPartitions>();
 
         services.AddSingleton(sp => new HostRateLimiter(sp.GetRequiredService<IOptions<NetEaseOptions>>().Value.RequestsPerSecond,
             sp.GetRequiredService<SitePushback>(), sp.GetRequiredService<TimeProvider>()));

@@ -57,7 +57,7 @@ public sealed class CleanUpEndToEndTests
         foreach (var c in crawls) await registry.AddAsync(c with { StartedAt = c.StartedAt.AddDays(-40) }, default);
         Assert.Equal(1, await RowsAsync(storage.Tables, TaskHub + "Instances", $"@crawlstatus@{older.CrawlId}"));
         Assert.True(await RowsAsync(storage.Tables, TaskHub + "History", $"@crawlstatus@{older.CrawlId}") > 0);
-        Assert.True(await RowsAsync(storage.Tables, PlaylistTable.ScrapedName, older.CrawlId) > 0);
+        Assert.True(await RowsAsync(storage.Tables, CrawlItemTable.Name, older.CrawlId) > 0);
 
         await using var host = HostProcess.Start(new Dictionary<string, string>
         {
@@ -73,9 +73,9 @@ public sealed class CleanUpEndToEndTests
 
         Assert.Equal(0, await RowsAsync(storage.Tables, TaskHub + "Instances", $"@crawlstatus@{older.CrawlId}"));
         Assert.Equal(0, await RowsAsync(storage.Tables, TaskHub + "History", $"@crawlstatus@{older.CrawlId}"));
-        Assert.Equal(0, await RowsAsync(storage.Tables, PlaylistTable.ScrapedName, older.CrawlId));
+        Assert.Equal(0, await RowsAsync(storage.Tables, CrawlItemTable.Name, older.CrawlId));
         Assert.Equal(1, await RowsAsync(storage.Tables, TaskHub + "Instances", $"@crawlstatus@{newer.CrawlId}"));
-        Assert.True(await RowsAsync(storage.Tables, PlaylistTable.ScrapedName, newer.CrawlId) > 0);
+        Assert.True(await RowsAsync(storage.Tables, CrawlItemTable.Name, newer.CrawlId) > 0);
         Assert.NotNull(await registry.GetAsync(newer.CrawlId, default));
         Assert.True(await RowsAsync(storage.Tables, PlaylistTable.Name, PlaylistTable.CategoryKey(Category)) > 0);
         Assert.Equal("completed", (await host.ReadStatusAsync()).GetProperty("state").GetString());

@@ -11,11 +11,11 @@ public sealed record CleanUpSummary(IReadOnlyList<string> Deleted, IReadOnlyList
 
 /// <summary>
 /// The retention clean-up (timer <c>Crawler__CleanupSchedule</c>): everything per-crawl of a crawl started more than
-/// <c>Crawler__RetentionDays</c> ago is deleted — its rows in the per-crawl tables, its poison messages, its status
+/// <c>Crawler__RetentionDays</c> ago is deleted — its partition of <c>CrawlItems</c>, its poison messages, its status
 /// entity and, last, its registry row — except the newest completed crawl of each category, whose rows the export reads.
 /// The dataset table <c>Playlists</c> is never touched. A run cut short leaves the registry row, so the next run finishes it.
 /// </summary>
-public sealed class CleanUpOldCrawls(CrawlTable crawls, CrawlQueries queries, CrawlPartitions partitions, CrawlQueues queues,
+public sealed class CleanUpOldCrawls(CrawlTable crawls, CrawlQueries queries, CrawlItemTable items, CrawlQueues queues,
     ICrawlStatusStore statuses, IOptions<CrawlerOptions> options, TimeProvider time, ILogger<CleanUpOldCrawls> log)
 {
     /// <summary>How long a poison message of another crawl stays invisible while the poison queues are scanned.</summary>
@@ -35,14 +35,14 @@ public sealed class CleanUpOldCrawls(CrawlTable crawls, CrawlQueries queries, Cr
         var rows = 0;
         foreach (var crawl in doomed)
         {
-            var crawlRows = await partitions.DeleteAsync(crawl.CrawlId, ct);
+            var crawlRows = await items.DeleteCrawlAsync(crawl.CrawlId, ct);
             var entity = await statuses.DeleteAsync(crawl.CrawlId, ct);
             await crawls.DeleteAsync(crawl.CrawlId, ct);
             rows += crawlRows;
-            log.LogInformation("Clean-up: deleted crawl {CrawlId} (started {StartedAt:u}, {Categories}): {Rows} per-crawl rows, {Poison} poison messages, status entity {Entity}",
+            log.LogInformation("Clean-up: deleted crawl {CrawlId} (started {StartedAt:u}, {Categories}): {Rows} item rows, {Poison} poison messages, status entity {Entity}",
                 crawl.CrawlId, crawl.StartedAt, string.Join(", ", crawl.Categories), crawlRows, poison.GetValueOrDefault(crawl.CrawlId), entity ? "purged" : "already gone");
         }
-        log.LogInformation("Clean-up: deleted {Deleted} crawls started before {Cutoff:u} ({Rows} per-crawl rows, {Poison} poison messages); kept {Kept} older ones as the newest completed of a category",
+        log.LogInformation("Clean-up: deleted {Deleted} crawls started before {Cutoff:u} ({Rows} item rows, {Poison} poison messages); kept {Kept} older ones as the newest completed of a category",
             doomed.Count, cutoff, rows, poison.Values.Sum(), kept.Count);
         return new CleanUpSummary(doomed.Select(c => c.CrawlId).ToList(), kept);
     }

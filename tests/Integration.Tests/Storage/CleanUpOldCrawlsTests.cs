@@ -15,7 +15,6 @@ namespace FunctionsCrawler.Integration.Tests.Storage;
 public sealed class CleanUpOldCrawlsTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 4, 30, 0, TimeSpan.Zero);
-    private const string CrawlItems = "CrawlItems";
 
     /// <summary>The status entities, in memory: signals apply as the Durable entity applies them.</summary>
     private sealed class InMemoryStatuses : ICrawlProgressSink, ICrawlStatusStore
@@ -45,15 +44,16 @@ public sealed class CleanUpOldCrawlsTests
         public CrawlTable Crawls { get; } = new(storage);
         public PlaylistTable Playlists { get; } = new(storage);
         public CrawlQueues Queues { get; } = new(storage);
-        public TableClient Items { get; } = storage.Tables.GetTableClient(CrawlItems);
+        public CrawlItemTable ItemTable { get; } = new(storage);
+        public TableClient Items { get; } = storage.Tables.GetTableClient(CrawlItemTable.Name);
         public InMemoryStatuses Statuses => statuses;
         public StorageClients Storage => storage;
 
-        public CleanUpOldCrawls Step(string retentionDays = "30") => new(Crawls, new CrawlQueries(Crawls, statuses, storage, time),
-            new CrawlPartitions(storage), Queues, statuses, Options.Create(new CrawlerOptions { RetentionDays = retentionDays }), time,
+        public CleanUpOldCrawls Step(string retentionDays = "30") => new(Crawls, new CrawlQueries(Crawls, ItemTable, statuses, storage, time),
+            ItemTable, Queues, statuses, Options.Create(new CrawlerOptions { RetentionDays = retentionDays }), time,
             NullLogger<CleanUpOldCrawls>.Instance);
 
-        /// <summary>A registered crawl with per-crawl rows in both tables, a dataset row and poison messages; completed or still running.</summary>
+        /// <summary>A registered crawl with per-crawl rows, a dataset row and poison messages; completed or still running.</summary>
         public async Task<CrawlInfo> CrawlAsync(string crawlId, DateTimeOffset startedAt, string[] categories, bool completed, int rows, long datasetId)
         {
             var crawl = new CrawlInfo(crawlId, categories, 0, startedAt, "test");
@@ -62,13 +62,10 @@ public sealed class CleanUpOldCrawlsTests
             foreach (var category in categories)
             {
                 await statuses.SignalAsync(crawlId, ProgressEvent.PagesPlanned(category, completed ? 1 : 2, startedAt));
-                await statuses.SignalAsync(crawlId, ProgressEvent.PageDone(category, 0, [], startedAt));
+                await statuses.SignalAsync(crawlId, ProgressEvent.PageDone(category, 0, 0, startedAt));
             }
             for (var id = 1; id <= rows; id++)
-            {
-                await Playlists.SaveGoneAsync(crawlId, id, "deleted", default);
-                await Items.UpsertEntityAsync(new TableEntity(crawlId, $"item-{id}") { ["Kind"] = "playlist" });
-            }
+                await Items.UpsertEntityAsync(new TableEntity(crawlId, $"list|{Uri.EscapeDataString(categories[0])}|{id:D20}") { ["State"] = "done" });
             await Playlists.UpsertAsync(Record(categories[0], datasetId, crawlId, startedAt), default);
             // What the host does after maxDequeueCount tries: the message as it was, in the queue's poison twin.
             await PoisonAsync(CrawlQueues.Playlists, new PlaylistWork(crawlId, categories[0], datasetId));
@@ -133,13 +130,11 @@ public sealed class CleanUpOldCrawlsTests
         Assert.Equal(["20261125-030000-dddd", "20261001-030000-bbbb"], (await w.Crawls.ListAsync(default)).Select(c => c.CrawlId));
         foreach (var gone in summary.Deleted)
         {
-            Assert.Equal(0, await w.RowsAsync(PlaylistTable.ScrapedName, gone));
-            Assert.Equal(0, await w.RowsAsync(CrawlItems, gone));
+            Assert.Equal(0, await w.RowsAsync(CrawlItemTable.Name, gone));
             Assert.False(w.Statuses.States.ContainsKey(gone));
         }
         Assert.Equal(summary.Deleted.Order(StringComparer.Ordinal), w.Statuses.Purged.Order(StringComparer.Ordinal));
-        Assert.Equal((5, 5, 4, 4), (await w.RowsAsync(PlaylistTable.ScrapedName, "20261001-030000-bbbb"), await w.RowsAsync(CrawlItems, "20261001-030000-bbbb"),
-            await w.RowsAsync(PlaylistTable.ScrapedName, "20261125-030000-dddd"), await w.RowsAsync(CrawlItems, "20261125-030000-dddd")));
+        Assert.Equal((5, 4), (await w.RowsAsync(CrawlItemTable.Name, "20261001-030000-bbbb"), await w.RowsAsync(CrawlItemTable.Name, "20261125-030000-dddd")));
         // Only the deleted crawls' poison messages went; the others are visible again at once.
         Assert.Equal(["20261001-030000-bbbb", "20261001-030000-bbbb", "20261125-030000-dddd", "20261125-030000-dddd", "not a work message"], await w.PoisonCrawlIdsAsync());
         // The dataset keeps every row, whichever crawl wrote it.
@@ -152,7 +147,7 @@ public sealed class CleanUpOldCrawlsTests
     }
 
     [Fact]
-    public async Task A_newer_completed_crawl_of_every_category_frees_the_old_one_and_per_crawl_tables_need_not_exist()
+    public async Task A_newer_completed_crawl_of_every_category_frees_the_old_one_and_missing_poison_queues_are_fine()
     {
         await using var azurite = await Azurite.StartAsync();
         var storage = LocalStorage.Clients(azurite);
@@ -160,23 +155,23 @@ public sealed class CleanUpOldCrawlsTests
         var time = new FakeTimeProvider(Now);
         var w = new World(storage, statuses, time);
         await w.Crawls.EnsureCreatedAsync(default);
-        await w.Playlists.EnsureCreatedAsync(default); // no CrawlItems table, no queues yet
+        await w.ItemTable.EnsureCreatedAsync(default); // no queues yet
         await w.Crawls.AddAsync(new CrawlInfo("20261001-030000-eeee", ["说唱"], 0, Now.AddDays(-31), "test"), default);
         await w.Crawls.AddAsync(new CrawlInfo("20261129-030000-ffff", ["说唱"], 0, Now.AddDays(-2), "test"), default);
         foreach (var id in new[] { "20261001-030000-eeee", "20261129-030000-ffff" })
         {
             await statuses.SignalAsync(id, ProgressEvent.Started(id, ["说唱"], 0, Now));
             await statuses.SignalAsync(id, ProgressEvent.PagesPlanned("说唱", 1, Now));
-            await statuses.SignalAsync(id, ProgressEvent.PageDone("说唱", 0, [], Now));
+            await statuses.SignalAsync(id, ProgressEvent.PageDone("说唱", 0, 0, Now));
         }
-        await w.Playlists.SaveGoneAsync("20261001-030000-eeee", 7, "deleted", default);
+        await w.Items.UpsertEntityAsync(new TableEntity("20261001-030000-eeee", "fetch|7") { ["State"] = "gone" });
 
         Assert.Empty((await w.Step(retentionDays: "32").RunAsync(default)).Deleted); // 31 days old: within 32 days
         var summary = await w.Step().RunAsync(default);
 
         Assert.Equal(["20261001-030000-eeee"], summary.Deleted);
         Assert.Empty(summary.Kept);
-        Assert.Equal(0, await w.RowsAsync(PlaylistTable.ScrapedName, "20261001-030000-eeee"));
+        Assert.Equal(0, await w.RowsAsync(CrawlItemTable.Name, "20261001-030000-eeee"));
         Assert.Equal(["20261129-030000-ffff"], (await w.Crawls.ListAsync(default)).Select(c => c.CrawlId));
     }
 }
