@@ -122,6 +122,16 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           name: 'Crawler__StallSeconds'
           value: '600'
         }
+        // The retention clean-up: daily at 04:30 UTC (after the 03:00 crawl has started), crawls started more than
+        // 30 days ago lose their per-crawl rows, status entity and poison messages; the dataset stays.
+        {
+          name: 'Crawler__CleanupSchedule'
+          value: '0 30 4 * * *'
+        }
+        {
+          name: 'Crawler__RetentionDays'
+          value: '30'
+        }
       ]
     }
     functionAppConfig: {

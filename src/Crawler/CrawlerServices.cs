@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace FunctionsCrawler;
 
-/// <summary>Registers the crawl's core services; each host adds its own <see cref="Progress.ICrawlProgressSink"/>.</summary>
+/// <summary>Registers the crawl's core services; each host adds its own <see cref="Progress.ICrawlProgressSink"/> and <see cref="Progress.ICrawlStatusStore"/>.</summary>
 public static class CrawlerServices
 {
     public static IServiceCollection AddCrawler(this IServiceCollection services, IConfiguration configuration)
@@ -43,6 +43,7 @@ public static class CrawlerServices
         services.AddSingleton<ScrapePlaylist>();
         services.AddSingleton<ResumeCrawl>();
         services.AddSingleton<ResumeStalledCrawls>();
+        services.AddSingleton<CleanUpOldCrawls>();
         services.AddSingleton<CrawlQueries>();
         return services;
     }

@@ -13,6 +13,7 @@ public static class FunctionsSetup
     {
         services.AddCrawler(configuration);
         services.AddSingleton<ICrawlProgressSink, DurableProgressSink>();
+        services.AddSingleton<ICrawlStatusStore, DurableCrawlStatusStore>();
         services.AddSingleton(QueueDelivery.FromConfiguration(configuration, AppContext.BaseDirectory));
         services.AddHostedService<StorageSetup>();
         services.AddSafeCrawlerLogs(); // last: it wraps the logger providers the worker registered

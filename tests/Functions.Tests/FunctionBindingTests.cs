@@ -11,7 +11,7 @@ namespace FunctionsCrawler.Functions.Tests;
 public class FunctionBindingTests
 {
     private static readonly string[] HttpFunctions = ["GetStatus", "ListCrawls", "GetCrawl", "StartCrawlOnRequest", "RequeueFailed", "ExportPlaylistsCsv", "Dashboard"];
-    private static readonly string[] AllFunctions = ["StartCrawlOnSchedule", "ResumeStalledCrawls", "ScrapeListPage", "ScrapePlaylist", "CrawlStatus", .. HttpFunctions];
+    private static readonly string[] AllFunctions = ["StartCrawlOnSchedule", "ResumeStalledCrawls", "CleanUpOldCrawls", "ScrapeListPage", "ScrapePlaylist", "CrawlStatus", .. HttpFunctions];
 
     [Fact]
     public void The_app_has_exactly_the_designed_functions()
@@ -34,6 +34,18 @@ public class FunctionBindingTests
         Assert.Equal("timerTrigger", trigger.Text("type"));
         Assert.Equal("%Crawler:ResumeSchedule%", trigger.Text("schedule"));
     }
+
+    [Fact]
+    public void Retention_clean_up_reads_its_cron_from_Crawler_CleanupSchedule()
+    {
+        var trigger = FunctionsMetadata.Trigger("CleanUpOldCrawls");
+        Assert.Equal("timerTrigger", trigger.Text("type"));
+        Assert.Equal("%Crawler:CleanupSchedule%", trigger.Text("schedule"));
+    }
+
+    [Fact]
+    public void Status_entities_are_purged_under_their_orchestration_instance_id() =>
+        Assert.Equal("@crawlstatus@20261127-081428-942d", Status.DurableCrawlStatusStore.InstanceId("20261127-081428-942d"));
 
     [Theory]
     [InlineData("ScrapeListPage", CrawlQueues.Pages)]

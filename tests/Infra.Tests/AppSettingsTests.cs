@@ -18,6 +18,8 @@ public class AppSettingsTests
     [InlineData("Crawler__MaxPages")]
     [InlineData("Crawler__ResumeSchedule")]
     [InlineData("Crawler__StallSeconds")]
+    [InlineData("Crawler__CleanupSchedule")]
+    [InlineData("Crawler__RetentionDays")]
     [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING")]
     [InlineData("APPLICATIONINSIGHTS_AUTHENTICATION_STRING")]
     public void Every_configuration_key_the_app_reads_is_set(string setting)
@@ -42,6 +44,14 @@ public class AppSettingsTests
         Assert.Equal(expectedDefault, Deployed.AsText(declared["defaultValue"]));
         Assert.False(string.IsNullOrWhiteSpace(Deployed.AsText(declared["metadata"]?["description"])),
             $"main.bicep parameter {parameter} needs a @description");
+    }
+
+    [Theory]
+    [InlineData("Crawler__CleanupSchedule", "0 30 4 * * *")]
+    [InlineData("Crawler__RetentionDays", "30")]
+    public void Retention_clean_up_runs_daily_and_keeps_30_days_as_designed(string setting, string expected)
+    {
+        Assert.Equal(expected, Deployed.ResolvedSetting(setting));
     }
 
     [Theory]

@@ -20,6 +20,7 @@ public sealed class StartupChecksTests
     [InlineData("NetEase:BaseUrl", "ftp://music.163.com", "NetEase__BaseUrl")]
     [InlineData("NetEase:BaseUrl", "music.163.com", "NetEase__BaseUrl")]
     [InlineData("Crawler:Categories", " , ", "Crawler__Categories")]
+    [InlineData("Crawler:RetentionDays", "1.5", "Crawler__RetentionDays")]
     public async Task A_bad_setting_stops_the_host_with_a_message_naming_it(string key, string value, string named)
     {
         var (exit, output) = await RunAsync(new() { [key] = value });

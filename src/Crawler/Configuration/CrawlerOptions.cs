@@ -4,6 +4,8 @@ namespace FunctionsCrawler.Configuration;
 public sealed class CrawlerOptions
 {
     public const string Section = "Crawler";
+    /// <summary>About 100 years: more than any real retention, small enough for date arithmetic.</summary>
+    public const int MaxRetentionDays = 36_500;
 
     /// <summary>Comma-separated categories, e.g. <c>说唱,华语</c>.</summary>
     public string Categories { get; set; } = "说唱";
@@ -19,6 +21,18 @@ public sealed class CrawlerOptions
 
     /// <summary>An unfinished, unpaused crawl with no progress for this long is resumed.</summary>
     public int StallSeconds { get; set; } = 600;
+
+    /// <summary>CRON of the retention clean-up (deletes what old crawls left behind).</summary>
+    public string CleanupSchedule { get; set; } = "0 30 4 * * *";
+
+    /// <summary>
+    /// Crawls started longer ago than this many days are deleted (rows, status entity, poison messages,
+    /// registry row), except the newest completed crawl of each category. Text, so a wrong value is named, not a bind error.
+    /// </summary>
+    public string RetentionDays { get; set; } = "30";
+
+    /// <summary><see cref="RetentionDays"/> as a duration (valid only when <see cref="Problems"/> names none for it).</summary>
+    public TimeSpan Retention => TimeSpan.FromDays(int.Parse(RetentionDays, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture));
 
     public IReadOnlyList<string> CategoryList => SplitCategories(Categories);
 
@@ -36,6 +50,10 @@ public sealed class CrawlerOptions
             yield return $"Crawler__StallSeconds must be above 0, got {StallSeconds}.";
         if (string.IsNullOrWhiteSpace(Schedule) || Schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length != 6)
             yield return $"Crawler__Schedule must be a six-field CRON expression (seconds first), got '{Schedule}'.";
+        if (string.IsNullOrWhiteSpace(CleanupSchedule) || CleanupSchedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length != 6)
+            yield return $"Crawler__CleanupSchedule must be a six-field CRON expression (seconds first), got '{CleanupSchedule}'.";
+        if (!int.TryParse(RetentionDays, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var days) || days < 1 || days > MaxRetentionDays)
+            yield return $"Crawler__RetentionDays must be a whole number of days from 1 to {MaxRetentionDays}, got '{RetentionDays}'.";
     }
 }
 

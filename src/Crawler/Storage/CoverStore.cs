@@ -3,6 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using FunctionsCrawler.NetEase;
+using Microsoft.Extensions.Logging;
 
 namespace FunctionsCrawler.Storage;
 
@@ -20,13 +21,16 @@ public sealed record CoverResult(StoredCover? Cover, string? Problem, bool Downl
 }
 
 /// <summary>
-/// Keeps each playlist's full-size cover once, as <c>covers/&lt;playlist_id&gt;.jpg</c>.
+/// Keeps each playlist's full-size cover once, as <c>covers/&lt;playlist_id&gt;.jpg</c>, with the URL it came from in
+/// its metadata (<c>source</c>): a cover asked for again from the same source is not fetched again; from a changed
+/// source it is, and the new image replaces the old one only when it is valid (else the old cover stays).
 /// Page content is hostile: only allowed hosts are fetched, only real images are kept, sizes are capped.
 /// </summary>
-public sealed class CoverStore(StorageClients storage, NetEaseClient client)
+public sealed class CoverStore(StorageClients storage, NetEaseClient client, ILogger<CoverStore> log)
 {
     public const string Container = "covers";
     private const string ShaKey = "sha256";
+    private const string SourceKey = "source";
     /// <summary>Longer than any real image URL; a longer one is hostile page content, not fetched.</summary>
     public const int MaxUrlLength = 2048;
 
@@ -42,38 +46,91 @@ public sealed class CoverStore(StorageClients storage, NetEaseClient client)
     {
         var blob = _container.GetBlobClient(BlobName(playlistId));
         var existing = await ExistingAsync(blob, ct);
-        if (existing is not null) return new CoverResult(existing, null, false);
+        var (url, problem) = CoverUri(coverUrl);
+        if (existing is { } kept)
+        {
+            if (url is null)
+            {
+                log.LogWarning("Playlist {PlaylistId}: {Problem}; keeping the stored cover", playlistId, problem);
+                return new CoverResult(kept.Cover, null, false);
+            }
+            if (SameSource(kept.Source, url)) return new CoverResult(kept.Cover, null, false);
+        }
+        if (url is null) return new CoverResult(null, problem, false);
 
-        if (string.IsNullOrWhiteSpace(coverUrl)) return new CoverResult(null, "playlist has no cover URL", false);
-        if (coverUrl.Length > MaxUrlLength) return new CoverResult(null, $"cover URL is {coverUrl.Length:N0} characters, over the {MaxUrlLength:N0} allowed", false);
-        if (!Uri.TryCreate(NetEaseUrls.FullSizeCover(coverUrl), UriKind.Absolute, out var url))
-            return new CoverResult(null, $"cover URL is not absolute: '{Shorten(coverUrl)}'", false);
-        if (!IsAllowedHost(url, client.BaseUri))
-            return new CoverResult(null, $"cover host '{url.Host}' is not allowed", false);
-
-        var download = await client.GetCoverAsync(url, ct);
-        if (download.Blocked is { } blocked) return new CoverResult(null, null, true) { Blocked = blocked, RetryAfter = download.RetryAfter };
+        CoverDownload download;
+        try
+        {
+            download = await client.GetCoverAsync(url, ct);
+        }
+        catch (SiteFetchException e) when (existing is not null && !ct.IsCancellationRequested)
+        {
+            // Without a stored cover the queue retries the playlist; with one, the row keeps it and the next crawl tries again.
+            download = new CoverDownload(null, null, e.Message);
+        }
+        // A block pauses the crawl and the playlist is tried again after it, whether or not an older cover is stored.
+        if (download.Blocked is { } blocked) return new CoverResult(existing?.Cover, null, true) { Blocked = blocked, RetryAfter = download.RetryAfter };
         var (bytes, contentType) = (download.Bytes, download.ContentType);
-        if (bytes is null) return new CoverResult(null, download.Problem, true);
-        if (!IsImage(bytes, contentType))
-            return new CoverResult(null, $"cover is not an image (content type '{contentType}', {bytes.Length} bytes)", true);
+        var refused = bytes is null ? download.Problem
+            : !IsImage(bytes, contentType) ? $"cover is not an image (content type '{contentType}', {bytes.Length} bytes)"
+            : null;
+        if (refused is not null || bytes is null)
+        {
+            if (existing is null) return new CoverResult(null, refused, true);
+            log.LogWarning("Playlist {PlaylistId}: the cover moved from {OldSource} to {NewSource}, but the new one was not stored ({Problem}); keeping the stored cover",
+                playlistId, existing.Source, Source(url), refused);
+            return new CoverResult(existing.Cover, null, true);
+        }
 
         var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
         await blob.UploadAsync(BinaryData.FromBytes(bytes), new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = ImageContentType(bytes) },
-            Metadata = new Dictionary<string, string> { [ShaKey] = sha, ["source"] = url.GetLeftPart(UriPartial.Path) },
+            Metadata = new Dictionary<string, string> { [ShaKey] = sha, [SourceKey] = Source(url) },
         }, ct);
+        if (existing is not null)
+            log.LogInformation("Playlist {PlaylistId}: cover replaced, its source moved from {OldSource} to {NewSource}", playlistId, existing.Source, Source(url));
         return new CoverResult(new StoredCover($"{Container}/{BlobName(playlistId)}", bytes.Length, sha), null, true);
     }
 
-    private static async Task<StoredCover?> ExistingAsync(BlobClient blob, CancellationToken ct)
+    /// <summary>The full-size cover URL to fetch, or why there is none.</summary>
+    private (Uri? Url, string? Problem) CoverUri(string? coverUrl)
+    {
+        if (string.IsNullOrWhiteSpace(coverUrl)) return (null, "playlist has no cover URL");
+        if (coverUrl.Length > MaxUrlLength) return (null, $"cover URL is {coverUrl.Length:N0} characters, over the {MaxUrlLength:N0} allowed");
+        if (!Uri.TryCreate(NetEaseUrls.FullSizeCover(coverUrl), UriKind.Absolute, out var url))
+            return (null, $"cover URL is not absolute: '{Shorten(coverUrl)}'");
+        if (!IsAllowedHost(url, client.BaseUri)) return (null, $"cover host '{url.Host}' is not allowed");
+        return (url, null);
+    }
+
+    /// <summary>What is kept as a cover's <c>source</c>: the full-size URL without query or fragment.</summary>
+    public static string Source(Uri fullSizeUrl) => fullSizeUrl.GetLeftPart(UriPartial.Path);
+
+    /// <summary>
+    /// Whether a stored <c>source</c> and a full-size cover URL name the same image. The image CDN serves one image from
+    /// p1…p4.music.126.net, over http or https, so there only the path counts; elsewhere the whole URL up to its path.
+    /// An unknown source (a cover stored without one) is never the same: it is fetched again once.
+    /// </summary>
+    public static bool SameSource(string? storedSource, Uri fullSizeUrl)
+    {
+        if (string.IsNullOrEmpty(storedSource) || !Uri.TryCreate(storedSource, UriKind.Absolute, out var stored)) return false;
+        if (IsImageCdn(stored) && IsImageCdn(fullSizeUrl))
+            return string.Equals(stored.AbsolutePath, fullSizeUrl.AbsolutePath, StringComparison.Ordinal);
+        return string.Equals(Source(stored), Source(fullSizeUrl), StringComparison.Ordinal);
+    }
+
+    private static bool IsImageCdn(Uri url) => url.Host.EndsWith(CoverHosts.ImageCdnSuffix, StringComparison.OrdinalIgnoreCase);
+
+    private sealed record Existing(StoredCover Cover, string? Source);
+
+    private static async Task<Existing?> ExistingAsync(BlobClient blob, CancellationToken ct)
     {
         try
         {
             var props = await blob.GetPropertiesAsync(cancellationToken: ct);
             if (!props.Value.Metadata.TryGetValue(ShaKey, out var sha)) return null; // an upload cut short: redo it
-            return new StoredCover($"{Container}/{blob.Name}", props.Value.ContentLength, sha);
+            return new Existing(new StoredCover($"{Container}/{blob.Name}", props.Value.ContentLength, sha), props.Value.Metadata.TryGetValue(SourceKey, out var source) ? source : null);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

@@ -38,4 +38,60 @@ public sealed class CrawlQueues(StorageClients storage)
         ?? throw new FormatException($"Queue message is not a {typeof(T).Name}: '{Truncate(message)}'.");
 
     private static string Truncate(string s) => s.Length <= 120 ? s : s[..120] + "…";
+
+    /// <summary>The <c>crawlId</c> of a work message, or null when the text is not a work message.</summary>
+    public static string? CrawlIdOf(string message)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(message);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("crawlId", out var id)
+                && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the poison messages of the given crawls from both poison queues; returns how many per crawl.
+    /// Other messages are only looked at: they stay, invisible while the scan runs (at most <paramref name="scanVisibility"/>) and visible again after it.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> DeletePoisonAsync(IReadOnlySet<string> crawlIds, TimeSpan scanVisibility, CancellationToken ct)
+    {
+        var deleted = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (crawlIds.Count == 0) return deleted;
+        foreach (var name in new[] { Pages + PoisonSuffix, Playlists + PoisonSuffix })
+        {
+            var poison = storage.Queues.GetQueueClient(name);
+            if (!(await poison.ExistsAsync(ct)).Value) continue;
+            // A message seen twice means the scan outlasted its visibility window: everything has been looked at.
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var others = new List<(string Id, string PopReceipt)>();
+            while (true)
+            {
+                var batch = (await poison.ReceiveMessagesAsync(32, scanVisibility, ct)).Value;
+                var repeated = false;
+                foreach (var message in batch)
+                {
+                    repeated |= !seen.Add(message.MessageId);
+                    if (CrawlIdOf(message.Body.ToString()) is { } crawlId && crawlIds.Contains(crawlId))
+                    {
+                        await poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+                        deleted[crawlId] = deleted.GetValueOrDefault(crawlId) + 1;
+                    }
+                    else others.Add((message.MessageId, message.PopReceipt));
+                }
+                if (batch.Length == 0 || repeated) break;
+            }
+            // The scan is over: the messages it only looked at are visible again at once (e.g. for requeue-failed).
+            foreach (var (id, popReceipt) in others)
+            {
+                try { await poison.UpdateMessageAsync(id, popReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: ct); }
+                catch (Azure.RequestFailedException e) when (e.Status is 400 or 404) { } // received again meanwhile: its newer receipt rules
+            }
+        }
+        return deleted;
+    }
 }

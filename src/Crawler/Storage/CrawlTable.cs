@@ -193,4 +193,14 @@ public sealed class CrawlTable(StorageClients storage)
             throw new FormatException($"continuation '{token}' is not one this list gave out");
         return key;
     }
+
+    /// <summary>Removes the crawl from the registry, both its rows (the retention clean-up's last step for it); a missing row is fine.</summary>
+    public async Task DeleteAsync(string crawlId, CancellationToken ct)
+    {
+        if (!IsCrawlId(crawlId)) return;
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, crawlId, ["IndexKey"], ct);
+        if (row.HasValue && row.Value?.GetString("IndexKey") is { Length: > 0 } index)
+            await _table.DeleteEntityAsync(Partition, index, ETag.All, ct);
+        await _table.DeleteEntityAsync(Partition, crawlId, ETag.All, ct);
+    }
 }

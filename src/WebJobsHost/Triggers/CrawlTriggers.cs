@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 
 namespace FunctionsCrawler.WebJobsHost;
 
-/// <summary>The producer and the two consumers: bind, call one pipeline step.</summary>
-public sealed class CrawlTriggers(StartCrawl startCrawl, ResumeStalledCrawls resumeStalled, ScrapeListPage scrapeListPage, ScrapePlaylist scrapePlaylist,
+/// <summary>The producer, the two consumers and the two housekeeping timers: bind, call one pipeline step.</summary>
+public sealed class CrawlTriggers(StartCrawl startCrawl, ResumeStalledCrawls resumeStalled, CleanUpOldCrawls cleanUp, ScrapeListPage scrapeListPage, ScrapePlaylist scrapePlaylist,
     IOptions<QueuesOptions> queues)
 {
     // No schedule monitor: a local host that was off at 03:00 should not start a crawl the moment ./run.sh starts it.
@@ -18,6 +18,10 @@ public sealed class CrawlTriggers(StartCrawl startCrawl, ResumeStalledCrawls res
     [FunctionName("ResumeStalledCrawls")]
     public Task ResumeStalled([TimerTrigger("%Crawler:ResumeSchedule%", UseMonitor = false)] TimerInfo timer, CancellationToken ct) =>
         resumeStalled.RunAsync(ct);
+
+    [FunctionName("CleanUpOldCrawls")]
+    public Task CleanUp([TimerTrigger("%Crawler:CleanupSchedule%", UseMonitor = false)] TimerInfo timer, CancellationToken ct) =>
+        cleanUp.RunAsync(ct);
 
     [FunctionName("ScrapeListPage")]
     public Task ScrapeListPage([QueueTrigger(CrawlQueues.Pages)] string message, long dequeueCount, CancellationToken ct) =>

@@ -1,0 +1,17 @@
+using FunctionsCrawler.Functions.Status;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace FunctionsCrawler.Functions.Triggers;
+
+/// <summary>The retention clean-up on a timer (<c>Crawler__CleanupSchedule</c>): deletes what crawls older than <c>Crawler__RetentionDays</c> left.</summary>
+public sealed class CleanUpOldCrawls(Pipeline.CleanUpOldCrawls cleanUp)
+{
+    [Function(nameof(CleanUpOldCrawls))]
+    public async Task Run([TimerTrigger("%Crawler:CleanupSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct)
+    {
+        using var progress = DurableProgressSink.Use(durable);
+        using var statuses = DurableCrawlStatusStore.Use(durable);
+        await cleanUp.RunAsync(ct);
+    }
+}

@@ -1,0 +1,88 @@
+using Azure.Data.Tables;
+using FunctionsCrawler.Integration.Tests.Storage;
+using FunctionsCrawler.Sandbox;
+using FunctionsCrawler.Storage;
+using Xunit;
+
+namespace FunctionsCrawler.Integration.Tests;
+
+/// <summary>
+/// The retention clean-up in the WebJobs host, on the real Durable task hub: two crawls made old (their registry
+/// rows back-dated), the timer run every 2 s; the older one's status entity is purged from the hub with its
+/// rows and registry row, the newer one (the newest completed of its category) and the dataset stay.
+/// </summary>
+public sealed class CleanUpEndToEndTests
+{
+    private const string Category = "说唱";
+    private const string TaskHub = "FunctionsCrawler";
+
+    private static Dictionary<string, string> CrawlOnce(Azurite azurite, SandboxSite site) => new()
+    {
+        ["AzureWebJobsStorage"] = azurite.ConnectionString,
+        ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
+        ["NetEase:RequestsPerSecond"] = "50",
+        ["Crawler:Categories"] = Category,
+        ["Crawler:MaxPages"] = "1",
+        ["Run:Crawl"] = "true",
+        ["Run:Once"] = "true",
+        ["Run:New"] = "true",
+        ["Run:Out"] = Directory.CreateTempSubdirectory("crawl-cleanup-").FullName,
+        ["Run:LineSeconds"] = "1",
+    };
+
+    private static async Task<int> RowsAsync(TableServiceClient tables, string table, string partition)
+    {
+        var count = 0;
+        await foreach (var _ in tables.GetTableClient(table).QueryAsync<TableEntity>(e => e.PartitionKey == partition, select: ["RowKey"])) count++;
+        return count;
+    }
+
+    [Fact]
+    public async Task The_host_timer_purges_an_old_crawls_status_entity_and_rows_and_keeps_the_newest_completed_one()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 5, PagesPerCategory = 1, DeletedRate = 0 });
+        foreach (var run in new[] { 1, 2 })
+        {
+            await using var crawl = HostProcess.Start(CrawlOnce(azurite, site));
+            var exit = await crawl.WaitForExitAsync(TimeSpan.FromMinutes(3));
+            Assert.True(exit == 0, $"crawl {run}: host exited {exit}:\n{crawl.Output}");
+        }
+
+        var storage = LocalStorage.Clients(azurite);
+        var registry = new CrawlTable(storage);
+        var crawls = await registry.ListSinceAsync(DateTimeOffset.MinValue, default);
+        Assert.Equal(2, crawls.Count);
+        var (newer, older) = (crawls[0], crawls[1]);
+        foreach (var c in crawls)
+        {
+            await registry.DeleteAsync(c.CrawlId, default); // its time-index row moves with the start time
+            await registry.AddAsync(c with { StartedAt = c.StartedAt.AddDays(-40) }, default);
+        }
+        Assert.Equal(1, await RowsAsync(storage.Tables, TaskHub + "Instances", $"@crawlstatus@{older.CrawlId}"));
+        Assert.True(await RowsAsync(storage.Tables, TaskHub + "History", $"@crawlstatus@{older.CrawlId}") > 0);
+        Assert.True(await RowsAsync(storage.Tables, CrawlItemTable.Name, older.CrawlId) > 0);
+
+        await using var host = HostProcess.Start(new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Crawler:CleanupSchedule"] = "*/2 * * * * *",
+        });
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (await registry.GetAsync(older.CrawlId, default) is not null)
+        {
+            Assert.True(DateTime.UtcNow < until, $"the clean-up did not delete {older.CrawlId} within 60 s:\n{host.Output}");
+            await Task.Delay(500);
+        }
+
+        Assert.Equal(0, await RowsAsync(storage.Tables, TaskHub + "Instances", $"@crawlstatus@{older.CrawlId}"));
+        Assert.Equal(0, await RowsAsync(storage.Tables, TaskHub + "History", $"@crawlstatus@{older.CrawlId}"));
+        Assert.Equal(0, await RowsAsync(storage.Tables, CrawlItemTable.Name, older.CrawlId));
+        Assert.Equal(1, await RowsAsync(storage.Tables, TaskHub + "Instances", $"@crawlstatus@{newer.CrawlId}"));
+        Assert.True(await RowsAsync(storage.Tables, CrawlItemTable.Name, newer.CrawlId) > 0);
+        Assert.NotNull(await registry.GetAsync(newer.CrawlId, default));
+        Assert.True(await RowsAsync(storage.Tables, PlaylistTable.Name, PlaylistTable.CategoryKey(Category)) > 0);
+        Assert.Equal("completed", (await host.ReadStatusAsync()).GetProperty("state").GetString());
+        Assert.DoesNotContain("   at ", host.Output);
+    }
+}

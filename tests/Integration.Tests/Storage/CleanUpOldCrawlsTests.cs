@@ -1,0 +1,177 @@
+using Azure.Data.Tables;
+using FunctionsCrawler.Configuration;
+using FunctionsCrawler.NetEase;
+using FunctionsCrawler.Pipeline;
+using FunctionsCrawler.Progress;
+using FunctionsCrawler.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+
+namespace FunctionsCrawler.Integration.Tests.Storage;
+
+/// <summary>The retention clean-up on a real Azurite: what old crawls leave is deleted, the dataset and the newest completed crawl of each category stay.</summary>
+public sealed class CleanUpOldCrawlsTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 4, 30, 0, TimeSpan.Zero);
+
+    /// <summary>The status entities, in memory: signals apply as the Durable entity applies them.</summary>
+    private sealed class InMemoryStatuses : ICrawlProgressSink, ICrawlStatusStore
+    {
+        public Dictionary<string, CrawlProgress> States { get; } = new(StringComparer.Ordinal);
+        public List<string> Purged { get; } = [];
+
+        public Task SignalAsync(string crawlId, ProgressEvent progressEvent, CancellationToken ct = default)
+        {
+            if (!States.TryGetValue(crawlId, out var state)) States[crawlId] = state = new CrawlProgress();
+            state.Apply(progressEvent);
+            return Task.CompletedTask;
+        }
+
+        public Task<CrawlProgress?> ReadAsync(string crawlId, CancellationToken ct = default) =>
+            Task.FromResult(States.GetValueOrDefault(crawlId));
+
+        public Task<bool> DeleteAsync(string crawlId, CancellationToken ct = default)
+        {
+            Purged.Add(crawlId);
+            return Task.FromResult(States.Remove(crawlId));
+        }
+    }
+
+    private sealed class World(StorageClients storage, InMemoryStatuses statuses, FakeTimeProvider time)
+    {
+        public CrawlTable Crawls { get; } = new(storage);
+        public PlaylistTable Playlists { get; } = new(storage);
+        public CrawlQueues Queues { get; } = new(storage);
+        public CrawlItemTable ItemTable { get; } = new(storage);
+        public TableClient Items { get; } = storage.Tables.GetTableClient(CrawlItemTable.Name);
+        public InMemoryStatuses Statuses => statuses;
+        public StorageClients Storage => storage;
+
+        public CleanUpOldCrawls Step(string retentionDays = "30") => new(Crawls, new CrawlQueries(Crawls, ItemTable, statuses, storage, time),
+            ItemTable, Queues, statuses, Options.Create(new CrawlerOptions { RetentionDays = retentionDays }), time,
+            NullLogger<CleanUpOldCrawls>.Instance);
+
+        /// <summary>A registered crawl with per-crawl rows, a dataset row and poison messages; completed or still running.</summary>
+        public async Task<CrawlInfo> CrawlAsync(string crawlId, DateTimeOffset startedAt, string[] categories, bool completed, int rows, long datasetId)
+        {
+            var crawl = new CrawlInfo(crawlId, categories, 0, startedAt, "test");
+            await Crawls.AddAsync(crawl, default);
+            await statuses.SignalAsync(crawlId, ProgressEvent.Started(crawlId, categories, 0, startedAt));
+            foreach (var category in categories)
+            {
+                await statuses.SignalAsync(crawlId, ProgressEvent.PagesPlanned(category, completed ? 1 : 2, startedAt));
+                await statuses.SignalAsync(crawlId, ProgressEvent.PageDone(category, 0, 0, startedAt));
+            }
+            for (var id = 1; id <= rows; id++)
+                await Items.UpsertEntityAsync(new TableEntity(crawlId, $"list|{Uri.EscapeDataString(categories[0])}|{id:D20}") { ["State"] = "done" });
+            await Playlists.UpsertAsync(Record(categories[0], datasetId, crawlId, startedAt), default);
+            // What the host does after maxDequeueCount tries: the message as it was, in the queue's poison twin.
+            await PoisonAsync(CrawlQueues.Playlists, new PlaylistWork(crawlId, categories[0], datasetId));
+            await PoisonAsync(CrawlQueues.Pages, new PageWork(crawlId, categories[0], 3, 0));
+            return crawl;
+        }
+
+        private Task PoisonAsync<T>(string queue, T work) =>
+            storage.Queues.GetQueueClient(queue + CrawlQueues.PoisonSuffix).SendMessageAsync(System.Text.Json.JsonSerializer.Serialize(work, CrawlQueues.Json));
+
+        public async Task<int> RowsAsync(string table, string crawlId)
+        {
+            var count = 0;
+            await foreach (var _ in storage.Tables.GetTableClient(table).QueryAsync<TableEntity>(e => e.PartitionKey == crawlId)) count++;
+            return count;
+        }
+
+        public async Task<List<string>> PoisonCrawlIdsAsync()
+        {
+            var ids = new List<string>();
+            foreach (var name in new[] { CrawlQueues.Pages, CrawlQueues.Playlists })
+                foreach (var m in (await storage.Queues.GetQueueClient(name + CrawlQueues.PoisonSuffix).PeekMessagesAsync(32)).Value)
+                    ids.Add(CrawlQueues.CrawlIdOf(m.Body.ToString()) ?? m.Body.ToString());
+            return ids.Order(StringComparer.Ordinal).ToList();
+        }
+    }
+
+    private static PlaylistRecord Record(string category, long id, string crawlId, DateTimeOffset at) => new()
+    {
+        Category = category, CrawlId = crawlId, CrawledAt = at,
+        Detail = new PlaylistDetail { Id = id, Name = $"playlist {id}" },
+    };
+
+    private static async Task<World> WorldAsync(Azurite azurite)
+    {
+        var storage = LocalStorage.Clients(azurite);
+        var world = new World(storage, new InMemoryStatuses(), new FakeTimeProvider(Now));
+        await world.Queues.EnsureCreatedAsync(default);
+        await world.Playlists.EnsureCreatedAsync(default);
+        await world.Crawls.EnsureCreatedAsync(default);
+        await world.Items.CreateIfNotExistsAsync();
+        return world;
+    }
+
+    [Fact]
+    public async Task Old_crawls_lose_rows_entity_poison_and_registry_row_but_the_dataset_and_the_newest_completed_crawl_per_category_stay()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        var w = await WorldAsync(azurite);
+        // Oldest first: an old completed crawl with a newer completed one of its category; the newest completed crawl of
+        // 说唱 and 华语 (old too); an old crawl never finished; a recent crawl still running.
+        await w.CrawlAsync("20260901-030000-aaaa", Now.AddDays(-91), ["说唱"], completed: true, rows: 230, datasetId: 101);
+        await w.CrawlAsync("20261001-030000-bbbb", Now.AddDays(-61), ["说唱", "华语"], completed: true, rows: 5, datasetId: 102);
+        await w.CrawlAsync("20261015-030000-cccc", Now.AddDays(-47), ["华语"], completed: false, rows: 3, datasetId: 103);
+        await w.CrawlAsync("20261125-030000-dddd", Now.AddDays(-6), ["说唱"], completed: false, rows: 4, datasetId: 104);
+        await w.Storage.Queues.GetQueueClient(CrawlQueues.Playlists + CrawlQueues.PoisonSuffix).SendMessageAsync("not a work message");
+
+        var summary = await w.Step().RunAsync(default);
+
+        Assert.Equal(["20260901-030000-aaaa", "20261015-030000-cccc"], summary.Deleted.Order(StringComparer.Ordinal));
+        Assert.Equal(["20261001-030000-bbbb"], summary.Kept);
+        Assert.Equal(["20261125-030000-dddd", "20261001-030000-bbbb"], (await w.Crawls.ListSinceAsync(DateTimeOffset.MinValue, default)).Select(c => c.CrawlId));
+        foreach (var gone in summary.Deleted)
+        {
+            Assert.Equal(0, await w.RowsAsync(CrawlItemTable.Name, gone));
+            Assert.False(w.Statuses.States.ContainsKey(gone));
+        }
+        Assert.Equal(summary.Deleted.Order(StringComparer.Ordinal), w.Statuses.Purged.Order(StringComparer.Ordinal));
+        Assert.Equal((5, 4), (await w.RowsAsync(CrawlItemTable.Name, "20261001-030000-bbbb"), await w.RowsAsync(CrawlItemTable.Name, "20261125-030000-dddd")));
+        // Only the deleted crawls' poison messages went; the others are visible again at once.
+        Assert.Equal(["20261001-030000-bbbb", "20261001-030000-bbbb", "20261125-030000-dddd", "20261125-030000-dddd", "not a work message"], await w.PoisonCrawlIdsAsync());
+        // The dataset keeps every row, whichever crawl wrote it.
+        foreach (var (category, id) in new[] { ("说唱", 101L), ("说唱", 102L), ("华语", 103L), ("说唱", 104L) })
+            Assert.NotNull(await w.Playlists.GetAsync(category, id, default));
+
+        var again = await w.Step().RunAsync(default);
+        Assert.Empty(again.Deleted);
+        Assert.Equal(["20261001-030000-bbbb"], again.Kept);
+    }
+
+    [Fact]
+    public async Task A_newer_completed_crawl_of_every_category_frees_the_old_one_and_missing_poison_queues_are_fine()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        var storage = LocalStorage.Clients(azurite);
+        var statuses = new InMemoryStatuses();
+        var time = new FakeTimeProvider(Now);
+        var w = new World(storage, statuses, time);
+        await w.Crawls.EnsureCreatedAsync(default);
+        await w.ItemTable.EnsureCreatedAsync(default); // no queues yet
+        await w.Crawls.AddAsync(new CrawlInfo("20261001-030000-eeee", ["说唱"], 0, Now.AddDays(-31), "test"), default);
+        await w.Crawls.AddAsync(new CrawlInfo("20261129-030000-ffff", ["说唱"], 0, Now.AddDays(-2), "test"), default);
+        foreach (var id in new[] { "20261001-030000-eeee", "20261129-030000-ffff" })
+        {
+            await statuses.SignalAsync(id, ProgressEvent.Started(id, ["说唱"], 0, Now));
+            await statuses.SignalAsync(id, ProgressEvent.PagesPlanned("说唱", 1, Now));
+            await statuses.SignalAsync(id, ProgressEvent.PageDone("说唱", 0, 0, Now));
+        }
+        await w.Items.UpsertEntityAsync(new TableEntity("20261001-030000-eeee", "fetch|7") { ["State"] = "gone" });
+
+        Assert.Empty((await w.Step(retentionDays: "32").RunAsync(default)).Deleted); // 31 days old: within 32 days
+        var summary = await w.Step().RunAsync(default);
+
+        Assert.Equal(["20261001-030000-eeee"], summary.Deleted);
+        Assert.Empty(summary.Kept);
+        Assert.Equal(0, await w.RowsAsync(CrawlItemTable.Name, "20261001-030000-eeee"));
+        Assert.Equal(["20261129-030000-ffff"], (await w.Crawls.ListSinceAsync(DateTimeOffset.MinValue, default)).Select(c => c.CrawlId));
+    }
+}

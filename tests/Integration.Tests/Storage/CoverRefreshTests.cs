@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using System.Net;
+using FunctionsCrawler.Configuration;
+using FunctionsCrawler.NetEase;
+using FunctionsCrawler.Pipeline;
+using FunctionsCrawler.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Xunit;
+
+namespace FunctionsCrawler.Integration.Tests.Storage;
+
+/// <summary>A stored cover is fetched again only when the playlist's cover URL changed, and replaced only by a valid image.</summary>
+public sealed class CoverRefreshTests
+{
+    private static readonly byte[] FirstJpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 1];
+    private static readonly byte[] SecondJpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 2, 2];
+
+    /// <summary>A cover host on 127.0.0.1 that counts what it is asked for: path → (content type, bytes); <c>…/500.jpg</c> answers HTTP 500.</summary>
+    private sealed class CoverServer : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly Dictionary<string, (string Type, byte[] Body)> _files;
+
+        public ConcurrentQueue<string> Requests { get; } = new();
+        public Uri BaseUrl { get; }
+
+        public CoverServer(Dictionary<string, (string, byte[])> files)
+        {
+            _files = files;
+            BaseUrl = new Uri($"http://127.0.0.1:{Azurite.FreePort()}/");
+            _listener.Prefixes.Add(BaseUrl.ToString());
+            _listener.Start();
+            _ = ServeAsync();
+        }
+
+        private async Task ServeAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try { context = await _listener.GetContextAsync(); }
+                catch (Exception) when (!_listener.IsListening) { return; }
+                catch (HttpListenerException) { return; }
+                Requests.Enqueue(context.Request.Url!.PathAndQuery);
+                using var response = context.Response;
+                if (_files.TryGetValue(context.Request.Url.AbsolutePath, out var file))
+                {
+                    response.ContentType = file.Type;
+                    await response.OutputStream.WriteAsync(file.Body);
+                }
+                else response.StatusCode = context.Request.Url.AbsolutePath.EndsWith("/500.jpg", StringComparison.Ordinal) ? 500 : 404;
+            }
+        }
+
+        public void Dispose() => _listener.Close();
+    }
+
+    private static CoverStore Store(StorageClients storage, Uri site)
+    {
+        var options = new NetEaseOptions { BaseUrl = site.ToString(), RetryDelaySeconds = 0, ReadTimeoutSeconds = 5 };
+        var pushback = new SitePushback(Options.Create(options), TimeProvider.System);
+        var client = new NetEaseClient(new HttpClient(NetEaseClient.CreateHandler(options)) { Timeout = Timeout.InfiniteTimeSpan },
+            new HostRateLimiter(1000, pushback, TimeProvider.System), Options.Create(options), TimeProvider.System, NullLogger<NetEaseClient>.Instance);
+        return new CoverStore(storage, client, NullLogger<CoverStore>.Instance);
+    }
+
+    private static async Task<byte[]> StoredBytesAsync(CoverStore covers, long playlistId) =>
+        (await covers.ContainerClient.GetBlobClient(CoverStore.BlobName(playlistId)).DownloadContentAsync()).Value.Content.ToArray();
+
+    [Fact]
+    public async Task The_same_cover_URL_is_not_fetched_again_a_changed_one_is_and_a_broken_or_failing_new_one_keeps_the_old_cover()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        using var server = new CoverServer(new()
+        {
+            ["/img/first.jpg"] = ("image/jpeg", FirstJpeg),
+            ["/img/second.jpg"] = ("image/jpeg", SecondJpeg),
+            ["/img/broken.jpg"] = ("text/html", "<html>not an image</html>"u8.ToArray()),
+        });
+        var covers = Store(LocalStorage.Clients(azurite), server.BaseUrl);
+        await covers.EnsureCreatedAsync(default);
+        var first = new Uri(server.BaseUrl, "img/first.jpg").ToString();
+
+        var stored = await covers.StoreAsync(42, first, default);
+        Assert.True(stored.Downloaded);
+        Assert.Single(server.Requests);
+
+        // Same image, asked with the list page's thumbnail parameter: the stored cover, no request.
+        var again = await covers.StoreAsync(42, first + "?param=140y140", default);
+        Assert.False(again.Downloaded);
+        Assert.Equal(stored.Cover, again.Cover);
+        Assert.Single(server.Requests);
+
+        var changed = await covers.StoreAsync(42, new Uri(server.BaseUrl, "img/second.jpg").ToString(), default);
+        Assert.True(changed.Downloaded);
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal(SecondJpeg, await StoredBytesAsync(covers, 42));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(SecondJpeg)), changed.Cover!.Sha256);
+        Assert.Equal(SecondJpeg.Length, changed.Cover.Bytes);
+
+        // A new URL that answers with no image: one request, the stored cover stays and is what the row gets.
+        var broken = await covers.StoreAsync(42, new Uri(server.BaseUrl, "img/broken.jpg").ToString(), default);
+        Assert.Equal(3, server.Requests.Count);
+        Assert.Null(broken.Problem);
+        Assert.Equal(changed.Cover, broken.Cover);
+        Assert.Equal(SecondJpeg, await StoredBytesAsync(covers, 42));
+
+        // A new URL whose host keeps failing (HTTP 500, retried): the stored cover stays instead of the playlist failing.
+        var failing = await covers.StoreAsync(42, new Uri(server.BaseUrl, "img/500.jpg").ToString(), default);
+        Assert.True(server.Requests.Count > 3);
+        Assert.Equal(changed.Cover, failing.Cover);
+        Assert.Equal(SecondJpeg, await StoredBytesAsync(covers, 42));
+        var requests = server.Requests.Count;
+
+        // The source is still the last stored one: asking for it again costs nothing.
+        Assert.False((await covers.StoreAsync(42, new Uri(server.BaseUrl, "img/second.jpg").ToString(), default)).Downloaded);
+        Assert.Equal(requests, server.Requests.Count);
+    }
+}
