@@ -10,7 +10,7 @@ namespace FunctionsCrawler.Pipeline;
 /// first time, and reports the page done. Page 0 also reads the pager and enqueues the category's other pages.
 /// </summary>
 public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, CrawlItemTable items, ICrawlProgressSink progress,
-    Politeness politeness, TimeProvider time, ILogger<ScrapeListPage> log)
+    Politeness politeness, CancelledCrawls cancelled, TimeProvider time, ILogger<ScrapeListPage> log)
 {
     /// <summary>
     /// Most list pages planned for one category. The real site's largest categories have about 38 pages
@@ -23,7 +23,8 @@ public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, Crawl
         var what = $"page {work.PageIndex + 1} of {work.Category}";
         try
         {
-            // A late redelivery of a finished page changes nothing.
+            // A cancelled crawl's messages are dropped; a late redelivery of a finished page changes nothing.
+            if (await cancelled.IsCancelledAsync(work.CrawlId, ct)) return;
             if (await items.IsPageFinishedAsync(work.CrawlId, work.Category, work.PageIndex, ct)) return;
             if (await politeness.DeferByAsync(work.CrawlId, ct) is { } wait)
             {

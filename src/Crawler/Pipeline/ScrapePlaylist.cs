@@ -12,7 +12,7 @@ namespace FunctionsCrawler.Pipeline;
 /// categories it appears in), records it under its category, and reports it done or skipped.
 /// </summary>
 public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, PlaylistTable playlists, CoverStore covers, CrawlQueues queues,
-    ICrawlProgressSink progress, Politeness politeness, IOptions<NetEaseOptions> options, TimeProvider time, ILogger<ScrapePlaylist> log)
+    ICrawlProgressSink progress, Politeness politeness, CancelledCrawls cancelled, IOptions<NetEaseOptions> options, TimeProvider time, ILogger<ScrapePlaylist> log)
 {
     /// <summary>How long another delivery waits for the one fetching the same id before looking again.</summary>
     private static readonly TimeSpan WaitForFetch = TimeSpan.FromSeconds(5);
@@ -22,6 +22,7 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
         PlaylistItem? item = null;
         try
         {
+            if (await cancelled.IsCancelledAsync(work.CrawlId, ct)) return; // replaced by a newer crawl (--new)
             item = await items.GetPlaylistAsync(work.CrawlId, work.Category, work.PlaylistId, ct);
             // Not listed by a page of this crawl (a stray message), or finished already (a late redelivery): nothing to do.
             if (item is null || item.IsFinished) return;
