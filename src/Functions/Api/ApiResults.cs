@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FunctionsCrawler.Api;
 using Microsoft.AspNetCore.Http;
 
 namespace FunctionsCrawler.Functions.Api;
@@ -13,6 +14,11 @@ public static class ApiResults
     public static IResult Accepted(object value) => Results.Json(value, Json, statusCode: StatusCodes.Status202Accepted);
 
     public static IResult Error(int statusCode, string message) => Results.Json(new { error = message }, Json, statusCode: statusCode);
+
+    /// <summary>415 unless the request says its body is JSON: what keeps a web page from posting to the app (see <see cref="JsonRequests"/>).</summary>
+    public static IResult? UnlessJson(HttpRequest request) =>
+        JsonRequests.Accepts(request.ContentType) ? null
+            : Results.Json(new { error = JsonRequests.RejectedMessage }, statusCode: JsonRequests.RejectedStatus); // one line
 
     public static IResult NoCrawl() => Error(StatusCodes.Status404NotFound, "No crawl has been started yet: POST /api/crawls or run ./run.sh.");
 
