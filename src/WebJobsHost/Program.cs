@@ -7,6 +7,7 @@ var settingsDir = HostSettings.FindSettingsDirectory(new ConfigurationBuilder().
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = settingsDir });
 builder.AddCrawlerHost(args, settingsDir);
 var app = builder.Build();
+app.UseJsonOnlyPosts();
 app.MapCrawlRoutes();
 try
 {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FunctionsCrawler.Api;
 using Microsoft.AspNetCore.Http;
 
 namespace FunctionsCrawler.Functions.Api;
@@ -17,6 +18,11 @@ public static class ApiResults
     /// <summary>409: an unfinished crawl (<paramref name="crawlId"/>) covers a category asked for.</summary>
     public static IResult Conflict(string message, string crawlId) =>
         Results.Json(new { error = message, crawlId }, Json, statusCode: StatusCodes.Status409Conflict);
+
+    /// <summary>415 unless the request says its body is JSON: what keeps a web page from posting to the app (see <see cref="JsonRequests"/>).</summary>
+    public static IResult? UnlessJson(HttpRequest request) =>
+        JsonRequests.Accepts(request.ContentType) ? null
+            : Results.Json(new { error = JsonRequests.RejectedMessage }, statusCode: JsonRequests.RejectedStatus); // one line
 
     public static IResult NoCrawl() => Error(StatusCodes.Status404NotFound, "No crawl has been started yet: POST /api/crawls or run ./run.sh.");
 

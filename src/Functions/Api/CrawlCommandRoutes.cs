@@ -23,6 +23,7 @@ public sealed class CrawlCommandRoutes(StartCrawl startCrawl, CrawlQueries queri
     public async Task<IResult> StartCrawlOnRequest([HttpTrigger(AuthorizationLevel.Function, "post", Route = "crawls")] HttpRequest request,
         [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
+        if (ApiResults.UnlessJson(request) is { } notJson) return notJson;
         StartCrawlRequest? body = null;
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
@@ -51,6 +52,7 @@ public sealed class CrawlCommandRoutes(StartCrawl startCrawl, CrawlQueries queri
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "crawls/{crawlId}/requeue-failed")] HttpRequest request,
         string crawlId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
+        if (ApiResults.UnlessJson(request) is { } notJson) return notJson;
         if (await crawls.GetAsync(crawlId, ct) is null) return ApiResults.NoCrawl(crawlId);
         using var _ = DurableProgressSink.Use(durable);
         return ApiResults.Accepted(new { crawlId, requeued = await queries.RequeueFailedAsync(crawlId, ct) });
