@@ -54,9 +54,10 @@ public sealed class CrawlProgress
     public Dictionary<string, CategoryCounts> Counts { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Covers stored (one per playlist id, whatever its categories), their bytes, and ids fetched without one.</summary>
-    public int CoversStored { get; set; }
+    public int StoredCovers { get; set; }
     public long CoverBytes { get; set; }
-    public int CoversMissing { get; set; }
+    // Not named CoversMissing: states saved before the counters kept a set of ids under that name, and must still load.
+    public int MissingCovers { get; set; }
 
     /// <summary>(time, finished playlists), one per <see cref="SampleEvery"/>, trimmed to the rate window.</summary>
     public List<ThroughputSample> Samples { get; set; } = [];
@@ -175,9 +176,9 @@ public sealed class CrawlProgress
                         Counts[c] = figures;
                     }
                 }
-                CoversStored = e.CoversStored ?? CoversStored;
+                StoredCovers = e.CoversStored ?? StoredCovers;
                 CoverBytes = e.CoverBytes ?? CoverBytes;
-                CoversMissing = e.CoversMissing ?? CoversMissing;
+                MissingCovers = e.CoversMissing ?? MissingCovers;
                 RecountedAt = e.At;
                 break;
             case ProgressEventKind.Resumed:
@@ -235,10 +236,10 @@ public sealed class CrawlProgress
     {
         if (e.CoverBytes is { } bytes)
         {
-            CoversStored++;
+            StoredCovers++;
             CoverBytes += bytes;
         }
-        else if (e.CoverMissing == true) CoversMissing++;
+        else if (e.CoverMissing == true) MissingCovers++;
     }
 
     /// <summary>Unfinished, not paused, and nothing moved for <paramref name="stallAfter"/>: work was lost in flight.</summary>
@@ -273,7 +274,7 @@ public sealed class CrawlProgress
             ElapsedSeconds = StartedAt is { } start ? Math.Max(0, (long)(end - start).TotalSeconds) : 0,
             Pages = new PagesFigures(pagesTotal, pagesDone),
             Playlists = new PlaylistFigures(all.Sum(c => c.Discovered), all.Sum(c => c.Done), all.Sum(c => c.Skipped), all.Sum(c => c.Failed)),
-            Covers = new CoverFigures(CoversStored, CoversMissing, CoverBytes),
+            Covers = new CoverFigures(StoredCovers, MissingCovers, CoverBytes),
             RatePerMinute = Math.Round(rate, 1),
             EtaSeconds = CompletedAt is not null ? 0 : FailedReason is not null ? null : EtaSeconds(remaining, rate),
             ProjectedBytes = ProjectedBytes(remaining),
@@ -317,10 +318,10 @@ public sealed class CrawlProgress
     /// <summary>Bytes stored so far plus the remaining playlists at the average cover size so far.</summary>
     public long? ProjectedBytes(double remainingPlaylists)
     {
-        if (CoversStored == 0) return null;
-        var average = (double)CoverBytes / CoversStored;
-        var withCover = CoversStored + CoversMissing;
-        var share = withCover == 0 ? 1 : (double)CoversStored / withCover;
+        if (StoredCovers == 0) return null;
+        var average = (double)CoverBytes / StoredCovers;
+        var withCover = StoredCovers + MissingCovers;
+        var share = withCover == 0 ? 1 : (double)StoredCovers / withCover;
         // Ids already stored are not stored twice; remaining work is counted per (category, id), so this leans high.
         return CoverBytes + (long)Math.Round(remainingPlaylists * average * share);
     }

@@ -300,4 +300,14 @@ public sealed class CrawlProgressTests
         p.Apply(ProgressEvent.PageDone("说唱", 0, 3, T0.AddMinutes(21)));
         Assert.Equal(0, p.StalledResumes);
     }
+
+    [Fact]
+    public void A_state_saved_before_the_counters_still_loads()
+    {
+        // What an entity of the earlier model holds: per-item sets, covers missing as a set of ids.
+        const string old = """{"CrawlId":"c0","Categories":["说唱"],"StartedAt":"2026-11-27T08:00:00+00:00","PagesTotal":{"说唱":3},"PagesDone":["说唱|0"],"Pending":["说唱|5"],"Done":["说唱|1"],"Skipped":{},"Failed":{},"CoverIds":[1],"CoverBytes":100,"CoversMissing":[2]}""";
+        var p = System.Text.Json.JsonSerializer.Deserialize<CrawlProgress>(old)!;
+        Assert.Equal("c0", p.CrawlId);
+        Assert.Equal("running", p.Snapshot(T0).State);
+    }
 }
