@@ -32,16 +32,26 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
             var (scraped, fetched) = await ScrapedAsync(work, ct);
             if (scraped is null) return; // deferred
             var now = time.GetUtcNow();
-            if (scraped.GoneReason is { } reason)
+            try
             {
-                if (await items.FinishPlaylistAsync(item, CrawlItemTable.Skipped, null, reason, now, ct))
-                    await progress.SignalAsync(work.CrawlId, ProgressEvent.PlaylistSkipped(work.Category, work.PlaylistId, reason, now), ct);
-                return;
+                // What this delivery fetched is kept in the same transaction as the item's move.
+                var keep = fetched ? scraped : null;
+                if (scraped.GoneReason is { } reason)
+                {
+                    if (await items.FinishPlaylistAsync(item, CrawlItemTable.Skipped, null, reason, now, ct, keep))
+                        await progress.SignalAsync(work.CrawlId, ProgressEvent.PlaylistSkipped(work.Category, work.PlaylistId, reason, now), ct);
+                    return;
+                }
+                var record = scraped.Record! with { Category = work.Category };
+                if (!await items.FinishPlaylistAsync(item, CrawlItemTable.Done, record, null, now, ct, keep)) return;
+                await playlists.UpsertAsync(record, ct);
+                await progress.SignalAsync(work.CrawlId, ProgressEvent.PlaylistDone(work.Category, work.PlaylistId, record.Cover?.Bytes, now, fetched), ct);
             }
-            var record = scraped.Record! with { Category = work.Category };
-            if (!await items.FinishPlaylistAsync(item, CrawlItemTable.Done, record, null, now, ct)) return;
-            await playlists.UpsertAsync(record, ct);
-            await progress.SignalAsync(work.CrawlId, ProgressEvent.PlaylistDone(work.Category, work.PlaylistId, record.Cover?.Bytes, now, fetched), ct);
+            catch when (fetched)
+            {
+                await ReleaseClaimAsync(work); // nothing kept: the next delivery fetches again at once
+                throw;
+            }
         }
         catch (SiteFetchException e) when (!ct.IsCancellationRequested)
         {
@@ -86,19 +96,20 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
                 return (null, false);
             }
             scraped = await FetchAsync(work, ct);
-            if (scraped is not null) await items.SaveFetchAsync(work.CrawlId, work.PlaylistId, scraped, time.GetUtcNow(), ct);
             return (scraped, scraped is not null);
         }
         finally
         {
-            // Deferred or failed: give the claim back so the next delivery fetches at once (a claim left behind
-            // goes stale, or is given back when the crawl is resumed).
-            if (scraped is null)
-            {
-                try { await items.ReleaseFetchAsync(work.CrawlId, work.PlaylistId, CancellationToken.None); }
-                catch (Exception e) { log.LogWarning("Playlist {PlaylistId}: could not give back its fetch claim: {Error}", work.PlaylistId, e.Message); }
-            }
+            // Deferred or failed: give the claim back so the next delivery fetches at once.
+            if (scraped is null) await ReleaseClaimAsync(work);
         }
+    }
+
+    /// <summary>A claim that cannot be given back goes stale, or is given back when the crawl is resumed.</summary>
+    private async Task ReleaseClaimAsync(PlaylistWork work)
+    {
+        try { await items.ReleaseFetchAsync(work.CrawlId, work.PlaylistId, CancellationToken.None); }
+        catch (Exception e) { log.LogWarning("Playlist {PlaylistId}: could not give back its fetch claim: {Error}", work.PlaylistId, e.Message); }
     }
 
     /// <summary>A claim this old belongs to a delivery that died mid-fetch: every try of a page and a cover has ended by then.</summary>

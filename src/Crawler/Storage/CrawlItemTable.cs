@@ -109,10 +109,12 @@ public sealed class CrawlItemTable(StorageClients storage)
     }
 
     /// <summary>
-    /// Moves a playlist from pending (or failed, when requeued) to its final state, with the record when done.
+    /// Moves a playlist from pending (or failed, when requeued) to its final state, with the record when done, and
+    /// keeps what this delivery fetched for the id (<paramref name="fetched"/>) in the same transaction.
     /// False when another delivery moved it first (its ETag changed): that delivery signals it, this one does not.
     /// </summary>
-    public async Task<bool> FinishPlaylistAsync(PlaylistItem item, string state, PlaylistRecord? record, string? reason, DateTimeOffset at, CancellationToken ct)
+    public async Task<bool> FinishPlaylistAsync(PlaylistItem item, string state, PlaylistRecord? record, string? reason, DateTimeOffset at,
+        CancellationToken ct, ScrapedPlaylist? fetched = null)
     {
         var entity = record is not null ? record.ToEntity(item.CrawlId) : new TableEntity(item.CrawlId, "");
         entity.RowKey = ListKey(item.Category, item.PlaylistId);
@@ -121,13 +123,17 @@ public sealed class CrawlItemTable(StorageClients storage)
         entity["PlaylistId"] = item.PlaylistId;
         entity["Reason"] = reason;
         entity["ChangedAt"] = at;
+        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, entity, item.ETag) };
+        if (fetched is not null) actions.Add(new(TableTransactionActionType.UpsertReplace, FetchEntity(item.CrawlId, item.PlaylistId, fetched, at)));
         try
         {
-            await _table.UpdateEntityAsync(entity, item.ETag, TableUpdateMode.Replace, ct);
+            await _table.SubmitTransactionAsync(actions, ct);
             return true;
         }
         catch (RequestFailedException e) when (e.Status is 412 or 404)
         {
+            // The transition was lost, but what was fetched still spares the id's other categories a fetch.
+            if (fetched is not null) await SaveFetchAsync(item.CrawlId, item.PlaylistId, fetched, at, ct);
             return false;
         }
     }
@@ -168,13 +174,16 @@ public sealed class CrawlItemTable(StorageClients storage)
     }
 
     /// <summary>Keeps what the fetch of a claimed id learned: the record (without its category) or why it is gone.</summary>
-    public Task SaveFetchAsync(string crawlId, long id, ScrapedPlaylist scraped, DateTimeOffset at, CancellationToken ct)
+    public Task SaveFetchAsync(string crawlId, long id, ScrapedPlaylist scraped, DateTimeOffset at, CancellationToken ct) =>
+        _table.UpsertEntityAsync(FetchEntity(crawlId, id, scraped, at), TableUpdateMode.Replace, ct);
+
+    private static TableEntity FetchEntity(string crawlId, long id, ScrapedPlaylist scraped, DateTimeOffset at)
     {
         var entity = scraped.Record is { } record ? record.ToEntity(crawlId) : new TableEntity(crawlId, "") { ["Reason"] = scraped.GoneReason };
         entity.RowKey = FetchKey(id);
         entity["State"] = scraped.Record is not null ? Fetched : Gone;
         entity["ChangedAt"] = at;
-        return _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, ct);
+        return entity;
     }
 
     /// <summary>Gives a claim back (the fetch was deferred or failed), so the next delivery fetches at once.</summary>
