@@ -12,8 +12,10 @@ namespace FunctionsCrawler.Hosting;
 /// storage account answers (its queues, tables and container are created if missing). A failure stops the host with
 /// one line naming the setting and exit code 2 (<see cref="CrawlerHost.RunAsync"/>). <c>./run.sh</c> also checks the
 /// site (<see cref="SiteProblemAsync"/>) before it starts a crawl.
+/// Its storage is resolved when it is built, before the hosts' other services: a connection string that does not
+/// parse is then this check's one named line, not a stack trace from the Durable extension.
 /// </summary>
-public sealed class StartupCheck(IServiceProvider services, IHostApplicationLifetime lifetime) : IHostedService
+public sealed class StartupCheck(IServiceProvider services, CrawlStorage storage, IHostApplicationLifetime lifetime) : IHostedService
 {
     public const int ExitBadSettings = 2;
 
@@ -37,8 +39,7 @@ public sealed class StartupCheck(IServiceProvider services, IHostApplicationLife
     public async Task CheckAsync(CancellationToken ct)
     {
         services.ValidateCrawlerSettings();
-        // Resolved here, after the settings: a connection string that does not parse fails as a named setting too.
-        await services.GetRequiredService<CrawlStorage>().EnsureCreatedAsync(ct);
+        await storage.EnsureCreatedAsync(ct);
     }
 
     /// <summary>Null when the site answers the first list page of <paramref name="category"/>; else the one line to print.</summary>
