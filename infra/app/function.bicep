@@ -59,6 +59,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     siteConfig: {
       minTlsVersion: '1.2'
+      // No FTP(S) endpoint at all: code arrives only through the deployment container, by identity.
+      ftpsState: 'Disabled'
       appSettings: [
         // Host storage by identity: no AccountKey anywhere. The app builds its own Blob/Queue/Table
         // clients from these same settings with a ManagedIdentityCredential(clientId).
@@ -154,6 +156,24 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         version: '10.0'
       }
     }
+  }
+}
+
+// Basic (user name + password) publishing credentials off for FTP and for SCM (Kudu/zip deploy):
+// deploying takes an Entra ID sign-in (azd, az, func publish all use it).
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
   }
 }
 

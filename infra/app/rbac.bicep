@@ -18,6 +18,13 @@ var queueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 // Storage Table Data Contributor: the crawler upserts the Playlists table; Durable keeps entity
 // state and history in its Instances/History tables.
 var tableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+// The optional person (or CI principal) reads the data and changes nothing: the crawl's own identity
+// is the only writer. Storage Blob Data Reader: look at covers/ and exports/.
+var blobDataReader = '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
+// Storage Queue Data Reader: peek at crawl-pages, crawl-playlists and their -poison queues.
+var queueDataReader = '19e7f393-937e-4f77-808e-94535e297925'
+// Storage Table Data Reader: read the Playlists, CrawlItems and Crawls tables.
+var tableDataReader = '76199698-9eea-4c19-bc75-cec21354c6b6'
 // Monitoring Metrics Publisher: Application Insights has local auth disabled, so the app may only
 // send telemetry as this identity (APPLICATIONINSIGHTS_AUTHENTICATION_STRING Authorization=AAD).
 var metricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
@@ -70,11 +77,12 @@ resource identityMetrics 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
   }
 }
 
-// With shared keys off, a person needs data roles even to look at covers or the Playlists table.
+// With shared keys off, a person needs data roles even to look at covers or the Playlists table; readers
+// only, so a signed-in user (or a leaked CI token) cannot alter the dataset or the crawl's queues.
 var userDataRoles = empty(userPrincipalId) ? [] : [
-  blobDataOwner
-  queueDataContributor
-  tableDataContributor
+  blobDataReader
+  queueDataReader
+  tableDataReader
 ]
 
 resource userData 'Microsoft.Authorization/roleAssignments@2022-04-01' = [

@@ -2,6 +2,7 @@ using FunctionsCrawler.Functions.Status;
 using FunctionsCrawler.Hosting;
 using FunctionsCrawler.Logging;
 using FunctionsCrawler.Progress;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,7 +10,7 @@ namespace FunctionsCrawler.Functions;
 
 /// <summary>
 /// Registrations of the Functions app: the crawler core, its progress store over the Durable entity, the start-up check
-/// and host.json (the core's readers). What is the app's own is the bindings and the kept Durable client.
+/// and host.json (the core's), and telemetry. What is the app's own is the bindings and the kept Durable client.
 /// </summary>
 public static class FunctionsSetup
 {
@@ -25,6 +26,10 @@ public static class FunctionsSetup
         services.AddProgressStore<DurableProgressSink>();
         services.AddCrawler(configuration);
         services.AddSingleton<ICrawlStatusStore, DurableCrawlStatusStore>();
+        // Worker logs (with their CrawlId scope) and dependencies (each request to the site, each storage call) go straight to
+        // Application Insights; the worker reads APPLICATIONINSIGHTS_CONNECTION_STRING and, for the identity, _AUTHENTICATION_STRING.
+        services.AddApplicationInsightsTelemetryWorkerService();
+        services.ConfigureFunctionsApplicationInsights();
         services.AddSafeCrawlerLogs(); // last: it wraps the logger providers the worker registered
         return services;
     }

@@ -20,6 +20,9 @@ public static class WebJobsHostSetup
                 ["Crawler:Schedule"] = "0 0 3 * * *",
                 ["Crawler:ResumeSchedule"] = "0 */10 * * * *",
                 ["Crawler:CleanupSchedule"] = "0 30 4 * * *",
+                // Host headers of this machine only (any port): a page on another name that resolves here
+                // (DNS rebinding) gets 400, so it cannot read the status or start crawls.
+                ["AllowedHosts"] = "127.0.0.1;localhost;[::1]",
             })
             .AddInMemoryCollection(HostSettings.LocalValues(settingsDir))
             .AddEnvironmentVariables()

@@ -21,7 +21,8 @@ public sealed partial class DashboardPageTests
     [Fact]
     public void Page_loads_nothing_from_elsewhere()
     {
-        Assert.DoesNotMatch(@"(src|href)\s*=\s*""(?!data:)", Html);
+        Assert.DoesNotMatch(@"(src|(?<!<a )href)\s*=\s*""(?!data:)", Html); // a link the user follows loads nothing
+        Assert.All(Regex.Matches(Html, @"<a href=""(?<to>[^""]*)""").Select(m => m.Groups["to"].Value), to => Assert.StartsWith("./", to, StringComparison.Ordinal));
         Assert.DoesNotContain("@import", Html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotMatch(@"url\(", Html);
         // The only absolute URL is the SVG namespace.
@@ -62,6 +63,15 @@ public sealed partial class DashboardPageTests
     {
         Assert.Matches(@"const known = \[[^\]]*""" + state + @"""", Script);
         Assert.Contains($".badge.{state} {{", Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_csv_link_says_how_to_pass_the_function_key_it_needs_on_azure()
+    {
+        var export = Regex.Match(Html, @"<p[^>]*id=""export""[^>]*>(?<text>.*?)</p>", RegexOptions.Singleline).Groups["text"].Value;
+        Assert.Contains("href=\"./playlists.csv\"", export, StringComparison.Ordinal);
+        Assert.Contains("?code=&lt;function key&gt;", export, StringComparison.Ordinal);
+        Assert.Contains("x-functions-key", export, StringComparison.Ordinal);
     }
 
     [GeneratedRegex("<script>(?<body>.*?)</script>", RegexOptions.Singleline)]

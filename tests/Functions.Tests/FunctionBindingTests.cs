@@ -72,9 +72,9 @@ public class FunctionBindingTests
     [InlineData("GetCrawl", "get", "crawls/{crawlId}", "Anonymous")]
     [InlineData("StartCrawlOnRequest", "post", "crawls", "Function")]
     [InlineData("RequeueFailed", "post", "crawls/{crawlId}/requeue-failed", "Function")]
-    [InlineData("ExportPlaylistsCsv", "get", "playlists.csv", "Anonymous")]
+    [InlineData("ExportPlaylistsCsv", "get", "playlists.csv", "Function")]
     [InlineData("Dashboard", "get", "dashboard", "Anonymous")]
-    public void Http_routes_match_the_design_with_anonymous_reads_and_function_keys_for_changes(string function, string method, string route, string authLevel)
+    public void Http_routes_match_the_design_with_anonymous_figures_and_function_keys_for_changes_and_exports(string function, string method, string route, string authLevel)
     {
         var trigger = FunctionsMetadata.Trigger(function);
         Assert.Equal("httpTrigger", trigger.Text("type"));

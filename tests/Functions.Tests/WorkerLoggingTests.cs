@@ -9,12 +9,12 @@ namespace FunctionsCrawler.Functions.Tests;
 public sealed class WorkerLoggingTests
 {
     [Fact]
-    public void Every_logger_provider_of_the_worker_writes_through_the_safe_log_sink()
+    public async Task Every_logger_provider_of_the_worker_writes_through_the_safe_log_sink()
     {
         var builder = FunctionsApplication.CreateBuilder([]);
         builder.ConfigureFunctionsWebApplication();
         builder.Services.AddCrawlerFunctions(builder.Configuration);
-        using var services = builder.Services.BuildServiceProvider();
+        await using var services = builder.Services.BuildServiceProvider();
 
         var providers = services.GetServices<ILoggerProvider>().ToList();
         Assert.NotEmpty(providers);

@@ -32,6 +32,25 @@ public class HardeningTests
     }
 
     [Fact]
+    public void Function_app_has_no_ftp_endpoint()
+    {
+        Assert.Equal("Disabled", Deployed.FunctionApp.GetString("properties.siteConfig.ftpsState"));
+    }
+
+    [Theory]
+    [InlineData("ftp")]
+    [InlineData("scm")]
+    public void Basic_publishing_credentials_are_off(string endpoint)
+    {
+        var policy = Assert.Single(Deployed.Template.OfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies"),
+            p => (Deployed.AsText(p.Node["name"]) ?? "").EndsWith($"'{endpoint}')]", StringComparison.Ordinal)
+                 || (Deployed.AsText(p.Node["name"]) ?? "").EndsWith($"/{endpoint}", StringComparison.Ordinal));
+
+        Assert.Equal("false", policy.GetString("properties.allow"));
+        Assert.Contains("parameters('name')", Deployed.AsText(policy.Node["name"]), StringComparison.Ordinal); // the function app's own
+    }
+
+    [Fact]
     public void Application_insights_accepts_only_identity_authenticated_telemetry()
     {
         var insights = Deployed.ApplicationInsights;

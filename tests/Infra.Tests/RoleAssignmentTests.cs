@@ -12,7 +12,16 @@ public partial class RoleAssignmentTests
         ["974c5e8b-45b9-4653-ba55-5f855dd0fb88"] = "Storage Queue Data Contributor",
         ["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"] = "Storage Table Data Contributor",
         ["3913510d-42f4-4e42-8a64-420c390055eb"] = "Monitoring Metrics Publisher",
+        ["2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"] = "Storage Blob Data Reader",
+        ["19e7f393-937e-4f77-808e-94535e297925"] = "Storage Queue Data Reader",
+        ["76199698-9eea-4c19-bc75-cec21354c6b6"] = "Storage Table Data Reader",
     };
+
+    private static readonly string[] IdentityRoles =
+    [
+        "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
+        "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "3913510d-42f4-4e42-8a64-420c390055eb",
+    ];
 
     [Theory]
     [InlineData("b7e6dc6d-f1e8-4753-8033-0f276bb0955b")] // Storage Blob Data Owner
@@ -40,7 +49,27 @@ public partial class RoleAssignmentTests
     {
         var roles = IdentityAssignments().Select(RoleOf).ToList();
 
-        Assert.Equal(Roles.Keys.Order(StringComparer.OrdinalIgnoreCase), roles.Order(StringComparer.OrdinalIgnoreCase));
+        Assert.Equal(IdentityRoles.Order(StringComparer.OrdinalIgnoreCase), roles.Order(StringComparer.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void The_optional_person_gets_only_the_three_data_reader_roles_on_the_storage_account()
+    {
+        var assignment = Assert.Single(Deployed.Template.OfType("Microsoft.Authorization/roleAssignments"),
+            a => (Deployed.AsText(a.Node["properties"]?["principalId"]) ?? "").Contains("userPrincipalId", StringComparison.Ordinal));
+        var raw = assignment.Scope.ExpandVariables(Deployed.AsText(assignment.Node["properties"]?["roleDefinitionId"]) ?? "");
+        // The roles come from a list variable: read the GUIDs it names.
+        var list = ListVariable().Match(raw) is { Success: true } m
+            ? assignment.Scope.ExpandVariables(Deployed.AsText(assignment.Scope.Template["variables"]?[m.Groups[1].Value]) ?? "")
+            : raw;
+        var roles = Guid().Matches(list).Select(g => g.Value.ToLowerInvariant()).ToList();
+
+        Assert.Equal(
+            ["19e7f393-937e-4f77-808e-94535e297925", "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", "76199698-9eea-4c19-bc75-cec21354c6b6"],
+            roles.Order(StringComparer.Ordinal));
+        Assert.All(roles, r => Assert.EndsWith("Reader", Roles[r], StringComparison.Ordinal));
+        Assert.Contains("empty(parameters('userPrincipalId'))", list, StringComparison.Ordinal); // nobody, unless a principal is given
+        AssertScopedTo(assignment, "Microsoft.Storage/storageAccounts", Deployed.StorageAccount);
     }
 
     [Fact]
@@ -97,6 +126,9 @@ public partial class RoleAssignmentTests
             Deployed.NamesResource(name, at, target),
             $"Assignment must be scoped to the {resourceType} the template creates, got {name}");
     }
+
+    [GeneratedRegex(@"variables\('([^']+)'\)\[copyIndex\(\)\]")]
+    private static partial Regex ListVariable();
 
     [GeneratedRegex("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")]
     private static partial Regex Guid();

@@ -111,7 +111,7 @@ public sealed class ResilienceTests
         Assert.Equal(1, before.GetProperty("playlists").GetProperty("failed").GetInt32());
         var crawlId = before.GetProperty("crawlId").GetString();
         using var http = new HttpClient { BaseAddress = server.BaseUrl };
-        var requeue = await http.PostAsync($"api/crawls/{crawlId}/requeue-failed", null);
+        var requeue = await http.PostAsync($"api/crawls/{crawlId}/requeue-failed", System.Net.Http.Json.JsonContent.Create(new { }));
         Assert.Equal(System.Net.HttpStatusCode.Accepted, requeue.StatusCode);
         Assert.Equal(1, JsonDocument.Parse(await requeue.Content.ReadAsStringAsync()).RootElement.GetProperty("requeued").GetInt32());
 
@@ -119,6 +119,38 @@ public sealed class ResilienceTests
         Dataset.AssertFinalStatus(final, site.Catalog, Categories, 1);
         var csv = await http.GetStringAsync("api/playlists.csv");
         Assert.Contains($"\r\n{victim},", csv);
+    }
+
+    [Fact]
+    public async Task A_site_that_answers_only_errors_ends_the_crawl_failed_with_its_reason_and_exit_code_5()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        // The site is reachable (it answers), but every answer is a 500 or 502: no list page can ever be read.
+        await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 7, PagesPerCategory = MaxPages, ErrorRate = 1 });
+        var output = Directory.CreateTempSubdirectory("crawl-down-").FullName;
+        var settings = CrawlSettings(azurite, site, output);
+        settings["AzureFunctionsJobHost:extensions:queues:maxDequeueCount"] = "2";
+        settings["AzureFunctionsJobHost:extensions:queues:visibilityTimeout"] = "00:00:01";
+        settings["NetEase:RetryDelaySeconds"] = "0.2";
+
+        await using (var host = HostProcess.Start(settings))
+        {
+            var exitCode = await host.WaitForExitAsync(TimeSpan.FromMinutes(3));
+            Assert.True(exitCode == 5, $"host exited {exitCode}, not 5 (crawl failed):\n{host.Output}");
+            Assert.Contains("failed: every list page failed: page 1 of 说唱", host.Output);
+            Assert.DoesNotContain("Exported", host.Output);
+        }
+        Assert.False(File.Exists(Path.Combine(output, "playlists.csv")));
+
+        settings.Remove("Run:Crawl");
+        await using var server = HostProcess.Start(settings);
+        var status = await server.ReadStatusAsync();
+        Assert.Equal("failed", status.GetProperty("state").GetString());
+        Assert.StartsWith("every list page failed: page 1 of 说唱: ", status.GetProperty("lastError").GetString());
+        Assert.Contains("HTTP 50", status.GetProperty("lastError").GetString());
+        Assert.Equal(1, status.GetProperty("pages").GetProperty("total").GetInt32()); // the failed page 0 stands for the category
+        Assert.Equal(0, status.GetProperty("playlists").GetProperty("discovered").GetInt32());
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("etaSeconds").ValueKind);
     }
 
     private static async Task<JsonElement> WaitForStateAsync(HostProcess host, string state, TimeSpan timeout, Func<JsonElement, bool> also)

@@ -58,11 +58,13 @@ public sealed class CrawlApi(CrawlQueries queries, CrawlTable crawls, StartCrawl
         await queries.FindStatusAsync(crawlId, ct) is { } status ? ApiResult.Ok(status) : ApiResult.Fail(StatusCodes.Status404NotFound, ApiErrors.NoCrawl(crawlId)));
 
     /// <summary>
-    /// <c>POST /api/crawls</c>: starts a crawl → 202 <c>{crawlId, statusUri}</c>; 400 on a body that is not JSON or a bad value,
+    /// <c>POST /api/crawls</c>: starts a crawl → 202 <c>{crawlId, statusUri}</c>; 415 unless the request says it is JSON,
+    /// 400 on a body that is not JSON or a bad value,
     /// 409 <c>{error, crawlId}</c> naming the unfinished crawl that covers one of the categories.
     /// </summary>
     public Task<ApiResult> StartCrawlAsync(ApiRequest request, CancellationToken ct) => GuardAsync(async () =>
     {
+        if (NotJson(request) is { } refused) return refused;
         StartCrawlRequest? body = null;
         if (request.HasBody)
         {
@@ -81,11 +83,15 @@ public sealed class CrawlApi(CrawlQueries queries, CrawlTable crawls, StartCrawl
         }
     });
 
-    /// <summary><c>POST /api/crawls/{crawlId}/requeue-failed</c>: the crawl's poison messages back in their queues → 202 <c>{crawlId, requeued}</c>.</summary>
+    /// <summary><c>POST /api/crawls/{crawlId}/requeue-failed</c>: the crawl's poison messages back in their queues → 202 <c>{crawlId, requeued}</c>; 415 unless JSON.</summary>
     public Task<ApiResult> RequeueFailedAsync(string crawlId, ApiRequest request, CancellationToken ct) => GuardAsync(async () =>
-        await crawls.GetAsync(crawlId, ct) is null
+        NotJson(request) ?? (await crawls.GetAsync(crawlId, ct) is null
             ? ApiResult.Fail(StatusCodes.Status404NotFound, ApiErrors.NoCrawl(crawlId))
-            : ApiResult.Accepted(new { crawlId, requeued = await queries.RequeueFailedAsync(crawlId, ct) }));
+            : ApiResult.Accepted(new { crawlId, requeued = await queries.RequeueFailedAsync(crawlId, ct) })));
+
+    /// <summary>415 unless the request says its body is JSON, before any work: what keeps a web page from posting (see <see cref="JsonRequests"/>).</summary>
+    private static ApiResult? NotJson(ApiRequest request) =>
+        JsonRequests.Accepts(request.ContentType) ? null : ApiResult.Fail(JsonRequests.RejectedStatus, JsonRequests.RejectedMessage);
 
     /// <summary>
     /// <c>GET /api/playlists.csv[?category=&amp;crawlId=]</c>: the latest crawl's (or that crawl's) playlists as CSV, streamed

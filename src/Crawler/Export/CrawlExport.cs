@@ -5,7 +5,7 @@ namespace FunctionsCrawler.Export;
 /// <summary>What an export wrote.</summary>
 public sealed record ExportSummary(string Directory, int Rows, int Covers, long CoverBytes);
 
-/// <summary>Writes a crawl's own rows (its snapshot, whatever other crawls did since) to a folder: <c>playlists.csv</c>, <c>playlists.jsonl</c> and <c>covers/&lt;playlist_id&gt;.jpg</c>.</summary>
+/// <summary>Writes a crawl's own rows (its snapshot, whatever other crawls did since) to a folder: <c>playlists.csv</c>, <c>playlists.jsonl</c>, <c>playlists.parquet</c> and <c>covers/&lt;playlist_id&gt;.jpg</c>.</summary>
 public sealed class CrawlExport(CrawlItemTable items, CoverStore covers)
 {
     public async Task<ExportSummary> WriteAsync(CrawlInfo crawl, string directory, CancellationToken ct)
@@ -19,6 +19,7 @@ public sealed class CrawlExport(CrawlItemTable items, CoverStore covers)
         // Write to temporary names first, so a reader never sees half a file.
         await WriteFileAsync(Path.Combine(directory, "playlists.csv"), s => PlaylistCsv.WriteAsync(s, records.ToAsyncEnumerable(), ct));
         await WriteFileAsync(Path.Combine(directory, "playlists.jsonl"), s => PlaylistJsonl.WriteAsync(s, records.ToAsyncEnumerable(), ct));
+        await WriteFileAsync(Path.Combine(directory, "playlists.parquet"), s => PlaylistParquet.WriteAsync(s, records.ToAsyncEnumerable(), ct));
 
         var coverCount = 0;
         long coverBytes = 0;
@@ -32,6 +33,9 @@ public sealed class CrawlExport(CrawlItemTable items, CoverStore covers)
         }
         return new ExportSummary(Path.GetFullPath(directory), records.Count, coverCount, coverBytes);
     }
+
+    public Task WriteParquetAsync(CrawlInfo crawl, IEnumerable<string> categories, Stream output, CancellationToken ct) =>
+        PlaylistParquet.WriteAsync(output, items.ReadRowsAsync(crawl.CrawlId, categories, ct), ct);
 
     public Task WriteCsvAsync(CrawlInfo crawl, IEnumerable<string> categories, Stream output, CancellationToken ct) =>
         PlaylistCsv.WriteAsync(output, items.ReadRowsAsync(crawl.CrawlId, categories, ct), ct);

@@ -1,3 +1,4 @@
+using FunctionsCrawler.Logging;
 using FunctionsCrawler.Progress;
 using FunctionsCrawler.Storage;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,7 @@ public sealed class ResumeCrawl(CrawlQueues queues, CrawlItemTable items, ICrawl
 {
     public async Task<(int Pages, int Playlists)> RunAsync(CrawlInfo crawl, CancellationToken ct)
     {
+        using var scope = log.BeginCrawlScope(crawl.CrawlId);
         var state = await progress.ReadAsync(crawl.CrawlId, ct);
         var cutoff = time.GetUtcNow();
         var tally = await items.TallyAsync(crawl.CrawlId, cutoff, ct);

@@ -1,4 +1,5 @@
 using FunctionsCrawler.Configuration;
+using FunctionsCrawler.Logging;
 using FunctionsCrawler.Progress;
 using FunctionsCrawler.Storage;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,8 @@ namespace FunctionsCrawler.Pipeline;
 
 /// <summary>
 /// The periodic check behind "nothing stays in flight forever": an unfinished crawl that is not
-/// paused and has not moved for <c>Crawler__StallSeconds</c> gets its unfinished work sent again.
+/// paused and has not moved for <c>Crawler__StallSeconds</c> gets its unfinished work sent again. One that
+/// has been sent again <see cref="MaxStalledResumes"/> times without moving cannot go on: it is marked failed.
 /// A completed, failed or cancelled crawl is never revived.
 /// </summary>
 public sealed class ResumeStalledCrawls(CrawlTable crawls, ICrawlProgressSink progress, ResumeCrawl resume,
@@ -16,6 +18,7 @@ public sealed class ResumeStalledCrawls(CrawlTable crawls, ICrawlProgressSink pr
 {
     /// <summary>Crawls started longer ago than this are not looked at (a crawl abandoned for good stays so).</summary>
     private static readonly TimeSpan LookBack = TimeSpan.FromDays(7);
+    public const int MaxStalledResumes = 3;
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
@@ -38,6 +41,15 @@ public sealed class ResumeStalledCrawls(CrawlTable crawls, ICrawlProgressSink pr
             }
             if (state is null || !state.IsStalled(now, stallAfter)) continue;
             if (CrawlStates.IsFinished(CrawlQueries.WithRegistryState(crawl, state.Snapshot(now)).State)) continue;
+            using var scope = log.BeginCrawlScope(crawl.CrawlId);
+            if (state.StalledResumes >= MaxStalledResumes)
+            {
+                var reason = $"no progress after its unfinished work was sent again {state.StalledResumes} times"
+                             + (state.RecentErrors.Count > 0 ? $"; last error: {state.RecentErrors[^1].Message}" : "");
+                log.LogError("Crawl {CrawlId} failed: {Reason}", crawl.CrawlId, reason);
+                await progress.SignalAsync(crawl.CrawlId, ProgressEvent.CrawlFailed(reason, now), ct);
+                continue;
+            }
             log.LogWarning("Crawl {CrawlId} made no progress since {Last:HH:mm:ss}: sending its unfinished work again", crawl.CrawlId, state.LastProgressAt);
             await resume.RunAsync(crawl, ct);
             await progress.SignalAsync(crawl.CrawlId, ProgressEvent.Resumed(now), ct);

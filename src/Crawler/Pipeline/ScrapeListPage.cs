@@ -1,3 +1,4 @@
+using FunctionsCrawler.Logging;
 using FunctionsCrawler.NetEase;
 using FunctionsCrawler.Progress;
 using FunctionsCrawler.Storage;
@@ -20,6 +21,7 @@ public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, Crawl
 
     public async Task RunAsync(PageWork work, Delivery delivery, CancellationToken ct)
     {
+        using var scope = log.BeginCrawlScope(work.CrawlId);
         var what = $"page {work.PageIndex + 1} of {work.Category}";
         try
         {

@@ -1,4 +1,5 @@
 using FunctionsCrawler.Configuration;
+using FunctionsCrawler.Logging;
 using FunctionsCrawler.NetEase;
 using FunctionsCrawler.Progress;
 using FunctionsCrawler.Storage;
@@ -19,6 +20,7 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
 
     public async Task RunAsync(PlaylistWork work, Delivery delivery, CancellationToken ct)
     {
+        using var scope = log.BeginCrawlScope(work.CrawlId);
         PlaylistItem? item = null;
         try
         {

@@ -11,6 +11,8 @@ public sealed class CategoryCounts
     public int Done { get; set; }
     public int Skipped { get; set; }
     public int Failed { get; set; }
+    /// <summary>The category's page 0 failed before its pager was read: it counts as planned with that one page until a plan comes.</summary>
+    public bool PlannedByFailure { get; set; }
 
     public int Finished => Done + Skipped + Failed;
 
@@ -40,14 +42,22 @@ public sealed class CrawlProgress
     public int MaxPages { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
+    /// <summary>Why the crawl cannot go on (every list page or every playlist failed, or it stopped moving); null while it can.</summary>
     public string? FailedReason { get; set; }
+    public DateTimeOffset? FailedAt { get; set; }
+    /// <summary>The latest page and playlist failures, for the reason of a crawl that failed whole.</summary>
+    public string? LastPageFailure { get; set; }
+    public string? LastPlaylistFailure { get; set; }
+    /// <summary>Stall resumes since work last moved: a crawl resumed this often without moving cannot go on.</summary>
+    public int StalledResumes { get; set; }
 
     public Dictionary<string, CategoryCounts> Counts { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Covers stored (one per playlist id, whatever its categories), their bytes, and ids fetched without one.</summary>
-    public int CoversStored { get; set; }
+    public int StoredCovers { get; set; }
     public long CoverBytes { get; set; }
-    public int CoversMissing { get; set; }
+    // Not named CoversMissing: states saved before the counters kept a set of ids under that name, and must still load.
+    public int MissingCovers { get; set; }
 
     /// <summary>(time, finished playlists), one per <see cref="SampleEvery"/>, trimmed to the rate window.</summary>
     public List<ThroughputSample> Samples { get; set; } = [];
@@ -96,8 +106,13 @@ public sealed class CrawlProgress
                 StartedAt ??= e.At;
                 break;
             case ProgressEventKind.PagesPlanned:
-                // The first plan wins: the hot order can shift the pager between redeliveries.
-                if (counts is not null && e.TotalPages is { } total) counts.PagesTotal ??= Math.Max(total, 1);
+                // The first plan wins: the hot order can shift the pager between redeliveries. A plan stood in for
+                // by a failed page 0 gives way to the real one (page 0 was requeued and has now been read).
+                if (counts is not null && e.TotalPages is { } total && (counts.PagesTotal is null || counts.PlannedByFailure))
+                {
+                    counts.PagesTotal = Math.Max(total, 1);
+                    counts.PlannedByFailure = false;
+                }
                 break;
             case ProgressEventKind.PageDone:
                 counts!.PagesDone++;
@@ -105,7 +120,14 @@ public sealed class CrawlProgress
                 break;
             case ProgressEventKind.PageFailed:
                 counts!.PagesFailed++;
-                AddError(e, $"page {e.PageIndex + 1} of {e.Category}: {e.Reason}");
+                // Without its page 0 a category has no pager: it is planned as that one page, so the crawl can end.
+                if (e.PageIndex == 0 && counts.PagesTotal is null)
+                {
+                    counts.PagesTotal = 1;
+                    counts.PlannedByFailure = true;
+                }
+                LastPageFailure = $"page {e.PageIndex + 1} of {e.Category}: {e.Reason}";
+                AddError(e, LastPageFailure);
                 break;
             case ProgressEventKind.PlaylistDone:
                 counts!.Done++;
@@ -119,7 +141,8 @@ public sealed class CrawlProgress
             case ProgressEventKind.PlaylistFailed:
                 counts!.Failed++;
                 AddSample(e.At);
-                AddError(e, $"playlist {e.PlaylistId} in {e.Category}: {e.Reason}");
+                LastPlaylistFailure = $"playlist {e.PlaylistId} in {e.Category}: {e.Reason}";
+                AddError(e, LastPlaylistFailure);
                 break;
             case ProgressEventKind.Paused:
                 if (e.Until is { } until && (PausedUntil is null || until > PausedUntil)) PausedUntil = until;
@@ -136,6 +159,8 @@ public sealed class CrawlProgress
                     counts.PagesFailed = Math.Max(0, counts.PagesFailed - (e.Pages ?? 0));
                 }
                 CompletedAt = null;
+                FailedReason = null; // its failed work goes back in: the crawl can go on again
+                FailedAt = null;
                 break;
             case ProgressEventKind.Recounted:
                 if (e.Counts is { } recount)
@@ -143,26 +168,58 @@ public sealed class CrawlProgress
                     foreach (var (c, figures) in recount)
                     {
                         var kept = For(c);
-                        figures.PagesTotal ??= kept.PagesTotal;
+                        if (figures.PagesTotal is null)
+                        {
+                            figures.PagesTotal = kept.PagesTotal;
+                            figures.PlannedByFailure = kept.PlannedByFailure;
+                        }
                         Counts[c] = figures;
                     }
                 }
-                CoversStored = e.CoversStored ?? CoversStored;
+                StoredCovers = e.CoversStored ?? StoredCovers;
                 CoverBytes = e.CoverBytes ?? CoverBytes;
-                CoversMissing = e.CoversMissing ?? CoversMissing;
+                MissingCovers = e.CoversMissing ?? MissingCovers;
                 RecountedAt = e.At;
                 break;
             case ProgressEventKind.Resumed:
-                break; // only moves LastProgressAt, so the next stall check waits a full spell
+                StalledResumes++;
+                break; // moves LastProgressAt too, so the next stall check waits a full spell
             case ProgressEventKind.CrawlFailed:
-                FailedReason = e.Reason;
-                AddError(e, e.Reason ?? "crawl failed");
+                if (CompletedAt is null) Fail(e, e.Reason ?? "crawl failed");
                 break;
         }
         if (e.Kind is not (ProgressEventKind.Paused or ProgressEventKind.Error or ProgressEventKind.CrawlFailed or ProgressEventKind.Recounted)
             && (LastProgressAt is null || e.At > LastProgressAt))
             LastProgressAt = e.At;
-        if (CompletedAt is null && IsComplete) CompletedAt = e.At;
+        if (e.Kind is not (ProgressEventKind.Paused or ProgressEventKind.Error or ProgressEventKind.CrawlFailed
+                or ProgressEventKind.Recounted or ProgressEventKind.Resumed or ProgressEventKind.Started))
+            StalledResumes = 0;
+        // A crawl ends once: completed, or failed when it ended without one page or playlist to show for it.
+        // Failed stays failed until its failed work is requeued, as completed stays completed.
+        if (CompletedAt is null && FailedReason is null && IsComplete)
+        {
+            if (NothingSucceeded() is { } reason) Fail(e, reason);
+            else CompletedAt = e.At;
+        }
+    }
+
+    private void Fail(ProgressEvent e, string reason)
+    {
+        if (FailedReason is not null) return;
+        FailedReason = reason.Length > 300 ? reason[..300] + "…" : reason;
+        FailedAt = e.At;
+        AddError(e, FailedReason);
+    }
+
+    /// <summary>Why a finished crawl failed: every list page failed (the site was down or served only errors), or every playlist it found did.</summary>
+    private string? NothingSucceeded()
+    {
+        var all = Categories.Select(For).ToList();
+        if (all.Sum(c => c.PagesDone) == 0 && all.Sum(c => c.PagesFailed) > 0)
+            return $"every list page failed: {LastPageFailure}";
+        if (all.Sum(c => c.Discovered) > 0 && all.Sum(c => c.Done + c.Skipped) == 0 && all.Sum(c => c.Failed) > 0)
+            return $"every playlist failed: {LastPlaylistFailure}";
+        return null;
     }
 
     private static bool IsDelta(ProgressEventKind kind) => kind is ProgressEventKind.PageDone or ProgressEventKind.PageFailed
@@ -179,10 +236,10 @@ public sealed class CrawlProgress
     {
         if (e.CoverBytes is { } bytes)
         {
-            CoversStored++;
+            StoredCovers++;
             CoverBytes += bytes;
         }
-        else if (e.CoverMissing == true) CoversMissing++;
+        else if (e.CoverMissing == true) MissingCovers++;
     }
 
     /// <summary>Unfinished, not paused, and nothing moved for <paramref name="stallAfter"/>: work was lost in flight.</summary>
@@ -204,9 +261,9 @@ public sealed class CrawlProgress
         var pagesDone = all.Sum(c => c.PagesDone + c.PagesFailed);
         var rate = RatePerMinute(now);
         var remaining = RemainingPlaylists();
-        var paused = PausedUntil is { } until && until > now && CompletedAt is null;
+        var paused = PausedUntil is { } until && until > now && CompletedAt is null && FailedReason is null;
         var state = CompletedAt is not null ? "completed" : FailedReason is not null ? "failed" : paused ? "paused" : "running";
-        var end = CompletedAt ?? now;
+        var end = CompletedAt ?? FailedAt ?? now;
         return new CrawlStatus
         {
             CrawlId = CrawlId,
@@ -217,13 +274,13 @@ public sealed class CrawlProgress
             ElapsedSeconds = StartedAt is { } start ? Math.Max(0, (long)(end - start).TotalSeconds) : 0,
             Pages = new PagesFigures(pagesTotal, pagesDone),
             Playlists = new PlaylistFigures(all.Sum(c => c.Discovered), all.Sum(c => c.Done), all.Sum(c => c.Skipped), all.Sum(c => c.Failed)),
-            Covers = new CoverFigures(CoversStored, CoversMissing, CoverBytes),
+            Covers = new CoverFigures(StoredCovers, MissingCovers, CoverBytes),
             RatePerMinute = Math.Round(rate, 1),
-            EtaSeconds = CompletedAt is not null ? 0 : EtaSeconds(remaining, rate),
+            EtaSeconds = CompletedAt is not null ? 0 : FailedReason is not null ? null : EtaSeconds(remaining, rate),
             ProjectedBytes = ProjectedBytes(remaining),
             PausedUntil = paused ? PausedUntil : null,
             PauseReason = paused ? PauseReason : null,
-            LastError = RecentErrors.Count > 0 ? RecentErrors[^1].Message : null,
+            LastError = state == "failed" ? FailedReason : RecentErrors.Count > 0 ? RecentErrors[^1].Message : null,
             RecentErrors = RecentErrors,
             ByCategory = Categories.Select(c => CategorySnapshot(c, For(c))).ToList(),
         };
@@ -261,10 +318,10 @@ public sealed class CrawlProgress
     /// <summary>Bytes stored so far plus the remaining playlists at the average cover size so far.</summary>
     public long? ProjectedBytes(double remainingPlaylists)
     {
-        if (CoversStored == 0) return null;
-        var average = (double)CoverBytes / CoversStored;
-        var withCover = CoversStored + CoversMissing;
-        var share = withCover == 0 ? 1 : (double)CoversStored / withCover;
+        if (StoredCovers == 0) return null;
+        var average = (double)CoverBytes / StoredCovers;
+        var withCover = StoredCovers + MissingCovers;
+        var share = withCover == 0 ? 1 : (double)StoredCovers / withCover;
         // Ids already stored are not stored twice; remaining work is counted per (category, id), so this leans high.
         return CoverBytes + (long)Math.Round(remainingPlaylists * average * share);
     }

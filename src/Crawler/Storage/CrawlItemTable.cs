@@ -183,6 +183,7 @@ public sealed class CrawlItemTable(StorageClients storage)
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(crawlId, FetchKey(id), ["State"], ct);
         if (row.HasValue && row.Value is { } e && e.GetString("State") == Fetching)
         {
+            // A projected row carries no keys: name them.
             try { await _table.DeleteEntityAsync(crawlId, FetchKey(id), e.ETag, ct); }
             catch (RequestFailedException x) when (x.Status is 404 or 412) { }
         }

@@ -77,14 +77,15 @@ public sealed class CrawlProgressTests
     {
         var p = Started("说唱");
         p.Apply(ProgressEvent.PagesPlanned("说唱", 1, T0));
-        p.Apply(ProgressEvent.PageDone("说唱", 0, 1, T0));
+        p.Apply(ProgressEvent.PageDone("说唱", 0, 2, T0));
+        p.Apply(ProgressEvent.PlaylistDone("说唱", 2, 10, T0));
         p.Apply(ProgressEvent.PlaylistFailed("说唱", 1, "timeout", T0));
         Assert.Equal("completed", p.Snapshot(T0).State);
         p.Apply(ProgressEvent.FailedRequeued("说唱", 0, 1, T0.AddSeconds(1)));
         Assert.Equal("running", p.Snapshot(T0.AddSeconds(1)).State);
         p.Apply(ProgressEvent.PlaylistDone("说唱", 1, null, T0.AddSeconds(2)));
         var s = p.Snapshot(T0.AddSeconds(2));
-        Assert.Equal(new PlaylistFigures(1, 1, 0, 0), s.Playlists);
+        Assert.Equal(new PlaylistFigures(2, 2, 0, 0), s.Playlists);
         Assert.Equal(1, s.Covers.Missing);
         Assert.Equal("completed", s.State);
     }
@@ -181,5 +182,132 @@ public sealed class CrawlProgressTests
         p.Apply(ProgressEvent.PlaylistDone("说唱", 1, null, T0.AddSeconds(400)));
         p.Apply(ProgressEvent.PlaylistDone("说唱", 2, null, T0.AddSeconds(401)));
         Assert.False(p.IsStalled(T0.AddSeconds(9999), spell)); // completed
+    }
+
+    [Fact]
+    public void Every_list_page_failing_ends_the_crawl_failed_with_the_last_page_error()
+    {
+        var p = Started("说唱", "华语");
+        p.Apply(ProgressEvent.PageFailed("说唱", 0, "HTTP 500 from site", T0.AddSeconds(10)));
+        Assert.Equal("running", p.Snapshot(T0.AddSeconds(11)).State); // 华语 may still be read
+
+        p.Apply(ProgressEvent.PageFailed("华语", 0, "HTTP 502 from site", T0.AddSeconds(20)));
+        var s = p.Snapshot(T0.AddMinutes(5));
+        Assert.Equal("failed", s.State);
+        Assert.Equal("every list page failed: page 1 of 华语: HTTP 502 from site", s.LastError);
+        Assert.Null(s.CompletedAt);
+        Assert.Equal(20, s.ElapsedSeconds); // the clock stops when it failed
+        Assert.Null(s.EtaSeconds);
+        Assert.Equal(new PagesFigures(2, 2), s.Pages); // each failed page 0 stands for its category
+        Assert.False(p.IsStalled(T0.AddDays(1), TimeSpan.FromMinutes(1)));
+
+        p.Apply(ProgressEvent.Error("late note", T0.AddMinutes(6)));
+        Assert.Equal("every list page failed: page 1 of 华语: HTTP 502 from site", p.Snapshot(T0.AddMinutes(7)).LastError);
+    }
+
+    [Fact]
+    public void A_failed_first_page_ends_its_category_so_the_rest_of_the_crawl_completes()
+    {
+        var p = Started("说唱", "华语");
+        p.Apply(ProgressEvent.PageFailed("说唱", 0, "HTTP 500 from site", T0));
+        p.Apply(ProgressEvent.PagesPlanned("华语", 1, T0));
+        p.Apply(ProgressEvent.PageDone("华语", 0, 1, T0));
+        p.Apply(ProgressEvent.PlaylistDone("华语", 1, 10, T0.AddSeconds(3)));
+
+        var s = p.Snapshot(T0.AddSeconds(4));
+        Assert.Equal("completed", s.State);
+        Assert.Equal(new PagesFigures(2, 2), s.Pages);
+        Assert.Equal("page 1 of 说唱: HTTP 500 from site", s.RecentErrors[0].Message);
+    }
+
+    [Fact]
+    public void Some_pages_failing_is_a_completed_crawl_not_a_failed_one()
+    {
+        var p = Started("说唱");
+        p.Apply(ProgressEvent.PagesPlanned("说唱", 2, T0));
+        p.Apply(ProgressEvent.PageDone("说唱", 0, 1, T0));
+        p.Apply(ProgressEvent.PageFailed("说唱", 1, "HTTP 500 from site", T0));
+        p.Apply(ProgressEvent.PlaylistSkipped("说唱", 1, "deleted", T0.AddSeconds(1)));
+        Assert.Equal("completed", p.Snapshot(T0.AddSeconds(2)).State);
+    }
+
+    [Fact]
+    public void Every_discovered_playlist_failing_ends_the_crawl_failed()
+    {
+        var p = Started("说唱");
+        p.Apply(ProgressEvent.PagesPlanned("说唱", 1, T0));
+        p.Apply(ProgressEvent.PageDone("说唱", 0, 2, T0));
+        p.Apply(ProgressEvent.PlaylistFailed("说唱", 1, "HTTP 500 from site", T0.AddSeconds(1)));
+        p.Apply(ProgressEvent.PlaylistFailed("说唱", 2, "HTTP 502 from site", T0.AddSeconds(2)));
+
+        var s = p.Snapshot(T0.AddSeconds(3));
+        Assert.Equal("failed", s.State);
+        Assert.Equal("every playlist failed: playlist 2 in 说唱: HTTP 502 from site", s.LastError);
+    }
+
+    [Fact]
+    public void Requeuing_a_failed_crawl_reopens_it_and_the_real_pager_replaces_the_failed_first_page()
+    {
+        var p = Started("说唱");
+        p.Apply(ProgressEvent.PageFailed("说唱", 0, "HTTP 500 from site", T0));
+        Assert.Equal("failed", p.Snapshot(T0).State);
+
+        p.Apply(ProgressEvent.FailedRequeued("说唱", 1, 0, T0.AddMinutes(1)));
+        Assert.Equal("running", p.Snapshot(T0.AddMinutes(1)).State);
+        p.Apply(ProgressEvent.PagesPlanned("说唱", 2, T0.AddMinutes(2)));
+        p.Apply(ProgressEvent.PageDone("说唱", 0, 1, T0.AddMinutes(2)));
+        Assert.Equal(new PagesFigures(2, 1), p.Snapshot(T0.AddMinutes(2)).Pages);
+        p.Apply(ProgressEvent.PageDone("说唱", 1, 0, T0.AddMinutes(3)));
+        p.Apply(ProgressEvent.PlaylistDone("说唱", 1, 10, T0.AddMinutes(3)));
+        Assert.Equal("completed", p.Snapshot(T0.AddMinutes(4)).State);
+    }
+
+    [Fact]
+    public void A_recount_keeps_the_plan_a_failed_first_page_stood_in_for()
+    {
+        var p = Started("说唱");
+        p.Apply(ProgressEvent.PageFailed("说唱", 0, "HTTP 500 from site", T0));
+        var recount = new Dictionary<string, CategoryCounts> { ["说唱"] = new() { PagesFailed = 1 } };
+        p.Apply(ProgressEvent.Recounted(recount, 0, 0, 0, T0.AddSeconds(1)));
+        Assert.Equal("failed", p.Snapshot(T0.AddSeconds(2)).State);
+        Assert.True(p.Counts["说唱"].PlannedByFailure);
+    }
+
+    [Fact]
+    public void A_crawl_failed_by_a_step_stays_failed_and_says_why()
+    {
+        var p = Started("说唱");
+        p.Apply(ProgressEvent.PagesPlanned("说唱", 1, T0));
+        p.Apply(ProgressEvent.CrawlFailed("no progress after its unfinished work was sent again 3 times", T0.AddMinutes(30)));
+        p.Apply(ProgressEvent.PageDone("说唱", 0, 0, T0.AddMinutes(31)));
+
+        var s = p.Snapshot(T0.AddMinutes(32));
+        Assert.Equal("failed", s.State);
+        Assert.Equal("no progress after its unfinished work was sent again 3 times", s.LastError);
+        Assert.Null(s.CompletedAt);
+    }
+
+    [Fact]
+    public void Stall_resumes_are_counted_until_work_moves_again()
+    {
+        var p = Started("说唱");
+        p.Apply(ProgressEvent.PagesPlanned("说唱", 1, T0));
+        p.Apply(ProgressEvent.Resumed(T0.AddMinutes(10)));
+        p.Apply(ProgressEvent.Recounted(new Dictionary<string, CategoryCounts>(), 0, 0, 0, T0.AddMinutes(20)));
+        p.Apply(ProgressEvent.Resumed(T0.AddMinutes(20)));
+        Assert.Equal(2, p.StalledResumes);
+
+        p.Apply(ProgressEvent.PageDone("说唱", 0, 3, T0.AddMinutes(21)));
+        Assert.Equal(0, p.StalledResumes);
+    }
+
+    [Fact]
+    public void A_state_saved_before_the_counters_still_loads()
+    {
+        // What an entity of the earlier model holds: per-item sets, covers missing as a set of ids.
+        const string old = """{"CrawlId":"c0","Categories":["说唱"],"StartedAt":"2026-11-27T08:00:00+00:00","PagesTotal":{"说唱":3},"PagesDone":["说唱|0"],"Pending":["说唱|5"],"Done":["说唱|1"],"Skipped":{},"Failed":{},"CoverIds":[1],"CoverBytes":100,"CoversMissing":[2]}""";
+        var p = System.Text.Json.JsonSerializer.Deserialize<CrawlProgress>(old)!;
+        Assert.Equal("c0", p.CrawlId);
+        Assert.Equal("running", p.Snapshot(T0).State);
     }
 }
