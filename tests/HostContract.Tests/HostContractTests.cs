@@ -187,6 +187,24 @@ public sealed class HostContractTests(ContractFixture fixture) : IClassFixture<C
 
     [Theory]
     [MemberData(nameof(Hosts))]
+    public async Task Posts_that_do_not_say_json_are_refused_with_415_before_any_work(string name)
+    {
+        var host = await StartAsync(name);
+        foreach (var (contentType, body) in new (string?, string?)[] { (null, null), ("text/plain", """{"categories":["说唱"]}"""), ("application/x-www-form-urlencoded", "a=1") })
+        {
+            foreach (var (route, values) in new (string, Dictionary<string, string>?)[] { ("crawls", null), ("crawls/{crawlId}/requeue-failed", new() { ["crawlId"] = "x" }) })
+            {
+                var answer = await host.CallAsync("POST", route, values, contentType: contentType, body: body);
+                Assert.Equal(415, answer.Status);
+                Assert.Equal(JsonRequests.RejectedMessage, Error(answer));
+                Assert.DoesNotContain('\n', answer.Body);
+            }
+        }
+        Assert.Equal(0, Json(await host.CallAsync("GET", "crawls")).GetProperty("crawls").GetArrayLength()); // nothing was started
+    }
+
+    [Theory]
+    [MemberData(nameof(Hosts))]
     public async Task Crawl_routes_answer_one_crawl_pages_of_crawls_and_bad_values_alike(string name)
     {
         var host = await StartAsync(name);
