@@ -46,5 +46,24 @@ public sealed class EndToEndCrawlTests
         await using var server = HostProcess.Start(new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString });
         var final = await server.ReadStatusAsync();
         Dataset.AssertFinalStatus(final, site.Catalog, Categories, MaxPages);
+
+        // Late redeliveries of a completed crawl's messages change nothing: no request to the site, no count moves.
+        var crawlId = final.GetProperty("crawlId").GetString()!;
+        var requestsBefore = site.Log.Requests;
+        var queues = new Azure.Storage.Queues.QueueServiceClient(azurite.ConnectionString,
+            new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
+        var listed = site.Catalog.PageIds(Categories[0], 0)[0];
+        await queues.GetQueueClient("crawl-pages").SendMessageAsync($$"""{"crawlId":"{{crawlId}}","category":"{{Categories[0]}}","pageIndex":1,"maxPages":{{MaxPages}}}""");
+        await queues.GetQueueClient("crawl-playlists").SendMessageAsync($$"""{"crawlId":"{{crawlId}}","category":"{{Categories[0]}}","playlistId":{{listed}}}""");
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < until && ((await queues.GetQueueClient("crawl-pages").GetPropertiesAsync()).Value.ApproximateMessagesCount > 0
+                                           || (await queues.GetQueueClient("crawl-playlists").GetPropertiesAsync()).Value.ApproximateMessagesCount > 0))
+            await Task.Delay(500);
+        await Task.Delay(2000);
+        var after = await server.ReadStatusAsync();
+        Assert.Equal("completed", after.GetProperty("state").GetString());
+        Assert.Equal(final.GetProperty("playlists").ToString(), after.GetProperty("playlists").ToString());
+        Assert.Equal(final.GetProperty("pages").ToString(), after.GetProperty("pages").ToString());
+        Assert.Equal(requestsBefore, site.Log.Requests);
     }
 }
