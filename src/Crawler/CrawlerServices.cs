@@ -9,7 +9,11 @@ using Microsoft.Extensions.Options;
 
 namespace FunctionsCrawler;
 
-/// <summary>Registers the crawl's core services; each host adds its own <see cref="Progress.ICrawlProgressSink"/> and <see cref="Progress.ICrawlStatusStore"/>.</summary>
+/// <summary>
+/// Registers the crawl's core services, the route handlers among them; each host adds its Durable entity sink under the
+/// core's progress store (<see cref="Progress.ProgressStore.AddProgressStore{TEntitySink}"/>), its <see cref="Progress.ICrawlStatusStore"/>
+/// and the start-up check (<see cref="Hosting.StartupCheckServices.AddStartupCheck"/>).
+/// </summary>
 public static class CrawlerServices
 {
     public static IServiceCollection AddCrawler(this IServiceCollection services, IConfiguration configuration)
@@ -45,6 +49,7 @@ public static class CrawlerServices
         services.AddSingleton<ResumeStalledCrawls>();
         services.AddSingleton<CleanUpOldCrawls>();
         services.AddSingleton<CrawlQueries>();
+        services.AddSingleton<Api.CrawlApi>();
         return services;
     }
 

@@ -1,4 +1,5 @@
 using FunctionsCrawler.Functions.Status;
+using FunctionsCrawler.Hosting;
 using FunctionsCrawler.Logging;
 using FunctionsCrawler.Progress;
 using Microsoft.Azure.Functions.Worker;
@@ -7,16 +8,24 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FunctionsCrawler.Functions;
 
-/// <summary>Registrations of the Functions app: the crawler core, its Durable-backed progress sink, the start-up checks and telemetry.</summary>
+/// <summary>
+/// Registrations of the Functions app: the crawler core, its progress store over the Durable entity, the start-up check
+/// and host.json (the core's), and telemetry. What is the app's own is the bindings and the kept Durable client.
+/// </summary>
 public static class FunctionsSetup
 {
-    public static IServiceCollection AddCrawlerFunctions(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddCrawlerFunctions(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddCrawlerFunctions(configuration, AppContext.BaseDirectory);
+
+    /// <param name="appDirectory">Where host.json is: beside the app when deployed or run by func.</param>
+    public static IServiceCollection AddCrawlerFunctions(this IServiceCollection services, IConfiguration configuration, string appDirectory)
     {
+        services.AddStartupCheck();
+        services.AddSingleton(HostJson.Load(appDirectory, configuration));
+        services.AddSingleton<DurableClients>();
+        services.AddProgressStore<DurableProgressSink>();
         services.AddCrawler(configuration);
-        services.AddSingleton<ICrawlProgressSink, DurableProgressSink>();
         services.AddSingleton<ICrawlStatusStore, DurableCrawlStatusStore>();
-        services.AddSingleton(QueueDelivery.FromConfiguration(configuration, AppContext.BaseDirectory));
-        services.AddHostedService<StorageSetup>();
         // Worker logs (with their CrawlId scope) and dependencies (each request to the site, each storage call) go straight to
         // Application Insights; the worker reads APPLICATIONINSIGHTS_CONNECTION_STRING and, for the identity, _AUTHENTICATION_STRING.
         services.AddApplicationInsightsTelemetryWorkerService();

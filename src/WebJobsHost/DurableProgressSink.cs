@@ -6,7 +6,10 @@ using Microsoft.Extensions.Options;
 
 namespace FunctionsCrawler.WebJobsHost;
 
-/// <summary>Signals and reads the crawl's Durable status entity through the WebJobs Durable Task extension.</summary>
+/// <summary>
+/// Signals and reads the crawl's Durable status entity through the WebJobs Durable Task extension: the entity sink under
+/// the core's progress store (<see cref="BatchingProgressSink"/>), which batches, stamps and retries.
+/// </summary>
 public sealed class DurableProgressSink(IDurableClientFactory factory, IOptions<DurableTaskOptions> durable) : IBatchProgressSink
 {
     private readonly Lazy<IDurableEntityClient> _client = new(() => factory.CreateClient(new DurableClientOptions
@@ -24,20 +27,8 @@ public sealed class DurableProgressSink(IDurableClientFactory factory, IOptions<
 
     public async Task<CrawlProgress?> ReadAsync(string crawlId, CancellationToken ct = default)
     {
-        // A large state lives in a blob the entity replaces on each batch: a read that lands in between
-        // finds the old blob gone, and the next read gets the new one.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var state = await _client.Value.ReadEntityStateAsync<CrawlProgress>(Id(crawlId));
-                return state.EntityExists ? state.EntityState : null;
-            }
-            catch (Exception) when (attempt < 3 && !ct.IsCancellationRequested)
-            {
-                await Task.Delay(100 * attempt, ct);
-            }
-        }
+        var state = await _client.Value.ReadEntityStateAsync<CrawlProgress>(Id(crawlId));
+        return state.EntityExists ? state.EntityState : null;
     }
 
     private static EntityId Id(string crawlId) => new(CrawlStatusEntity.Name, crawlId);

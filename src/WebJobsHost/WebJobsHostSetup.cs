@@ -1,3 +1,4 @@
+using FunctionsCrawler.Hosting;
 using FunctionsCrawler.Logging;
 using FunctionsCrawler.Progress;
 using Microsoft.Azure.WebJobs.Extensions.DurableTask;
@@ -35,10 +36,8 @@ public static class WebJobsHostSetup
             });
         builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? DefaultUrl);
         // host.json, overridden as the Functions host allows: AzureFunctionsJobHost__extensions__queues__batchSize=4.
-        var hostJson = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(settingsDir, "host.json"), optional: true)
-            .AddConfiguration(builder.Configuration.GetSection("AzureFunctionsJobHost"))
-            .Build();
+        var hostJson = HostJson.Load(settingsDir, builder.Configuration);
+        builder.Services.AddSingleton(hostJson);
 
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<TerminalLog>();
@@ -55,19 +54,21 @@ public static class WebJobsHostSetup
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None); // a failed start is reported once, by Program
         builder.Logging.AddFilter("Host.Results", LogLevel.None); // each function result again, for telemetry: "Function.<name>" says it once
 
-        // Registered before the WebJobs host, so settings and storage are checked before any trigger listens.
-        builder.Services.AddHostedService<StorageSetup>();
+        // Registered before the WebJobs host, so settings and storage are checked before any trigger listens, and the
+        // progress store's last flush comes after the triggers have stopped.
+        builder.Services.AddStartupCheck();
+        builder.Services.AddProgressStore<DurableProgressSink>();
         builder.Host.ConfigureWebJobs(webJobs =>
         {
             webJobs.AddAzureStorageCoreServices();
-            webJobs.AddAzureStorageQueues(o => hostJson.GetSection("extensions:queues").Bind(o));
+            webJobs.AddAzureStorageQueues(o => hostJson.Queues.Bind(o));
             webJobs.AddAzureStorageBlobs();
             webJobs.AddTimers();
             webJobs.AddDurableTask(o =>
             {
-                o.HubName = hostJson["extensions:durableTask:hubName"] ?? "FunctionsCrawler";
+                o.HubName = hostJson.DurableHubName;
                 o.LocalRpcEndpointEnabled = false;
-                foreach (var setting in hostJson.GetSection("extensions:durableTask:storageProvider").GetChildren())
+                foreach (var setting in hostJson.DurableStorageProvider.GetChildren())
                     o.StorageProvider[setting.Key] = setting.Value;
             });
         });
@@ -77,12 +78,7 @@ public static class WebJobsHostSetup
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         builder.Services.AddCrawler(builder.Configuration);
         builder.Services.AddDurableClientFactory();
-        builder.Services.AddSingleton<DurableProgressSink>();
         builder.Services.AddSingleton<ICrawlStatusStore, DurableCrawlStatusStore>();
-        // One signal per crawl every second instead of one per event: each entity batch rewrites the whole state,
-        // so this is most of the crawl's storage traffic (bench: 12.98 → 9.64 transactions per playlist vs 250 ms).
-        builder.Services.AddSingleton<ICrawlProgressSink>(sp => new BatchingProgressSink(
-            sp.GetRequiredService<DurableProgressSink>(), TimeSpan.FromSeconds(1), sp.GetRequiredService<ILogger<BatchingProgressSink>>()));
         builder.Services.AddOptions<RunOptions>().Bind(builder.Configuration.GetSection(RunOptions.Section));
         builder.Services.AddSingleton<ProgressView>();
         if (builder.Configuration.GetValue<bool>("Run:Crawl")) builder.Services.AddHostedService<CrawlRun>();

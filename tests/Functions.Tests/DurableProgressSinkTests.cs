@@ -10,15 +10,16 @@ namespace FunctionsCrawler.Functions.Tests;
 
 public class DurableProgressSinkTests
 {
-    private readonly DurableProgressSink _sink = new();
+    private readonly DurableClients _clients = new();
     private readonly RecordingEntityClient _entities = new();
+    private DurableProgressSink Sink => new(_clients);
 
     [Fact]
     public async Task Signals_go_to_the_crawls_CrawlStatus_entity_as_apply()
     {
         var e = ProgressEvent.PageDone("说唱", 0, 2, DateTimeOffset.UnixEpoch);
-        using (DurableProgressSink.Use(new FakeDurableClient(_entities)))
-            await _sink.SignalAsync("crawl-1", e);
+        _clients.Keep(new FakeDurableClient(_entities));
+        await Sink.SignalAsync("crawl-1", e);
 
         var (id, operation, input) = Assert.Single(_entities.Signals);
         Assert.Equal(new EntityInstanceId("CrawlStatus", "crawl-1"), id);
@@ -27,32 +28,56 @@ public class DurableProgressSinkTests
     }
 
     [Fact]
+    public async Task A_batch_goes_to_the_entity_as_one_applyAll_operation()
+    {
+        _clients.Keep(new FakeDurableClient(_entities));
+        ProgressEvent[] batch = [ProgressEvent.PageDone("说唱", 0, 2, DateTimeOffset.UnixEpoch), ProgressEvent.PageDone("说唱", 1, 3, DateTimeOffset.UnixEpoch)];
+        await Sink.SignalAllAsync("crawl-1", batch);
+
+        var (id, operation, input) = Assert.Single(_entities.Signals);
+        Assert.Equal(new EntityInstanceId("CrawlStatus", "crawl-1"), id);
+        Assert.Equal("applyAll", operation);
+        Assert.Equal(batch, Assert.IsAssignableFrom<IEnumerable<ProgressEvent>>(input));
+    }
+
+    [Fact]
     public async Task Reading_a_crawl_without_an_entity_gives_null()
     {
-        using var _ = DurableProgressSink.Use(new FakeDurableClient(_entities));
-        Assert.Null(await _sink.ReadAsync("crawl-1"));
+        _clients.Keep(new FakeDurableClient(_entities));
+        Assert.Null(await Sink.ReadAsync("crawl-1"));
     }
 
     [Fact]
     public async Task Reading_returns_the_entity_state()
     {
         _entities.States[new EntityInstanceId("CrawlStatus", "crawl-1")] = new CrawlProgress { CrawlId = "crawl-1" };
-        using var _ = DurableProgressSink.Use(new FakeDurableClient(_entities));
-        Assert.Equal("crawl-1", (await _sink.ReadAsync("crawl-1"))?.CrawlId);
+        _clients.Keep(new FakeDurableClient(_entities));
+        Assert.Equal("crawl-1", (await Sink.ReadAsync("crawl-1"))?.CrawlId);
     }
 
     [Fact]
-    public async Task Without_a_bound_client_the_sink_names_the_missing_binding()
+    public async Task Before_any_function_bound_a_client_the_sink_names_the_missing_binding()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _sink.SignalAsync("crawl-1", ProgressEvent.Error("x", DateTimeOffset.UnixEpoch)));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Sink.SignalAsync("crawl-1", ProgressEvent.Error("x", DateTimeOffset.UnixEpoch)));
         Assert.Contains("[DurableClient]", error.Message);
     }
 
     [Fact]
-    public async Task The_client_is_released_when_the_invocation_scope_ends()
+    public async Task The_kept_client_outlives_the_invocation_that_bound_it()
     {
-        using (DurableProgressSink.Use(new FakeDurableClient(_entities))) { }
-        await Assert.ThrowsAsync<InvalidOperationException>(() => _sink.ReadAsync("crawl-1"));
+        // What lets the progress store flush between invocations: the invocation's own flow has ended here.
+        await Task.Run(() => _clients.Keep(new FakeDurableClient(_entities)));
+        await Sink.SignalAsync("crawl-1", ProgressEvent.Error("x", DateTimeOffset.UnixEpoch));
+        Assert.Single(_entities.Signals);
+    }
+
+    [Fact]
+    public void A_missing_client_does_not_replace_the_kept_one()
+    {
+        var client = new FakeDurableClient(_entities);
+        _clients.Keep(client);
+        _clients.Keep(null);
+        Assert.Same(client, _clients.Client);
     }
 
     private sealed class RecordingEntityClient() : DurableEntityClient("test")

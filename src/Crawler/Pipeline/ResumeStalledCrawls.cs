@@ -28,7 +28,17 @@ public sealed class ResumeStalledCrawls(CrawlTable crawls, ICrawlProgressSink pr
         foreach (var crawl in await crawls.ListSinceAsync(now - LookBack, ct))
         {
             if (crawl.IsCancelled) continue;
-            var state = await progress.ReadAsync(crawl.CrawlId, ct);
+            CrawlProgress? state;
+            try
+            {
+                state = await progress.ReadAsync(crawl.CrawlId, ct);
+            }
+            catch (ProgressUnavailableException e)
+            {
+                // One entity that does not answer must not keep the others from being resumed: the next check looks again.
+                log.LogWarning("Stall check skipped crawl {CrawlId}: {Error}", crawl.CrawlId, e.Reason);
+                continue;
+            }
             if (state is null || !state.IsStalled(now, stallAfter)) continue;
             if (CrawlStates.IsFinished(CrawlQueries.WithRegistryState(crawl, state.Snapshot(now)).State)) continue;
             using var scope = log.BeginCrawlScope(crawl.CrawlId);

@@ -5,13 +5,14 @@ using Microsoft.DurableTask.Entities;
 namespace FunctionsCrawler.Functions.Status;
 
 /// <summary>
-/// The Durable entity that keeps one crawl's <see cref="CrawlProgress"/> (key: the crawl id). Its one
-/// operation is <c>apply</c>: operation names match public methods case-insensitively, so it runs <see cref="Apply"/>.
+/// The Durable entity that keeps one crawl's <see cref="CrawlProgress"/> (key: the crawl id). Its operations
+/// are <c>apply</c> and <c>applyAll</c> (a batch): operation names match public methods case-insensitively.
 /// </summary>
 public sealed class CrawlStatusEntity : TaskEntity<CrawlProgress>
 {
     public const string Name = "CrawlStatus";
     public const string ApplyOperation = "apply";
+    public const string ApplyAllOperation = "applyAll";
 
     public void Apply(ProgressEvent progressEvent) => State.Apply(progressEvent);
 

@@ -5,13 +5,12 @@ using Microsoft.DurableTask.Client;
 namespace FunctionsCrawler.Functions.Triggers;
 
 /// <summary>The retention clean-up on a timer (<c>Crawler__CleanupSchedule</c>): deletes what crawls older than <c>Crawler__RetentionDays</c> left.</summary>
-public sealed class CleanUpOldCrawls(Pipeline.CleanUpOldCrawls cleanUp)
+public sealed class CleanUpOldCrawls(Pipeline.CleanUpOldCrawls cleanUp, DurableClients clients)
 {
     [Function(nameof(CleanUpOldCrawls))]
     public async Task Run([TimerTrigger("%Crawler:CleanupSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
-        using var progress = DurableProgressSink.Use(durable);
-        using var statuses = DurableCrawlStatusStore.Use(durable);
+        clients.Keep(durable);
         await cleanUp.RunAsync(ct);
     }
 }

@@ -5,12 +5,12 @@ using Microsoft.DurableTask.Client;
 namespace FunctionsCrawler.Functions.Triggers;
 
 /// <summary>The stall check on a timer (<c>Crawler__ResumeSchedule</c>): sends a stalled crawl's unfinished work again.</summary>
-public sealed class ResumeStalledCrawls(Pipeline.ResumeStalledCrawls resumeStalled)
+public sealed class ResumeStalledCrawls(Pipeline.ResumeStalledCrawls resumeStalled, DurableClients clients)
 {
     [Function(nameof(ResumeStalledCrawls))]
     public async Task Run([TimerTrigger("%Crawler:ResumeSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
-        using var _ = DurableProgressSink.Use(durable);
+        clients.Keep(durable);
         await resumeStalled.RunAsync(ct);
     }
 }

@@ -1,4 +1,5 @@
 using FunctionsCrawler.Functions.Status;
+using FunctionsCrawler.Hosting;
 using FunctionsCrawler.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -6,13 +7,13 @@ using Microsoft.DurableTask.Client;
 namespace FunctionsCrawler.Functions.Triggers;
 
 /// <summary>The list-page consumer on queue <c>crawl-pages</c>.</summary>
-public sealed class ScrapeListPage(Pipeline.ScrapeListPage step, QueueDelivery delivery)
+public sealed class ScrapeListPage(Pipeline.ScrapeListPage step, HostJson hostJson, DurableClients clients)
 {
     [Function(nameof(ScrapeListPage))]
     public async Task Run([QueueTrigger(CrawlQueues.Pages, Connection = StorageClients.ConnectionName)] string message, long dequeueCount,
         [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
-        using var _ = DurableProgressSink.Use(durable);
-        await step.RunAsync(CrawlQueues.Read<PageWork>(message), new Pipeline.Delivery(dequeueCount, delivery.MaxDequeueCount), ct);
+        clients.Keep(durable);
+        await step.RunAsync(CrawlQueues.Read<PageWork>(message), new Pipeline.Delivery(dequeueCount, hostJson.MaxDequeueCount), ct);
     }
 }

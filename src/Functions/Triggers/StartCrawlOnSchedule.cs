@@ -6,12 +6,12 @@ using Microsoft.DurableTask.Client;
 namespace FunctionsCrawler.Functions.Triggers;
 
 /// <summary>The producer on a timer (<c>Crawler__Schedule</c>): starts a crawl of the configured categories (skipped while an unfinished crawl covers one).</summary>
-public sealed class StartCrawlOnSchedule(StartCrawl startCrawl)
+public sealed class StartCrawlOnSchedule(StartCrawl startCrawl, DurableClients clients)
 {
     [Function(nameof(StartCrawlOnSchedule))]
     public async Task Run([TimerTrigger("%Crawler:Schedule%")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
-        using var _ = DurableProgressSink.Use(durable);
+        clients.Keep(durable);
         await startCrawl.RunOnScheduleAsync(ct);
     }
 }

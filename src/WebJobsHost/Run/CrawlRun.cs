@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using FunctionsCrawler.Configuration;
 using FunctionsCrawler.Export;
+using FunctionsCrawler.Hosting;
 using FunctionsCrawler.Logging;
 using FunctionsCrawler.NetEase;
 using FunctionsCrawler.Pipeline;
@@ -16,7 +17,7 @@ namespace FunctionsCrawler.WebJobsHost;
 /// </summary>
 public sealed class CrawlRun(
     IOptions<RunOptions> run, IOptions<CrawlerOptions> crawler, IOptions<NetEaseOptions> site,
-    NetEaseClient client, ResolveCategories resolveCategories, StartCrawl startCrawl, ResumeCrawl resumeCrawl, CrawlQueries queries, CrawlExport export, ProgressView view,
+    StartupCheck check, ResolveCategories resolveCategories, StartCrawl startCrawl, ResumeCrawl resumeCrawl, CrawlQueries queries, CrawlExport export, ProgressView view,
     IHostApplicationLifetime lifetime, ILogger<CrawlRun> log) : BackgroundService
 {
     public const int ExitOverlap = 2, ExitSiteUnreachable = 3, ExitCrawlFailed = 5, ExitCrawlCancelled = 6, ExitInterrupted = 130;
@@ -48,7 +49,7 @@ public sealed class CrawlRun(
 
     private async Task<int> RunAsync(CancellationToken ct)
     {
-        // Settings and storage were checked by StorageSetup before this service started.
+        // Settings and storage were checked by the StartupCheck before this service started.
         var resolved = await resolveCategories.RunAsync(crawler.Value.CategoryList, ct);
         if (resolved.Fallback is { } why)
             Console.WriteLine(SafeText.Of($"Note: the site's category menu could not be read ({why}); crawling the {resolved.Names.Count} known categories."));
@@ -69,8 +70,8 @@ public sealed class CrawlRun(
                 Console.WriteLine($"Sent {pages} pages and {playlists} playlists again.");
                 break;
             case RunChoice.Start start:
-                if (resolved.Unreachable is { } unreachable) return Unreachable(unreachable);
-                if (!await SiteReachableAsync(categories[0], ct)) return ExitSiteUnreachable;
+                if (resolved.Unreachable is { } unreachable) return Fail(ExitSiteUnreachable, check.SiteUnreachable(unreachable));
+                if (await check.SiteProblemAsync(categories[0], ct) is { } problem) return Fail(ExitSiteUnreachable, problem);
                 foreach (var old in start.Cancelling)
                     Console.WriteLine(SafeText.Of($"Cancelling crawl {old.Crawl.CrawlId} ({Names(old.Crawl.Categories)}, {old.Status.State}): --new replaces it."));
                 try
@@ -109,24 +110,6 @@ public sealed class CrawlRun(
 
     private static string Names(IReadOnlyList<string> categories) =>
         categories.Count > 6 ? $"{categories.Count} categories: {string.Join(", ", categories.Take(6))}, …" : string.Join(", ", categories);
-
-    private async Task<bool> SiteReachableAsync(string category, CancellationToken ct)
-    {
-        var url = NetEaseUrls.ListPage(client.BaseUri, category, 0);
-        try
-        {
-            await client.GetTextAsync(url, ct);
-            return true;
-        }
-        catch (SiteFetchException e) when (!ct.IsCancellationRequested)
-        {
-            Unreachable(e);
-            return false;
-        }
-    }
-
-    private int Unreachable(SiteFetchException e) =>
-        Fail(ExitSiteUnreachable, $"Cannot reach {client.BaseUri} (setting NetEase__BaseUrl): {e.Message} — to try the crawler offline, run ./run.sh --sandbox");
 
     private static int Fail(int code, string message)
     {

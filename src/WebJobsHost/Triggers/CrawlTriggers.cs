@@ -1,14 +1,13 @@
+using FunctionsCrawler.Hosting;
 using FunctionsCrawler.Pipeline;
 using FunctionsCrawler.Storage;
 using Microsoft.Azure.WebJobs;
-using Microsoft.Azure.WebJobs.Host;
-using Microsoft.Extensions.Options;
 
 namespace FunctionsCrawler.WebJobsHost;
 
 /// <summary>The producer, the two consumers and the two housekeeping timers: bind, call one pipeline step.</summary>
 public sealed class CrawlTriggers(StartCrawl startCrawl, ResumeStalledCrawls resumeStalled, CleanUpOldCrawls cleanUp, ScrapeListPage scrapeListPage, ScrapePlaylist scrapePlaylist,
-    IOptions<QueuesOptions> queues)
+    HostJson hostJson)
 {
     // No schedule monitor: a local host that was off at 03:00 should not start a crawl the moment ./run.sh starts it.
     [FunctionName("StartCrawlOnSchedule")]
@@ -25,9 +24,9 @@ public sealed class CrawlTriggers(StartCrawl startCrawl, ResumeStalledCrawls res
 
     [FunctionName("ScrapeListPage")]
     public Task ScrapeListPage([QueueTrigger(CrawlQueues.Pages)] string message, long dequeueCount, CancellationToken ct) =>
-        scrapeListPage.RunAsync(CrawlQueues.Read<PageWork>(message), new Delivery(dequeueCount, queues.Value.MaxDequeueCount), ct);
+        scrapeListPage.RunAsync(CrawlQueues.Read<PageWork>(message), new Delivery(dequeueCount, hostJson.MaxDequeueCount), ct);
 
     [FunctionName("ScrapePlaylist")]
     public Task ScrapePlaylist([QueueTrigger(CrawlQueues.Playlists)] string message, long dequeueCount, CancellationToken ct) =>
-        scrapePlaylist.RunAsync(CrawlQueues.Read<PlaylistWork>(message), new Delivery(dequeueCount, queues.Value.MaxDequeueCount), ct);
+        scrapePlaylist.RunAsync(CrawlQueues.Read<PlaylistWork>(message), new Delivery(dequeueCount, hostJson.MaxDequeueCount), ct);
 }

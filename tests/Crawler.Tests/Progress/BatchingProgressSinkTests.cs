@@ -12,6 +12,8 @@ public sealed class BatchingProgressSinkTests
         public readonly ConcurrentQueue<(string CrawlId, int Count)> Signals = new();
         public readonly ConcurrentQueue<ProgressEvent> Delivered = new();
         public int FailuresLeft;
+        public int ReadFailuresLeft;
+        public int Reads;
 
         public Task SignalAllAsync(string crawlId, IReadOnlyList<ProgressEvent> progressEvents, CancellationToken ct = default)
         {
@@ -22,7 +24,12 @@ public sealed class BatchingProgressSinkTests
         }
 
         public Task SignalAsync(string crawlId, ProgressEvent progressEvent, CancellationToken ct = default) => SignalAllAsync(crawlId, [progressEvent], ct);
-        public Task<CrawlProgress?> ReadAsync(string crawlId, CancellationToken ct = default) => Task.FromResult<CrawlProgress?>(null);
+        public Task<CrawlProgress?> ReadAsync(string crawlId, CancellationToken ct = default)
+        {
+            Interlocked.Increment(ref Reads);
+            if (Interlocked.Decrement(ref ReadFailuresLeft) >= 0) throw new IOException("entity state blob replaced\n   at Durable.Read()");
+            return Task.FromResult<CrawlProgress?>(new CrawlProgress { CrawlId = crawlId });
+        }
     }
 
     private static ProgressEvent Done(long id) => ProgressEvent.PlaylistDone("说唱", id, 100, DateTimeOffset.UtcNow);
@@ -50,5 +57,57 @@ public sealed class BatchingProgressSinkTests
         await sink.FlushAsync(CancellationToken.None);
         Assert.Equal([0L, 1, 2, 3], inner.Delivered.Select(e => e.PlaylistId!.Value));
         await sink.DisposeAsync();
+    }
+
+    private static readonly ProgressStoreOptions Fast = new() { FlushEvery = TimeSpan.FromHours(1), ReadBackoff = TimeSpan.FromMilliseconds(1) };
+
+    [Fact]
+    public async Task A_read_that_fails_twice_is_answered_by_the_third_try()
+    {
+        var inner = new RecordingSink { ReadFailuresLeft = 2 };
+        await using var sink = new BatchingProgressSink(inner, Fast, NullLogger<BatchingProgressSink>.Instance);
+        Assert.Equal("c1", (await sink.ReadAsync("c1"))?.CrawlId);
+        Assert.Equal(3, inner.Reads);
+    }
+
+    [Fact]
+    public async Task A_read_that_fails_three_times_gives_up_in_one_line_naming_the_crawl()
+    {
+        var inner = new RecordingSink { ReadFailuresLeft = 3 };
+        await using var sink = new BatchingProgressSink(inner, Fast, NullLogger<BatchingProgressSink>.Instance);
+        var error = await Assert.ThrowsAsync<ProgressUnavailableException>(() => sink.ReadAsync("c1"));
+        Assert.Equal(3, inner.Reads);
+        Assert.Equal("c1", error.CrawlId);
+        Assert.Equal("entity state blob replaced", error.Reason);
+    }
+
+    [Fact]
+    public async Task A_cancelled_read_is_not_retried()
+    {
+        var inner = new RecordingSink { ReadFailuresLeft = 5 };
+        await using var sink = new BatchingProgressSink(inner, Fast, NullLogger<BatchingProgressSink>.Instance);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAsync<IOException>(() => sink.ReadAsync("c1", cancelled.Token));
+        Assert.Equal(1, inner.Reads);
+    }
+
+    [Fact]
+    public async Task A_batch_sent_again_after_a_failure_keeps_its_batch_id_so_the_entity_applies_it_once()
+    {
+        var inner = new RecordingSink { FailuresLeft = 1 };
+        await using var sink = new BatchingProgressSink(inner, Fast, NullLogger<BatchingProgressSink>.Instance);
+        await sink.SignalAsync("c1", Done(1));
+        var first = inner.Delivered.Count;
+        Assert.False(await sink.FlushAsync(CancellationToken.None));
+        Assert.True(await sink.FlushAsync(CancellationToken.None));
+        Assert.Equal(0, first);
+        var delivered = Assert.Single(inner.Delivered);
+        Assert.NotNull(delivered.BatchId);
+
+        var progress = new CrawlProgress();
+        progress.ApplyAll([delivered]);
+        progress.ApplyAll([delivered]); // the "failed" signal that had arrived after all
+        Assert.Equal(1, progress.Counts["说唱"].Done);
     }
 }

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using FunctionsCrawler.Progress;
+using Microsoft.AspNetCore.Http;
+
+namespace FunctionsCrawler.Api;
+
+/// <summary>
+/// What a route handler of <see cref="CrawlApi"/> answers, whatever the host: a status code and a JSON body,
+/// a text (the dashboard), or a body written as it streams (the CSV export). Each host maps it in one line
+/// with <see cref="ToResult"/>: both return ASP.NET Core's <see cref="IResult"/>.
+/// </summary>
+public sealed class ApiResult
+{
+    public const string JsonType = "application/json; charset=utf-8";
+
+    private ApiResult(int statusCode, string contentType, object? json, string? text, Func<Stream, CancellationToken, Task>? write,
+        IReadOnlyDictionary<string, string>? headers)
+    {
+        StatusCode = statusCode;
+        ContentType = contentType;
+        Json = json;
+        Text = text;
+        Write = write;
+        Headers = headers ?? new Dictionary<string, string>();
+    }
+
+    public int StatusCode { get; }
+    public string ContentType { get; }
+    /// <summary>The JSON body's value (written with <see cref="StatusJson.Options"/>), when the answer is JSON.</summary>
+    public object? Json { get; }
+    public string? Text { get; }
+    /// <summary>Writes a streamed body (the CSV), when the answer is one.</summary>
+    public Func<Stream, CancellationToken, Task>? Write { get; }
+    public IReadOnlyDictionary<string, string> Headers { get; }
+
+    /// <summary>The <c>error</c> of a JSON error body, else null.</summary>
+    public string? Error => Json is ApiError error ? error.Error : null;
+
+    public static ApiResult Ok(object value) => new(StatusCodes.Status200OK, JsonType, value, null, null, null);
+
+    public static ApiResult Accepted(object value) => new(StatusCodes.Status202Accepted, JsonType, value, null, null, null);
+
+    /// <summary>An error: <c>{"error": message}</c>, one line; <paramref name="crawlId"/> names the crawl in the way (409).</summary>
+    public static ApiResult Fail(int statusCode, string message, string? crawlId = null) =>
+        new(statusCode, JsonType, new ApiError(message, crawlId), null, null, null);
+
+    public static ApiResult Content(string text, string contentType) => new(StatusCodes.Status200OK, contentType, null, text, null, null);
+
+    public static ApiResult Stream(string contentType, Func<Stream, CancellationToken, Task> write, IReadOnlyDictionary<string, string> headers) =>
+        new(StatusCodes.Status200OK, contentType, null, null, write, headers);
+
+    /// <summary>The answer as ASP.NET Core's result, for either host.</summary>
+    public IResult ToResult() => new HttpApiResult(this);
+
+    /// <summary>Writes the answer to an ASP.NET Core response.</summary>
+    public async Task WriteAsync(HttpResponse response, CancellationToken ct)
+    {
+        response.StatusCode = StatusCode;
+        response.ContentType = ContentType;
+        foreach (var (name, value) in Headers) response.Headers[name] = value;
+        if (Json is not null)
+        {
+            // Errors are one line (a log or a terminal shows them whole); figures are indented for people.
+            var options = Json is ApiError ? ErrorJson : StatusJson.Options;
+            await JsonSerializer.SerializeAsync(response.Body, Json, Json.GetType(), options, ct);
+        }
+        else if (Text is not null) await response.WriteAsync(Text, ct);
+        else if (Write is not null) await Write(response.Body, ct);
+    }
+
+    private static readonly JsonSerializerOptions ErrorJson = new(StatusJson.Options)
+    {
+        WriteIndented = false,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>The body of every error answer: <c>error</c>, and <c>crawlId</c> when a crawl is in the way.</summary>
+    public sealed record ApiError(string Error, string? CrawlId = null);
+
+    /// <summary>
+    /// The <see cref="IResult"/> of an answer; it also says its status code and value, as ASP.NET Core's own results do,
+    /// so a host's test can read them without running the response.
+    /// </summary>
+    private sealed class HttpApiResult(ApiResult result) : IResult, IStatusCodeHttpResult, IValueHttpResult, IContentTypeHttpResult
+    {
+        public int? StatusCode => result.StatusCode;
+        public object? Value => result.Json is ApiError error ? new { error = error.Error, crawlId = error.CrawlId } : result.Json ?? result.Text;
+        public string ContentType => result.ContentType;
+        public Task ExecuteAsync(HttpContext httpContext) => result.WriteAsync(httpContext.Response, httpContext.RequestAborted);
+    }
+}
