@@ -9,6 +9,7 @@ builder.AddCrawlerHost(args, settingsDir);
 var app = builder.Build();
 app.UseJsonOnlyPosts();
 app.MapCrawlRoutes();
+app.MapDataRoutes();
 try
 {
     await app.RunAsync();
