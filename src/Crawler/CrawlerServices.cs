@@ -30,6 +30,8 @@ public static class CrawlerServices
         services.AddSingleton<CoverStore>();
         services.AddSingleton<CrawlExport>();
         services.AddSingleton<CrawlStorage>();
+        services.AddSingleton<Data.PlaylistBrowser>();
+        services.AddSingleton<Data.CoverRoute>();
 
         services.AddSingleton(sp => new HostRateLimiter(sp.GetRequiredService<IOptions<NetEaseOptions>>().Value.RequestsPerSecond,
             sp.GetRequiredService<SitePushback>(), sp.GetRequiredService<TimeProvider>()));

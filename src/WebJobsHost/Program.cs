@@ -7,4 +7,5 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddCrawlerHost(args, settingsDir);
 var app = builder.Build();
 app.MapCrawlRoutes();
+app.MapDataRoutes();
 return await CrawlerHost.RunAsync(app);

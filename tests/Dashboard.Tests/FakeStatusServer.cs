@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using FunctionsCrawler.Data;
 using FunctionsCrawler.Progress;
+using FunctionsCrawler.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,7 +14,11 @@ using Microsoft.Extensions.Logging;
 
 namespace FunctionsCrawler.Dashboard.Tests;
 
-/// <summary>A tiny Kestrel on 127.0.0.1:&lt;free port&gt; with the dashboard and a status route whose answer the test sets.</summary>
+/// <summary>
+/// A tiny Kestrel on 127.0.0.1:&lt;free port&gt; with the dashboard, a status route whose answer the test sets, and the
+/// dataset routes over rows the test sets (listing and figures through the core's own <see cref="PlaylistQuery"/> and
+/// <see cref="PlaylistStats"/>; every cover is one small JPEG).
+/// </summary>
 public sealed class FakeStatusServer : IAsyncDisposable
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -23,6 +29,8 @@ public sealed class FakeStatusServer : IAsyncDisposable
     private volatile Answer _status = NoCrawlAnswer;
     private volatile Answer _crawl = NoCrawlAnswer;
     private string _crawlId = "";
+    private volatile List<PlaylistRecord> _rows = [];
+    private volatile List<CrawlStatus> _crawls = [];
 
     private static readonly Answer NoCrawlAnswer =
         new(404, JsonSerializer.Serialize(new { error = "No crawl has been started yet: POST /api/crawls or run ./run.sh." }, Json));
@@ -46,6 +54,32 @@ public sealed class FakeStatusServer : IAsyncDisposable
             crawlId == server._crawlId ? server.Write(server._crawl)
                 : Results.Content(JsonSerializer.Serialize(new { error = $"No crawl '{crawlId}'." }, Json), "application/json", statusCode: 404));
 
+        app.MapGet("/api/playlists", (string? category, string? q, string? sort, string? top, string? continuation) =>
+        {
+            try
+            {
+                var query = PlaylistQuery.Parse(category, q, sort, top, continuation);
+                return DataResult.Ok(query.Apply(server._rows.Where(r => query.Category is null || r.Category == query.Category), truncated: false));
+            }
+            catch (DataQueryException e) { return DataResult.Fail(400, e.Message); }
+        });
+        app.MapGet("/api/playlists/stats", () => DataResult.Ok(new DatasetStats(
+            server._rows.GroupBy(r => r.Category).Select(g => PlaylistStats.Of(g.Key, [.. g], truncated: false)).ToList())));
+        app.MapGet("/api/playlists/{playlistId}/history", (string playlistId, string? category) =>
+        {
+            var row = server._rows.FirstOrDefault(r => r.Detail.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) == playlistId && r.Category == category);
+            if (row is null) return DataResult.Fail(404, $"No playlist '{playlistId}' in the dataset.");
+            var latest = PlaylistPoint.Of(row, "completed");
+            var previous = latest with { CrawlId = "20261124-030000-cd34", CrawledAt = row.CrawledAt.AddDays(-7), PlayCount = row.Detail.PlayCount - 1234, SubscribedCount = row.Detail.SubscribedCount + 2 };
+            return DataResult.Ok(new PlaylistHistory(row.Detail.Id,
+            [
+                new CategoryHistory(row.Category, row.Detail.Name, latest, previous, new PlaylistChange(1234, -2, 7, previous.CrawlId), [latest, previous]),
+            ]));
+        });
+        app.MapGet("/api/covers/{file}", (string file) => DataResult.File(FixtureDataset.CoverJpeg, "image/jpeg",
+            new Dictionary<string, string> { ["Cache-Control"] = CoverRoute.CacheControl }));
+        app.MapGet("/api/crawls", () => Results.Content(JsonSerializer.Serialize(new { crawls = server._crawls, continuation = (string?)null }, Json), "application/json"));
+
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
         server.BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
@@ -56,6 +90,12 @@ public sealed class FakeStatusServer : IAsyncDisposable
     public void Serve(CrawlStatus status) => _status = new(200, JsonSerializer.Serialize(status, Json));
 
     public void ServeNoCrawl() => _status = NoCrawlAnswer;
+
+    /// <summary>The dataset's latest view behind <c>/api/playlists</c>, its figures, history and covers.</summary>
+    public void ServeDataset(IEnumerable<PlaylistRecord> rows) => _rows = [.. rows];
+
+    /// <summary>The crawls <c>GET /api/crawls</c> lists (one page).</summary>
+    public void ServeCrawls(IEnumerable<CrawlStatus> crawls) => _crawls = [.. crawls];
 
     public void ServeCrawl(CrawlStatus status)
     {

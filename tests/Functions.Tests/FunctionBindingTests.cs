@@ -10,7 +10,8 @@ namespace FunctionsCrawler.Functions.Tests;
 /// <summary>The wiring the Functions host sees, read from the generated functions.metadata.</summary>
 public class FunctionBindingTests
 {
-    private static readonly string[] HttpFunctions = ["GetStatus", "ListCrawls", "GetCrawl", "StartCrawlOnRequest", "RequeueFailed", "ExportPlaylistsCsv", "Dashboard"];
+    private static readonly string[] HttpFunctions = ["GetStatus", "ListCrawls", "GetCrawl", "StartCrawlOnRequest", "RequeueFailed", "ExportPlaylistsCsv", "Dashboard",
+        "ListPlaylists", "PlaylistStats", "PlaylistHistory", "ExportPlaylistsParquet", "GetCover"];
     private static readonly string[] AllFunctions = ["StartCrawlOnSchedule", "ResumeStalledCrawls", "CleanUpOldCrawls", "ScrapeListPage", "ScrapePlaylist", "CrawlStatus", .. HttpFunctions];
 
     [Fact]
@@ -74,6 +75,11 @@ public class FunctionBindingTests
     [InlineData("RequeueFailed", "post", "crawls/{crawlId}/requeue-failed", "Function")]
     [InlineData("ExportPlaylistsCsv", "get", "playlists.csv", "Function")]
     [InlineData("Dashboard", "get", "dashboard", "Anonymous")]
+    [InlineData("ListPlaylists", "get", "playlists", "Function")]
+    [InlineData("PlaylistStats", "get", "playlists/stats", "Function")]
+    [InlineData("PlaylistHistory", "get", "playlists/{playlistId}/history", "Function")]
+    [InlineData("ExportPlaylistsParquet", "get", "playlists.parquet", "Function")]
+    [InlineData("GetCover", "get", "covers/{file}", "Function")]
     public void Http_routes_match_the_design_with_anonymous_figures_and_function_keys_for_changes_and_exports(string function, string method, string route, string authLevel)
     {
         var trigger = FunctionsMetadata.Trigger(function);
@@ -88,7 +94,7 @@ public class FunctionBindingTests
     public void Functions_that_report_or_read_progress_bind_a_durable_client()
     {
         // The sink can only reach the status entity through the invocation's [DurableClient].
-        string[] withoutClient = ["CrawlStatus", "ExportPlaylistsCsv", "Dashboard"];
+        string[] withoutClient = ["CrawlStatus", "ExportPlaylistsCsv", "Dashboard", "ListPlaylists", "PlaylistStats", "ExportPlaylistsParquet", "GetCover"];
         foreach (var function in AllFunctions.Except(withoutClient))
             Assert.True(FunctionsMetadata.Bindings(function).Any(b => b.Text("type") == "durableClient"), $"{function} binds no durableClient");
     }

@@ -29,7 +29,8 @@ public sealed record CoverResult(StoredCover? Cover, string? Problem, bool Downl
 public sealed class CoverStore(StorageClients storage, NetEaseClient client, ILogger<CoverStore> log)
 {
     public const string Container = "covers";
-    private const string ShaKey = "sha256";
+    /// <summary>Metadata every cover the crawler stored carries (a blob without it is not one of the dataset's covers).</summary>
+    public const string ShaKey = "sha256";
     private const string SourceKey = "source";
     /// <summary>Longer than any real image URL; a longer one is hostile page content, not fetched.</summary>
     public const int MaxUrlLength = 2048;

@@ -198,6 +198,13 @@ public sealed class CrawlItemTable(StorageClients storage)
         }
     }
 
+    /// <summary>One playlist's own row in a crawl (its snapshot there), or null when that crawl did not record it as done.</summary>
+    public async Task<PlaylistRecord?> GetRowAsync(string crawlId, string category, long id, CancellationToken ct)
+    {
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(crawlId, ListKey(category, id), cancellationToken: ct);
+        return row.HasValue && row.Value is { } e && e.GetString("State") == Done ? PlaylistRecord.FromEntity(e) with { Category = category } : null;
+    }
+
     /// <summary>The crawl's own rows (done playlists) of the given categories, in category then id order.</summary>
     public async IAsyncEnumerable<PlaylistRecord> ReadRowsAsync(string crawlId, IEnumerable<string> categories,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure.Data.Tables;
 
 namespace FunctionsCrawler.Storage;
@@ -23,9 +24,47 @@ public sealed class PlaylistTable(StorageClients storage)
     public Task UpsertAsync(PlaylistRecord record, CancellationToken ct) =>
         _rows.UpsertEntityAsync(record.ToEntity(CategoryKey(record.Category)), TableUpdateMode.Replace, ct);
 
+    /// <summary>
+    /// Which of <paramref name="candidates"/> hold this playlist id in the latest view (none: not in the dataset): one point
+    /// read per category, in parallel. No id index is kept, so the crawl writes nothing more per playlist for this route.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CategoriesOfAsync(long playlistId, IEnumerable<string> candidates, CancellationToken ct)
+    {
+        var rowKey = playlistId.ToString(CultureInfo.InvariantCulture);
+        var found = await Task.WhenAll(candidates.Distinct(StringComparer.Ordinal).Select(async c =>
+            (Category: c, Row: await _rows.GetEntityIfExistsAsync<TableEntity>(CategoryKey(c), rowKey, ["PartitionKey"], ct))));
+        return found.Where(f => f.Row.HasValue).Select(f => f.Category).ToList();
+    }
+
+    /// <summary>
+    /// Up to <paramref name="max"/> rows of one category's latest view, in id order, with the columns a listing needs
+    /// (no description); <see cref="CategoryRows.Truncated"/> says the partition holds more.
+    /// </summary>
+    public async Task<CategoryRows> ReadCategoryAsync(string category, int max, CancellationToken ct)
+    {
+        var rows = new List<PlaylistRecord>();
+        var partition = CategoryKey(category);
+        await foreach (var e in _rows.QueryAsync<TableEntity>(x => x.PartitionKey == partition, maxPerPage: 1000, select: ListColumns, cancellationToken: ct))
+        {
+            if (rows.Count == max) return new CategoryRows(rows, true);
+            e["Category"] ??= category;
+            rows.Add(PlaylistRecord.FromEntity(e));
+        }
+        return new CategoryRows(rows, false);
+    }
+
+    private static readonly string[] ListColumns =
+    [
+        "RowKey", "Category", "PlaylistId", "Name", "CreatorId", "CreatorNickname", "TrackCount", "PlayCount", "SubscribedCount",
+        "ShareCount", "CommentCount", "Tags", "CreatedAt", "CoverBlob", "CoverBytes", "CoverSha256", "CrawlId", "CrawledAt",
+    ];
+
     public async Task<PlaylistRecord?> GetAsync(string category, long playlistId, CancellationToken ct)
     {
         var row = await _rows.GetEntityIfExistsAsync<TableEntity>(CategoryKey(category), playlistId.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken: ct);
         return row.HasValue && row.Value is not null ? PlaylistRecord.FromEntity(row.Value) : null;
     }
 }
+
+/// <summary>Rows of one category's latest view; <see cref="Truncated"/> when the read stopped at its cap.</summary>
+public sealed record CategoryRows(IReadOnlyList<PlaylistRecord> Rows, bool Truncated);
