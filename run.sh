@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # FunctionsCrawler: run a crawl locally (Azurite + the WebJobs host), watch it, export it.
 # Usage: ./run.sh [--sandbox] [--category NAME]... [--max-pages N] [--rps R] [--base-url URL]
-#                 [--new] [--once] [--out DIR] [--sandbox-arg ARG]...
+#                 [--hosts N] [--new] [--once] [--out DIR] [--sandbox-arg ARG]...
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
@@ -13,7 +13,11 @@ Usage: ./run.sh [options]
   --category NAME     category to crawl (repeatable; default from local.settings.json: 说唱);
                       all = every category the site's menu lists
   --max-pages N       cap on list pages per category (0 = all)
-  --rps R             requests per second per host (default 2; 10 with --sandbox)
+  --rps R             requests per second to the site (and to the image CDN), across every host
+                      (default 2; 10 with --sandbox)
+  --hosts N           run N host processes on the same storage, as Azure scales out (default 1);
+                      the first serves the routes on 7071, the others share the work and the rate
+                      (logs in .azurite/host-2.log …)
   --base-url URL      site root (default https://music.163.com)
   --new               cancel the unfinished crawl(s) of these categories and start afresh
                       (without it: resume the unfinished crawl of the same categories; an
@@ -25,7 +29,7 @@ Usage: ./run.sh [options]
 USAGE
 }
 
-SANDBOX=0; NEW=false; ONCE=false; REQUEUE=false; OUT="output"; RPS=""; BASE_URL=""; MAX_PAGES=""
+SANDBOX=0; HOSTS=1; NEW=false; ONCE=false; REQUEUE=false; OUT="output"; RPS=""; BASE_URL=""; MAX_PAGES=""
 CATEGORIES=(); SANDBOX_ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -33,6 +37,7 @@ while [[ $# -gt 0 ]]; do
     --category) CATEGORIES+=("${2:?--category needs a name}"); shift ;;
     --max-pages) MAX_PAGES="${2:?--max-pages needs a number}"; shift ;;
     --rps) RPS="${2:?--rps needs a number}"; shift ;;
+    --hosts) HOSTS="${2:?--hosts needs a number}"; shift ;;
     --base-url) BASE_URL="${2:?--base-url needs a URL}"; shift ;;
     --new) NEW=true ;;
     --requeue-failed) REQUEUE=true ;;
@@ -45,6 +50,7 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 if [[ -n "$MAX_PAGES" && ! "$MAX_PAGES" =~ ^[0-9]+$ ]]; then echo "run.sh: --max-pages must be a whole number ≥ 0, got '$MAX_PAGES'" >&2; exit 2; fi
+if [[ ! "$HOSTS" =~ ^[1-9][0-9]*$ || "$HOSTS" -gt 16 ]]; then echo "run.sh: --hosts must be a whole number from 1 to 16, got '$HOSTS'" >&2; exit 2; fi
 
 # What this run starts is written to .azurite/run.pids; a run killed with -9 leaves its children
 # behind, so the next run stops those leftovers before it starts its own.
@@ -137,11 +143,25 @@ if port_open 7071; then
   echo "run.sh: port 7071 is taken (another ./run.sh or func start?); stop it first" >&2; exit 1
 fi
 
-# 4. The host: triggers, routes on http://127.0.0.1:7071, and the crawl's live progress.
+# 4. The hosts: triggers, routes on http://127.0.0.1:7071, and the crawl's live progress. With --hosts N
+# the other N-1 serve the same queues and timers on ports of their own; every host waits its turns on the
+# shared schedule in Table storage (NetEase__SharedPacer), so the site sees the rate of one.
 [[ -n "$BASE_URL" ]] && export NetEase__BaseUrl="$BASE_URL"
 [[ -n "$RPS" ]] && export NetEase__RequestsPerSecond="$RPS"
 [[ -n "$MAX_PAGES" ]] && export Crawler__MaxPages="$MAX_PAGES"
 if [[ ${#CATEGORIES[@]} -gt 0 ]]; then Crawler__Categories="$(IFS=,; echo "${CATEGORIES[*]}")"; export Crawler__Categories; fi
+if [[ $HOSTS -gt 1 && "${NetEase__SharedPacer:-true}" == "false" ]]; then
+  echo "run.sh: note: NetEase__SharedPacer=false, so each of the $HOSTS hosts keeps the rate on its own: the site sees up to $HOSTS times it" >&2
+fi
+EXTRA_PORT=7072
+for ((h = 2; h <= HOSTS; h++)); do
+  while port_open "$EXTRA_PORT"; do EXTRA_PORT=$((EXTRA_PORT + 1)); done
+  dotnet src/WebJobsHost/bin/Release/net10.0/FunctionsCrawler.WebJobsHost.dll --settings-dir "$ROOT" \
+    --Urls "http://127.0.0.1:$EXTRA_PORT" >"$ROOT/.azurite/host-$h.log" 2>&1 &
+  remember $! FunctionsCrawler.WebJobsHost
+  echo "Host $h of $HOSTS on http://127.0.0.1:$EXTRA_PORT (log in .azurite/host-$h.log)"
+  EXTRA_PORT=$((EXTRA_PORT + 1))
+done
 set +e
 dotnet src/WebJobsHost/bin/Release/net10.0/FunctionsCrawler.WebJobsHost.dll --settings-dir "$ROOT" \
   --Run:Crawl=true --Run:New="$NEW" --Run:Once="$ONCE" --Run:Out="$OUT" --Run:RequeueFailed="$REQUEUE" &

@@ -44,17 +44,15 @@ param crawlerMaxPages int = 0
 param netEaseBaseUrl string = 'https://music.163.com'
 
 // A string because the rate may be fractional (0.2 = one request every 5 s); app settings are strings anyway.
-@description('NetEase__RequestsPerSecond: politeness limit per site host, applied inside each instance (see maximumInstanceCount).')
+@description('NetEase__RequestsPerSecond: politeness limit per site (and for the image CDN), across every instance (the shared pacer).')
 param netEaseRequestsPerSecond string = '2'
 
-// The rate limit lives in each worker process, so the site sees up to
-// NetEase__RequestsPerSecond × running instances. Flex Consumption scales per function: each
-// queue consumer (list pages, playlists) gets its own instances, up to this cap each, so with
-// both busy the worst case is 2 × maximumInstanceCount × NetEase__RequestsPerSecond.
-// Keep 1 for the real site; raise it only together with a lower rate.
+// Every instance waits its turns on one schedule in Table storage (the Pacer table), so the site sees
+// NetEase__RequestsPerSecond however many instances run: scaling out adds workers, not requests.
+// Beyond the rate × 12 messages in flight per instance more instances only wait (see infra/README.md).
 @minValue(1)
 @maxValue(1000)
-@description('Flex Consumption maximum instance count per function scale group; the crawl rate multiplies with it.')
+@description('Flex Consumption maximum instance count per function scale group; the rate at the site does not grow with it.')
 param maximumInstanceCount int = 1
 
 @allowed([

@@ -1,5 +1,5 @@
 // The storage account behind AzureWebJobsStorage: Functions host state, Durable Task hub, the
-// crawl queues, covers/exports blobs, the Playlists, CrawlItems and Crawls tables and the Flex deployment package.
+// crawl queues, covers/exports blobs, the Playlists, CrawlItems, Crawls and Pacer tables and the Flex deployment package.
 // Shared keys are off, so every client (host, Durable, app, deployment) signs in with Entra ID.
 param name string
 param location string
@@ -23,6 +23,7 @@ var tables = [
   'Playlists' // the dataset: one entity per category and playlist id
   'CrawlItems' // per crawl: every page and playlist with its state, the fetch-once claims, the crawl's own rows
   'Crawls' // the crawl registry behind GET /api/crawls
+  'Pacer' // the shared request schedule: one row per politeness group, so every instance keeps one rate
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {

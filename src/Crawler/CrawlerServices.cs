@@ -33,8 +33,14 @@ public static class CrawlerServices
         services.AddSingleton<Data.PlaylistBrowser>();
         services.AddSingleton<Data.CoverRoute>();
 
-        services.AddSingleton(sp => new HostRateLimiter(sp.GetRequiredService<IOptions<NetEaseOptions>>().Value.RequestsPerSecond,
-            sp.GetRequiredService<SitePushback>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<TableTurnSchedule>();
+        services.AddSingleton(sp =>
+        {
+            // One rate across every process on this storage account (the pause is shared through the status entity).
+            var site = sp.GetRequiredService<IOptions<NetEaseOptions>>().Value;
+            return new HostRateLimiter(site.RequestsPerSecond, sp.GetRequiredService<SitePushback>(), sp.GetRequiredService<TimeProvider>(),
+                site.SharedPacer ? sp.GetRequiredService<TableTurnSchedule>() : null, TimeSpan.FromMilliseconds(site.PacerClockSkewMs));
+        });
         // No resilience handler on the HttpClient: NetEaseClient classifies every answer before it retries
         // (a block must pause the crawl, not be re-sent), and paces every try and redirect hop itself.
         services.AddHttpClient<NetEaseClient>(NetEaseClient.HttpClientName)

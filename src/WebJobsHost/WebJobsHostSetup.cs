@@ -48,6 +48,10 @@ public static class WebJobsHostSetup
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Azure", LogLevel.Error); // each expected 404 (queue not found) is a warning there
         builder.Logging.AddFilter("Host.Triggers.DurableTask", LogLevel.Error);
+        // With several hosts on one task hub (./run.sh --hosts N) the status entity's partition moves between them,
+        // and Durable Task reports each handover ("Split brain detected", "Abandoning … message"): expected, not a fault.
+        builder.Logging.AddFilter("DurableTask.AzureStorage", LogLevel.Error);
+        builder.Logging.AddFilter("DurableTask.Core", LogLevel.Error);
         builder.Logging.AddFilter("Polly", LogLevel.None); // every retry and the last failed attempt: the steps report what matters
         builder.Logging.AddFilter("Host.Startup", LogLevel.Error); // a harmless "partial types" notice at start
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
@@ -81,6 +85,7 @@ public static class WebJobsHostSetup
         builder.Services.AddSingleton<ICrawlStatusStore, DurableCrawlStatusStore>();
         builder.Services.AddOptions<RunOptions>().Bind(builder.Configuration.GetSection(RunOptions.Section));
         builder.Services.AddSingleton<ProgressView>();
+        builder.Services.AddHostedService<PacerReport>();
         if (builder.Configuration.GetValue<bool>("Run:Crawl")) builder.Services.AddHostedService<CrawlRun>();
         builder.Services.AddSafeCrawlerLogs(); // last: it wraps the logger providers registered above
         return builder;

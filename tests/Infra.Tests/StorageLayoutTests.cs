@@ -13,6 +13,7 @@ public class StorageLayoutTests
     [InlineData("Microsoft.Storage/storageAccounts/tableServices/tables", "Playlists")]
     [InlineData("Microsoft.Storage/storageAccounts/tableServices/tables", "CrawlItems")]
     [InlineData("Microsoft.Storage/storageAccounts/tableServices/tables", "Crawls")]
+    [InlineData("Microsoft.Storage/storageAccounts/tableServices/tables", "Pacer")]
     public void Storage_account_declares_what_the_crawler_uses(string type, string name)
     {
         Assert.Contains(name, Deployed.DeclaredNames(type));

@@ -8,8 +8,17 @@ public sealed class NetEaseOptions
     /// <summary>Site root; tests and --sandbox point it at the Sandbox.</summary>
     public string BaseUrl { get; set; } = "https://music.163.com";
 
-    /// <summary>Politeness limit per host, per process.</summary>
+    /// <summary>Politeness limit per politeness group (the site; the image CDN), across every process sharing the storage account.</summary>
     public double RequestsPerSecond { get; set; } = 2;
+
+    /// <summary>
+    /// Keep the limit across processes through the shared schedule in Table storage (<c>Pacer</c>); false keeps it
+    /// per process only, with no storage transactions for pacing.
+    /// </summary>
+    public bool SharedPacer { get; set; } = true;
+
+    /// <summary>How far apart the clocks of the processes sharing the schedule may be; the schedule's slots are spaced to allow for it.</summary>
+    public double PacerClockSkewMs { get; set; } = 5;
 
     /// <summary><c>page</c> (the HTML detail page) or <c>api</c> (the JSON API) as the source of playlist details.</summary>
     public string DetailSource { get; set; } = "page";
@@ -45,6 +54,8 @@ public sealed class NetEaseOptions
             yield return $"NetEase__RequestsPerSecond must be a number above 0, got {RequestsPerSecond}.";
         if (!UseJsonApi && !string.Equals(DetailSource, "page", StringComparison.OrdinalIgnoreCase))
             yield return $"NetEase__DetailSource must be 'page' or 'api', got '{DetailSource}'.";
+        if (!(PacerClockSkewMs >= 0) || PacerClockSkewMs > 1000)
+            yield return $"NetEase__PacerClockSkewMs must be between 0 and 1000, got {PacerClockSkewMs}.";
         if (MaxCoverBytes <= 0)
             yield return $"NetEase__MaxCoverBytes must be above 0, got {MaxCoverBytes}.";
         if (!(BlockPauseSeconds > 0))

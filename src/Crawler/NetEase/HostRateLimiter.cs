@@ -4,16 +4,36 @@ using FunctionsCrawler.Pipeline;
 namespace FunctionsCrawler.NetEase;
 
 /// <summary>
-/// Spaces the requests to each host at least <c>1 / rate</c> apart, in this process, so no second
-/// (bursts included) sees more than the limit. The rate follows <see cref="SitePushback.RateFactor"/>
-/// after a block, which is why this is a small pacer rather than a fixed-rate
-/// System.Threading.RateLimiting limiter (whose rate cannot change once built).
+/// Spaces the requests to each politeness group so no second (bursts included) sees more than the limit.
+/// The rate follows <see cref="SitePushback.RateFactor"/> after a block, which is why this is a small pacer
+/// rather than a fixed-rate System.Threading.RateLimiting limiter (whose rate cannot change once built).
+/// <para>
+/// Without a <paramref name="shared"/> schedule the limit holds in this process: one request at a time per
+/// group, turns at least <c>1 / rate</c> apart. With one (<see cref="TableTurnSchedule"/>), it holds across
+/// every process that shares the schedule: a process claims a lease of a few consecutive slots of the group's
+/// schedule and spends them here; a slot whose timer fired more than <see cref="LateTolerance"/> late is given
+/// up rather than sent late, so each request leaves within its slot and the slots' spacing bounds any window.
+/// </para>
 /// </summary>
-public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushback, TimeProvider time)
+public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushback, TimeProvider time,
+    ITurnSchedule? shared = null, TimeSpan clockSkew = default)
 {
     private readonly ConcurrentDictionary<string, Turns> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private long _skipped, _used, _claims, _claimTicks;
 
     public double RequestsPerSecond { get; } = requestsPerSecond;
+
+    /// <summary>Whether the limit holds across processes (a shared schedule) or in this process only.</summary>
+    public bool IsShared => shared is not null;
+
+    /// <summary>Shared slots this process gave up because its timer fired more than <see cref="LateTolerance"/> after them.</summary>
+    public long SkippedTurns => Interlocked.Read(ref _skipped);
+
+    /// <summary>Shared slots this process's requests left in.</summary>
+    public long UsedTurns => Interlocked.Read(ref _used);
+
+    /// <summary>Leases this process claimed on the shared schedule, and the time the claims took in all.</summary>
+    public (long Count, TimeSpan Took) Claims => (Interlocked.Read(ref _claims), TimeSpan.FromTicks(Interlocked.Read(ref _claimTicks)));
 
     /// <summary>
     /// The politeness group a request counts against: the image CDN's hosts (p1…p4.music.126.net) are one
@@ -25,8 +45,32 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
     /// <summary>5 ms over a second absorbs the lag between a request leaving and arriving at the server.</summary>
     private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(1005);
 
+    /// <summary>How late after its shared slot a request may still leave; a later one gives the slot up.</summary>
+    public static readonly TimeSpan LateTolerance = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>A lease covers at most this much of the schedule (at least one turn).</summary>
+    public static readonly TimeSpan LeaseLength = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Most requests any window of <see cref="Window"/> may hold at this rate.</summary>
+    public static int PerWindow(double rate) => (int)Math.Clamp(Math.Floor(rate), 1, 100_000);
+
+    /// <summary>
+    /// The shared schedule's slot spacing at this rate: <c>1 / rate</c>, or more when needed so that any
+    /// <see cref="PerWindow"/> + 1 departures, each up to <see cref="LateTolerance"/> after its slot and on clocks
+    /// up to <paramref name="clockSkew"/> apart, still span more than <see cref="Window"/>.
+    /// </summary>
+    public static TimeSpan SharedSpacing(double rate, TimeSpan clockSkew = default) =>
+        TimeSpan.FromTicks(Math.Max((long)Math.Ceiling(TimeSpan.TicksPerSecond / rate),
+            (long)Math.Ceiling((double)(Window + LateTolerance + clockSkew).Ticks / PerWindow(rate))));
+
+    /// <summary>How many turns one lease claims at most: half a second's worth, at least one.</summary>
+    public static int LeaseTurns(double rate) => (int)Math.Clamp(Math.Floor(rate * LeaseLength.TotalSeconds), 1, 1000);
+
     /// <summary>Waits for this request's turn on the host.</summary>
-    public async ValueTask WaitTurnAsync(string host, CancellationToken ct)
+    public ValueTask WaitTurnAsync(string host, CancellationToken ct) =>
+        shared is null ? LocalTurnAsync(host, ct) : SharedTurnAsync(shared, host, ct);
+
+    private async ValueTask LocalTurnAsync(string host, CancellationToken ct)
     {
         var turns = _hosts.GetOrAdd(host, _ => new Turns());
         var rate = RequestsPerSecond * pushback.RateFactor();
@@ -54,10 +98,75 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
         }
     }
 
+    private async ValueTask SharedTurnAsync(ITurnSchedule schedule, string group, CancellationToken ct)
+    {
+        var turns = _hosts.GetOrAdd(group, _ => new Turns());
+        Interlocked.Increment(ref turns.Waiting);
+        try
+        {
+            await turns.Gate.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                while (true)
+                {
+                    var now = time.GetUtcNow();
+                    while (turns.Lease.TryPeek(out var missed) && missed + LateTolerance < now)
+                    {
+                        turns.Lease.Dequeue();
+                        Interlocked.Increment(ref _skipped);
+                    }
+                    if (!turns.Lease.TryPeek(out var slot))
+                    {
+                        await ClaimAsync(schedule, group, turns, now, ct).ConfigureAwait(false);
+                        continue;
+                    }
+                    if (slot > now)
+                    {
+                        await Task.Delay(slot - now, time, ct).ConfigureAwait(false);
+                        continue; // check again: too late now, or (a timer that fired early) not yet
+                    }
+                    turns.Lease.Dequeue();
+                    Interlocked.Increment(ref _used);
+                    return;
+                }
+            }
+            finally
+            {
+                turns.Gate.Release();
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref turns.Waiting);
+        }
+    }
+
+    /// <summary>
+    /// Claims as many turns as requests wait here (at most half a second's worth), starting no earlier than
+    /// the last claim took to answer from now, so the first turn is not already late when the claim returns.
+    /// </summary>
+    private async Task ClaimAsync(ITurnSchedule schedule, string group, Turns turns, DateTimeOffset now, CancellationToken ct)
+    {
+        var rate = RequestsPerSecond * pushback.RateFactor();
+        var spacing = SharedSpacing(rate, clockSkew);
+        var count = Math.Clamp(Volatile.Read(ref turns.Waiting), 1, LeaseTurns(rate));
+        var started = time.GetTimestamp();
+        var first = await schedule.ClaimAsync(group, count, spacing, now + turns.ClaimTime, ct).ConfigureAwait(false);
+        var took = time.GetElapsedTime(started);
+        turns.ClaimTime = took < TimeSpan.FromSeconds(1) ? took : TimeSpan.FromSeconds(1);
+        for (var i = 0; i < count; i++) turns.Lease.Enqueue(first + i * spacing);
+        Interlocked.Increment(ref _claims);
+        Interlocked.Add(ref _claimTicks, took.Ticks);
+    }
+
     private sealed class Turns
     {
         public readonly SemaphoreSlim Gate = new(1, 1);
         public readonly Queue<long> Departures = new();
         public long Next;
+        // Shared schedule: the turns of this process's current lease, the requests waiting, the last claim's duration.
+        public readonly Queue<DateTimeOffset> Lease = new();
+        public int Waiting;
+        public TimeSpan ClaimTime;
     }
 }

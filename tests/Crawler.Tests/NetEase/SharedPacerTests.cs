@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using FunctionsCrawler.Configuration;
+using FunctionsCrawler.NetEase;
+using FunctionsCrawler.Pipeline;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+
+namespace FunctionsCrawler.Tests.NetEase;
+
+/// <summary>The shared schedule's slot arithmetic: processes (here, limiters) sharing one schedule keep one rate.</summary>
+public sealed class SharedPacerTests
+{
+    private const string Site = "music.163.com";
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static SitePushback Pushback(TimeProvider time) =>
+        new(Options.Create(new NetEaseOptions { BlockPauseSeconds = 30 }), time);
+
+    /// <summary>Counts the claims and the turns they asked for.</summary>
+    private sealed class CountingSchedule(ITurnSchedule inner) : ITurnSchedule
+    {
+        public int Claims;
+        public int Turns;
+
+        public Task<DateTimeOffset> ClaimAsync(string group, int turns, TimeSpan spacing, DateTimeOffset notBefore, CancellationToken ct)
+        {
+            Interlocked.Increment(ref Claims);
+            Interlocked.Add(ref Turns, turns);
+            return inner.ClaimAsync(group, turns, spacing, notBefore, ct);
+        }
+    }
+
+    [Theory]
+    [InlineData(10, 0, 103)]      // (1.005 s + 25 ms late) / 10: any 11 departures span more than 1.005 s
+    [InlineData(10, 5, 103.5)]    // clocks 5 ms apart: 5 ms more per 10 turns
+    [InlineData(2, 0, 515)]
+    [InlineData(2.5, 0, 515)]     // at most 2 in any second, as in-process
+    [InlineData(0.2, 0, 5000)]    // slow rates keep 1 / rate
+    [InlineData(100, 0, 10.3)]
+    public void Slots_are_spaced_so_no_window_can_hold_more_than_the_limit(double rate, double skewMs, double expectedMs)
+    {
+        var spacing = HostRateLimiter.SharedSpacing(rate, TimeSpan.FromMilliseconds(skewMs));
+        Assert.Equal(expectedMs, spacing.TotalMilliseconds, 3);
+        // The bound itself: limit + 1 departures, each up to the tolerance late and skewed, span over 1.005 s.
+        var perWindow = HostRateLimiter.PerWindow(rate);
+        Assert.True(perWindow * spacing.TotalMilliseconds - HostRateLimiter.LateTolerance.TotalMilliseconds - skewMs >= 1005 - 1e-9);
+    }
+
+    [Theory]
+    [InlineData(10, 5)]
+    [InlineData(2, 1)]
+    [InlineData(0.2, 1)]
+    [InlineData(40, 20)]
+    public void A_lease_is_half_a_second_of_turns_at_least_one(double rate, int turns) =>
+        Assert.Equal(turns, HostRateLimiter.LeaseTurns(rate));
+
+    [Fact]
+    public async Task Two_processes_take_alternate_slots_of_one_schedule()
+    {
+        var time = new FakeTimeProvider(Start);
+        var schedule = new InProcessTurnSchedule();
+        var a = new HostRateLimiter(10, Pushback(time), time, schedule);
+        var b = new HostRateLimiter(10, Pushback(time), time, schedule);
+        var spacing = HostRateLimiter.SharedSpacing(10);
+
+        await a.WaitTurnAsync(Site, CancellationToken.None); // an idle schedule: the first slot is now
+        var second = b.WaitTurnAsync(Site, CancellationToken.None).AsTask();
+        Assert.False(second.IsCompleted); // b's slot is the next one, a spacing later, though b never waited before
+        time.Advance(spacing - TimeSpan.FromMilliseconds(1));
+        await Task.Delay(50);
+        Assert.False(second.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await second.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(Start + spacing, time.GetUtcNow());
+
+        // Another group has its own schedule: no wait.
+        Assert.True(a.WaitTurnAsync("music.126.net", CancellationToken.None).IsCompleted);
+    }
+
+    [Fact]
+    public async Task A_slot_whose_timer_fired_too_late_is_given_up_not_sent_late()
+    {
+        var time = new FakeTimeProvider(Start);
+        var schedule = new CountingSchedule(new InProcessTurnSchedule());
+        var a = new HostRateLimiter(10, Pushback(time), time, schedule);
+        var spacing = HostRateLimiter.SharedSpacing(10);
+        await a.WaitTurnAsync(Site, CancellationToken.None);
+        var late = a.WaitTurnAsync(Site, CancellationToken.None).AsTask(); // slot at Start + spacing
+        Assert.False(late.IsCompleted);
+
+        // The timer fires 100 ms after the slot (over the 25 ms tolerance): leaving now could put 11 requests in one second at the site.
+        time.Advance(spacing + TimeSpan.FromMilliseconds(100));
+        await WaitUntilAsync(() => a.SkippedTurns == 1 && schedule.Claims == 3);
+        await Task.Delay(50);
+        Assert.False(late.IsCompleted);
+        // It claimed the schedule's next free slot instead, two spacings from the start.
+        time.Advance(Start + 2 * spacing - time.GetUtcNow());
+        await late.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, a.SkippedTurns);
+    }
+
+    [Fact]
+    public async Task A_lease_holds_as_many_turns_as_requests_wait_up_to_half_a_second()
+    {
+        var time = new FakeTimeProvider(Start);
+        var schedule = new CountingSchedule(new InProcessTurnSchedule());
+        var a = new HostRateLimiter(20, Pushback(time), time, schedule); // leases of up to 10 turns
+        var spacing = HostRateLimiter.SharedSpacing(20);
+        var waits = Enumerable.Range(0, 30).Select(_ => a.WaitTurnAsync(Site, CancellationToken.None).AsTask()).ToList();
+        // Fake time moves one spacing at a time (no timer ever late), until every request has had its turn.
+        for (var step = 0; step < 200 && !waits.All(w => w.IsCompleted); step++)
+        {
+            await Task.Delay(5);
+            time.Advance(spacing);
+        }
+        await Task.WhenAll(waits).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, a.SkippedTurns);
+        Assert.Equal(30, schedule.Turns);  // no turn claimed and left unused
+        Assert.InRange(schedule.Claims, 3, 5); // the first claim had 1 waiter or a few; then full leases of 10
+    }
+
+    [Fact]
+    public async Task Three_processes_on_one_schedule_never_exceed_the_limit_in_any_window()
+    {
+        var schedule = new InProcessTurnSchedule();
+        var limiters = Enumerable.Range(0, 3).Select(_ => new HostRateLimiter(40, Pushback(TimeProvider.System), TimeProvider.System, schedule)).ToArray();
+        var departures = new ConcurrentBag<DateTimeOffset>();
+        var started = DateTimeOffset.UtcNow;
+        // 40 requests at once in each process: three in-process pacers would send 120 in the first second.
+        await Task.WhenAll(limiters.SelectMany(limiter => Enumerable.Range(0, 40).Select(async _ =>
+        {
+            await limiter.WaitTurnAsync(Site, CancellationToken.None);
+            departures.Add(DateTimeOffset.UtcNow);
+        })));
+        var sorted = departures.Order().ToArray();
+        for (var i = 0; i + 40 < sorted.Length; i++)
+            Assert.True((sorted[i + 40] - sorted[i]).TotalMilliseconds >= 1000, $"41 requests within {(sorted[i + 40] - sorted[i]).TotalMilliseconds:0} ms");
+        // Slots given up late cost time, not politeness; on a quiet machine there are few.
+        var seconds = (sorted[^1] - started).TotalSeconds;
+        Assert.True(seconds < 120 / 40.0 * 1.5, $"120 turns at 40/s took {seconds:0.00} s ({limiters.Sum(l => l.SkippedTurns)} skipped)");
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++) await Task.Delay(10);
+        Assert.True(condition());
+    }
+}
