@@ -276,7 +276,9 @@ public sealed class CrawlProgress
             Playlists = new PlaylistFigures(all.Sum(c => c.Discovered), all.Sum(c => c.Done), all.Sum(c => c.Skipped), all.Sum(c => c.Failed)),
             Covers = new CoverFigures(StoredCovers, MissingCovers, CoverBytes),
             RatePerMinute = Math.Round(rate, 1),
-            EtaSeconds = CompletedAt is not null ? 0 : FailedReason is not null ? null : EtaSeconds(remaining, rate),
+            // A pause still to run is part of the wait: nothing is fetched until it ends.
+            EtaSeconds = CompletedAt is not null ? 0 : FailedReason is not null ? null
+                : EtaSeconds(remaining, rate) + (paused ? (long)Math.Ceiling((PausedUntil!.Value - now).TotalSeconds) : 0),
             ProjectedBytes = ProjectedBytes(remaining),
             PausedUntil = paused ? PausedUntil : null,
             PauseReason = paused ? PauseReason : null,

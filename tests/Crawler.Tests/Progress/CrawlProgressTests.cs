@@ -310,4 +310,16 @@ public sealed class CrawlProgressTests
         Assert.Equal("c0", p.CrawlId);
         Assert.Equal("running", p.Snapshot(T0).State);
     }
+
+    [Fact]
+    public void The_eta_counts_a_pause_still_to_run()
+    {
+        var p = Started("说唱");
+        p.Apply(ProgressEvent.PagesPlanned("说唱", 1, T0));
+        p.Apply(ProgressEvent.PageDone("说唱", 0, 35, T0));
+        for (var i = 0; i < 5; i++) p.Apply(ProgressEvent.PlaylistDone("说唱", i, 100, T0.AddSeconds(i * 12))); // 5 a minute
+        var running = p.Snapshot(T0.AddMinutes(1)).EtaSeconds!.Value;
+        p.Apply(ProgressEvent.Paused(T0.AddMinutes(1).AddSeconds(90), "HTTP 503 from site", T0.AddMinutes(1)));
+        Assert.Equal(running + 90, p.Snapshot(T0.AddMinutes(1)).EtaSeconds);
+    }
 }
