@@ -5,6 +5,7 @@
 #
 #   bench/run.sh                 # ~5-8 min: polite (20 req/s) and unthrottled crawls of ~1,000 playlists, both crawlers
 #   bench/run.sh --soak          # ~10,000 playlists unthrottled, RSS sampled every 2 s, reports the slope
+#   bench/run.sh --soak --whole-site   # ~105,000 playlists: every category of the Sandbox, "all" (30-45 min)
 #   bench/run.sh --help          # every option
 #
 # Everything runs on 127.0.0.1 on free ports: the Sandbox, a fresh in-memory Azurite per crawl (behind a
@@ -24,7 +25,9 @@ if [[ ! -x node_modules/.bin/azurite ]]; then
   echo "Installing Azurite (npm ci at the repo root)…"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
-if [[ ! -d "$BENCH/crawlee/node_modules/crawlee" ]]; then
+SOAK=0
+for arg in "$@"; do [[ "$arg" == "--soak" ]] && SOAK=1; done
+if [[ $SOAK == 0 && ! -d "$BENCH/crawlee/node_modules/crawlee" ]]; then
   echo "Installing the reference crawler (npm ci in bench/crawlee)…"
   (cd "$BENCH/crawlee" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi

@@ -2,18 +2,24 @@
 // each crawling the same Sandbox site, politely and unthrottled; prints and saves one table.
 // bench/run.sh installs and builds, then runs this. Options: see usage() below.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compareCsv } from './csv.mjs';
+import { compareCsv, readCsv } from './csv.mjs';
 import { freePort, machineCpu, now, readProc, sample, sleep, start, stop, tail, waitLine, waitPort, watchConnections } from './proc.mjs';
 import { prices, priceCategory } from './prices.mjs';
+import { storageRest } from './storage-rest.mjs';
+import { gunzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const root = resolve(benchDir, '..');
 const sandboxDll = join(root, 'src/Sandbox/bin/Release/net10.0/FunctionsCrawler.Sandbox.dll');
 const azuriteBin = join(root, 'node_modules/.bin/azurite');
+const azuriteMain = join(root, 'node_modules/azurite/dist/src/azurite.js');
+const queuePatch = join(benchDir, 'lib/azurite-queue-patch.cjs');
 const crawleeScript = join(benchDir, 'crawlee/crawl.mjs');
 // Azurite's well-known development account key: public and documented, not a secret.
 const devKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
@@ -31,7 +37,14 @@ function usage() {
   --count-fast        also count storage transactions in the unthrottled run (through the proxy)
   --soak              ~10,000 playlists (100 pages), unthrottled, RSS sampled every 2 s; reports the slope
   --soak-pages N      pages per category for --soak (default 100)
-  --soak-minutes M    stop the soak after M minutes if it has not finished, and report what it did (default 15)
+  --soak-minutes M    stop the soak after M minutes if it has not finished, and report what it did (default 15;
+                      45 with --whole-site)
+  --whole-site        with --soak: the whole Sandbox site (every category full, --soak-pages each, default 45: the
+                      menu's 72 categories give 105,402 rows), started with POST /api/crawls {"categories":["all"],
+                      "maxPages":0}, storage counted, status reads timed, the entity's state size read, the export
+                      checked against the Sandbox's /_sandbox/expected
+  --plain-azurite     with --whole-site: Azurite without lib/azurite-queue-patch.cjs (its queue scans then stall the
+                      crawl once ~10,000 messages are queued; see bench/README.md)
   --results DIR       where the JSON and the table go (default bench/results)
   --keep              keep the temporary folders (logs, exports, Crawlee storage)
   --host-root DIR     run the host built in another checkout (its Release build and its host.json), e.g. a scratch
@@ -45,7 +58,8 @@ if (opts.help) { console.log(usage()); process.exit(0); }
 const rate = Number(opts.rate ?? 20);
 const fastRate = Number(opts['fast-rate'] ?? 10000);
 const soak = Boolean(opts.soak);
-const pages = Number(soak ? opts['soak-pages'] ?? 100 : opts.pages ?? 10);
+const wholeSite = soak && Boolean(opts['whole-site']);
+const pages = Number(soak ? opts['soak-pages'] ?? (wholeSite ? 45 : 100) : opts.pages ?? 10);
 const categories = (opts.categories ?? '说唱,华语,全部').split(',').map((c) => c.trim()).filter(Boolean);
 const idleSeconds = Number(opts.idle ?? 20);
 const only = opts.only ?? 'both';
@@ -80,10 +94,13 @@ async function main() {
   log(`machine: ${machine.nproc} cores (${machine.cpuModel}), ${machine.memory}; load ${machine.loadBefore}`);
   log(`work folder ${work}`);
 
-  const site = await startSandbox(pages);
-  const results = { date: new Date().toISOString(), machine, settings: { rate, fastRate, pages, categories, idleSeconds, soak, hostRoot, hostEnv, label: opts.label ?? null }, runs: {} };
+  const site = await startSandbox(pages, wholeSite ? ['--Sandbox:AllPagesFull=true'] : []);
+  const results = { date: new Date().toISOString(), machine, settings: { rate, fastRate, pages, categories: wholeSite ? ['all'] : categories, idleSeconds, soak, wholeSite, hostRoot, hostEnv, label: opts.label ?? null }, runs: {} };
 
-  if (soak) {
+  if (wholeSite) {
+    results.settings.queuePatch = !opts['plain-azurite'];
+    results.runs.wholeSite = await runWholeSite('whole-site', { rps: Number(opts.rate ?? fastRate), site, capMs: Number(opts['soak-minutes'] ?? 45) * 60_000 });
+  } else if (soak) {
     results.runs.soak = await runSoak('soak', { rps: Number(opts.rate ?? fastRate), site, capMs: Number(opts['soak-minutes'] ?? 15) * 60_000 });
   } else {
     // Ours first at the polite rate: it also warms the Sandbox's cover cache, so every later run meets the same warm site.
@@ -105,11 +122,11 @@ async function main() {
   results.machine.loadAfter = os.loadavg().map((l) => l.toFixed(2)).join(' ');
   await stop(site.process);
 
-  const table = soak ? soakTable(results) : mainTable(results);
+  const table = wholeSite ? wholeSiteTable(results) : soak ? soakTable(results) : mainTable(results);
   console.log('\n' + table);
   mkdirSync(resultsDir, { recursive: true });
   const stamp = results.date.replace(/[:.]/g, '-').slice(0, 19);
-  const name = soak ? 'soak' : 'bench';
+  const name = wholeSite ? 'whole-site' : soak ? 'soak' : 'bench';
   for (const file of [`${name}-${stamp}`, `${name}-latest`]) {
     writeFileSync(join(resultsDir, `${file}.json`), JSON.stringify(results, stripPaths, 2));
     writeFileSync(join(resultsDir, `${file}.md`), table + '\n');
@@ -120,19 +137,24 @@ async function main() {
 // ---------------------------------------------------------------------------------------------------------
 // The Sandbox, Azurite and the storage proxy
 
-async function startSandbox(pagesPerCategory) {
+async function startSandbox(pagesPerCategory, extra = []) {
   const port = await freePort();
-  const p = track(start('sandbox', 'dotnet', [sandboxDll, '--urls', `http://127.0.0.1:${port}`, `--Sandbox:PagesPerCategory=${pagesPerCategory}`],
+  const p = track(start('sandbox', 'dotnet', [sandboxDll, '--urls', `http://127.0.0.1:${port}`, `--Sandbox:PagesPerCategory=${pagesPerCategory}`, ...extra],
     { cwd: root, logPath: join(work, 'sandbox.log') }));
   await waitLine(p, /Sandbox site listening/, 60_000);
   const baseUrl = `http://127.0.0.1:${port}/`;
-  log(`Sandbox on ${baseUrl} (${pagesPerCategory} pages per category)`);
-  return { process: p, baseUrl, port, stats: async () => (await fetch(`${baseUrl}_sandbox/stats`)).json() };
+  log(`Sandbox on ${baseUrl} (${pagesPerCategory} pages per category${extra.length ? `, ${extra.join(' ')}` : ''})`);
+  return {
+    process: p, baseUrl, port, stats: async () => (await fetch(`${baseUrl}_sandbox/stats`)).json(),
+    expected: async (names, maxPages) => (await fetch(`${baseUrl}_sandbox/expected?categories=${encodeURIComponent(names.join(','))}&maxPages=${maxPages}`)).json(),
+  };
 }
 
-async function startStorage(label, countStorage) {
+async function startStorage(label, countStorage, { patchQueue = false } = {}) {
   const [blob, queue, table] = [await freePort(), await freePort(), await freePort()];
-  const azurite = track(start('azurite', azuriteBin, ['--silent', '--skipApiVersionCheck', '--disableTelemetry', '--inMemoryPersistence',
+  // With the queue patch Azurite runs under this Node with lib/azurite-queue-patch.cjs preloaded (see that file).
+  const [command, prefix] = patchQueue ? [process.execPath, ['--require', queuePatch, azuriteMain]] : [azuriteBin, []];
+  const azurite = track(start('azurite', command, [...prefix, '--silent', '--skipApiVersionCheck', '--disableTelemetry', '--inMemoryPersistence',
     '--blobHost', '127.0.0.1', '--blobPort', `${blob}`, '--queueHost', '127.0.0.1', '--queuePort', `${queue}`,
     '--tableHost', '127.0.0.1', '--tablePort', `${table}`], { cwd: root, logPath: join(work, `${label}-azurite.log`) }));
   for (const port of [blob, queue, table]) await waitPort(port);
@@ -151,7 +173,10 @@ async function startStorage(label, countStorage) {
   const connectionString = `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${devKey};`
     + `BlobEndpoint=http://127.0.0.1:${ports.blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${ports.queue}/devstoreaccount1;`
     + `TableEndpoint=http://127.0.0.1:${ports.table}/devstoreaccount1;`;
-  return { azurite, proxy, connectionString };
+  // Reads by the bench itself go to Azurite directly, so the proxy does not count them.
+  const direct = storageRest({ account: 'devstoreaccount1', key: devKey,
+    endpoints: { blob: `http://127.0.0.1:${blob}`, queue: `http://127.0.0.1:${queue}`, table: `http://127.0.0.1:${table}` } });
+  return { azurite, proxy, connectionString, direct };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -306,6 +331,276 @@ async function runSoak(label, { rps, site, capMs, sampleEveryMs = 2000, pollMs =
   log(`${label}: ${last.done} of ${last.discovered} playlists done in ${crawlSeconds.toFixed(0)} s (${state}); peak RSS ${result.memory.peakRssMiB.toFixed(0)} MiB; `
     + `${readErrors} status reads failed`);
   return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The whole-site soak: every menu category of a Sandbox whose categories are all full, started as
+// POST /api/crawls {"categories":["all"],"maxPages":0}, unthrottled, storage counted through the proxy. Every 5 s
+// GET /api/status and GET /api/crawls/{id} are read and timed; RSS every 2 s; the status entity's stored state is
+// read from Azurite (not through the proxy) every minute. After completion: the CSV export through
+// GET /api/playlists.csv, checked against the Sandbox's /_sandbox/expected, and the final status counts.
+
+async function runWholeSite(label, { rps, site, capMs, sampleEveryMs = 2000, pollMs = 5000, stateEveryMs = 60_000 }) {
+  const load1AtStart = os.loadavg()[0];
+  log(`${label}: FunctionsCrawler at ${rps} req/s on the whole site, storage counted${opts['plain-azurite'] ? '' : ', Azurite with the queue patch'}; stops after ${capMs / 60_000} min if unfinished`);
+  const storage = await startStorage(label, true, { patchQueue: !opts['plain-azurite'] });
+  const port = await freePort();
+  const statsBefore = await site.stats();
+  const cpuBefore = machineCpu();
+  const others = otherCpu([site.process, storage.azurite, storage.proxy]);
+  const host = track(start('host', 'dotnet', [hostDll, '--settings-dir', hostRoot, `--AzureWebJobsStorage=${storage.connectionString}`,
+    `--NetEase:BaseUrl=${site.baseUrl}`, `--NetEase:RequestsPerSecond=${rps}`, '--Urls', `http://127.0.0.1:${port}`],
+  { cwd: hostRoot, env: hostEnv, logPath: join(work, `${label}-host.log`) }));
+  const logged = watchHostLog(host);
+  const api = `http://127.0.0.1:${port}/api/`;
+  const counts = {};
+  const snap = async (name) => { counts[name] = await storage.proxy.counts(); };
+
+  // Ready when the API answers (404: no crawl yet); start-up's storage traffic is counted apart.
+  for (let i = 0; i < 240 && !host.done; i++) {
+    try { const r = await fetch(`${api}status`, { signal: AbortSignal.timeout(5_000) }); await r.arrayBuffer(); break; } catch { await sleep(500); }
+  }
+  await snap('start');
+  let crawlId = null, begun = null;
+  for (let i = 0; i < 120 && !crawlId && !host.done; i++) {
+    try {
+      const response = await fetch(`${api}crawls`, { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ categories: ['all'], maxPages: 0 }), signal: AbortSignal.timeout(30_000) });
+      if (response.status === 202) { begun = now(); crawlId = (await response.json()).crawlId; } else await sleep(500);
+    } catch { await sleep(500); }
+  }
+  if (!crawlId) throw new Error(`${label}: POST /api/crawls did not succeed\n${tail(host)}`);
+  log(`${label}: crawl ${crawlId} started`);
+  const cpuAtStart = readProc(host.pid);
+  const sampler = sample(host.pid, sampleEveryMs);
+  const connections = watchConnections(site.port);
+  const progress = [], reads = [], states = [];
+  let readErrors = 0, state = 'running', lastStatus = null, nextState = 0, nextLog = 0;
+  const timedRead = async (path, kind, phase) => {
+    const t0 = now();
+    try {
+      const r = await fetch(`${api}${path}`, { signal: AbortSignal.timeout(30_000) });
+      const body = await r.text();
+      const ms = now() - t0;
+      if (!r.ok) { readErrors++; reads.push({ t: t0, kind, phase, ms, status: r.status }); return null; }
+      reads.push({ t: t0, kind, phase, ms, status: r.status, bytes: body.length });
+      return JSON.parse(body);
+    } catch (e) { readErrors++; reads.push({ t: t0, kind, phase, ms: now() - t0, error: String(e.message ?? e) }); return null; }
+  };
+  while (now() - begun < capMs && !host.done) {
+    const finishedSoFar = progress.at(-1)?.finished ?? 0;
+    await timedRead('status', 'status', 'crawl');
+    const s = await timedRead(`crawls/${crawlId}`, 'crawl', 'crawl');
+    if (s) {
+      const p = s.playlists;
+      progress.push({ t: now(), done: p.done, discovered: p.discovered, finished: p.done + p.skipped + p.failed, pagesDone: s.pages.done, pagesTotal: s.pages.total });
+      state = s.state;
+      lastStatus = s;
+    }
+    if (now() >= nextState || state !== 'running') {
+      states.push({ t: now(), finished: progress.at(-1)?.finished ?? finishedSoFar, ...(await entityState(storage.direct, crawlId).catch((e) => ({ error: String(e.message ?? e) }))) });
+      nextState = now() + stateEveryMs;
+    }
+    if (now() >= nextLog) {
+      const last = progress.at(-1);
+      const rss = sampler.samples.at(-1)?.rssKiB / 1024;
+      log(`${label}: ${last ? `${last.finished} of ${last.discovered} finished, pages ${last.pagesDone}/${last.pagesTotal}` : 'no status yet'}, host RSS ${rss?.toFixed(0)} MiB, load ${os.loadavg()[0].toFixed(2)}`);
+      nextLog = now() + 60_000;
+    }
+    if (state !== 'running') break;
+    await sleep(pollMs);
+  }
+  if (host.done) throw new Error(`${label}: the host exited during the soak\n${tail(host)}`);
+  const completedAt = now();
+  const stoppedEarly = state !== 'completed';
+  const atEnd = readProc(host.pid);
+  sampler.take();
+  const siteConnections = connections.stop();
+  await snap('completed');
+  const statsAfter = await site.stats();
+  const machineBusy = busyShare(cpuBefore, machineCpu());
+  const otherCpuSeconds = others();
+  log(`${label}: ${state} after ${((completedAt - begun) / 1000).toFixed(0)} s`);
+
+  // The export through the API, then the final status read 20 times back to back.
+  let exportCheck = null, exportSeconds = null;
+  const csvPath = join(work, `${label}-playlists.csv`);
+  if (!stoppedEarly) {
+    const t0 = now();
+    const response = await fetch(`${api}playlists.csv`, { signal: AbortSignal.timeout(30 * 60_000) });
+    if (!response.ok) throw new Error(`${label}: GET /api/playlists.csv answered ${response.status}`);
+    await pipeline(Readable.fromWeb(response.body), createWriteStream(csvPath));
+    exportSeconds = (now() - t0) / 1000;
+    log(`${label}: exported in ${exportSeconds.toFixed(1)} s`);
+  }
+  await snap('exported');
+  for (let i = 0; i < 20; i++) {
+    await timedRead('status', 'status', 'end');
+    const s = await timedRead(`crawls/${crawlId}`, 'crawl', 'end');
+    if (s) lastStatus = s;
+  }
+  states.push({ t: now(), finished: progress.at(-1)?.finished, final: true, ...(await entityState(storage.direct, crawlId).catch((e) => ({ error: String(e.message ?? e) }))) });
+  sampler.stop();
+  const expected = await site.expected(lastStatus?.categories ?? [], 0);
+  if (!stoppedEarly) exportCheck = checkExport(csvPath, expected);
+  const statusCheck = lastStatus ? checkFinalStatus(lastStatus, expected) : null;
+  await stop(host);
+  await stop(storage.proxy);
+  await stop(storage.azurite);
+
+  const last = progress.at(-1) ?? { done: 0, discovered: 0, finished: 0 };
+  const crawlSeconds = (completedAt - begun) / 1000;
+  const samples = sampler.samples.map((x) => ({ t: Math.round(x.t - host.startedAt), cpu: +x.cpu.toFixed(2), rssMiB: +(x.rssKiB / 1024).toFixed(1) }));
+  const result = {
+    label, rps, crawlId, state, stoppedEarly, rows: last.done, discovered: last.discovered, finished: last.finished,
+    categories: lastStatus?.categories?.length, pages: lastStatus?.pages,
+    crawlSeconds, playlistsPerSecond: last.done / crawlSeconds, finishedPerSecond: last.finished / crawlSeconds, exportSeconds,
+    machineBusy, load1AtStart, site: siteWindow(statsBefore, statsAfter, rps), siteConnections,
+    cpu: { total: atEnd.cpu, crawl: atEnd.cpu - cpuAtStart.cpu, perThousandPlaylists: ((atEnd.cpu - cpuAtStart.cpu) / Math.max(1, last.done)) * 1000,
+      sandbox: otherCpuSeconds[0], azurite: otherCpuSeconds[1], proxy: otherCpuSeconds[2] },
+    memory: { peakRssMiB: atEnd.hwmKiB / 1024, rssAtEndMiB: atEnd.rssKiB / 1024, threads: atEnd.threads },
+    rssAtFinished: rssAtFinished(sampler.samples, progress, [1_000, 10_000, 25_000, 50_000, 75_000, 100_000]),
+    statusReads: readFigures(reads, begun, progress), statusReadErrors: readErrors,
+    reads: reads.map((x) => ({ t: Math.round(x.t - begun), kind: x.kind, phase: x.phase, ms: +x.ms.toFixed(1), status: x.status })),
+    entityState: states.map((x) => ({ ...x, t: Math.round(x.t - begun) })),
+    storage: storageFigures(counts, Math.max(1, last.done), 0, crawlSeconds),
+    exportCheck, statusCheck, hostLog: logged.summary(),
+    samples, progress: progress.map((p) => ({ t: Math.round(p.t - host.startedAt), finished: p.finished, discovered: p.discovered })),
+  };
+  result.storage.perFinished = result.storage.perPlaylist * last.done / Math.max(1, last.finished);
+  log(`${label}: ${last.done} rows (${last.finished} of ${last.discovered} finished) in ${crawlSeconds.toFixed(0)} s; peak RSS ${result.memory.peakRssMiB.toFixed(0)} MiB; `
+    + `${result.storage.perPlaylist.toFixed(2)} transactions per playlist; export ${exportCheck?.exact ? 'exact' : exportCheck ? 'NOT exact' : 'not checked'}; `
+    + `status ${statusCheck?.exact ? 'exact' : 'NOT exact'}`);
+  return result;
+}
+
+/** The status entity's stored state: its Instances row (column sizes) and the large-message blob it points to, if any. */
+async function entityState(direct, crawlId) {
+  const id = `@crawlstatus@${crawlId}`;
+  const rows = await direct.queryEntities('FunctionsCrawlerInstances', `PartitionKey eq '${id}'`);
+  if (!rows.length) return { found: false };
+  const row = rows[0];
+  const columns = Object.fromEntries(Object.entries(row).filter(([, v]) => typeof v === 'string').map(([k, v]) => [k, Buffer.byteLength(v)]));
+  const out = { found: true, runtimeStatus: row.RuntimeStatus, rowBytes: Buffer.byteLength(JSON.stringify(row)), inputBytes: columns.Input ?? 0, columns };
+  const blobName = row.InputBlobName ?? null;
+  if (blobName) {
+    // Durable keeps a large input as a gzip blob in <hub>-largemessages; the row's Input then holds only its name.
+    const body = await direct.getBlob('functionscrawler-largemessages', blobName);
+    out.blob = { name: blobName, bytes: body.length, inflatedBytes: gunzipSync(body).length };
+  }
+  const history = await direct.queryEntities('FunctionsCrawlerHistory', `PartitionKey eq '${id}'`, 'RowKey');
+  out.historyRows = history.length;
+  return out;
+}
+
+/** Logged warnings and errors of the host, grouped by their text with numbers and ids blanked; the first 30 kept whole. */
+function watchHostLog(host) {
+  const groups = new Map();
+  const first = [];
+  host.lines.on('line', ({ line, at }) => {
+    if (!/\b(warn|fail|error|exception|crit)/i.test(line)) return;
+    const key = line.replace(/\d[\d:.,-]*/g, '#').replace(/[0-9a-f]{8,}/gi, '…').slice(0, 200);
+    groups.set(key, (groups.get(key) ?? 0) + 1);
+    if (first.length < 30) first.push(`${new Date(at).toISOString().slice(11, 19)} ${line.slice(0, 400)}`);
+  });
+  return { summary: () => ({ lines: [...groups.values()].reduce((a, b) => a + b, 0), groups: [...groups].map(([text, n]) => ({ n, text })).sort((a, b) => b.n - a.n), first }) };
+}
+
+/** RSS of the host when `marks` playlists had finished (the sample nearest the interpolated moment). */
+function rssAtFinished(samples, progress, marks) {
+  const out = {};
+  for (const mark of marks) {
+    const i = progress.findIndex((p) => p.finished >= mark);
+    if (i < 0) { out[mark] = null; continue; }
+    const b = progress[i], a = progress[i - 1] ?? b;
+    const t = a === b || b.finished === a.finished ? b.t : a.t + ((mark - a.finished) / (b.finished - a.finished)) * (b.t - a.t);
+    const nearest = samples.reduce((best, s) => (Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best), samples[0]);
+    out[mark] = nearest ? +(nearest.rssKiB / 1024).toFixed(1) : null;
+  }
+  return out;
+}
+
+/** Median, p95 and max of the timed status reads, during the crawl, in its last 10 % (by playlists finished) and at the end. */
+function readFigures(reads, begun, progress) {
+  const q = (list, share) => {
+    if (!list.length) return null;
+    const sorted = [...list].sort((a, b) => a - b);
+    return +sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)].toFixed(1);
+  };
+  const total = progress.at(-1)?.finished ?? 0;
+  const tail10 = progress.find((p) => p.finished >= total * 0.9)?.t ?? Infinity;
+  const group = (pick) => {
+    const ms = reads.filter((r) => r.status === 200 && pick(r)).map((r) => r.ms);
+    return { n: ms.length, median: q(ms, 0.5), p95: q(ms, 0.95), max: ms.length ? +Math.max(...ms).toFixed(1) : null };
+  };
+  const out = {};
+  for (const kind of ['status', 'crawl']) {
+    out[kind] = {
+      crawl: group((r) => r.kind === kind && r.phase === 'crawl'),
+      lastTenth: group((r) => r.kind === kind && r.phase === 'crawl' && r.t >= tail10),
+      end: group((r) => r.kind === kind && r.phase === 'end'),
+    };
+  }
+  out.failed = reads.filter((r) => r.status !== 200).map((r) => ({ t: Math.round(r.t - begun), kind: r.kind, status: r.status, error: r.error }));
+  out.bytes = Math.max(0, ...reads.filter((r) => r.bytes).map((r) => r.bytes));
+  return out;
+}
+
+/** The exported CSV against the Sandbox: the rows' (category, id) set and count per category, and no duplicates. */
+function checkExport(csvPath, expected) {
+  const rows = readCsv(csvPath);
+  const byCategory = new Map();
+  let duplicates = 0;
+  const seen = new Set();
+  for (const r of rows) {
+    const key = `${r.category}|${r.playlist_id}`;
+    if (seen.has(key)) duplicates++;
+    seen.add(key);
+    if (!byCategory.has(r.category)) byCategory.set(r.category, new Set());
+    byCategory.get(r.category).add(r.playlist_id);
+  }
+  const categories = [];
+  for (const c of expected.categories) {
+    const got = byCategory.get(c.category) ?? new Set();
+    const want = new Set(c.ids.map(String));
+    const missing = [...want].filter((id) => !got.has(id));
+    const extra = [...got].filter((id) => !want.has(id));
+    categories.push({ category: c.category, expected: want.size, exported: got.size, missing: missing.length, extra: extra.length, examples: [...missing.slice(0, 3), ...extra.slice(0, 3)] });
+  }
+  const unexpectedCategories = [...byCategory.keys()].filter((c) => !expected.categories.some((e) => e.category === c));
+  // Covers: each distinct id with a stored cover once; their bytes summed, to compare with the status.
+  const covers = new Map();
+  for (const r of rows) if (r.cover_blob) covers.set(r.playlist_id, Number(r.cover_bytes));
+  const wrong = categories.filter((c) => c.missing || c.extra || c.expected !== c.exported);
+  return {
+    exact: rows.length === expected.rows && duplicates === 0 && wrong.length === 0 && unexpectedCategories.length === 0 && covers.size === expected.coversStored,
+    rows: rows.length, expectedRows: expected.rows, duplicates, categoriesWrong: wrong, unexpectedCategories,
+    coversInCsv: covers.size, expectedCovers: expected.coversStored, coverBytesInCsv: [...covers.values()].reduce((a, b) => a + b, 0),
+  };
+}
+
+/** The final status against the Sandbox (tests/Integration.Tests/Dataset.cs, AssertFinalStatus): totals and per category. */
+function checkFinalStatus(status, expected) {
+  const p = status.playlists;
+  const checks = [
+    ['state', status.state, 'completed'],
+    ['playlists.done', p.done, expected.rows],
+    ['playlists.skipped', p.skipped, expected.deletedPairs],
+    ['playlists.failed', p.failed, 0],
+    ['playlists.discovered', p.discovered, expected.discovered],
+    ['pages.total', status.pages.total, expected.pages],
+    ['pages.done', status.pages.done, expected.pages],
+    ['covers.stored', status.covers.stored, expected.coversStored],
+  ];
+  const byName = new Map((status.byCategory ?? []).map((c) => [c.category, c]));
+  for (const c of expected.categories) {
+    const got = byName.get(c.category);
+    checks.push([`${c.category}.done`, got?.done, c.rows], [`${c.category}.skipped`, got?.skipped, c.deletedPairs],
+      [`${c.category}.discovered`, got?.discovered, c.rows + c.deletedPairs], [`${c.category}.pagesTotal`, got?.pagesTotal, c.pages],
+      [`${c.category}.pagesDone`, got?.pagesDone, c.pages], [`${c.category}.failed`, got?.failed, 0]);
+  }
+  const wrong = checks.filter(([, got, want]) => got !== want).map(([what, got, want]) => ({ what, got, want }));
+  return { exact: wrong.length === 0, checked: checks.length, wrong, coversBytes: status.covers.bytes, categories: status.categories?.length };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -553,6 +848,73 @@ function soakTable(r) {
   ].join('\n');
 }
 
+function wholeSiteTable(r) {
+  const x = r.runs.wholeSite;
+  const f = (v, d = 1) => (v == null || Number.isNaN(v) ? '—' : Number(v).toFixed(d));
+  const n = (v) => (v == null ? '—' : Number(v).toLocaleString('en-US'));
+  const st = x.storage;
+  const rss10 = x.rssAtFinished[10000], rss100 = x.rssAtFinished[100000];
+  const growth = rss10 != null && rss100 != null ? rss100 - rss10 : null;
+  const endState = x.entityState.at(-1) ?? {};
+  const maxState = Math.max(0, ...x.entityState.filter((e) => e.found).map((e) => e.blob?.inflatedBytes ?? e.inputBytes));
+  const stateText = (e) => (!e?.found ? 'not found' : e.blob ? `${n(e.blob.inflatedBytes)} B of JSON, stored as a ${n(e.blob.bytes)}-B gzip blob` : `${n(e.inputBytes)} B in the Instances row's Input`);
+  const lat = (g) => (g?.n ? `median ${f(g.median, 0)} ms, p95 ${f(g.p95, 0)} ms, max ${f(g.max, 0)} ms (${g.n})` : '—');
+  const sr = x.statusReads;
+  const worstP95 = Math.max(sr.status.lastTenth.p95 ?? 0, sr.crawl.lastTenth.p95 ?? 0, sr.status.end.p95 ?? 0, sr.crawl.end.p95 ?? 0);
+  // Functions at a polite 20 req/s: the instance is busy for (site requests ÷ 20) s per playlist (see docs/performance.md).
+  const requestsPerPlaylist = x.site.requests / Math.max(1, x.rows);
+  const fx = prices.functions;
+  const gbs = fx.instanceMemoryGB * (requestsPerPlaylist / 20) * 1000;
+  const executions = st.executionsPerThousand;
+  const fxCost = gbs * fx.gbSecond + (executions / 1e6) * fx.perMillionExecutions;
+  const verdict = (ok, miss) => (ok == null ? '—' : ok ? 'met' : `missed ${miss}`);
+  const lines = [
+    `# whole-site soak: ${r.date.slice(0, 16).replace('T', ' ')} UTC${r.settings.label ? ` — ${r.settings.label}` : ''}`,
+    '',
+    `Machine: ${r.machine.nproc} cores, ${r.machine.cpuModel}, ${r.machine.memory}; load before ${r.machine.loadBefore}, after ${r.machine.loadAfter}; `
+      + `machine busy ${f(x.machineBusy * 100, 0)} % during the crawl. Sandbox: every category full, ${r.settings.pages} pages each; `
+      + `crawl: POST /api/crawls {"categories":["all"],"maxPages":0} at ${x.rps} req/s; Azurite in memory${r.settings.queuePatch ? ' with bench/lib/azurite-queue-patch.cjs' : ''}, behind the counting proxy.`,
+    '',
+    '| figure | value | goal | verdict |',
+    '|---|---|---|---|',
+    `| playlists | ${n(x.rows)} rows done, ${n(x.finished)} of ${n(x.discovered)} (category, playlist) pairs finished, ${x.categories} categories, pages ${x.pages ? `${n(x.pages.done)}/${n(x.pages.total)}` : '—'}; ${x.state}${x.stoppedEarly ? ' — stopped at the time cap' : ''} | ≥ 100,000 across ≥ 50 categories | ${verdict(x.rows >= 100_000 && x.categories >= 50 && !x.stoppedEarly, '')} |`,
+    `| throughput | ${f(x.playlistsPerSecond)} rows/s (${f(x.finishedPerSecond)} pairs/s) over ${f(x.crawlSeconds, 0)} s, POST → status completed; export ${f(x.exportSeconds)} s | | |`,
+    `| exact export (GET /api/playlists.csv vs /_sandbox/expected) | ${x.exportCheck ? `${x.exportCheck.exact ? 'exact' : 'NOT exact'}: ${n(x.exportCheck.rows)} rows of ${n(x.exportCheck.expectedRows)}, ${x.exportCheck.duplicates} duplicates, ${x.exportCheck.categoriesWrong.length} categories with missing/extra ids, ${n(x.exportCheck.coversInCsv)} covers of ${n(x.exportCheck.expectedCovers)}` : 'not exported'} | exact | ${verdict(x.exportCheck?.exact, '')} |`,
+    `| exact final status (totals and per category) | ${x.statusCheck ? `${x.statusCheck.exact ? 'exact' : 'NOT exact'} on ${x.statusCheck.checked} counts${x.statusCheck.wrong.length ? `: ${x.statusCheck.wrong.slice(0, 6).map((w) => `${w.what} ${w.got} ≠ ${w.want}`).join('; ')}` : ''}` : '—'}; cover bytes ${n(x.statusCheck?.coversBytes)} (CSV ${n(x.exportCheck?.coverBytesInCsv)}) | exact | ${verdict(x.statusCheck?.exact, '')} |`,
+    `| host RSS at 1k / 10k / 25k / 50k / 75k / 100k playlists finished | ${Object.values(x.rssAtFinished).map((v) => f(v, 0)).join(' / ')} MiB | | |`,
+    `| RSS growth 10k → 100k | ${growth == null ? '—' : `${f(growth, 1)} MiB`} | ≤ 20 MiB | ${growth == null ? '—' : verdict(growth <= 20, `by ${f(growth - 20, 1)} MiB`)} |`,
+    `| peak RSS (VmHWM) | ${f(x.memory.peakRssMiB, 0)} MiB (at the end ${f(x.memory.rssAtEndMiB, 0)} MiB, ${x.memory.threads} threads) | | |`,
+    `| status entity state at the end | ${stateText(endState)}; largest seen ${n(maxState)} B; Instances row ${n(endState.rowBytes)} B; ${endState.historyRows ?? '—'} History rows | | |`,
+    `| GET /api/status during the crawl / its last 10 % / at the end | ${lat(sr.status.crawl)} / ${lat(sr.status.lastTenth)} / ${lat(sr.status.end)} | < 100 ms at 100,000 | ${verdict(worstP95 < 100, `(p95 ${f(worstP95, 0)} ms)`)} |`,
+    `| GET /api/crawls/{id} during the crawl / its last 10 % / at the end | ${lat(sr.crawl.crawl)} / ${lat(sr.crawl.lastTenth)} / ${lat(sr.crawl.end)} | | |`,
+    `| status reads that failed | ${x.statusReadErrors}; response ${n(sr.bytes)} B | | |`,
+    `| storage transactions per playlist (crawl phase) | ${f(st.perPlaylist, 2)}: queue ${f(st.byService.queue, 2)}, table ${f(st.byService.table, 2)}, blob ${f(st.byService.blob, 2)}; app ${f(st.byOwner.app, 2)} / Durable ${f(st.byOwner.durable, 2)} / WebJobs ${f(st.byOwner.webjobs, 3)} (entity signals ${n(st.signals)}, batches ${n(st.entityBatches)}) | ≤ 5 (from 9.6) | ${verdict(st.perPlaylist <= 5, `by ${f(st.perPlaylist - 5, 2)}`)} |`,
+    `| storage cost per 1,000 playlists | $${f(st.costPerThousandPlaylists, 4)} (${Object.entries(st.perThousandByPriceCategory).map(([k, v]) => `${k} ${v}`).join(', ')}) | | |`,
+    `| Functions Flex per 1,000 playlists at 20 req/s | ${f(requestsPerPlaylist, 2)} site requests per playlist → ${f(gbs, 0)} GB-s, ${f(executions, 0)} executions: $${f(fxCost, 4)} | | |`,
+    `| total per 1,000 playlists at 20 req/s | $${f(st.costPerThousandPlaylists + fxCost, 4)} | | |`,
+    `| CPU s per 1,000 playlists: host / Sandbox / Azurite / proxy | ${f(x.cpu.perThousandPlaylists)} / ${f((x.cpu.sandbox / Math.max(1, x.rows)) * 1000)} / ${f((x.cpu.azurite / Math.max(1, x.rows)) * 1000)} / ${f((x.cpu.proxy / Math.max(1, x.rows)) * 1000)} | | |`,
+    `| site | ${n(x.site.requests)} requests (${Object.entries(x.site.byKind).map(([k, v]) => `${k} ${n(v)}`).join(', ')}), busiest second ${x.site.busiest}; ${x.siteConnections.distinctClientPorts} connections opened | | |`,
+    `| host log: warnings and errors | ${x.hostLog.lines} lines${x.hostLog.groups.length ? `: ${x.hostLog.groups.slice(0, 3).map((g) => `${g.n}× “${g.text.slice(0, 120)}”`).join('; ')}` : ''} | | |`,
+    '',
+    `Load average (1 min) at the crawl's start ${f(x.load1AtStart, 2)}. Start-up: ${st.startupTransactions} transactions; export: ${f(st.exportTransactionsPerRow, 2)} per row.`,
+    '',
+    'Storage transactions of the crawl phase, per 1,000 playlists (rows done):',
+    '',
+    '| owner | service | resource | operation | per 1,000 playlists |',
+    '|---|---|---|---|---|',
+    ...st.detail.filter((d) => d.perPlaylist * 1000 >= 1).map((d) => `| ${d.owner} | ${d.service} | ${d.resource} | ${d.op} | ${Math.round(d.perPlaylist * 1000)} |`),
+    '',
+    'Entity state over the crawl (playlists finished: bytes of state):',
+    '',
+    x.entityState.filter((e) => e.found).map((e) => `${n(e.finished)}: ${n(e.blob?.inflatedBytes ?? e.inputBytes)}`).join(' · '),
+  ];
+  if (x.hostLog.groups.length) {
+    lines.push('', 'Host log, warnings and errors by text (numbers blanked):', '');
+    for (const g of x.hostLog.groups.slice(0, 15)) lines.push(`- ${g.n}× \`${g.text.replace(/`/g, "'")}\``);
+  }
+  return lines.join('\n');
+}
+
 // ---------------------------------------------------------------------------------------------------------
 
 function machineInfo() {
@@ -588,7 +950,7 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     if (!argv[i].startsWith('--')) throw new Error(`unexpected argument '${argv[i]}'\n${usage()}`);
     const [key, inline] = argv[i].slice(2).split(/=(.*)/s);
-    const flag = ['soak', 'keep', 'count-fast', 'help', 'warm'].includes(key);
+    const flag = ['soak', 'keep', 'count-fast', 'help', 'warm', 'whole-site', 'plain-azurite'].includes(key);
     const value = flag ? true : inline ?? argv[++i];
     result[key] = key === 'host-env' ? [...(result[key] ?? []), value] : value;
   }

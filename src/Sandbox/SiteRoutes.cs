@@ -28,6 +28,7 @@ internal static partial class SiteRoutes
         routes.MapGet(MovedCoverPrefix + "/{token}/{file}", context => Cover(context, site, mayRedirect: false));
         routes.MapGet("/_sandbox/health", context => SiteResponse.Bytes(context, 200, "text/plain", "ok"u8.ToArray()));
         routes.MapGet("/_sandbox/stats", context => Stats(context, site));
+        routes.MapGet("/_sandbox/expected", context => Expected(context, site));
     }
 
     /// <summary>Anything else: the site's not-found page with a real 404.</summary>
@@ -126,6 +127,17 @@ internal static partial class SiteRoutes
         // Repeats of a blocked request are counted within ?withinSeconds=N, by default the block window's length.
         var within = Math.Max(0, Long(context.Request.Query["withinSeconds"], site.Options.BlockForSeconds));
         return SiteResponse.Bytes(context, 200, SiteResponse.JsonType, StatsJson.Render(site.Log, TimeSpan.FromSeconds(within)));
+    }
+
+    /// <summary>?categories=A,B (default: the menu's categories) &amp;maxPages=N (default 0, all pages).</summary>
+    private static Task Expected(HttpContext context, SiteState site)
+    {
+        var asked = context.Request.Query["categories"].ToString();
+        IReadOnlyList<string> categories = asked.Length == 0
+            ? site.Catalog.MenuCategories
+            : [.. asked.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+        var maxPages = (int)Math.Clamp(Long(context.Request.Query["maxPages"], 0), 0, int.MaxValue);
+        return SiteResponse.Bytes(context, 200, SiteResponse.JsonType, ExpectedJson.Render(site.Catalog, categories, maxPages));
     }
 
     private static long? Id(HttpContext context) =>

@@ -126,7 +126,6 @@ public sealed class SharedPacerTests
         var schedule = new InProcessTurnSchedule();
         var limiters = Enumerable.Range(0, 3).Select(_ => new HostRateLimiter(40, Pushback(TimeProvider.System), TimeProvider.System, schedule)).ToArray();
         var departures = new ConcurrentBag<DateTimeOffset>();
-        var started = DateTimeOffset.UtcNow;
         // 40 requests at once in each process: three in-process pacers would send 120 in the first second.
         await Task.WhenAll(limiters.SelectMany(limiter => Enumerable.Range(0, 40).Select(async _ =>
         {
@@ -136,9 +135,8 @@ public sealed class SharedPacerTests
         var sorted = departures.Order().ToArray();
         for (var i = 0; i + 40 < sorted.Length; i++)
             Assert.True((sorted[i + 40] - sorted[i]).TotalMilliseconds >= 1000, $"41 requests within {(sorted[i + 40] - sorted[i]).TotalMilliseconds:0} ms");
-        // Slots given up late cost time, not politeness; on a quiet machine there are few.
-        var seconds = (sorted[^1] - started).TotalSeconds;
-        Assert.True(seconds < 120 / 40.0 * 1.5, $"120 turns at 40/s took {seconds:0.00} s ({limiters.Sum(l => l.SkippedTurns)} skipped)");
+        // Every request got a turn (slots given up late cost time, not politeness: speed is measured in bench/, not here).
+        Assert.Equal(120, sorted.Length);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
