@@ -20,6 +20,9 @@ public sealed class ResumeCrawl(CrawlQueues queues, CrawlItemTable items, ICrawl
         var state = await progress.ReadAsync(crawl.CrawlId, ct);
         var cutoff = time.GetUtcNow();
         var tally = await items.TallyAsync(crawl.CrawlId, cutoff, ct);
+        // The count goes out before any work is sent again: the deltas of that work then reach the entity after it,
+        // instead of being overwritten by it.
+        await progress.SignalAsync(crawl.CrawlId, ProgressEvent.Recounted(tally.Counts, tally.CoversStored, tally.CoverBytes, tally.CoversMissing, cutoff), ct);
         var pages = 0;
         foreach (var category in crawl.Categories)
         {
@@ -34,8 +37,6 @@ public sealed class ResumeCrawl(CrawlQueues queues, CrawlItemTable items, ICrawl
         }
         foreach (var (category, id) in tally.PendingPlaylists)
             await queues.EnqueueAsync(new PlaylistWork(crawl.CrawlId, category, id), ct);
-
-        await progress.SignalAsync(crawl.CrawlId, ProgressEvent.Recounted(tally.Counts, tally.CoversStored, tally.CoverBytes, tally.CoversMissing, cutoff), ct);
         if (pages + tally.PendingPlaylists.Count > 0)
             log.LogInformation("Crawl {CrawlId}: {Pages} pages and {Playlists} playlists sent again", crawl.CrawlId, pages, tally.PendingPlaylists.Count);
         return (pages, tally.PendingPlaylists.Count);
