@@ -19,6 +19,9 @@ public sealed class ResumeCrawl(CrawlQueues queues, CrawlItemTable items, ICrawl
         using var scope = log.BeginCrawlScope(crawl.CrawlId);
         var state = await progress.ReadAsync(crawl.CrawlId, ct);
         var cutoff = time.GetUtcNow();
+        // Work may be moving while the table is read (the host's listeners run): the entity keeps what changes from
+        // the cut-off on aside, and adds it to the count when the count arrives.
+        await progress.SignalAsync(crawl.CrawlId, ProgressEvent.RecountStarted(cutoff), ct);
         var tally = await items.TallyAsync(crawl.CrawlId, cutoff, ct);
         // The count goes out before any work is sent again: the deltas of that work then reach the entity after it,
         // instead of being overwritten by it.

@@ -72,6 +72,16 @@ public sealed class CrawlProgress
     /// <summary>When the counters were last replaced by the item table's count: earlier deltas are already in it.</summary>
     public DateTimeOffset? RecountedAt { get; set; }
 
+    /// <summary>
+    /// While a recount runs (from <see cref="RecountFrom"/>, its cut-off): the deltas from then on, which the count does not
+    /// hold and which its arrival must not wipe out. Small: only what happens during one read of the item table.
+    /// </summary>
+    public DateTimeOffset? RecountFrom { get; set; }
+    public Dictionary<string, CategoryCounts> SinceRecount { get; set; } = new(StringComparer.Ordinal);
+    public int SinceRecountStoredCovers { get; set; }
+    public long SinceRecountCoverBytes { get; set; }
+    public int SinceRecountMissingCovers { get; set; }
+
     /// <summary>Ids of the last batches applied, so a batch re-sent after an unclear failure is not applied twice.</summary>
     public List<string> RecentBatches { get; set; } = [];
 
@@ -95,6 +105,7 @@ public sealed class CrawlProgress
     {
         // A delta the last recount already holds (its item changed before the count was taken).
         if (IsDelta(e.Kind) && RecountedAt is { } recounted && e.At < recounted) return;
+        if (IsDelta(e.Kind) && RecountFrom is { } from && e.At >= from && e.Category is { } changed) KeepAside(e, changed);
         var counts = e.Category is { } category ? For(category) : null;
         switch (e.Kind)
         {
@@ -162,6 +173,11 @@ public sealed class CrawlProgress
                 FailedReason = null; // its failed work goes back in: the crawl can go on again
                 FailedAt = null;
                 break;
+            case ProgressEventKind.RecountStarted:
+                RecountFrom = e.At;
+                SinceRecount.Clear();
+                (SinceRecountStoredCovers, SinceRecountCoverBytes, SinceRecountMissingCovers) = (0, 0, 0);
+                break;
             case ProgressEventKind.Recounted:
                 if (e.Counts is { } recount)
                 {
@@ -180,6 +196,26 @@ public sealed class CrawlProgress
                 CoverBytes = e.CoverBytes ?? CoverBytes;
                 MissingCovers = e.CoversMissing ?? MissingCovers;
                 RecountedAt = e.At;
+                if (RecountFrom == e.At)
+                {
+                    // What changed while the table was read is not in the count: add it back.
+                    foreach (var (c, k) in SinceRecount)
+                    {
+                        var into = For(c);
+                        into.PagesDone += k.PagesDone;
+                        into.PagesFailed += k.PagesFailed;
+                        into.Discovered += k.Discovered;
+                        into.Done += k.Done;
+                        into.Skipped += k.Skipped;
+                        into.Failed += k.Failed;
+                    }
+                    StoredCovers += SinceRecountStoredCovers;
+                    CoverBytes += SinceRecountCoverBytes;
+                    MissingCovers += SinceRecountMissingCovers;
+                }
+                RecountFrom = null;
+                SinceRecount.Clear();
+                (SinceRecountStoredCovers, SinceRecountCoverBytes, SinceRecountMissingCovers) = (0, 0, 0);
                 break;
             case ProgressEventKind.Resumed:
                 StalledResumes++;
@@ -188,7 +224,8 @@ public sealed class CrawlProgress
                 if (CompletedAt is null) Fail(e, e.Reason ?? "crawl failed");
                 break;
         }
-        if (e.Kind is not (ProgressEventKind.Paused or ProgressEventKind.Error or ProgressEventKind.CrawlFailed or ProgressEventKind.Recounted)
+        if (e.Kind is not (ProgressEventKind.Paused or ProgressEventKind.Error or ProgressEventKind.CrawlFailed or ProgressEventKind.Recounted
+                or ProgressEventKind.RecountStarted)
             && (LastProgressAt is null || e.At > LastProgressAt))
             LastProgressAt = e.At;
         if (e.Kind is not (ProgressEventKind.Paused or ProgressEventKind.Error or ProgressEventKind.CrawlFailed
@@ -220,6 +257,27 @@ public sealed class CrawlProgress
         if (all.Sum(c => c.Discovered) > 0 && all.Sum(c => c.Done + c.Skipped) == 0 && all.Sum(c => c.Failed) > 0)
             return $"every playlist failed: {LastPlaylistFailure}";
         return null;
+    }
+
+    /// <summary>A delta that happened after a running recount's cut-off, counted aside until the count arrives.</summary>
+    private void KeepAside(ProgressEvent e, string category)
+    {
+        if (!SinceRecount.TryGetValue(category, out var k)) SinceRecount[category] = k = new CategoryCounts();
+        switch (e.Kind)
+        {
+            case ProgressEventKind.PageDone: k.PagesDone++; k.Discovered += e.Discovered ?? 0; break;
+            case ProgressEventKind.PageFailed: k.PagesFailed++; break;
+            case ProgressEventKind.PlaylistDone: k.Done++; break;
+            case ProgressEventKind.PlaylistSkipped: k.Skipped++; break;
+            case ProgressEventKind.PlaylistFailed: k.Failed++; break;
+        }
+        if (e.Kind != ProgressEventKind.PlaylistDone) return;
+        if (e.CoverBytes is { } bytes)
+        {
+            SinceRecountStoredCovers++;
+            SinceRecountCoverBytes += bytes;
+        }
+        else if (e.CoverMissing == true) SinceRecountMissingCovers++;
     }
 
     private static bool IsDelta(ProgressEventKind kind) => kind is ProgressEventKind.PageDone or ProgressEventKind.PageFailed

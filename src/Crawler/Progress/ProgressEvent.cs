@@ -16,6 +16,8 @@ public enum ProgressEventKind
     Resumed,
     /// <summary>The item table's own count of the crawl, replacing the counters (sent when a crawl is resumed).</summary>
     Recounted,
+    /// <summary>A recount begins at this time: deltas from then on are kept aside and added to the count when it arrives.</summary>
+    RecountStarted,
 }
 
 /// <summary>
@@ -87,6 +89,8 @@ public sealed class ProgressEvent
 
     public static ProgressEvent FailedRequeued(string category, int pages, int playlists, DateTimeOffset at) =>
         new() { Kind = ProgressEventKind.FailedRequeued, Category = category, Pages = pages, Playlists = playlists, At = at };
+
+    public static ProgressEvent RecountStarted(DateTimeOffset at) => new() { Kind = ProgressEventKind.RecountStarted, At = at };
 
     /// <param name="at">The count's cut-off: it holds the items that changed before this time, and deltas from before it are dropped.</param>
     public static ProgressEvent Recounted(Dictionary<string, CategoryCounts> counts, int coversStored, long coverBytes, int coversMissing, DateTimeOffset at) =>

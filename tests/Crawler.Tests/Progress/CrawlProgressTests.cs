@@ -322,4 +322,24 @@ public sealed class CrawlProgressTests
         p.Apply(ProgressEvent.Paused(T0.AddMinutes(1).AddSeconds(90), "HTTP 503 from site", T0.AddMinutes(1)));
         Assert.Equal(running + 90, p.Snapshot(T0.AddMinutes(1)).EtaSeconds);
     }
+
+    [Fact]
+    public void Work_that_moves_while_the_table_is_read_is_added_to_the_recount()
+    {
+        var p = Started("说唱");
+        p.Apply(ProgressEvent.PagesPlanned("说唱", 1, T0));
+        p.Apply(ProgressEvent.PageDone("说唱", 0, 3, T0));
+        var cutoff = T0.AddMinutes(5);
+        p.Apply(ProgressEvent.RecountStarted(cutoff));
+        // While the table is read, the host's listeners finish a playlist: its row changed after the cut-off, so the count
+        // does not hold it, and its delta reached the entity before the count did.
+        p.Apply(ProgressEvent.PlaylistDone("说唱", 3, 100, cutoff.AddSeconds(1)));
+        var recount = new Dictionary<string, CategoryCounts> { ["说唱"] = new() { PagesDone = 1, Discovered = 3, Done = 2 } };
+        p.Apply(ProgressEvent.Recounted(recount, 2, 200, 0, cutoff));
+        var s = p.Snapshot(cutoff.AddSeconds(2));
+        Assert.Equal(new PlaylistFigures(3, 3, 0, 0), s.Playlists);
+        Assert.Equal(new CoverFigures(3, 0, 300), s.Covers);
+        Assert.Equal("completed", s.State);
+        Assert.Empty(p.SinceRecount);
+    }
 }
