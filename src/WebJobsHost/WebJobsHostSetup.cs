@@ -61,6 +61,7 @@ public static class WebJobsHostSetup
         // Registered before the WebJobs host, so settings and storage are checked before any trigger listens, and the
         // progress store's last flush comes after the triggers have stopped.
         builder.Services.AddStartupCheck();
+        builder.Services.AddSingleton<TaskHubClient>();
         builder.Services.AddProgressStore<DurableProgressSink>();
         builder.Host.ConfigureWebJobs(webJobs =>
         {
