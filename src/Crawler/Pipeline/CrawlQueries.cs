@@ -65,6 +65,9 @@ public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, ICrawl
         // Registered but the entity has not processed its first signal yet.
         var status = state?.Snapshot(time.GetUtcNow())
             ?? new CrawlStatus { CrawlId = crawl.CrawlId, Categories = crawl.Categories, StartedAt = crawl.StartedAt };
+        // An entity whose Started signal died with its process still belongs to this crawl: the registry says which.
+        if (status.CrawlId.Length == 0)
+            status = status with { CrawlId = crawl.CrawlId, Categories = crawl.Categories, StartedAt = status.StartedAt ?? crawl.StartedAt };
         return WithRegistryState(crawl, status);
     }
 

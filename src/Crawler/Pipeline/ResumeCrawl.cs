@@ -21,6 +21,9 @@ public sealed class ResumeCrawl(CrawlQueues queues, CrawlItemTable items, ICrawl
         var cutoff = time.GetUtcNow();
         // Work may be moving while the table is read (the host's listeners run): the entity keeps what changes from
         // the cut-off on aside, and adds it to the count when the count arrives.
+        // The crawl's Started signal may have died with the process that started it (within a second of the start):
+        // without it the entity knows no categories and could never complete. Applying it again changes nothing.
+        await progress.SignalAsync(crawl.CrawlId, ProgressEvent.Started(crawl.CrawlId, crawl.Categories, crawl.MaxPages, crawl.StartedAt), ct);
         await progress.SignalAsync(crawl.CrawlId, ProgressEvent.RecountStarted(cutoff), ct);
         var tally = await items.TallyAsync(crawl.CrawlId, cutoff, ct);
         // The count goes out before any work is sent again: the deltas of that work then reach the entity after it,
