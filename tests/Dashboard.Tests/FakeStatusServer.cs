@@ -1,3 +1,4 @@
+using FunctionsCrawler.Api;
 using System.Net;
 using System.Text.Json;
 using FunctionsCrawler.Data;
@@ -59,25 +60,25 @@ public sealed class FakeStatusServer : IAsyncDisposable
             try
             {
                 var query = PlaylistQuery.Parse(category, q, sort, top, continuation);
-                return DataResult.Ok(query.Apply(server._rows.Where(r => query.Category is null || r.Category == query.Category), truncated: false));
+                return ApiResult.Data(query.Apply(server._rows.Where(r => query.Category is null || r.Category == query.Category), truncated: false)).ToResult();
             }
-            catch (DataQueryException e) { return DataResult.Fail(400, e.Message); }
+            catch (DataQueryException e) { return ApiResult.Fail(400, e.Message).ToResult(); }
         });
-        app.MapGet("/api/playlists/stats", () => DataResult.Ok(new DatasetStats(
-            server._rows.GroupBy(r => r.Category).Select(g => PlaylistStats.Of(g.Key, [.. g], truncated: false)).ToList())));
+        app.MapGet("/api/playlists/stats", () => ApiResult.Data(new DatasetStats(
+            server._rows.GroupBy(r => r.Category).Select(g => PlaylistStats.Of(g.Key, [.. g], truncated: false)).ToList())).ToResult());
         app.MapGet("/api/playlists/{playlistId}/history", (string playlistId, string? category) =>
         {
             var row = server._rows.FirstOrDefault(r => r.Detail.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) == playlistId && r.Category == category);
-            if (row is null) return DataResult.Fail(404, $"No playlist '{playlistId}' in the dataset.");
+            if (row is null) return ApiResult.Fail(404, $"No playlist '{playlistId}' in the dataset.").ToResult();
             var latest = PlaylistPoint.Of(row, "completed");
             var previous = latest with { CrawlId = "20261124-030000-cd34", CrawledAt = row.CrawledAt.AddDays(-7), PlayCount = row.Detail.PlayCount - 1234, SubscribedCount = row.Detail.SubscribedCount + 2 };
-            return DataResult.Ok(new PlaylistHistory(row.Detail.Id,
+            return ApiResult.Data(new PlaylistHistory(row.Detail.Id,
             [
                 new CategoryHistory(row.Category, row.Detail.Name, latest, previous, new PlaylistChange(1234, -2, 7, previous.CrawlId), [latest, previous]),
-            ]));
+            ])).ToResult();
         });
-        app.MapGet("/api/covers/{file}", (string file) => DataResult.File(FixtureDataset.CoverJpeg, "image/jpeg",
-            new Dictionary<string, string> { ["Cache-Control"] = CoverRoute.CacheControl }));
+        app.MapGet("/api/covers/{file}", (string file) => ApiResult.File(FixtureDataset.CoverJpeg, "image/jpeg",
+            new Dictionary<string, string> { ["Cache-Control"] = CoverRoute.CacheControl }).ToResult());
         app.MapGet("/api/crawls", () => Results.Content(JsonSerializer.Serialize(new { crawls = server._crawls, continuation = (string?)null }, Json), "application/json"));
 
         await app.StartAsync();

@@ -5,38 +5,55 @@ using Microsoft.AspNetCore.Http;
 namespace FunctionsCrawler.Api;
 
 /// <summary>
-/// What a route handler of <see cref="CrawlApi"/> answers, whatever the host: a status code and a JSON body,
-/// a text (the dashboard), or a body written as it streams (the CSV export). Each host maps it in one line
-/// with <see cref="ToResult"/>: both return ASP.NET Core's <see cref="IResult"/>.
+/// What a route handler answers (<see cref="CrawlApi"/>, and the data routes <see cref="Data.PlaylistBrowser"/> and
+/// <see cref="Data.CoverRoute"/>), whatever the host: a status code, headers and a JSON body, a text (the dashboard),
+/// bytes (a cover), or a body written as it streams (the CSV and Parquet exports). Each host maps it in one line with
+/// <see cref="ToResult"/>: both return ASP.NET Core's <see cref="IResult"/>.
 /// </summary>
 public sealed class ApiResult
 {
     public const string JsonType = "application/json; charset=utf-8";
 
-    private ApiResult(int statusCode, string contentType, object? json, string? text, Func<Stream, CancellationToken, Task>? write,
-        IReadOnlyDictionary<string, string>? headers)
+    private ApiResult(int statusCode, string? contentType, object? json, string? text, Func<Stream, CancellationToken, Task>? write,
+        IReadOnlyDictionary<string, string>? headers, byte[]? bytes = null, JsonSerializerOptions? jsonOptions = null)
     {
         StatusCode = statusCode;
         ContentType = contentType;
         Json = json;
         Text = text;
         Write = write;
+        Bytes = bytes;
         Headers = headers ?? new Dictionary<string, string>();
+        _jsonOptions = jsonOptions ?? (json is ApiError ? ErrorJson : StatusJson.Options);
     }
 
+    private readonly JsonSerializerOptions _jsonOptions;
+
     public int StatusCode { get; }
-    public string ContentType { get; }
+    /// <summary>Null only for 304, which has no body.</summary>
+    public string? ContentType { get; }
     /// <summary>The JSON body's value (written with <see cref="StatusJson.Options"/>), when the answer is JSON.</summary>
     public object? Json { get; }
     public string? Text { get; }
     /// <summary>Writes a streamed body (the CSV), when the answer is one.</summary>
     public Func<Stream, CancellationToken, Task>? Write { get; }
+    /// <summary>A body of bytes (a cover), when the answer is one.</summary>
+    public byte[]? Bytes { get; }
     public IReadOnlyDictionary<string, string> Headers { get; }
 
     /// <summary>The <c>error</c> of a JSON error body, else null.</summary>
     public string? Error => Json is ApiError error ? error.Error : null;
 
     public static ApiResult Ok(object value) => new(StatusCodes.Status200OK, JsonType, value, null, null, null);
+
+    /// <summary>200 with a compact JSON body: the data view's pages, read by the page rather than by people.</summary>
+    public static ApiResult Data(object value) => new(StatusCodes.Status200OK, JsonType, value, null, null, null, jsonOptions: CompactJson);
+
+    public static ApiResult File(byte[] bytes, string contentType, IReadOnlyDictionary<string, string> headers) =>
+        new(StatusCodes.Status200OK, contentType, null, null, null, headers, bytes);
+
+    /// <summary>304: the client's copy (its <c>If-None-Match</c>) is current.</summary>
+    public static ApiResult NotModified(IReadOnlyDictionary<string, string> headers) => new(StatusCodes.Status304NotModified, null, null, null, null, headers);
 
     public static ApiResult Accepted(object value) => new(StatusCodes.Status202Accepted, JsonType, value, null, null, null);
 
@@ -56,17 +73,24 @@ public sealed class ApiResult
     public async Task WriteAsync(HttpResponse response, CancellationToken ct)
     {
         response.StatusCode = StatusCode;
-        response.ContentType = ContentType;
+        if (ContentType is not null) response.ContentType = ContentType;
         foreach (var (name, value) in Headers) response.Headers[name] = value;
-        if (Json is not null)
-        {
-            // Errors are one line (a log or a terminal shows them whole); figures are indented for people.
-            var options = Json is ApiError ? ErrorJson : StatusJson.Options;
-            await JsonSerializer.SerializeAsync(response.Body, Json, Json.GetType(), options, ct);
-        }
-        else if (Text is not null) await response.WriteAsync(Text, ct);
-        else if (Write is not null) await Write(response.Body, ct);
+        if (Bytes is not null) response.ContentLength = Bytes.Length;
+        await WriteBodyAsync(response.Body, ct);
     }
+
+    /// <summary>Writes the body alone (a response's, or a test's stream).</summary>
+    public async Task WriteBodyAsync(Stream output, CancellationToken ct)
+    {
+        // Errors are one line (a log or a terminal shows them whole); figures are indented for people, data compact.
+        if (Json is not null) await JsonSerializer.SerializeAsync(output, Json, Json.GetType(), _jsonOptions, ct);
+        else if (Text is not null) await output.WriteAsync(System.Text.Encoding.UTF8.GetBytes(Text), ct);
+        else if (Bytes is not null) await output.WriteAsync(Bytes, ct);
+        else if (Write is not null) await Write(output, ct);
+    }
+
+    /// <summary>The data view's JSON: the status JSON's conventions, not indented.</summary>
+    public static readonly JsonSerializerOptions CompactJson = new(StatusJson.Options) { WriteIndented = false };
 
     private static readonly JsonSerializerOptions ErrorJson = new(StatusJson.Options)
     {
@@ -84,8 +108,8 @@ public sealed class ApiResult
     private sealed class HttpApiResult(ApiResult result) : IResult, IStatusCodeHttpResult, IValueHttpResult, IContentTypeHttpResult
     {
         public int? StatusCode => result.StatusCode;
-        public object? Value => result.Json is ApiError error ? new { error = error.Error, crawlId = error.CrawlId } : result.Json ?? result.Text;
-        public string ContentType => result.ContentType;
+        public object? Value => result.Json is ApiError error ? new { error = error.Error, crawlId = error.CrawlId } : result.Json ?? result.Text ?? (object?)result.Bytes;
+        public string? ContentType => result.ContentType;
         public Task ExecuteAsync(HttpContext httpContext) => result.WriteAsync(httpContext.Response, httpContext.RequestAborted);
     }
 }

@@ -1,3 +1,4 @@
+using FunctionsCrawler.Api;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -28,7 +29,7 @@ public sealed class CoverRoute(CoverStore covers, ILogger<CoverRoute> log)
     /// <param name="file">the last route segment, <c>&lt;playlistId&gt;.jpg</c></param>
     /// <param name="size">null (the cover) or <c>thumb</c></param>
     /// <param name="ifNoneMatch">the request's <c>If-None-Match</c>: 304 when it names the current ETag</param>
-    public async Task<DataResult> GetAsync(string file, string? size, string? ifNoneMatch, CancellationToken ct)
+    public async Task<ApiResult> GetAsync(string file, string? size, string? ifNoneMatch, CancellationToken ct)
     {
         var idText = file.EndsWith(".jpg", StringComparison.Ordinal) ? file[..^4] : file;
         if (!PlaylistBrowser.TryParseId(idText, out var id) || !file.EndsWith(".jpg", StringComparison.Ordinal)) return PlaylistBrowser.NotInDataset(idText);
@@ -38,18 +39,18 @@ public sealed class CoverRoute(CoverStore covers, ILogger<CoverRoute> log)
             "thumb" => true,
             _ => (bool?)null,
         };
-        if (thumb is null) return DataResult.Fail(StatusCodes.Status400BadRequest, "size must be thumb, or left out for the full cover.");
+        if (thumb is null) return ApiResult.Fail(StatusCodes.Status400BadRequest, "size must be thumb, or left out for the full cover.");
         // Only a cover the crawler stored for a playlist it recorded carries its sha256: any other blob or id is a 404 below.
 
         var blob = covers.ContainerClient.GetBlobClient(thumb.Value ? ThumbnailBlobName(id) : CoverStore.BlobName(id));
         var found = await DownloadAsync(blob, ct, crawled: !thumb.Value);
         if (found is null && thumb.Value) found = await MakeThumbnailAsync(id, blob, ct);
-        if (found is not { } cover) return DataResult.Fail(StatusCodes.Status404NotFound, $"Playlist {id} has no stored cover.");
+        if (found is not { } cover) return ApiResult.Fail(StatusCodes.Status404NotFound, $"Playlist {id} has no stored cover.");
 
         var headers = new Dictionary<string, string> { ["Cache-Control"] = CacheControl, ["ETag"] = cover.ETag };
         if (ifNoneMatch is not null && ifNoneMatch.Split(',').Select(t => t.Trim()).Any(t => t == cover.ETag || t == "*"))
-            return DataResult.NotModified(headers);
-        return DataResult.File(cover.Bytes, cover.ContentType, headers);
+            return ApiResult.NotModified(headers);
+        return ApiResult.File(cover.Bytes, cover.ContentType, headers);
     }
 
     private sealed record Found(byte[] Bytes, string ContentType, string ETag);

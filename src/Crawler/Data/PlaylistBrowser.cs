@@ -1,3 +1,4 @@
+using FunctionsCrawler.Api;
 using System.Globalization;
 using FunctionsCrawler.Export;
 using FunctionsCrawler.Pipeline;
@@ -34,17 +35,17 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
     public const int MaxRegistryRows = 2_000;
 
     /// <summary><c>GET /api/playlists?category=&amp;q=&amp;sort=&amp;top=&amp;continuation=</c>.</summary>
-    public async Task<DataResult> ListAsync(string? category, string? q, string? sort, string? top, string? continuation, CancellationToken ct)
+    public async Task<ApiResult> ListAsync(string? category, string? q, string? sort, string? top, string? continuation, CancellationToken ct)
     {
         PlaylistQuery query;
         try { query = PlaylistQuery.Parse(category, q, sort, top, continuation); }
-        catch (DataQueryException e) { return DataResult.Fail(StatusCodes.Status400BadRequest, e.Message); }
+        catch (DataQueryException e) { return ApiResult.Fail(StatusCodes.Status400BadRequest, e.Message); }
         var (rows, truncated) = await ReadAsync(query.Category, ct);
-        return DataResult.Ok(query.Apply(rows, truncated));
+        return ApiResult.Data(query.Apply(rows, truncated));
     }
 
     /// <summary><c>GET /api/playlists/stats[?category=]</c>: per category, count, median and top 10 by plays, the play-count distribution.</summary>
-    public async Task<DataResult> StatsAsync(string? category, CancellationToken ct)
+    public async Task<ApiResult> StatsAsync(string? category, CancellationToken ct)
     {
         var categories = string.IsNullOrEmpty(category) ? await DatasetCategoriesAsync(ct) : [category];
         var stats = new List<CategoryStats>();
@@ -55,7 +56,7 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
             budget -= read.Rows.Count;
             if (read.Rows.Count > 0 || read.Truncated) stats.Add(PlaylistStats.Of(c, read.Rows, read.Truncated));
         }
-        return DataResult.Ok(new DatasetStats(stats));
+        return ApiResult.Data(new DatasetStats(stats));
     }
 
     /// <summary>
@@ -63,7 +64,7 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
     /// latest row, what the last <see cref="MaxHistoryCrawls"/> crawls of that category recorded, and the change in plays and
     /// subscribers since the previous completed crawl that recorded it. 404 for an id the dataset does not hold.
     /// </summary>
-    public async Task<DataResult> HistoryAsync(string playlistId, string? category, CancellationToken ct)
+    public async Task<ApiResult> HistoryAsync(string playlistId, string? category, CancellationToken ct)
     {
         if (!TryParseId(playlistId, out var id)) return NotInDataset(playlistId);
         var categories = string.IsNullOrEmpty(category) ? await playlists.CategoriesOfAsync(id, await DatasetCategoriesAsync(ct), ct) : [category];
@@ -89,18 +90,18 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
                     Math.Round((latest.CrawledAt - previous.CrawledAt).TotalDays, 2), previous.CrawlId);
             result.Add(new CategoryHistory(c, latest.Detail.Name, now, previous, change, points));
         }
-        return result.Count == 0 ? NotInDataset(playlistId) : DataResult.Ok(new PlaylistHistory(id, result));
+        return result.Count == 0 ? NotInDataset(playlistId) : ApiResult.Data(new PlaylistHistory(id, result));
     }
 
     /// <summary>
     /// <c>GET /api/playlists.parquet[?category=&amp;crawlId=]</c>: the latest crawl's own rows (or the named crawl's), as
     /// <c>playlists.parquet</c>. Parquet writes its footer by seeking back, so the file is written to a temporary file first.
     /// </summary>
-    public async Task<DataResult> ParquetAsync(string? category, string? crawlId, CancellationToken ct)
+    public async Task<ApiResult> ParquetAsync(string? category, string? crawlId, CancellationToken ct)
     {
         var crawl = string.IsNullOrEmpty(crawlId) ? await crawls.LatestAsync(ct) : await crawls.GetAsync(crawlId, ct);
         if (crawl is null)
-            return DataResult.Fail(StatusCodes.Status404NotFound, string.IsNullOrEmpty(crawlId)
+            return ApiResult.Fail(StatusCodes.Status404NotFound, string.IsNullOrEmpty(crawlId)
                 ? "No crawl has been started yet: POST /api/crawls or run ./run.sh." : $"No crawl '{crawlId}'.");
         var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920,
             FileOptions.DeleteOnClose | FileOptions.Asynchronous);
@@ -114,7 +115,7 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
             throw;
         }
         var length = file.Length;
-        return DataResult.Stream("application/vnd.apache.parquet", async (output, token) =>
+        return ApiResult.Stream("application/vnd.apache.parquet", async (output, token) =>
         {
             await using (file)
             {
@@ -171,8 +172,8 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
     public static bool TryParseId(string? text, out long id) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0 && text!.Length <= 19;
 
-    internal static DataResult NotInDataset(string playlistId) =>
-        DataResult.Fail(StatusCodes.Status404NotFound, $"No playlist '{Shorten(playlistId)}' in the dataset.");
+    internal static ApiResult NotInDataset(string playlistId) =>
+        ApiResult.Fail(StatusCodes.Status404NotFound, $"No playlist '{Shorten(playlistId)}' in the dataset.");
 
     private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
 }

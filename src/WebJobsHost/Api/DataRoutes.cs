@@ -8,15 +8,15 @@ public static class DataRoutes
     public static WebApplication MapDataRoutes(this WebApplication app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/playlists", (string? category, string? q, string? sort, string? top, string? continuation, PlaylistBrowser browser, CancellationToken ct) =>
-            browser.ListAsync(category, q, sort, top, continuation, ct));
-        api.MapGet("/playlists/stats", (string? category, PlaylistBrowser browser, CancellationToken ct) => browser.StatsAsync(category, ct));
-        api.MapGet("/playlists/{playlistId}/history", (string playlistId, string? category, PlaylistBrowser browser, CancellationToken ct) =>
-            browser.HistoryAsync(playlistId, category, ct));
-        api.MapGet("/playlists.parquet", (string? category, string? crawlId, PlaylistBrowser browser, CancellationToken ct) =>
-            browser.ParquetAsync(category, crawlId, ct));
-        api.MapGet("/covers/{file}", (string file, string? size, HttpRequest request, CoverRoute covers, CancellationToken ct) =>
-            covers.GetAsync(file, size, request.Headers.IfNoneMatch.ToString() is { Length: > 0 } etag ? etag : null, ct));
+        api.MapGet("/playlists", async (string? category, string? q, string? sort, string? top, string? continuation, PlaylistBrowser browser, CancellationToken ct) =>
+            (await browser.ListAsync(category, q, sort, top, continuation, ct)).ToResult());
+        api.MapGet("/playlists/stats", async (string? category, PlaylistBrowser browser, CancellationToken ct) => (await browser.StatsAsync(category, ct)).ToResult());
+        api.MapGet("/playlists/{playlistId}/history", async (string playlistId, string? category, PlaylistBrowser browser, CancellationToken ct) =>
+            (await browser.HistoryAsync(playlistId, category, ct)).ToResult());
+        api.MapGet("/playlists.parquet", async (string? category, string? crawlId, PlaylistBrowser browser, CancellationToken ct) =>
+            (await browser.ParquetAsync(category, crawlId, ct)).ToResult());
+        api.MapGet("/covers/{file}", async (string file, string? size, HttpRequest request, CoverRoute covers, CancellationToken ct) =>
+            (await covers.GetAsync(file, size, request.Headers.IfNoneMatch.ToString() is { Length: > 0 } etag ? etag : null, ct)).ToResult());
         return app;
     }
 }

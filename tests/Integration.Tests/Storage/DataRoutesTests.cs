@@ -1,3 +1,4 @@
+using FunctionsCrawler.Api;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs.Models;
@@ -106,16 +107,16 @@ public sealed class DataRoutesTests : IAsyncLifetime
         return crawl;
     }
 
-    private static JsonElement Body(DataResult result) => JsonSerializer.SerializeToElement(result.Json, result.Json!.GetType(), DataResult.DataJson);
+    private static JsonElement Body(ApiResult result) => JsonSerializer.SerializeToElement(result.Json, result.Json!.GetType(), ApiResult.CompactJson);
 
-    private static async Task<byte[]> BodyBytesAsync(DataResult result)
+    private static async Task<byte[]> BodyBytesAsync(ApiResult result)
     {
         using var stream = new MemoryStream();
         await result.WriteBodyAsync(stream, default);
         return stream.ToArray();
     }
 
-    private static async Task AssertOneLineErrorAsync(DataResult result, int status)
+    private static async Task AssertOneLineErrorAsync(ApiResult result, int status)
     {
         Assert.Equal(status, result.StatusCode);
         var text = Encoding.UTF8.GetString(await BodyBytesAsync(result));
