@@ -26,11 +26,14 @@ public sealed class CrawlItemTableTests : IAsyncLifetime
     public async Task A_page_is_finished_once_and_records_only_the_playlists_the_category_has_not_met()
     {
         var first = await _items.FinishPageAsync("c1", "说唱", 0, [1, 2, 3, 3], T0, default);
-        Assert.Equal([1L, 2, 3], first);
+        Assert.Equal([1L, 2, 3], first!.Select(p => p.Id));
+        // Each new row's ETag comes back with it, so the playlists' message can move the rows on without reading them.
+        foreach (var p in first!)
+            Assert.Equal((await _items.GetPlaylistAsync("c1", "说唱", p.Id, default))!.ETag.ToString(), p.ETag);
         Assert.Null(await _items.FinishPageAsync("c1", "说唱", 0, [1, 2, 3], T0, default)); // a redelivery
         var second = await _items.FinishPageAsync("c1", "说唱", 1, [3, 4, 5], T0, default); // 3 repeats from page 0
-        Assert.Equal([4L, 5], second);
-        Assert.Equal([3L], await _items.FinishPageAsync("c1", "R&B/Soul", 0, [3], T0, default)); // another category: its own row
+        Assert.Equal([4L, 5], second!.Select(p => p.Id));
+        Assert.Equal([3L], (await _items.FinishPageAsync("c1", "R&B/Soul", 0, [3], T0, default))!.Select(p => p.Id)); // another category: its own row
         Assert.True(await _items.IsPageFinishedAsync("c1", "说唱", 1, default));
         Assert.False(await _items.IsPageFinishedAsync("c1", "说唱", 2, default));
     }
@@ -41,7 +44,7 @@ public sealed class CrawlItemTableTests : IAsyncLifetime
         var pages = Enumerable.Range(0, 8).Select(p => Enumerable.Range(p * 30, 35).Select(i => (long)i).ToList()).ToList();
         var results = await Task.WhenAll(pages.SelectMany((ids, p) => new[] { p, p }.Select(index =>
             _items.FinishPageAsync("c2", "华语", index, ids, T0, default))));
-        var discovered = results.Where(r => r is not null).SelectMany(r => r!).ToList();
+        var discovered = results.Where(r => r is not null).SelectMany(r => r!).Select(p => p.Id).ToList();
         Assert.Equal(8, results.Count(r => r is not null)); // each page won once
         Assert.Equal(discovered.Distinct().Count(), discovered.Count);
         Assert.Equal(pages.SelectMany(p => p).Distinct().Order(), discovered.Order());
@@ -66,7 +69,9 @@ public sealed class CrawlItemTableTests : IAsyncLifetime
         var tally = await _items.TallyAsync("c3", T0.AddSeconds(1), default);
         var counts = tally.Counts["说唱"];
         Assert.Equal((1, 3, 1, 1, 0), (counts.PagesDone, counts.Discovered, counts.Done, counts.Skipped, counts.Failed));
-        Assert.Equal([("说唱", 12L)], tally.PendingPlaylists);
+        var pending = Assert.Single(tally.PendingPlaylists);
+        Assert.Equal(("说唱", 12L), (pending.Category, pending.Playlist.Id));
+        Assert.Equal((await _items.GetPlaylistAsync("c3", "说唱", 12, default))!.ETag.ToString(), pending.Playlist.ETag);
         Assert.Equal([0], tally.FinishedPages["说唱"]);
         Assert.Equal(0, (await _items.TallyAsync("c3", T0, default)).Counts.GetValueOrDefault("说唱")?.Done ?? 0); // changed at the cut-off: not yet counted
     }
@@ -91,5 +96,45 @@ public sealed class CrawlItemTableTests : IAsyncLifetime
 
         await _items.ClaimFetchAsync("c4", 8, T0, TimeSpan.FromMinutes(5), default);
         Assert.Equal(1, (await _items.TallyAsync("c4", T0.AddHours(1), default)).ReleasedClaims); // resuming gives back the claims of the dead
+    }
+
+    [Fact]
+    public async Task A_page_of_claims_is_one_transaction_and_an_id_claimed_elsewhere_is_looked_at_on_its_own()
+    {
+        await _items.ClaimFetchAsync("c5", 2, T0, TimeSpan.FromMinutes(5), default); // being fetched by another delivery
+        await _items.SaveFetchAsync("c5", 3, new ScrapedPlaylist(null, "deleted"), T0, default); // fetched by another category
+        var claims = await _items.ClaimFetchesAsync("c5", [1, 2, 3, 4, 4], T0.AddSeconds(1), TimeSpan.FromMinutes(5), default);
+        Assert.Equal([1L, 2, 3, 4], claims.Keys.Order());
+        Assert.True(claims[1].Won);
+        Assert.True(claims[4].Won);
+        Assert.False(claims[2].Won);
+        Assert.Equal(T0, claims[2].HeldSince);
+        Assert.Equal("deleted", claims[3].Fetched!.GoneReason);
+        Assert.False((await _items.ClaimFetchAsync("c5", 4, T0.AddSeconds(2), TimeSpan.FromMinutes(5), default)).Won); // really held
+    }
+
+    [Fact]
+    public async Task A_page_of_moves_wins_each_pending_row_once_even_with_a_stale_etag_and_long_texts()
+    {
+        var refs = (await _items.FinishPageAsync("c6", "说唱", 0, Enumerable.Range(1, 35).Select(i => (long)i).ToList(), T0, default))!;
+        var items = refs.Select(p => new PlaylistItem("c6", "说唱", p.Id, CrawlItemTable.Pending, new Azure.ETag(p.ETag!))).ToList();
+        // Row 1 was moved by another delivery; row 2 only changed (put back to pending), so its ETag is stale but it is still to do.
+        Assert.True(await _items.FinishPlaylistAsync(items[0], CrawlItemTable.Skipped, null, "deleted", T0, default));
+        await _items.FinishPlaylistAsync(items[1], CrawlItemTable.Failed, null, "boom", T0, default);
+        await _items.ReopenFailedAsync("c6", [("说唱", null, 2L)], T0, default);
+
+        // 32,000-character descriptions (the most a row keeps) make the page too big for one 4 MiB transaction.
+        var text = new string('歌', 32_000);
+        var finishes = items.Select(i => new CrawlItemTable.Finish(i, CrawlItemTable.Done,
+            new PlaylistRecord { Category = "说唱", CrawlId = "c6", CrawledAt = T0, Detail = new PlaylistDetail { Id = i.PlaylistId, Name = "歌单", Description = text } },
+            null, new ScrapedPlaylist(new PlaylistRecord { Category = "", CrawlId = "c6", CrawledAt = T0, Detail = new PlaylistDetail { Id = i.PlaylistId, Name = "歌单", Description = text } }, null))).ToList();
+        var won = await _items.FinishPlaylistsAsync(finishes, T0, default);
+
+        Assert.Equal(Enumerable.Range(2, 34).Select(i => (long)i), won.Order());
+        var rows = await _items.ReadRowsAsync("c6", ["说唱"], default).ToListAsync();
+        Assert.Equal(34, rows.Count);
+        Assert.All(rows, r => Assert.Equal(32_000, r.Detail.Description!.Length));
+        Assert.True((await _items.FinishPlaylistsAsync(finishes, T0, default)).Count == 0); // a redelivery wins nothing
+        Assert.Equal(35, (await _items.ClaimFetchesAsync("c6", refs.Select(p => p.Id).ToList(), T0, TimeSpan.FromMinutes(5), default)).Values.Count(c => c.Fetched is not null));
     }
 }

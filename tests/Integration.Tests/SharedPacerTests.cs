@@ -38,6 +38,10 @@ public sealed partial class SharedPacerTests(ITestOutputHelper output)
             ["Crawler:MaxPages"] = MaxPages.ToString(),
             ["Crawler:ResumeSchedule"] = "*/5 * * * * *",
             ["Crawler:StallSeconds"] = "15", // the killed host's messages come back when the survivors run dry
+            // One message per queue at a time in each host: this small crawl is 6 pages, so 6 playlist messages, which
+            // one host with the default batch would take all of; here each host gets its share, as on a whole site.
+            ["AzureFunctionsJobHost:extensions:queues:batchSize"] = "1",
+            ["AzureFunctionsJobHost:extensions:queues:newBatchThreshold"] = "0",
         };
         await using var first = HostProcess.Start(new Dictionary<string, string>(common)
         {

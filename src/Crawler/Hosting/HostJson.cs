@@ -27,6 +27,13 @@ public sealed class HostJson
     public int MaxDequeueCount =>
         int.TryParse(Queues["maxDequeueCount"], out var count) && count > 0 ? count : DefaultMaxDequeueCount;
 
+    /// <summary>How long a failed message stays invisible before its next try (<c>visibilityTimeout</c>; the extension's default is none).</summary>
+    public TimeSpan RetryDelay =>
+        TimeSpan.TryParse(Queues["visibilityTimeout"], System.Globalization.CultureInfo.InvariantCulture, out var delay) && delay >= TimeSpan.Zero ? delay : TimeSpan.Zero;
+
+    /// <summary>The delivery of a queue message on its <paramref name="dequeueCount"/>th try.</summary>
+    public Pipeline.Delivery DeliveryOf(long dequeueCount) => new(dequeueCount, MaxDequeueCount, RetryDelay);
+
     public string DurableHubName => Configuration["extensions:durableTask:hubName"] is { Length: > 0 } hub ? hub : DefaultHubName;
 
     public IConfigurationSection DurableStorageProvider => Configuration.GetSection("extensions:durableTask:storageProvider");

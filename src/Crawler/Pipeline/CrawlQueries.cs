@@ -178,7 +178,7 @@ public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, ICrawl
                     var text = message.Body.ToString();
                     // Another crawl's message stays where it is (it reappears when its minute of invisibility ends).
                     if (Work(text) is not { } work || work.CrawlId != crawlId) continue;
-                    reopened.Add(work.Item);
+                    reopened.AddRange(work.Items);
                     await target.SendMessageAsync(text, ct);
                     await poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
                     moved++;
@@ -192,19 +192,23 @@ public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, ICrawl
         return moved;
     }
 
-    /// <summary>The crawl and item of a queue message (a page or a playlist), or null when it is neither.</summary>
-    private static (string CrawlId, (string Category, int? PageIndex, long? PlaylistId) Item)? Work(string message)
+    /// <summary>The crawl and items of a queue message (a page, or playlists of a category), or null when it is neither.</summary>
+    private static (string CrawlId, List<(string Category, int? PageIndex, long? PlaylistId)> Items)? Work(string message)
     {
         try
         {
             using var doc = System.Text.Json.JsonDocument.Parse(message);
             var root = doc.RootElement;
             if (!root.TryGetProperty("crawlId", out var id) || !root.TryGetProperty("category", out var category)) return null;
-            int? page = root.TryGetProperty("pageIndex", out var p) ? p.GetInt32() : null;
-            long? playlist = root.TryGetProperty("playlistId", out var l) ? l.GetInt64() : null;
-            return (id.GetString() ?? "", (category.GetString() ?? "", page, playlist));
+            var name = category.GetString() ?? "";
+            var items = new List<(string, int?, long?)>();
+            if (root.TryGetProperty("pageIndex", out var p)) items.Add((name, p.GetInt32(), null));
+            else if (root.TryGetProperty("playlists", out var list) && list.ValueKind == System.Text.Json.JsonValueKind.Array)
+                items.AddRange(list.EnumerateArray().Select(x => (name, (int?)null, (long?)x.GetProperty("id").GetInt64())));
+            else if (root.TryGetProperty("playlistId", out var l)) items.Add((name, null, l.GetInt64()));
+            return (id.GetString() ?? "", items);
         }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
         {
             return null;
         }

@@ -41,8 +41,8 @@ public sealed class ResumeCrawl(CrawlQueues queues, CrawlItemTable items, ICrawl
                 pages++;
             }
         }
-        foreach (var (category, id) in tally.PendingPlaylists)
-            await queues.EnqueueAsync(new PlaylistWork(crawl.CrawlId, category, id), ct);
+        foreach (var category in tally.PendingPlaylists.GroupBy(p => p.Category, StringComparer.Ordinal))
+            await queues.EnqueuePlaylistsAsync(crawl.CrawlId, category.Key, category.Select(p => p.Playlist), ct);
         if (pages + tally.PendingPlaylists.Count > 0)
             log.LogInformation("Crawl {CrawlId}: {Pages} pages and {Playlists} playlists sent again", crawl.CrawlId, pages, tally.PendingPlaylists.Count);
         return (pages, tally.PendingPlaylists.Count);

@@ -51,8 +51,7 @@ public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, Crawl
             var now = time.GetUtcNow();
             var fresh = await items.FinishPageAsync(work.CrawlId, work.Category, work.PageIndex, page.Playlists.Select(p => p.Id).ToList(), now, ct);
             if (fresh is null) return; // another delivery finished it meanwhile
-            foreach (var id in fresh)
-                await queues.EnqueueAsync(new PlaylistWork(work.CrawlId, work.Category, id), ct);
+            await queues.EnqueuePlaylistsAsync(work.CrawlId, work.Category, fresh, ct);
             await progress.SignalAsync(work.CrawlId, ProgressEvent.PageDone(work.Category, work.PageIndex, fresh.Count, now), ct);
             if (work.PageIndex == 0 && page.Playlists.Count == 0)
                 log.LogWarning("Category {Category} lists no playlists on its first page: it is complete and empty", work.Category);

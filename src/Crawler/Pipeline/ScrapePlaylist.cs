@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Azure;
 using FunctionsCrawler.Configuration;
 using FunctionsCrawler.Logging;
 using FunctionsCrawler.NetEase;
@@ -9,8 +11,15 @@ using Microsoft.Extensions.Options;
 namespace FunctionsCrawler.Pipeline;
 
 /// <summary>
-/// The playlist consumer: fetches one playlist's details and cover (once per crawl, whatever the number of
-/// categories it appears in), records it under its category, and reports it done or skipped.
+/// The playlist consumer: takes the playlists one list page showed first (one message), and for each fetches its
+/// details and cover (once per crawl, whatever the number of categories it appears in), records it under its
+/// category, and reports it done, skipped or failed.
+/// <para>
+/// The playlists go in chunks: the first of one playlist (so the first rows show within seconds), then twice as many
+/// each time, up to about four seconds of requests at the configured rate. A chunk's claims are one transaction, its
+/// moves one more, its dataset rows one more; its fetches run side by side, paced by the client. A playlist that fails
+/// is tried again later in a message of its own, with its tries counted, so it never holds back the rest of its page.
+/// </para>
 /// </summary>
 public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, PlaylistTable playlists, CoverStore covers, CrawlQueues queues,
     ICrawlProgressSink progress, Politeness politeness, CancelledCrawls cancelled, IOptions<NetEaseOptions> options, TimeProvider time, ILogger<ScrapePlaylist> log)
@@ -18,139 +27,246 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
     /// <summary>How long another delivery waits for the one fetching the same id before looking again.</summary>
     private static readonly TimeSpan WaitForFetch = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// After this long one message hands what it has not started to a new message: a function invocation stays well
+    /// inside the Functions host's time limit however slow the configured rate.
+    /// </summary>
+    public static readonly TimeSpan Budget = TimeSpan.FromMinutes(3);
+
+    /// <summary>Fetches of one message in flight at once (the client's pacer decides when each leaves).</summary>
+    private const int Parallel = 8;
+
+    /// <summary>The largest chunk: about four seconds of requests (a detail page and a cover each) at the rate, at most a page.</summary>
+    private int MaxChunk => (int)Math.Clamp(Math.Floor(options.Value.RequestsPerSecond * 2), 1, PlaylistWork.MaxPlaylists);
+
     public async Task RunAsync(PlaylistWork work, Delivery delivery, CancellationToken ct)
     {
         using var scope = log.BeginCrawlScope(work.CrawlId);
-        PlaylistItem? item = null;
+        if (await cancelled.IsCancelledAsync(work.CrawlId, ct)) return; // replaced by a newer crawl (--new)
+        var todo = work.Items.DistinctBy(p => p.Id).ToList();
+        var tries = new Tries(work.Retries + (int)Math.Max(1, delivery.DequeueCount), delivery.MaxDequeueCount, delivery.RetryDelay);
+        var started = time.GetTimestamp();
+        var next = 0;
+        var size = 1;
         try
         {
-            if (await cancelled.IsCancelledAsync(work.CrawlId, ct)) return; // replaced by a newer crawl (--new)
-            item = await items.GetPlaylistAsync(work.CrawlId, work.Category, work.PlaylistId, ct);
-            // Not listed by a page of this crawl (a stray message), or finished already (a late redelivery): nothing to do.
-            if (item is null || item.IsFinished) return;
-
-            var (scraped, fetched) = await ScrapedAsync(work, ct);
-            if (scraped is null) return; // deferred
-            var now = time.GetUtcNow();
-            try
+            while (next < todo.Count)
             {
-                // What this delivery fetched is kept in the same transaction as the item's move.
-                var keep = fetched ? scraped : null;
-                if (scraped.GoneReason is { } reason)
+                if (next > 0 && time.GetElapsedTime(started) >= Budget)
                 {
-                    if (await items.FinishPlaylistAsync(item, CrawlItemTable.Skipped, null, reason, now, ct, keep))
-                        await progress.SignalAsync(work.CrawlId, ProgressEvent.PlaylistSkipped(work.Category, work.PlaylistId, reason, now), ct);
+                    await queues.EnqueueAsync(work with { Playlists = todo[next..], PlaylistId = null }, ct);
                     return;
                 }
-                var record = scraped.Record! with { Category = work.Category };
-                if (!await items.FinishPlaylistAsync(item, CrawlItemTable.Done, record, null, now, ct, keep)) return;
-                await playlists.UpsertAsync(record, ct);
-                await progress.SignalAsync(work.CrawlId, ProgressEvent.PlaylistDone(work.Category, work.PlaylistId, record.Cover?.Bytes, now, fetched), ct);
-            }
-            catch when (fetched)
-            {
-                await ReleaseClaimAsync(work); // nothing kept: the next delivery fetches again at once
-                throw;
+                var chunk = todo.Skip(next).Take(size).ToList();
+                var deferred = await RunChunkAsync(work, chunk, tries, delivery.DequeueCount > 1, ct);
+                next += chunk.Count;
+                size = Math.Min(size * 2, MaxChunk);
+                if (deferred is { } d)
+                {
+                    // Paused (a block here or elsewhere): what is left waits for the pause, without using up a try.
+                    await queues.EnqueueAsync(work with { Playlists = [.. d.Playlists, .. todo[next..]], PlaylistId = null }, ct, d.Delay);
+                    return;
+                }
             }
         }
-        catch (SiteFetchException e) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (tries.IsLast && !ct.IsCancellationRequested)
         {
-            // The site could not be reached or did not answer in time, after the client's retries: the queue tries again.
-            await FailIfLastTryAsync(item, delivery, e.Message, ct);
-            throw new CrawlStepException($"playlist {work.PlaylistId}: {e.Message}", e);
-        }
-        catch (Exception e) when (delivery.IsLastTry && !ct.IsCancellationRequested)
-        {
-            await FailIfLastTryAsync(item, delivery, e.Message, ct);
+            // The message itself failed on its last try (storage, most likely): what it has not finished ends failed.
+            var unfinished = todo[next..];
+            var reason = ExpectedFailure.Of(e).Reason;
+            var failed = await FailAsync(work, unfinished, reason, ct);
+            if (failed.Count > 0) await queues.SendToPoisonAsync(work with { Playlists = failed, Retries = tries.Number, PlaylistId = null }, ct);
             throw;
         }
     }
 
-    private async Task FailIfLastTryAsync(PlaylistItem? item, Delivery delivery, string reason, CancellationToken ct)
+    /// <summary>This try's number for the playlists of a message, and whether no try follows it.</summary>
+    private readonly record struct Tries(int Number, int Max, TimeSpan RetryDelay)
     {
-        if (!delivery.IsLastTry || item is null) return;
-        var now = time.GetUtcNow();
-        if (await items.FinishPlaylistAsync(item, CrawlItemTable.Failed, null, reason, now, ct))
-            await progress.SignalAsync(item.CrawlId, ProgressEvent.PlaylistFailed(item.Category, item.PlaylistId, reason, now), ct);
+        public bool IsLast => Number >= Max;
     }
 
-    /// <summary>
-    /// What this crawl knows of the id: fetched now by this delivery (Fetched = true), or earlier by another;
-    /// null when the message was deferred (a pause, a block, or another delivery fetching the same id right now).
-    /// </summary>
-    private async Task<(ScrapedPlaylist? Scraped, bool Fetched)> ScrapedAsync(PlaylistWork work, CancellationToken ct)
+    /// <summary>Playlists to send again after a pause, and when.</summary>
+    private sealed record Deferred(List<PlaylistRef> Playlists, TimeSpan Delay);
+
+    /// <summary>What one playlist's fetch came to.</summary>
+    private sealed record Fetch(ScrapedPlaylist? Scraped, bool Fetched, TimeSpan? Defer = null, string? Failure = null, bool Waiting = false);
+
+    private static PlaylistItem Item(PlaylistWork work, PlaylistRef p) =>
+        new(work.CrawlId, work.Category, p.Id, CrawlItemTable.Pending, p.ETag is { } etag ? new ETag(etag) : default);
+
+    private static PlaylistRef Ref(PlaylistItem item) => new(item.PlaylistId, item.ETag.ToString() is { Length: > 0 } etag ? etag : null);
+
+    private async Task<Deferred?> RunChunkAsync(PlaylistWork work, List<PlaylistRef> chunk, Tries tries, bool redelivered, CancellationToken ct)
     {
-        var claim = await items.ClaimFetchAsync(work.CrawlId, work.PlaylistId, time.GetUtcNow(), StaleClaim, ct);
-        if (claim.Fetched is { } known) return (known, false);
-        if (!claim.Won)
+        // The message's ETags are trusted on its first delivery. A redelivered message (its earlier try may have finished
+        // some), or a playlist without a known ETag (an older message), is read first: one finished, or listed by no
+        // page, is not fetched again.
+        var pending = new List<PlaylistItem>(chunk.Count);
+        foreach (var p in chunk)
         {
-            await queues.EnqueueAsync(work, ct, WaitForFetch + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 2000)));
-            return (null, false);
+            if (p.ETag is not null && !redelivered) pending.Add(Item(work, p));
+            else if (await items.GetPlaylistAsync(work.CrawlId, work.Category, p.Id, ct) is { IsFinished: false } item) pending.Add(item);
         }
-        ScrapedPlaylist? scraped = null;
+        if (pending.Count == 0) return null;
+
+        var claims = await items.ClaimFetchesAsync(work.CrawlId, pending.Select(i => i.PlaylistId).ToList(), time.GetUtcNow(), StaleClaim, ct);
+        var results = new ConcurrentDictionary<long, Fetch>();
+        var mine = pending.Where(i => claims[i.PlaylistId].Won).Select(i => i.PlaylistId).ToList();
+        foreach (var item in pending)
+        {
+            var claim = claims[item.PlaylistId];
+            if (claim.Fetched is { } known) results[item.PlaylistId] = new Fetch(known, false);
+            else if (!claim.Won) results[item.PlaylistId] = new Fetch(null, false, Waiting: true);
+        }
+        var saved = false;
         try
         {
-            if (await politeness.DeferByAsync(work.CrawlId, ct) is { } wait)
-            {
-                await queues.EnqueueAsync(work, ct, wait);
-                return (null, false);
-            }
-            scraped = await FetchAsync(work, ct);
-            return (scraped, scraped is not null);
+            await System.Threading.Tasks.Parallel.ForEachAsync(mine, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = ct },
+                async (id, token) => results[id] = await FetchAsync(work, id, token));
+            return await FinishAsync(work, pending, results, tries, () => saved = true, ct);
         }
         finally
         {
-            // Deferred or failed: give the claim back so the next delivery fetches at once.
-            if (scraped is null) await ReleaseClaimAsync(work);
+            // Fetched ids keep their claim once their record is saved with the move; the others give it back, so the
+            // next delivery fetches at once. A claim that cannot be given back goes stale, or is given back on resume.
+            foreach (var id in mine)
+                if (!saved || !results.TryGetValue(id, out var r) || r.Scraped is null || !r.Fetched)
+                    await ReleaseClaimAsync(work, id);
         }
     }
 
-    /// <summary>A claim that cannot be given back goes stale, or is given back when the crawl is resumed.</summary>
-    private async Task ReleaseClaimAsync(PlaylistWork work)
+    private async Task<Deferred?> FinishAsync(PlaylistWork work, List<PlaylistItem> pending, ConcurrentDictionary<long, Fetch> results, Tries tries,
+        Action saved, CancellationToken ct)
     {
-        try { await items.ReleaseFetchAsync(work.CrawlId, work.PlaylistId, CancellationToken.None); }
-        catch (Exception e) { log.LogWarning("Playlist {PlaylistId}: could not give back its fetch claim: {Error}", work.PlaylistId, e.Message); }
+        var now = time.GetUtcNow();
+        var finishes = new List<CrawlItemTable.Finish>();
+        var retry = new List<PlaylistItem>();
+        var waiting = new List<PlaylistItem>();
+        var deferred = new List<PlaylistItem>();
+        TimeSpan? delay = null;
+        foreach (var item in pending)
+        {
+            var r = results[item.PlaylistId];
+            var keep = r.Fetched ? r.Scraped : null;
+            if (r.Defer is { } wait)
+            {
+                deferred.Add(item);
+                delay = delay is { } d && d > wait ? d : wait;
+            }
+            else if (r.Waiting) waiting.Add(item);
+            else if (r.Failure is { } failure)
+            {
+                if (tries.IsLast)
+                {
+                    log.LogWarning("Playlist {PlaylistId} failed after {Tries} tries: {Reason}", item.PlaylistId, tries.Number, failure);
+                    finishes.Add(new(item, CrawlItemTable.Failed, null, failure, null));
+                }
+                else
+                {
+                    log.LogWarning("Playlist {PlaylistId}: {Reason}; trying again in {Delay:0} s (try {Try} of {Max})",
+                        item.PlaylistId, failure, tries.RetryDelay.TotalSeconds, tries.Number, tries.Max);
+                    retry.Add(item);
+                }
+            }
+            else if (r.Scraped!.GoneReason is { } reason) finishes.Add(new(item, CrawlItemTable.Skipped, null, reason, keep));
+            else finishes.Add(new(item, CrawlItemTable.Done, r.Scraped.Record! with { Category = work.Category }, null, keep));
+        }
+
+        // The moves, with what was fetched for the ids' other categories, in one transaction (or a few for long texts).
+        var won = await items.FinishPlaylistsAsync(finishes, now, ct);
+        saved();
+        var done = finishes.Where(f => f.State == CrawlItemTable.Done && won.Contains(f.Item.PlaylistId)).ToList();
+        await playlists.UpsertAllAsync(done.Select(f => f.Record!).ToList(), ct);
+        foreach (var f in finishes.Where(f => won.Contains(f.Item.PlaylistId)))
+        {
+            var id = f.Item.PlaylistId;
+            var signal = f.State switch
+            {
+                CrawlItemTable.Done => ProgressEvent.PlaylistDone(work.Category, id, f.Record!.Cover?.Bytes, now, results[id].Fetched),
+                CrawlItemTable.Skipped => ProgressEvent.PlaylistSkipped(work.Category, id, f.Reason!, now),
+                _ => ProgressEvent.PlaylistFailed(work.Category, id, f.Reason!, now),
+            };
+            await progress.SignalAsync(work.CrawlId, signal, ct);
+        }
+
+        var failed = finishes.Where(f => f.State == CrawlItemTable.Failed && won.Contains(f.Item.PlaylistId)).Select(f => Ref(f.Item)).ToList();
+        if (failed.Count > 0) await queues.SendToPoisonAsync(work with { Playlists = failed, Retries = tries.Number, PlaylistId = null }, ct);
+        if (retry.Count > 0) await queues.EnqueuePlaylistsAsync(work.CrawlId, work.Category, retry.Select(Ref), ct, tries.RetryDelay, tries.Number);
+        if (waiting.Count > 0)
+            await queues.EnqueuePlaylistsAsync(work.CrawlId, work.Category, waiting.Select(Ref), ct,
+                WaitForFetch + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 2000)), work.Retries);
+        return deferred.Count > 0 ? new Deferred(deferred.Select(Ref).ToList(), delay!.Value) : null;
+    }
+
+    /// <summary>Marks the given playlists failed (those still pending); returns the ones it moved.</summary>
+    private async Task<List<PlaylistRef>> FailAsync(PlaylistWork work, List<PlaylistRef> unfinished, string reason, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var moves = new List<CrawlItemTable.Finish>();
+        foreach (var p in unfinished)
+        {
+            var item = p.ETag is not null ? Item(work, p) : await items.GetPlaylistAsync(work.CrawlId, work.Category, p.Id, ct);
+            if (item is { IsFinished: false }) moves.Add(new(item, CrawlItemTable.Failed, null, reason, null));
+        }
+        var won = await items.FinishPlaylistsAsync(moves, now, ct);
+        foreach (var id in won) await progress.SignalAsync(work.CrawlId, ProgressEvent.PlaylistFailed(work.Category, id, reason, now), ct);
+        return won.Select(id => new PlaylistRef(id)).ToList();
+    }
+
+    private async Task ReleaseClaimAsync(PlaylistWork work, long id)
+    {
+        try { await items.ReleaseFetchAsync(work.CrawlId, id, CancellationToken.None); }
+        catch (Exception e) { log.LogWarning("Playlist {PlaylistId}: could not give back its fetch claim: {Error}", id, e.Message); }
     }
 
     /// <summary>A claim this old belongs to a delivery that died mid-fetch: every try of a page and a cover has ended by then.</summary>
     private TimeSpan StaleClaim => TimeSpan.FromSeconds(options.Value.ReadTimeoutSeconds * 10 + 30);
 
-    /// <summary>Fetches the playlist and its cover; null when the message was deferred.</summary>
-    private async Task<ScrapedPlaylist?> FetchAsync(PlaylistWork work, CancellationToken ct)
+    /// <summary>Fetches one playlist and its cover; a failure is an outcome here, so it holds back no other playlist.</summary>
+    private async Task<Fetch> FetchAsync(PlaylistWork work, long id, CancellationToken ct)
     {
-        var what = $"playlist {work.PlaylistId}";
-        var result = await site.GetPlaylistAsync(work.PlaylistId, ct);
-        switch (result.Outcome)
+        var what = $"playlist {id}";
+        try
         {
-            case PageOutcome.Blocked:
-                await queues.EnqueueAsync(work, ct, await politeness.OnBlockedAsync(work.CrawlId, what, result.Reason, result.RetryAfter, ct));
-                return null;
-            case PageOutcome.Gone:
-                log.LogInformation("Playlist {PlaylistId} skipped: {Reason}", work.PlaylistId, result.Reason);
-                return new ScrapedPlaylist(null, result.Reason ?? "gone");
-            case PageOutcome.Malformed:
-                throw new CrawlStepException($"{what}: {result.Reason}");
-        }
+            if (await politeness.DeferByAsync(work.CrawlId, ct) is { } wait) return new Fetch(null, false, wait);
+            var result = await site.GetPlaylistAsync(id, ct);
+            switch (result.Outcome)
+            {
+                case PageOutcome.Blocked:
+                    return new Fetch(null, false, await politeness.OnBlockedAsync(work.CrawlId, what, result.Reason, result.RetryAfter, ct));
+                case PageOutcome.Gone:
+                    log.LogInformation("Playlist {PlaylistId} skipped: {Reason}", id, result.Reason);
+                    return new Fetch(new ScrapedPlaylist(null, result.Reason ?? "gone"), true);
+                case PageOutcome.Malformed:
+                    return new Fetch(null, false, Failure: result.Reason ?? "malformed");
+            }
 
-        var cover = await covers.StoreAsync(result.Value!.Id, result.Value.CoverUrl, ct);
-        if (cover.Blocked is { } blocked)
-        {
-            await queues.EnqueueAsync(work, ct, await politeness.OnBlockedAsync(work.CrawlId, $"cover of {what}", blocked, cover.RetryAfter, ct));
-            return null;
+            var cover = await covers.StoreAsync(result.Value!.Id, result.Value.CoverUrl, ct);
+            if (cover.Blocked is { } blocked)
+                return new Fetch(null, false, await politeness.OnBlockedAsync(work.CrawlId, $"cover of {what}", blocked, cover.RetryAfter, ct));
+            if (cover.Problem is not null)
+                log.LogWarning("Playlist {PlaylistId} has no stored cover: {Problem}", id, cover.Problem);
+            var (detail, cut) = TableText.Fit(result.Value);
+            if (cut is not null)
+                log.LogWarning("Playlist {PlaylistId}: text cut to fit Table storage ({Cut})", id, cut);
+            return new Fetch(new ScrapedPlaylist(new PlaylistRecord
+            {
+                Category = work.Category,
+                Detail = detail,
+                Cover = cover.Cover,
+                CrawlId = work.CrawlId,
+                CrawledAt = time.GetUtcNow(),
+                TextCut = cut,
+            }, null), true);
         }
-        if (cover.Problem is not null)
-            log.LogWarning("Playlist {PlaylistId} has no stored cover: {Problem}", work.PlaylistId, cover.Problem);
-        var (detail, cut) = TableText.Fit(result.Value);
-        if (cut is not null)
-            log.LogWarning("Playlist {PlaylistId}: text cut to fit Table storage ({Cut})", work.PlaylistId, cut);
-        return new ScrapedPlaylist(new PlaylistRecord
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            Category = work.Category,
-            Detail = detail,
-            Cover = cover.Cover,
-            CrawlId = work.CrawlId,
-            CrawledAt = time.GetUtcNow(),
-            TextCut = cut,
-        }, null);
+            // The site could not be reached or did not answer in time after the client's retries, or storage failed:
+            // this playlist is tried again later. Anything else is a bug and keeps its stack trace.
+            var failure = ExpectedFailure.Of(e);
+            if (failure.IsBug) log.LogError(e, "Playlist {PlaylistId}: unexpected failure", id);
+            return new Fetch(null, false, Failure: failure.Reason);
+        }
     }
 }

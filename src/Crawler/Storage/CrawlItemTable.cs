@@ -18,7 +18,7 @@ public sealed record FetchClaim(bool Won, ScrapedPlaylist? Fetched, DateTimeOffs
 /// <summary>What resuming a crawl needs from the item table: its exact counts, and what is still unfinished.</summary>
 public sealed record CrawlTally(
     Dictionary<string, CategoryCounts> Counts, int CoversStored, long CoverBytes, int CoversMissing,
-    Dictionary<string, HashSet<int>> FinishedPages, List<(string Category, long PlaylistId)> PendingPlaylists, int ReleasedClaims);
+    Dictionary<string, HashSet<int>> FinishedPages, List<(string Category, PlaylistRef Playlist)> PendingPlaylists, int ReleasedClaims);
 
 /// <summary>
 /// Table <c>CrawlItems</c>, one partition per crawl: the per-item truth that the status entity only counts.
@@ -52,12 +52,14 @@ public sealed class CrawlItemTable(StorageClients storage)
 
     /// <summary>
     /// Finishes a page and records the playlists it shows that the category has not met yet, in one transaction.
-    /// Returns those new ids, or null when the page was already finished (a redelivery: nothing to do or count).
+    /// Returns those new playlists with their rows' ETags, or null when the page was already finished (a redelivery:
+    /// nothing to do or count).
     /// </summary>
-    public async Task<IReadOnlyList<long>?> FinishPageAsync(string crawlId, string category, int index, IReadOnlyList<long> ids,
+    public async Task<IReadOnlyList<PlaylistRef>?> FinishPageAsync(string crawlId, string category, int index, IReadOnlyList<long> ids,
         DateTimeOffset at, CancellationToken ct)
     {
         var fresh = ids.Distinct().ToList();
+        if (fresh.Count >= MaxTransaction) throw new InvalidOperationException($"a page lists at most {NetEaseUrls.PageSize} playlists, got {fresh.Count}");
         // A batch fails whole on the first row that exists: drop that row and try again (a repeat from the previous page,
         // or a concurrent delivery). The page row goes first, so "already finished" is recognised at once.
         while (true)
@@ -69,13 +71,14 @@ public sealed class CrawlItemTable(StorageClients storage)
                     ["State"] = Done, ["Category"] = category, ["Discovered"] = fresh.Count, ["ChangedAt"] = at,
                 }),
             };
-            batch.AddRange(fresh.Take(MaxTransaction - 1).Select(id => new TableTransactionAction(TableTransactionActionType.Add,
+            batch.AddRange(fresh.Select(id => new TableTransactionAction(TableTransactionActionType.Add,
                 new TableEntity(crawlId, ListKey(category, id)) { ["State"] = Pending, ["Category"] = category, ["PlaylistId"] = id, ["ChangedAt"] = at })));
             try
             {
-                if (fresh.Count >= MaxTransaction) throw new InvalidOperationException($"a page lists at most {NetEaseUrls.PageSize} playlists, got {fresh.Count}");
-                await _table.SubmitTransactionAsync(batch, ct);
-                return fresh;
+                var answers = (await _table.SubmitTransactionAsync(batch, ct)).Value;
+                // Each insert's answer carries the new row's ETag: the playlist's message takes it along, so moving the
+                // row on needs no read first.
+                return fresh.Select((id, i) => new PlaylistRef(id, i + 1 < answers.Count ? EtagOf(answers[i + 1]) : null)).ToList();
             }
             catch (TableTransactionFailedException e) when (e.Status == 409)
             {
@@ -84,6 +87,10 @@ public sealed class CrawlItemTable(StorageClients storage)
             }
         }
     }
+
+    private static string? EtagOf(Response answer) => answer.Headers.ETag is { } etag ? EtagOf(etag) : null;
+
+    private static string? EtagOf(ETag etag) => string.IsNullOrEmpty(etag.ToString()) ? null : etag.ToString();
 
     /// <summary>Marks a page failed (its last try gave up); false when it was already finished.</summary>
     public async Task<bool> FailPageAsync(string crawlId, string category, int index, string reason, DateTimeOffset at, CancellationToken ct)
@@ -109,33 +116,104 @@ public sealed class CrawlItemTable(StorageClients storage)
     }
 
     /// <summary>
-    /// Moves a playlist from pending (or failed, when requeued) to its final state, with the record when done, and
-    /// keeps what this delivery fetched for the id (<paramref name="fetched"/>) in the same transaction.
-    /// False when another delivery moved it first (its ETag changed): that delivery signals it, this one does not.
+    /// Moves a playlist from pending to its final state, with the record when done, and keeps what this delivery fetched
+    /// for the id (<paramref name="fetched"/>) in the same transaction. False when another delivery moved it first:
+    /// that delivery signals it, this one does not.
     /// </summary>
     public async Task<bool> FinishPlaylistAsync(PlaylistItem item, string state, PlaylistRecord? record, string? reason, DateTimeOffset at,
-        CancellationToken ct, ScrapedPlaylist? fetched = null)
+        CancellationToken ct, ScrapedPlaylist? fetched = null) =>
+        (await FinishPlaylistsAsync([new Finish(item, state, record, reason, fetched)], at, ct)).Contains(item.PlaylistId);
+
+    /// <summary>One playlist's move to its final state, as <see cref="FinishPlaylistsAsync"/> takes it.</summary>
+    public sealed record Finish(PlaylistItem Item, string State, PlaylistRecord? Record, string? Reason, ScrapedPlaylist? Fetched);
+
+    /// <summary>
+    /// <see cref="FinishPlaylistAsync"/> for many playlists of one crawl in as few transactions as the limits allow
+    /// (one for a page's worth). Returns the ids whose move this call won; a row another delivery moved first is left
+    /// out (its ETag changed and the row is no longer pending), while one whose ETag was merely stale is moved.
+    /// </summary>
+    public async Task<IReadOnlySet<long>> FinishPlaylistsAsync(IReadOnlyList<Finish> finishes, DateTimeOffset at, CancellationToken ct)
     {
-        var entity = record is not null ? record.ToEntity(item.CrawlId) : new TableEntity(item.CrawlId, "");
-        entity.RowKey = ListKey(item.Category, item.PlaylistId);
-        entity["State"] = state;
-        entity["Category"] = item.Category;
-        entity["PlaylistId"] = item.PlaylistId;
-        entity["Reason"] = reason;
+        var won = new HashSet<long>();
+        if (finishes.Count == 0) return won;
+        var crawlId = finishes[0].Item.CrawlId;
+        var moves = finishes.DistinctBy(f => (f.Item.Category, f.Item.PlaylistId)).ToDictionary(f => ListKey(f.Item.Category, f.Item.PlaylistId));
+        var kept = finishes.Where(f => f.Fetched is not null).DistinctBy(f => f.Item.PlaylistId)
+            .Select(f => new TableTransactionAction(TableTransactionActionType.UpsertReplace, FetchEntity(crawlId, f.Item.PlaylistId, f.Fetched!, at))).ToList();
+        var pending = new Dictionary<string, Finish>(moves);
+        while (pending.Count > 0 || kept.Count > 0)
+        {
+            var actions = pending.Values.Select(f => new TableTransactionAction(TableTransactionActionType.UpdateReplace, MoveEntity(f, at), f.Item.ETag))
+                .Concat(kept).ToList();
+            var lost = false;
+            foreach (var batch in TableBatches.Split(actions))
+            {
+                try
+                {
+                    await _table.SubmitTransactionAsync(batch, ct);
+                    foreach (var action in batch)
+                        if (pending.Remove(action.Entity.RowKey, out var moved)) won.Add(moved.Item.PlaylistId);
+                        else kept.Remove(action);
+                }
+                catch (TableTransactionFailedException e) when (e.Status is 412 or 404 && e.FailedTransactionActionIndex is { } failed && failed < batch.Count)
+                {
+                    // One row's ETag did not match: see whether it moved on (lost) or only its ETag was stale, then send the rest again.
+                    var key = batch[failed].Entity.RowKey;
+                    if (!pending.TryGetValue(key, out var f)) throw;
+                    var now = await GetPlaylistAsync(crawlId, f.Item.Category, f.Item.PlaylistId, ct);
+                    if (now is null || now.IsFinished) pending.Remove(key);
+                    else pending[key] = f with { Item = now };
+                    lost = true;
+                    break;
+                }
+            }
+            if (!lost) break;
+        }
+        return won;
+    }
+
+    private static TableEntity MoveEntity(Finish f, DateTimeOffset at)
+    {
+        var entity = f.Record is not null ? f.Record.ToEntity(f.Item.CrawlId) : new TableEntity(f.Item.CrawlId, "");
+        entity.RowKey = ListKey(f.Item.Category, f.Item.PlaylistId);
+        entity["State"] = f.State;
+        entity["Category"] = f.Item.Category;
+        entity["PlaylistId"] = f.Item.PlaylistId;
+        entity["Reason"] = f.Reason;
         entity["ChangedAt"] = at;
-        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, entity, item.ETag) };
-        if (fetched is not null) actions.Add(new(TableTransactionActionType.UpsertReplace, FetchEntity(item.CrawlId, item.PlaylistId, fetched, at)));
-        try
+        return entity;
+    }
+
+    /// <summary>
+    /// <see cref="ClaimFetchAsync"/> for many ids at once: one transaction inserts every claim that is free; an id
+    /// claimed already is looked at on its own (fetched, gone, being fetched, or stale and taken over).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, FetchClaim>> ClaimFetchesAsync(string crawlId, IReadOnlyCollection<long> ids, DateTimeOffset now,
+        TimeSpan staleAfter, CancellationToken ct)
+    {
+        var claims = new Dictionary<long, FetchClaim>();
+        foreach (var chunk in ids.Distinct().Chunk(MaxTransaction))
         {
-            await _table.SubmitTransactionAsync(actions, ct);
-            return true;
+            var free = chunk.ToList();
+            while (free.Count > 0)
+            {
+                var batch = free.Select(id => new TableTransactionAction(TableTransactionActionType.Add,
+                    new TableEntity(crawlId, FetchKey(id)) { ["State"] = Fetching, ["ClaimedAt"] = now, ["ChangedAt"] = now })).ToList();
+                try
+                {
+                    await _table.SubmitTransactionAsync(batch, ct);
+                    foreach (var id in free) claims[id] = new FetchClaim(true, null, null);
+                    break;
+                }
+                catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is { } failed && failed < free.Count)
+                {
+                    var taken = free[failed];
+                    claims[taken] = await ClaimFetchAsync(crawlId, taken, now, staleAfter, ct);
+                    free.RemoveAt(failed);
+                }
+            }
         }
-        catch (RequestFailedException e) when (e.Status is 412 or 404)
-        {
-            // The transition was lost, but what was fetched still spares the id's other categories a fetch.
-            if (fetched is not null) await SaveFetchAsync(item.CrawlId, item.PlaylistId, fetched, at, ct);
-            return false;
-        }
+        return claims;
     }
 
     /// <summary>
@@ -226,7 +304,7 @@ public sealed class CrawlItemTable(StorageClients storage)
     {
         var counts = new Dictionary<string, CategoryCounts>(StringComparer.Ordinal);
         var pages = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
-        var pending = new List<(string, long)>();
+        var pending = new List<(string, PlaylistRef)>();
         int coversStored = 0, coversMissing = 0, released = 0;
         long coverBytes = 0;
         CategoryCounts For(string c) => counts.TryGetValue(c, out var k) ? k : counts[c] = new CategoryCounts();
@@ -250,7 +328,7 @@ public sealed class CrawlItemTable(StorageClients storage)
             }
             else if (e.RowKey.StartsWith("list|", StringComparison.Ordinal) && e.GetString("Category") is { } category)
             {
-                if (state == Pending) pending.Add((category, e.GetInt64("PlaylistId") ?? 0));
+                if (state == Pending) pending.Add((category, new PlaylistRef(e.GetInt64("PlaylistId") ?? 0, EtagOf(e.ETag))));
                 if (!counted) continue;
                 var k = For(category);
                 switch (state)

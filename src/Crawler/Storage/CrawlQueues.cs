@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Azure.Storage.Queues;
 
 namespace FunctionsCrawler.Storage;
@@ -6,8 +7,30 @@ namespace FunctionsCrawler.Storage;
 /// <summary>One list page to scrape. Page 0 also plans the category's remaining pages.</summary>
 public sealed record PageWork(string CrawlId, string Category, int PageIndex, int MaxPages);
 
-/// <summary>One playlist to scrape, as found on a category's list page.</summary>
-public sealed record PlaylistWork(string CrawlId, string Category, long PlaylistId);
+/// <summary>
+/// A playlist of a category to scrape: its id and the ETag its pending item row had when the work was sent (null when
+/// unknown: then the row is read first). The ETag spares a read per playlist; a stale one costs a read, never a wrong move.
+/// </summary>
+public sealed record PlaylistRef(long Id, string? ETag = null);
+
+/// <summary>
+/// The playlists of one category to scrape, as a list page first showed them (at most 35), or those of them that
+/// still need it. <see cref="Retries"/> counts the failed tries the playlists in this message have already had.
+/// One message per page rather than per playlist: the queue, the claims and the item moves then cost a few storage
+/// transactions per page instead of per playlist.
+/// </summary>
+public sealed record PlaylistWork(string CrawlId, string Category, IReadOnlyList<PlaylistRef> Playlists, int Retries = 0)
+{
+    /// <summary>A message sent before playlists were batched names one playlist; it is read as a batch of one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? PlaylistId { get; init; }
+
+    [JsonIgnore]
+    public IReadOnlyList<PlaylistRef> Items => Playlists is { Count: > 0 } ? Playlists : PlaylistId is { } id ? [new PlaylistRef(id)] : [];
+
+    /// <summary>Most playlists one message carries: a list page's worth.</summary>
+    public const int MaxPlaylists = 35;
+}
 
 /// <summary>The crawl's two work queues (and their poison twins).</summary>
 public sealed class CrawlQueues(StorageClients storage)
@@ -32,6 +55,21 @@ public sealed class CrawlQueues(StorageClients storage)
 
     public Task EnqueueAsync(PlaylistWork work, CancellationToken ct, TimeSpan? delay = null) =>
         PlaylistsQueue.SendMessageAsync(JsonSerializer.Serialize(work, Json), delay, cancellationToken: ct);
+
+    /// <summary>Sends the playlists of a category in messages of at most <see cref="PlaylistWork.MaxPlaylists"/>.</summary>
+    public async Task EnqueuePlaylistsAsync(string crawlId, string category, IEnumerable<PlaylistRef> playlists, CancellationToken ct,
+        TimeSpan? delay = null, int retries = 0)
+    {
+        foreach (var chunk in playlists.Chunk(PlaylistWork.MaxPlaylists))
+            await EnqueueAsync(new PlaylistWork(crawlId, category, chunk, retries), ct, delay);
+    }
+
+    /// <summary>
+    /// Puts playlists whose last try failed where a failed message goes, so <c>requeue-failed</c> finds them: the rest of
+    /// their message went on, so the queue itself never moves it there.
+    /// </summary>
+    public Task SendToPoisonAsync(PlaylistWork work, CancellationToken ct) =>
+        storage.Queues.GetQueueClient(Playlists + PoisonSuffix).SendMessageAsync(JsonSerializer.Serialize(work, Json), cancellationToken: ct);
 
     public static T Read<T>(string message) =>
         JsonSerializer.Deserialize<T>(message, Json)

@@ -24,6 +24,18 @@ public sealed class PlaylistTable(StorageClients storage)
     public Task UpsertAsync(PlaylistRecord record, CancellationToken ct) =>
         _rows.UpsertEntityAsync(record.ToEntity(CategoryKey(record.Category)), TableUpdateMode.Replace, ct);
 
+    /// <summary>Upserts many rows, one transaction per category (or a few for long texts).</summary>
+    public async Task UpsertAllAsync(IReadOnlyList<PlaylistRecord> records, CancellationToken ct)
+    {
+        foreach (var category in records.GroupBy(r => r.Category, StringComparer.Ordinal))
+        {
+            var actions = category.DistinctBy(r => r.Detail.Id)
+                .Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r.ToEntity(CategoryKey(r.Category))));
+            foreach (var batch in TableBatches.Split(actions))
+                await _rows.SubmitTransactionAsync(batch, ct);
+        }
+    }
+
     /// <summary>
     /// Which of <paramref name="candidates"/> hold this playlist id in the latest view (none: not in the dataset): one point
     /// read per category, in parallel. No id index is kept, so the crawl writes nothing more per playlist for this route.

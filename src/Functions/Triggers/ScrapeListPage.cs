@@ -14,6 +14,6 @@ public sealed class ScrapeListPage(Pipeline.ScrapeListPage step, HostJson hostJs
         [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         clients.Keep(durable);
-        await step.RunAsync(CrawlQueues.Read<PageWork>(message), new Pipeline.Delivery(dequeueCount, hostJson.MaxDequeueCount), ct);
+        await step.RunAsync(CrawlQueues.Read<PageWork>(message), hostJson.DeliveryOf(dequeueCount), ct);
     }
 }

@@ -14,6 +14,6 @@ public sealed class ScrapePlaylist(Pipeline.ScrapePlaylist step, HostJson hostJs
         [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         clients.Keep(durable);
-        await step.RunAsync(CrawlQueues.Read<PlaylistWork>(message), new Pipeline.Delivery(dequeueCount, hostJson.MaxDequeueCount), ct);
+        await step.RunAsync(CrawlQueues.Read<PlaylistWork>(message), hostJson.DeliveryOf(dequeueCount), ct);
     }
 }

@@ -68,7 +68,7 @@ public sealed class CleanUpOldCrawlsTests
                 await Items.UpsertEntityAsync(new TableEntity(crawlId, $"list|{Uri.EscapeDataString(categories[0])}|{id:D20}") { ["State"] = "done" });
             await Playlists.UpsertAsync(Record(categories[0], datasetId, crawlId, startedAt), default);
             // What the host does after maxDequeueCount tries: the message as it was, in the queue's poison twin.
-            await PoisonAsync(CrawlQueues.Playlists, new PlaylistWork(crawlId, categories[0], datasetId));
+            await PoisonAsync(CrawlQueues.Playlists, new PlaylistWork(crawlId, categories[0], [new PlaylistRef(datasetId)]));
             await PoisonAsync(CrawlQueues.Pages, new PageWork(crawlId, categories[0], 3, 0));
             return crawl;
         }
