@@ -46,35 +46,54 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
         var todo = work.Items.DistinctBy(p => p.Id).ToList();
         var tries = new Tries(work.Retries + (int)Math.Max(1, delivery.DequeueCount), delivery.MaxDequeueCount, delivery.RetryDelay);
         var started = time.GetTimestamp();
+        // Chunks overlap: the next one is claimed once every fetch of the one before holds a slot, and each is finished
+        // as soon as its own fetches end, so the fetch slots never wait on a chunk's slowest fetch or its transactions.
+        var slots = new SemaphoreSlim(Parallel);
+        var chunks = new List<Task<Deferred?>>();
         var next = 0;
         var size = 1;
         try
         {
+            List<PlaylistRef> rest = [];
+            TimeSpan? restDelay = null;
             while (next < todo.Count)
             {
                 if (next > 0 && time.GetElapsedTime(started) >= Budget)
                 {
-                    await queues.EnqueueAsync(work with { Playlists = todo[next..], PlaylistId = null }, ct);
-                    return;
+                    rest = todo[next..];
+                    break;
+                }
+                if (next > 0 && await politeness.DeferByAsync(work.CrawlId, ct) is { } wait)
+                {
+                    (rest, restDelay) = (todo[next..], wait);
+                    break;
                 }
                 var chunk = todo.Skip(next).Take(size).ToList();
-                var deferred = await RunChunkAsync(work, chunk, tries, delivery.DequeueCount > 1, ct);
+                var claimed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                chunks.Add(RunChunkAsync(work, chunk, tries, delivery.DequeueCount > 1, slots, claimed, ct));
+                await claimed.Task;
                 next += chunk.Count;
+                if (chunks[^1].IsFaulted || chunks[^1].IsCanceled) break; // its exception ends the message below
                 size = Math.Min(size * 2, MaxChunk);
-                if (deferred is { } d)
-                {
-                    // Paused (a block here or elsewhere): what is left waits for the pause, without using up a try.
-                    await queues.EnqueueAsync(work with { Playlists = [.. d.Playlists, .. todo[next..]], PlaylistId = null }, ct, d.Delay);
-                    return;
-                }
             }
+            var deferred = (await Task.WhenAll(chunks)).OfType<Deferred>().ToList();
+            if (deferred.Count > 0 || restDelay is not null)
+            {
+                // Paused (a block here or elsewhere): what is left waits for the pause, without using up a try.
+                var delay = deferred.Select(d => d.Delay).Append(restDelay ?? TimeSpan.Zero).Max();
+                rest = [.. deferred.SelectMany(d => d.Playlists), .. rest];
+                await queues.EnqueueAsync(work with { Playlists = rest, PlaylistId = null }, ct, delay);
+            }
+            else if (rest.Count > 0) await queues.EnqueueAsync(work with { Playlists = rest, PlaylistId = null }, ct);
         }
-        catch (Exception e) when (tries.IsLast && !ct.IsCancellationRequested)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
+            // No chunk is left running behind a failed message.
+            await Task.WhenAll(chunks.Select(c => c.ContinueWith(_ => { }, TaskScheduler.Default)));
+            if (!tries.IsLast) throw;
             // The message itself failed on its last try (storage, most likely): what it has not finished ends failed.
-            var unfinished = todo[next..];
             var reason = ExpectedFailure.Of(e).Reason;
-            var failed = await FailAsync(work, unfinished, reason, ct);
+            var failed = await FailAsync(work, todo, reason, ct);
             if (failed.Count > 0) await queues.SendToPoisonAsync(work with { Playlists = failed, Retries = tries.Number, PlaylistId = null }, ct);
             throw;
         }
@@ -97,7 +116,25 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
 
     private static PlaylistRef Ref(PlaylistItem item) => new(item.PlaylistId, item.ETag.ToString() is { Length: > 0 } etag ? etag : null);
 
-    private async Task<Deferred?> RunChunkAsync(PlaylistWork work, List<PlaylistRef> chunk, Tries tries, bool redelivered, CancellationToken ct)
+    /// <summary>
+    /// Claims a chunk's playlists, fetches those it won in the message's shared slots (<paramref name="claimed"/> is set
+    /// once each holds one, or none is needed), and finishes the chunk.
+    /// </summary>
+    private async Task<Deferred?> RunChunkAsync(PlaylistWork work, List<PlaylistRef> chunk, Tries tries, bool redelivered, SemaphoreSlim slots,
+        TaskCompletionSource claimed, CancellationToken ct)
+    {
+        try
+        {
+            return await RunChunkAsync(work, chunk, tries, redelivered, slots, () => claimed.TrySetResult(), ct);
+        }
+        finally
+        {
+            claimed.TrySetResult();
+        }
+    }
+
+    private async Task<Deferred?> RunChunkAsync(PlaylistWork work, List<PlaylistRef> chunk, Tries tries, bool redelivered, SemaphoreSlim slots,
+        Action claimed, CancellationToken ct)
     {
         // The message's ETags are trusted on its first delivery. A redelivered message (its earlier try may have finished
         // some), or a playlist without a known ETag (an older message), is read first: one finished, or listed by no
@@ -109,7 +146,6 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
             else if (await items.GetPlaylistAsync(work.CrawlId, work.Category, p.Id, ct) is { IsFinished: false } item) pending.Add(item);
         }
         if (pending.Count == 0) return null;
-
         var claims = await items.ClaimFetchesAsync(work.CrawlId, pending.Select(i => i.PlaylistId).ToList(), time.GetUtcNow(), StaleClaim, ct);
         var results = new ConcurrentDictionary<long, Fetch>();
         var mine = pending.Where(i => claims[i.PlaylistId].Won).Select(i => i.PlaylistId).ToList();
@@ -119,15 +155,28 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
             if (claim.Fetched is { } known) results[item.PlaylistId] = new Fetch(known, false);
             else if (!claim.Won) results[item.PlaylistId] = new Fetch(null, false, Waiting: true);
         }
+        async Task FetchInSlotAsync(long id)
+        {
+            try { results[id] = await FetchAsync(work, id, ct); }
+            finally { slots.Release(); }
+        }
+
         var saved = false;
         try
         {
-            await System.Threading.Tasks.Parallel.ForEachAsync(mine, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = ct },
-                async (id, token) => results[id] = await FetchAsync(work, id, token));
+            var fetches = new List<Task>(mine.Count);
+            foreach (var id in mine)
+            {
+                await slots.WaitAsync(ct);
+                fetches.Add(FetchInSlotAsync(id));
+            }
+            claimed();
+            await Task.WhenAll(fetches);
             return await FinishAsync(work, pending, results, tries, () => saved = true, ct);
         }
         finally
         {
+            claimed();
             // Fetched ids keep their claim once their record is saved with the move; the others give it back, so the
             // next delivery fetches at once. A claim that cannot be given back goes stale, or is given back on resume.
             foreach (var id in mine)
