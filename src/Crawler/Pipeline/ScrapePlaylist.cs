@@ -33,6 +33,12 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
     /// </summary>
     public static readonly TimeSpan Budget = TimeSpan.FromMinutes(3);
 
+    /// <summary>
+    /// Categories the dataset already holds rows of, per crawl: only their covers may be stored already, so only they
+    /// are looked up before a cover is fetched (a category crawled for the first time stores its covers conditionally).
+    /// </summary>
+    private readonly ConcurrentDictionary<(string CrawlId, string Category), Task<bool>> _crawledBefore = new();
+
     /// <summary>Fetches of one message in flight at once (the client's pacer decides when each leaves).</summary>
     private const int Parallel = 8;
 
@@ -272,6 +278,21 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
     /// <summary>A claim this old belongs to a delivery that died mid-fetch: every try of a page and a cover has ended by then.</summary>
     private TimeSpan StaleClaim => TimeSpan.FromSeconds(options.Value.ReadTimeoutSeconds * 10 + 30);
 
+    private async Task<bool> CrawledBeforeAsync(PlaylistWork work)
+    {
+        var key = (work.CrawlId, work.Category);
+        var known = _crawledBefore.GetOrAdd(key, k => playlists.HasRowsAsync(k.Category, CancellationToken.None));
+        try
+        {
+            return await known;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _crawledBefore.TryRemove(key, out _);
+            return true; // not known: look the cover up first
+        }
+    }
+
     /// <summary>Fetches one playlist and its cover; a failure is an outcome here, so it holds back no other playlist.</summary>
     private async Task<Fetch> FetchAsync(PlaylistWork work, long id, CancellationToken ct)
     {
@@ -291,7 +312,7 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
                     return new Fetch(null, false, Failure: result.Reason ?? "malformed");
             }
 
-            var cover = await covers.StoreAsync(result.Value!.Id, result.Value.CoverUrl, ct);
+            var cover = await covers.StoreAsync(result.Value!.Id, result.Value.CoverUrl, ct, probe: await CrawledBeforeAsync(work));
             if (cover.Blocked is { } blocked)
                 return new Fetch(null, false, await politeness.OnBlockedAsync(work.CrawlId, $"cover of {what}", blocked, cover.RetryAfter, ct));
             if (cover.Problem is not null)

@@ -43,10 +43,15 @@ public sealed class CoverStore(StorageClients storage, NetEaseClient client, ILo
 
     public Task EnsureCreatedAsync(CancellationToken ct) => _container.CreateIfNotExistsAsync(cancellationToken: ct);
 
-    public async Task<CoverResult> StoreAsync(long playlistId, string? coverUrl, CancellationToken ct)
+    /// <summary>
+    /// Stores the playlist's cover unless the stored one came from the same source. <paramref name="probe"/> false says no
+    /// cover is expected (the category was never crawled): the stored cover is not looked up first, the upload is
+    /// conditional instead, and only a cover found stored after all (the id was crawled under another category) is looked at.
+    /// </summary>
+    public async Task<CoverResult> StoreAsync(long playlistId, string? coverUrl, CancellationToken ct, bool probe = true)
     {
         var blob = _container.GetBlobClient(BlobName(playlistId));
-        var existing = await ExistingAsync(blob, ct);
+        var existing = probe ? await ExistingAsync(blob, ct) : null;
         var (url, problem) = CoverUri(coverUrl);
         if (existing is { } kept)
         {
@@ -84,11 +89,24 @@ public sealed class CoverStore(StorageClients storage, NetEaseClient client, ILo
         }
 
         var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        await blob.UploadAsync(BinaryData.FromBytes(bytes), new BlobUploadOptions
+        var upload = new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = ImageContentType(bytes) },
             Metadata = new Dictionary<string, string> { [ShaKey] = sha, [SourceKey] = Source(url) },
-        }, ct);
+            Conditions = probe ? null : new BlobRequestConditions { IfNoneMatch = ETag.All },
+        };
+        try
+        {
+            await blob.UploadAsync(BinaryData.FromBytes(bytes), upload, ct);
+        }
+        catch (RequestFailedException e) when (!probe && e.Status == 409)
+        {
+            // Stored after all: the same image stays as it is; a different one is replaced, as after a probe.
+            existing = await ExistingAsync(blob, ct);
+            if (existing is not null && SameSource(existing.Source, url)) return new CoverResult(existing.Cover, null, true);
+            upload.Conditions = null;
+            await blob.UploadAsync(BinaryData.FromBytes(bytes), upload, ct);
+        }
         if (existing is not null)
             log.LogInformation("Playlist {PlaylistId}: cover replaced, its source moved from {OldSource} to {NewSource}", playlistId, existing.Source, Source(url));
         return new CoverResult(new StoredCover($"{Container}/{BlobName(playlistId)}", bytes.Length, sha), null, true);

@@ -117,4 +117,30 @@ public sealed class CoverRefreshTests
         Assert.False((await covers.StoreAsync(42, new Uri(server.BaseUrl, "img/second.jpg").ToString(), default)).Downloaded);
         Assert.Equal(requests, server.Requests.Count);
     }
+
+    [Fact]
+    public async Task A_cover_stored_without_a_lookup_is_written_once_and_an_existing_one_is_kept_or_replaced_by_its_source()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        using var server = new CoverServer(new()
+        {
+            ["/img/first.jpg"] = ("image/jpeg", FirstJpeg),
+            ["/img/second.jpg"] = ("image/jpeg", SecondJpeg),
+        });
+        var covers = Store(LocalStorage.Clients(azurite), server.BaseUrl);
+        await covers.EnsureCreatedAsync(default);
+        var first = new Uri(server.BaseUrl, "img/first.jpg").ToString();
+
+        // A category crawled for the first time: no lookup, a conditional write.
+        var stored = await covers.StoreAsync(43, first, default, probe: false);
+        Assert.Equal(FirstJpeg, await StoredBytesAsync(covers, 43));
+        // The id was stored under another category meanwhile: the same source keeps the stored cover...
+        var same = await covers.StoreAsync(43, first, default, probe: false);
+        Assert.Equal(stored.Cover, same.Cover);
+        // ...and a moved source replaces it, as after a lookup.
+        var moved = await covers.StoreAsync(43, new Uri(server.BaseUrl, "img/second.jpg").ToString(), default, probe: false);
+        Assert.Equal(SecondJpeg, await StoredBytesAsync(covers, 43));
+        Assert.Equal(SecondJpeg.Length, moved.Cover!.Bytes);
+        Assert.Equal(3, server.Requests.Count);
+    }
 }
