@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Performance bench: politeness efficiency, unthrottled throughput, CPU and memory per 1,000 playlists,
-# storage transactions per playlist — the FunctionsCrawler against Crawlee's CheerioCrawler on the
-# Sandbox site. Installs what is missing, builds, runs, prints one table (see docs/performance.md).
+# Performance bench: the FunctionsCrawler against Crawlee's CheerioCrawler side by side on the Sandbox site
+# (issue 12): wall and steady rows/s, CPU per playlist, peak RSS, storage transactions per playlist, time
+# from ./run.sh to the first row, politeness. Installs what is missing, builds, runs, prints one table
+# (see docs/performance.md).
 #
-#   bench/run.sh                 # ~5-8 min: polite (20 req/s) and unthrottled crawls of ~1,000 playlists, both crawlers
+#   bench/run.sh                 # ~12-15 min: 3 runs of each: ./run.sh to the first row, unthrottled 2 x 25 pages, polite 20 req/s
+#   bench/run.sh --repeat 1      # ~5 min: one run of each
 #   bench/run.sh --soak          # ~10,000 playlists unthrottled, RSS sampled every 2 s, reports the slope
 #   bench/run.sh --soak --whole-site   # ~105,000 playlists: every category of the Sandbox, "all" (30-45 min)
 #   bench/run.sh --help          # every option
 #
 # Everything runs on 127.0.0.1 on free ports: the Sandbox, a fresh in-memory Azurite per crawl (behind a
-# counting proxy for the storage figures), the WebJobs host as ./run.sh starts it. Results go to
+# counting proxy for the storage figures), the WebJobs host as ./run.sh starts it; the first-row figure runs
+# the real ./run.sh under flock /tmp/runsh.lock (ports 7071, 10000-10002). Results go to
 # bench/results/ (bench-latest.md / .json, and a dated copy).
 set -euo pipefail
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

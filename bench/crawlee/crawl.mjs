@@ -6,8 +6,11 @@
 //   node crawl.mjs --base-url http://127.0.0.1:5080/ --categories 说唱,华语 --max-pages 10 --out DIR
 //                  [--rpm 1200]             requests per minute (Crawlee's maxRequestsPerMinute; 0 = no limit)
 //                  [--min-concurrency N] [--max-concurrency N]
+//                  [--hold]                 after the export, wait for SIGTERM (the bench reads /proc meanwhile)
 //
-// Prints "crawl started" just before the crawl and "Exported N rows …" once the CSV is written.
+// Prints "crawl started" just before the crawl, "first row" when the first playlist is complete (its detail
+// parsed and its cover saved or refused), "progress N" (rows complete so far) every 500 ms, and
+// "Exported N rows …" once the CSV is written.
 // Crawlee's own storage goes where CRAWLEE_STORAGE_DIR points (bench/run.sh gives it a temporary folder).
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -31,6 +34,15 @@ const listed = new Map(categories.map((c) => [c, new Set()]));
 /** playlist id (string: ids can pass 2^53) -> detail, or { gone } */
 const details = new Map();
 const covers = new Map(); // id -> { blob, bytes, sha256 } or { problem }
+let firstRow = false;
+/** A playlist is complete once its cover is settled; the first one is announced at once, the rest counted by `progress`. */
+function settled(id) {
+  if (firstRow || details.get(id)?.gone) return;
+  firstRow = true;
+  console.log('first row');
+}
+const rowsComplete = () => [...listed.values()].reduce((n, ids) => n + [...ids].filter((id) => covers.has(id) && !details.get(id)?.gone).length, 0);
+const progress = setInterval(() => console.log(`progress ${rowsComplete()}`), 500);
 
 const listUrl = (category, page) =>
   new URL(`discover/playlist/?order=hot&cat=${encodeURIComponent(category)}&limit=${pageSize}&offset=${page * pageSize}`, baseUrl).href;
@@ -71,32 +83,40 @@ const crawler = new CheerioCrawler({
       details.set(id, detail);
       const cover = coverToFetch(detail.coverUrl);
       if (cover.url) await self.addRequests([{ url: cover.url, userData: { label: 'COVER', id } }]);
-      else covers.set(id, { problem: cover.problem });
+      else { covers.set(id, { problem: cover.problem }); settled(id); }
     } else if (label === 'COVER') {
       const { id } = request.userData;
       const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
       if (!isImage(bytes)) {
         covers.set(id, { problem: `not an image (${bytes.length} bytes)` });
+        settled(id);
         return;
       }
       writeFileSync(join(out, 'covers', `${id}.jpg`), bytes);
       covers.set(id, { blob: `covers/${id}.jpg`, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+      settled(id);
     }
   },
   failedRequestHandler({ request }, error) {
-    if (request.userData.label === 'COVER') covers.set(request.userData.id, { problem: error.message });
+    if (request.userData.label === 'COVER') { covers.set(request.userData.id, { problem: error.message }); settled(request.userData.id); }
     console.error(`failed: ${request.url}: ${error.message}`);
   },
 }, new Configuration({ persistStorage: false, purgeOnStart: true }));
 
 console.log('crawl started');
 await crawler.run(categories.map((category) => ({ url: listUrl(category, 0), userData: { label: 'LIST', category, page: 0 } })));
+clearInterval(progress);
+console.log(`progress ${rowsComplete()}`);
 const rows = writeCsv(join(out, 'playlists.csv'));
 const stored = [...covers.values()].filter((c) => c.blob);
 console.log(`Exported ${rows} rows and ${stored.length} covers (${stored.reduce((n, c) => n + c.bytes, 0)} bytes) to ${out}`);
 // For the bench: this process's CPU seconds and peak resident memory, read before it exits.
 const usage = process.resourceUsage();
 console.log(`stats ${JSON.stringify({ cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssKiB: usage.maxRSS })}`);
+if (args.hold !== undefined) {
+  process.on('SIGTERM', () => process.exit(0));
+  setInterval(() => {}, 1 << 30);
+}
 
 function parseDetail($, id) {
   const fav = $('a[data-res-action=fav]').first();
@@ -236,7 +256,7 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     if (!argv[i].startsWith('--')) continue;
     const [key, inline] = argv[i].slice(2).split(/=(.*)/s);
-    result[key] = inline ?? argv[++i];
+    result[key] = key === 'hold' ? true : inline ?? argv[++i];
   }
   return result;
 }

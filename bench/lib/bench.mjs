@@ -26,15 +26,24 @@ const devKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K
 
 function usage() {
   return `Usage: bench/run.sh [options]
+  The default is the side-by-side (~12-15 min on 2 cores): the FunctionsCrawler and Crawlee's CheerioCrawler on the
+  same Sandbox pages, 3 runs of each, medians with min-max and the goals of issue 12:
+    - the time from ./run.sh --sandbox to the first row (the real ./run.sh, under flock, warm build);
+    - unthrottled crawls of --categories x --pages (default 说唱,华语 x 25: 1,652 rows, covers included);
+    - polite crawls at --rate of the same categories x --polite-pages (storage counted, arrivals logged).
+  --repeat N          runs of each kind (default 3; --repeat 1 for a quick look, ~5 min)
   --rate R            the polite crawl's limit, requests per second (default 20)
   --fast-rate R       the FunctionsCrawler's "unthrottled" limit (default 10000)
-  --pages N           Sandbox pages per full category, and the crawl's max pages (default 10)
-  --categories A,B    categories (default 说唱,华语,全部: ~1,000 playlists at 10 pages)
-  --idle S            seconds of idle storage traffic measured after the polite crawl (default 20)
+  --pages N           Sandbox pages per full category, and the unthrottled crawls' max pages (default 25)
+  --polite-pages N    the polite crawls' max pages (default 10: 667 rows, ~1,280 requests, ~65 s at 20 req/s)
+  --categories A,B    categories (default 说唱,华语; 说唱,华语,全部 for --soak)
+  --idle S            seconds of idle storage traffic measured after the first polite crawl (default 20)
   --only WHO          ours | crawlee (default both)
   --runs WHICH        polite | fast (default both)
-  --warm              first warm the Sandbox's cover cache with an unreported Crawlee crawl (for --runs fast)
-  --count-fast        also count storage transactions in the unthrottled run (through the proxy)
+  --no-warm           skip the unreported Crawlee crawl that warms the Sandbox's cover cache before the unthrottled runs
+  --no-first-row      skip the ./run.sh measurements
+  --lock FILE         the lock every ./run.sh on this machine is run under (default /tmp/runsh.lock)
+  --count-fast        also count storage transactions in the unthrottled runs (through the proxy)
   --soak              ~10,000 playlists (100 pages), unthrottled, RSS sampled every 2 s; reports the slope
   --soak-pages N      pages per category for --soak (default 100)
   --soak-minutes M    stop the soak after M minutes if it has not finished, and report what it did (default 15;
@@ -49,6 +58,7 @@ function usage() {
   --keep              keep the temporary folders (logs, exports, Crawlee storage)
   --host-root DIR     run the host built in another checkout (its Release build and its host.json), e.g. a scratch
                       copy with a change to try; bench/run.sh builds only this repo, so build that copy first
+                      (the first-row measurement always runs this checkout's ./run.sh)
   --host-env K=V      environment for the host only (repeatable), e.g. --host-env DOTNET_gcServer=0
   --label TEXT        a note saved with the results (what this run tried)`;
 }
@@ -59,8 +69,11 @@ const rate = Number(opts.rate ?? 20);
 const fastRate = Number(opts['fast-rate'] ?? 10000);
 const soak = Boolean(opts.soak);
 const wholeSite = soak && Boolean(opts['whole-site']);
-const pages = Number(soak ? opts['soak-pages'] ?? (wholeSite ? 45 : 100) : opts.pages ?? 10);
-const categories = (opts.categories ?? '说唱,华语,全部').split(',').map((c) => c.trim()).filter(Boolean);
+const pages = Number(soak ? opts['soak-pages'] ?? (wholeSite ? 45 : 100) : opts.pages ?? 25);
+const categories = (opts.categories ?? (soak ? '说唱,华语,全部' : '说唱,华语')).split(',').map((c) => c.trim()).filter(Boolean);
+const politePages = Math.min(pages, Number(opts['polite-pages'] ?? 10));
+const repeat = Math.max(1, Math.round(Number(opts.repeat ?? 3)));
+const runshLock = opts.lock ?? '/tmp/runsh.lock';
 const idleSeconds = Number(opts.idle ?? 20);
 const only = opts.only ?? 'both';
 const which = opts.runs ?? 'both';
@@ -103,26 +116,12 @@ async function main() {
   } else if (soak) {
     results.runs.soak = await runSoak('soak', { rps: Number(opts.rate ?? fastRate), site, capMs: Number(opts['soak-minutes'] ?? 15) * 60_000 });
   } else {
-    // Ours first at the polite rate: it also warms the Sandbox's cover cache, so every later run meets the same warm site.
-    if (opts.warm) {
-      log('warming the Sandbox (covers are drawn on first request, then cached)');
-      await runCrawlee('warm-up', { rpm: 0, site });
-    }
-    if (only !== 'crawlee') {
-      if (which !== 'fast') results.runs.oursPolite = await runOurs('ours-polite', { rps: rate, site, countStorage: true, idle: idleSeconds });
-      if (which !== 'polite') results.runs.oursFast = await runOurs('ours-fast', { rps: fastRate, site, countStorage: Boolean(opts['count-fast']) });
-    }
-    if (only !== 'ours') {
-      if (which !== 'fast') results.runs.crawleePolite = await runCrawlee('crawlee-polite', { rpm: Math.round(rate * 60), site });
-      if (which !== 'polite') results.runs.crawleeFast = await runCrawlee('crawlee-fast', { rpm: 0, site });
-    }
-    const { oursFast, crawleeFast } = results.runs;
-    if (oursFast?.csv && crawleeFast?.csv) results.sameOutput = compareCsv(oursFast.csv, crawleeFast.csv);
+    await sideBySide(results, site);
   }
   results.machine.loadAfter = os.loadavg().map((l) => l.toFixed(2)).join(' ');
   await stop(site.process);
 
-  const table = wholeSite ? wholeSiteTable(results) : soak ? soakTable(results) : mainTable(results);
+  const table = wholeSite ? wholeSiteTable(results) : soak ? soakTable(results) : sideBySideTable(results);
   console.log('\n' + table);
   mkdirSync(resultsDir, { recursive: true });
   const stamp = results.date.replace(/[:.]/g, '-').slice(0, 19);
@@ -135,17 +134,73 @@ async function main() {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// The side-by-side: both crawlers on the same Sandbox pages, `repeat` runs of each, alternating who goes first
+
+async function sideBySide(results, site) {
+  const withOurs = only !== 'crawlee', withCrawlee = only !== 'ours';
+  const fast = which !== 'polite', polite = which !== 'fast';
+  Object.assign(results.settings, { politePages, repeat, lock: runshLock });
+  const runs = results.runs = { firstRow: [], oursFast: [], crawleeFast: [], oursPolite: [], crawleePolite: [] };
+  // The time to the first row first: right after bench/run.sh's build, as warm as a build gets.
+  let flock = true;
+  try { execFileSync('flock', ['--version'], { stdio: 'ignore' }); } catch { flock = false; }
+  if (withOurs && !opts['no-first-row'] && !flock) runs.firstRow.push({ seconds: null, error: 'flock (util-linux) not found: ./run.sh must run under flock /tmp/runsh.lock', load1: os.loadavg()[0] });
+  else if (withOurs && !opts['no-first-row'])
+    for (let i = 0; i < repeat; i++) runs.firstRow.push(await measureFirstRow(`first-row-${i + 1}`, { lock: runshLock, crawlPages: pages }));
+  if (fast) {
+    // Covers are drawn on first request, then cached: an unreported crawl first, so every reported run meets a warm site.
+    if (!opts['no-warm']) { log('warming the Sandbox (an unreported Crawlee crawl)'); await runCrawlee('warm-up', { rpm: 0, site }); }
+    for (let i = 0; i < repeat; i++) {
+      const order = i % 2 === 0 ? ['ours', 'crawlee'] : ['crawlee', 'ours'];
+      for (const who of order) {
+        if (who === 'ours' && withOurs) runs.oursFast.push(await runOurs(`ours-fast-${i + 1}`, { rps: fastRate, site, countStorage: Boolean(opts['count-fast']) }));
+        if (who === 'crawlee' && withCrawlee) runs.crawleeFast.push(await runCrawlee(`crawlee-fast-${i + 1}`, { rpm: 0, site }));
+      }
+    }
+    if (runs.oursFast[0]?.csv && runs.crawleeFast[0]?.csv) results.sameOutput = compareCsv(runs.oursFast[0].csv, runs.crawleeFast[0].csv);
+  }
+  if (polite) {
+    // A Sandbox of its own, the same pages, logging every request's arrival for the sliding one-second window.
+    const logged = await startSandbox(pages, [], { arrivals: true, name: 'sandbox-polite' });
+    for (let i = 0; i < repeat; i++) {
+      const order = i % 2 === 0 ? ['ours', 'crawlee'] : ['crawlee', 'ours'];
+      for (const who of order) {
+        if (who === 'ours' && withOurs)
+          runs.oursPolite.push(await runOurs(`ours-polite-${i + 1}`, { rps: rate, site: logged, crawlPages: politePages, countStorage: true, idle: i === 0 ? idleSeconds : 0 }));
+        if (who === 'crawlee' && withCrawlee)
+          runs.crawleePolite.push(await runCrawlee(`crawlee-polite-${i + 1}`, { rpm: Math.round(rate * 60), site: logged, crawlPages: politePages }));
+      }
+    }
+    await stop(logged.process);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // The Sandbox, Azurite and the storage proxy
 
-async function startSandbox(pagesPerCategory, extra = []) {
+async function startSandbox(pagesPerCategory, extra = [], { arrivals = false, name = 'sandbox' } = {}) {
   const port = await freePort();
-  const p = track(start('sandbox', 'dotnet', [sandboxDll, '--urls', `http://127.0.0.1:${port}`, `--Sandbox:PagesPerCategory=${pagesPerCategory}`, ...extra],
-    { cwd: root, logPath: join(work, 'sandbox.log') }));
+  // With `arrivals`, ASP.NET Core's own request log (its default configuration read from the environment) stamps every
+  // request as it starts, in UTC to 100 ns: the arrival times the Sandbox sees, for the sliding-window politeness figure.
+  const env = arrivals ? {
+    'Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics': 'Information',
+    Logging__Console__FormatterOptions__UseUtcTimestamp: 'true',
+    Logging__Console__FormatterOptions__TimestampFormat: 'yyyy-MM-ddTHH:mm:ss.fffffff ',
+  } : {};
+  const p = track(start(name, 'dotnet', [sandboxDll, '--urls', `http://127.0.0.1:${port}`, `--Sandbox:PagesPerCategory=${pagesPerCategory}`, ...extra],
+    { cwd: root, env, logPath: join(work, `${name}.log`) }));
+  const seen = arrivals ? [] : null;
+  if (seen) {
+    p.lines.on('line', ({ line }) => {
+      const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.(\d{7}) info: Microsoft\.AspNetCore\.Hosting\.Diagnostics\[1\] Request starting \S+ \S+ https?:\/\/[^/]+(\/\S*)/.exec(line);
+      if (m && !m[3].startsWith('/_sandbox/')) seen.push(Date.parse(`${m[1]}Z`) + Number(m[2]) / 1e4);
+    });
+  }
   await waitLine(p, /Sandbox site listening/, 60_000);
   const baseUrl = `http://127.0.0.1:${port}/`;
-  log(`Sandbox on ${baseUrl} (${pagesPerCategory} pages per category${extra.length ? `, ${extra.join(' ')}` : ''})`);
+  log(`Sandbox on ${baseUrl} (${pagesPerCategory} pages per category${extra.length ? `, ${extra.join(' ')}` : ''}${arrivals ? ', arrival times logged' : ''})`);
   return {
-    process: p, baseUrl, port, stats: async () => (await fetch(`${baseUrl}_sandbox/stats`)).json(),
+    process: p, baseUrl, port, arrivals: seen, stats: async () => (await fetch(`${baseUrl}_sandbox/stats`)).json(),
     expected: async (names, maxPages) => (await fetch(`${baseUrl}_sandbox/expected?categories=${encodeURIComponent(names.join(','))}&maxPages=${maxPages}`)).json(),
   };
 }
@@ -182,8 +237,9 @@ async function startStorage(label, countStorage, { patchQueue = false } = {}) {
 // ---------------------------------------------------------------------------------------------------------
 // One crawl by the FunctionsCrawler's WebJobs host
 
-async function runOurs(label, { rps, site, countStorage, idle = 0, sampleEveryMs = 1000, timeoutMs = 20 * 60_000, capMs = 0 }) {
-  log(`${label}: FunctionsCrawler at ${rps} req/s${countStorage ? ', storage counted' : ''}`);
+async function runOurs(label, { rps, site, countStorage, idle = 0, crawlPages = pages, sampleEveryMs = 1000, timeoutMs = 20 * 60_000, capMs = 0 }) {
+  log(`${label}: FunctionsCrawler at ${rps} req/s, ${crawlPages} pages${countStorage ? ', storage counted' : ''}`);
+  const arrivalsFrom = site.arrivals?.length ?? 0;
   const storage = await startStorage(label, countStorage);
   const out = join(work, `${label}-out`);
   const port = await freePort();
@@ -193,7 +249,7 @@ async function runOurs(label, { rps, site, countStorage, idle = 0, sampleEveryMs
   const load = os.loadavg()[0];
   const host = track(start('host', 'dotnet', [hostDll, '--settings-dir', hostRoot, `--AzureWebJobsStorage=${storage.connectionString}`,
     `--NetEase:BaseUrl=${site.baseUrl}`, `--NetEase:RequestsPerSecond=${rps}`, `--Crawler:Categories=${categories.join(',')}`,
-    `--Crawler:MaxPages=${pages}`, '--Run:Crawl=true', '--Run:Once=false', '--Run:New=true', `--Run:Out=${out}`, '--Run:LineSeconds=1',
+    `--Crawler:MaxPages=${crawlPages}`, '--Run:Crawl=true', '--Run:Once=false', '--Run:New=true', `--Run:Out=${out}`, '--Run:LineSeconds=1',
     '--Urls', `http://127.0.0.1:${port}`], { cwd: hostRoot, env: hostEnv, logPath: join(work, `${label}-host.log`) }));
 
   // Progress lines give the playlists finished over time (for the soak's RSS slope), at no cost to the host.
@@ -229,6 +285,7 @@ async function runOurs(label, { rps, site, countStorage, idle = 0, sampleEveryMs
     throw first.error;
   }
   const atEnd = readProc(host.pid);
+  const azuriteAtEnd = readProc(storage.azurite.pid);
   const siteConnections = connections.stop();
   await snap('exported');
   const statsAfter = await site.stats();
@@ -244,8 +301,11 @@ async function runOurs(label, { rps, site, countStorage, idle = 0, sampleEveryMs
   await stop(host);
   await stop(storage.proxy);
   await stop(storage.azurite);
+  const arrivals = site.arrivals ? await arrivalsSince(site, arrivalsFrom) : null;
 
   const rows = Number(exported.match[1]);
+  // "Command start" is Azurite's spawn: ./run.sh starts storage, then the host (its build is timed by firstRow).
+  const commandStart = storage.azurite.startedAt;
   const requests = siteWindow(statsBefore, statsAfter, rps);
   const crawlSeconds = (exported.at - begun.at) / 1000;
   const result = {
@@ -264,6 +324,18 @@ async function runOurs(label, { rps, site, countStorage, idle = 0, sampleEveryMs
     },
     memory: { peakRssMiB: atEnd.hwmKiB / 1024, rssAtEndMiB: atEnd.rssKiB / 1024, threads: atEnd.threads },
     siteConnections,
+    // The side-by-side figures: the whole command (Azurite + host) from Azurite's spawn to the export written.
+    whole: {
+      wallSeconds: (exported.at - commandStart) / 1000,
+      rowsPerSecond: rows / ((exported.at - commandStart) / 1000),
+      steadyRowsPerSecond: steadyWork(requests.perSecond, rows),
+      steadyRowsDonePerSecond: steadyRate(progress.map((p) => ({ t: p.t, rows: p.done })), rows),
+      cpuSeconds: atEnd.cpuWithChildren + azuriteAtEnd.cpuWithChildren,
+      cpuMsPerPlaylist: ((atEnd.cpuWithChildren + azuriteAtEnd.cpuWithChildren) / rows) * 1000,
+      hostCpuSeconds: atEnd.cpuWithChildren, azuriteCpuSeconds: azuriteAtEnd.cpuWithChildren,
+      peakRssMiB: (atEnd.hwmKiB + azuriteAtEnd.hwmKiB) / 1024, hostPeakRssMiB: atEnd.hwmKiB / 1024, azuritePeakRssMiB: azuriteAtEnd.hwmKiB / 1024,
+    },
+    arrivals: arrivals ? arrivalFigures(arrivals, rps) : null,
     samples: sampler.samples.map((s) => ({ t: Math.round(s.t - host.startedAt), cpu: +s.cpu.toFixed(2), rssMiB: +(s.rssKiB / 1024).toFixed(1) })),
     progress: progress.map((p) => ({ t: Math.round(p.t - host.startedAt), finished: p.finished, discovered: p.discovered })),
   };
@@ -604,35 +676,103 @@ function checkFinalStatus(status, expected) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Time to the first row: the user's own command, ./run.sh --sandbox, with the build already warm
+
+/**
+ * Runs the real ./run.sh (under `flock lock`, as every ./run.sh on this machine must run: fixed ports 7071 and
+ * 10000-10002) and times, from the moment the lock is taken, its steps (from its own lines) up to the first moment
+ * GET /api/crawls/{id} on 7071 counts a playlist done — what the terminal view shows at its next refresh. Then
+ * stops run.sh with SIGTERM (its cleanup stops the host, the Sandbox and Azurite). Its Azurite keeps its data in
+ * the checkout's .azurite/ as for any ./run.sh; --new cancels the crawl the previous measurement left unfinished.
+ */
+async function measureFirstRow(label, { lock, crawlPages, pollMs = 100, lockWaitSeconds = 300 }) {
+  const out = join(work, `${label}-out`);
+  const args = ['-w', `${lockWaitSeconds}`, lock, 'bash', '-c', 'echo "lock taken $$"; exec ./run.sh "$@"', 'run.sh', '--sandbox', '--new',
+    ...categories.flatMap((c) => ['--category', c]), '--max-pages', `${crawlPages}`, '--sandbox-arg', `--Sandbox:PagesPerCategory=${crawlPages}`, '--out', out];
+  log(`${label}: flock ${lock} ./run.sh ${args.slice(args.indexOf('run.sh') + 1).join(' ')}`);
+  const p = track(start('run.sh', 'flock', args, { cwd: root, logPath: join(work, `${label}-run.sh.log`) }));
+  // run.sh's own lines: "Building…", then (build done, Azurite up) "Azurite started", "Sandbox site on …", the host's "Started crawl".
+  const wait = (pattern) => waitLine(p, pattern, (lockWaitSeconds + 180) * 1000);
+  const [lockLine, building, storageLine, sandboxLine, crawlLine] = [/^lock taken (\d+)/, /^Building/, /^(Using the Azurite|Azurite started)/,
+    /^Sandbox site on/, /^Started crawl (\S+):/].map(wait);
+  for (const line of [building, storageLine, sandboxLine, crawlLine]) line.catch(() => {});
+  let runPid = null;
+  try {
+    const locked = await lockLine;
+    runPid = Number(locked.match[1]);
+    const t0 = locked.at;
+    const crawl = await crawlLine;
+    const crawlId = crawl.match[1];
+    let firstRowAt = null;
+    const until = now() + 120_000;
+    while (!firstRowAt && now() < until && !p.done) {
+      try {
+        const r = await fetch(`http://127.0.0.1:7071/api/crawls/${encodeURIComponent(crawlId)}`, { signal: AbortSignal.timeout(5_000) });
+        if (r.ok && ((await r.json()).playlists?.done ?? 0) >= 1) firstRowAt = now();
+        else if (!r.ok) await r.arrayBuffer();
+      } catch { /* not up yet */ }
+      if (!firstRowAt) await sleep(pollMs);
+    }
+    if (!firstRowAt) throw new Error(`no playlist done within 120 s of the crawl's start\n${tail(p)}`);
+    const since = (x) => (x ? +((x.at - t0) / 1000).toFixed(2) : null);
+    const steps = { building: since(await building.catch(() => null)), storageReady: since(await storageLine.catch(() => null)),
+      sandbox: since(await sandboxLine.catch(() => null)), crawlStarted: since(crawl) };
+    const seconds = (firstRowAt - t0) / 1000;
+    log(`${label}: first row ${seconds.toFixed(2)} s after ./run.sh (build done and Azurite up ${steps.storageReady} s, Sandbox ${steps.sandbox} s, crawl started ${steps.crawlStarted} s)`);
+    return { seconds, steps, crawlId, load1: os.loadavg()[0] };
+  } catch (e) {
+    log(`${label}: not measured: ${String(e.message ?? e).split('\n')[0]}`);
+    return { seconds: null, error: String(e.message ?? e).split('\n')[0], load1: os.loadavg()[0] };
+  } finally {
+    // run.sh traps TERM and stops its host, Sandbox and Azurite in order; flock exits with it.
+    if (runPid && !p.done) { try { process.kill(runPid, 'SIGTERM'); } catch { /* gone */ } }
+    const exited = await Promise.race([p.exited, sleep(30_000).then(() => null)]);
+    if (!exited) await stop(p);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // One crawl by the Crawlee reference crawler
 
-async function runCrawlee(label, { rpm, site, timeoutMs = 20 * 60_000 }) {
-  log(`${label}: Crawlee CheerioCrawler${rpm ? ` at maxRequestsPerMinute ${rpm}` : ' unthrottled'}`);
+async function runCrawlee(label, { rpm, site, crawlPages = pages, timeoutMs = 20 * 60_000 }) {
+  log(`${label}: Crawlee CheerioCrawler${rpm ? ` at maxRequestsPerMinute ${rpm}` : ' unthrottled'}, ${crawlPages} pages`);
+  const arrivalsFrom = site.arrivals?.length ?? 0;
   const out = join(work, `${label}-out`);
   const storageDir = join(work, `${label}-crawlee-storage`);
   const statsBefore = await site.stats();
   const cpuBefore = machineCpu();
   const others = otherCpu([site.process]);
   const load = os.loadavg()[0];
-  const args = [crawleeScript, '--base-url', site.baseUrl, '--categories', categories.join(','), '--max-pages', `${pages}`, '--out', out];
+  // --hold: after the export it waits to be stopped, so its CPU (children included) and VmHWM are read from /proc as ours are.
+  const args = [crawleeScript, '--base-url', site.baseUrl, '--categories', categories.join(','), '--max-pages', `${crawlPages}`, '--out', out, '--hold'];
   if (rpm) args.push('--rpm', `${rpm}`);
   const crawler = track(start('crawlee', process.execPath, args,
     { cwd: join(benchDir, 'crawlee'), env: { CRAWLEE_STORAGE_DIR: storageDir }, logPath: join(work, `${label}.log`) }));
+  const progress = [];
+  crawler.lines.on('line', ({ line, at }) => {
+    const m = /^progress (\d+)$/.exec(line);
+    if (m) progress.push({ t: at, rows: +m[1] });
+  });
   // Every awaited line is listened for before the one before it arrives: lines read in one chunk come out together.
   const statsLine = waitLine(crawler, /^stats (.*)$/, timeoutMs);
   const exportedLine = waitLine(crawler, /^Exported (\d+) rows and (\d+) covers/, timeoutMs);
-  statsLine.catch(() => {});
-  exportedLine.catch(() => {});
+  const firstRowLine = waitLine(crawler, /^first row$/, timeoutMs);
+  for (const line of [statsLine, exportedLine, firstRowLine]) line.catch(() => {});
   const connections = watchConnections(site.port);
   const begun = await waitLine(crawler, /^crawl started/, 60_000);
   const exported = await exportedLine;
   const stats = JSON.parse((await statsLine).match[1]);
+  const atEnd = readProc(crawler.pid);
+  const firstRow = await firstRowLine.catch(() => null);
   const siteConnections = connections.stop();
-  await crawler.exited;
+  await stop(crawler);
   const statsAfter = await site.stats();
+  const arrivals = site.arrivals ? await arrivalsSince(site, arrivalsFrom) : null;
   const rows = Number(exported.match[1]);
-  const requests = siteWindow(statsBefore, statsAfter, rpm ? rpm / 60 : fastRate);
+  const limit = rpm ? rpm / 60 : fastRate;
+  const requests = siteWindow(statsBefore, statsAfter, limit);
   const crawlSeconds = (exported.at - begun.at) / 1000;
+  const cpuSeconds = atEnd?.cpuWithChildren ?? stats.cpuSeconds;
   const result = {
     label, rpm, rows, covers: Number(exported.match[2]), csv: join(out, 'playlists.csv'), load1: load,
     machineBusy: busyShare(cpuBefore, machineCpu()),
@@ -640,13 +780,23 @@ async function runCrawlee(label, { rpm, site, timeoutMs = 20 * 60_000 }) {
     crawlSeconds, totalSeconds: (exported.at - crawler.startedAt) / 1000,
     playlistsPerSecond: rows / crawlSeconds,
     playlistsPerSecondFromProcessStart: rows / ((exported.at - crawler.startedAt) / 1000),
+    firstRowSeconds: firstRow ? (firstRow.at - crawler.startedAt) / 1000 : null,
     site: requests,
-    cpu: { total: stats.cpuSeconds, perThousandIncludingStartup: (stats.cpuSeconds / rows) * 1000, sandbox: others()[0] },
-    memory: { peakRssMiB: stats.maxRssKiB / 1024 },
+    cpu: { total: cpuSeconds, perThousandIncludingStartup: (cpuSeconds / rows) * 1000, sandbox: others()[0] },
+    memory: { peakRssMiB: (atEnd?.hwmKiB ?? stats.maxRssKiB) / 1024 },
     siteConnections,
+    whole: {
+      wallSeconds: (exported.at - crawler.startedAt) / 1000,
+      rowsPerSecond: rows / ((exported.at - crawler.startedAt) / 1000),
+      steadyRowsPerSecond: steadyWork(requests.perSecond, rows),
+      steadyRowsDonePerSecond: steadyRate(progress, rows),
+      cpuSeconds, cpuMsPerPlaylist: (cpuSeconds / rows) * 1000,
+      peakRssMiB: (atEnd?.hwmKiB ?? stats.maxRssKiB) / 1024,
+    },
+    arrivals: arrivals ? arrivalFigures(arrivals, limit) : null,
   };
-  log(`${label}: ${rows} rows in ${crawlSeconds.toFixed(1)} s (${result.playlistsPerSecond.toFixed(1)}/s), `
-    + `${requests.requests} site requests, busiest second ${requests.busiest}`);
+  log(`${label}: ${rows} rows in ${result.whole.wallSeconds.toFixed(1)} s from process start (${result.whole.rowsPerSecond.toFixed(1)}/s), `
+    + `${requests.requests} site requests, busiest second ${requests.busiest}${result.arrivals ? `, busiest sliding second ${result.arrivals.busiestWindow}` : ''}`);
   return result;
 }
 
@@ -679,6 +829,63 @@ function siteWindow(before, after, limit) {
     shortfallSeconds: limit < 1000 ? Object.fromEntries(Object.entries(shortfall).map(([k, v]) => [k, +v.toFixed(1)])) : null,
     perSecond: seconds.map((s) => [s.second - first, s.count]),
   };
+}
+
+/** Rows per second in the crawl's middle: from 20 % to 80 % of its rows (moments interpolated between progress readings). */
+function steadyRate(progress, rows) {
+  const at = (share) => {
+    const goal = rows * share;
+    const i = progress.findIndex((p) => p.rows >= goal);
+    if (i < 0) return null;
+    const b = progress[i], a = progress[i - 1];
+    return !a || b.rows === a.rows ? b.t : a.t + ((goal - a.rows) / (b.rows - a.rows)) * (b.t - a.t);
+  };
+  const from = at(0.2), to = at(0.8);
+  return from != null && to != null && to > from ? (rows * 0.6) / ((to - from) / 1000) : null;
+}
+
+/**
+ * Rows per second in the crawl's middle, measured on the site's work: the middle 60 % of the crawl's site requests
+ * (from the 20 % to the 80 % mark, interpolated within the Sandbox's whole-second counts) ÷ their time, converted
+ * to rows at the crawl's own rows per request. Both crawlers make the same requests, in different orders (Crawlee
+ * fetches most covers last, so its rows complete in a burst at the end), so this does not depend on the order.
+ */
+function steadyWork(perSecond, rows) {
+  const total = perSecond.reduce((n, [, c]) => n + c, 0);
+  const at = (share) => {
+    const goal = total * share;
+    let sum = 0;
+    for (const [second, count] of perSecond) {
+      if (sum + count >= goal) return second + (goal - sum) / count;
+      sum += count;
+    }
+    return null;
+  };
+  const from = at(0.2), to = at(0.8);
+  return total && to > from ? (rows * 0.6) / (to - from) : null;
+}
+
+/** The Sandbox's arrival stamps since index `from`, once its console log has caught up. */
+async function arrivalsSince(site, from) {
+  await sleep(500);
+  return site.arrivals.slice(from);
+}
+
+/**
+ * Politeness from the arrival times the Sandbox logged: efficiency = the rate between the first and the last
+ * arrival ÷ the limit ((n − 1) requests in t_last − t_first; 1.0 for perfect pacing), and the busiest one-second
+ * sliding window = the most arrivals in any [t, t + 1 s).
+ */
+function arrivalFigures(times, limit) {
+  const t = [...times].sort((a, b) => a - b);
+  let busiest = 0, over = 0;
+  for (let i = 0, j = 0; i < t.length; i++) {
+    while (j < t.length && t[j] < t[i] + 1000) j++;
+    busiest = Math.max(busiest, j - i);
+    if (j - i > limit) over++;
+  }
+  const span = t.length > 1 ? (t.at(-1) - t[0]) / 1000 : 0;
+  return { requests: t.length, spanSeconds: span, efficiency: span ? (t.length - 1) / span / limit : null, busiestWindow: busiest, windowsOverLimit: over };
 }
 
 function owner(resource) {
@@ -764,63 +971,100 @@ function soakFigures(run) {
 // ---------------------------------------------------------------------------------------------------------
 // Tables
 
-function mainTable(r) {
-  const { oursPolite: a, oursFast: b, crawleePolite: ca, crawleeFast: cb } = r.runs;
+/** Median, min and max of the figure `pick` over a list of runs (nulls left out). */
+function spread(list, pick) {
+  const v = list.map(pick).filter((x) => x != null && !Number.isNaN(x)).sort((a, b) => a - b);
+  if (!v.length) return null;
+  const mid = Math.floor(v.length / 2);
+  return { median: v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2, min: v[0], max: v.at(-1), n: v.length };
+}
+
+function sideBySideTable(r) {
+  const { firstRow, oursFast, crawleeFast, oursPolite, crawleePolite } = r.runs;
   const f = (x, d = 2) => (x == null || Number.isNaN(x) ? '—' : Number(x).toFixed(d));
+  const cell = (x, d = 1, unit = '') => (!x ? '—' : x.n > 1 ? `**${f(x.median, d)}**${unit} (${f(x.min, d)}–${f(x.max, d)})` : `**${f(x.median, d)}**${unit}`);
+  const ratio = (a, b) => (a && b && b.median ? a.median / b.median : null);
+  const verdict = (ok, miss) => (ok == null ? '—' : ok ? 'met' : `missed ${miss}`);
+  const lim = r.settings.rate;
+
+  const wall = [spread(oursFast, (x) => x.whole.rowsPerSecond), spread(crawleeFast, (x) => x.whole.rowsPerSecond)];
+  const steady = [spread(oursFast, (x) => x.whole.steadyRowsPerSecond), spread(crawleeFast, (x) => x.whole.steadyRowsPerSecond)];
+  const cpu = [spread(oursFast, (x) => x.whole.cpuMsPerPlaylist), spread(crawleeFast, (x) => x.whole.cpuMsPerPlaylist)];
+  const rss = [spread(oursFast, (x) => x.whole.peakRssMiB), spread(crawleeFast, (x) => x.whole.peakRssMiB)];
+  const tx = spread(oursPolite, (x) => x.storage?.perPlaylist);
+  const txWhole = spread(oursPolite, (x) => x.storage && (x.storage.perPlaylist + x.storage.startupTransactions / x.rows + x.storage.exportTransactionsPerRow));
+  const first = [spread(firstRow, (x) => x.seconds), spread(crawleeFast, (x) => x.firstRowSeconds)];
+  const eff = [spread(oursPolite, (x) => x.arrivals?.efficiency), spread(crawleePolite, (x) => x.arrivals?.efficiency)];
+  const win = [spread(oursPolite, (x) => x.arrivals?.busiestWindow), spread(crawleePolite, (x) => x.arrivals?.busiestWindow)];
+
+  const wallRatio = ratio(...wall), cpuRatio = ratio(...cpu);
+  const rows = (list) => (list.length ? [...new Set(list.map((x) => x.rows))].join('/') : '—');
   const lines = [];
-  lines.push(`# bench: ${r.date.slice(0, 16).replace('T', ' ')} UTC${r.settings.label ? ` — ${r.settings.label}` : ''}`);
+  lines.push(`# bench, side by side: ${r.date.slice(0, 16).replace('T', ' ')} UTC${r.settings.label ? ` — ${r.settings.label}` : ''}`);
   if (r.settings.hostRoot !== root || Object.keys(r.settings.hostEnv).length)
     lines.push('', `Host: ${r.settings.hostRoot}${Object.keys(r.settings.hostEnv).length ? `, environment ${Object.entries(r.settings.hostEnv).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`);
   lines.push('');
   lines.push(`Machine: ${r.machine.nproc} cores, ${r.machine.cpuModel}, ${r.machine.memory}; load average before ${r.machine.loadBefore}, after ${r.machine.loadAfter}. `
-    + `Crawl: ${r.settings.categories.join(', ')} × ${r.settings.pages} pages on the Sandbox; polite limit ${r.settings.rate} req/s.`);
+    + `Sandbox: ${r.settings.pages} pages per category. Unthrottled crawls: ${r.settings.categories.join(', ')} × ${r.settings.pages} pages (${rows(oursFast)} rows ours, ${rows(crawleeFast)} Crawlee's), covers included; `
+    + `polite crawls at ${lim} req/s: × ${r.settings.politePages} pages (${rows(oursPolite)} / ${rows(crawleePolite)} rows). `
+    + `${r.settings.repeat} run${r.settings.repeat > 1 ? 's' : ''} of each, alternating which crawler goes first; **median** (min–max).`);
   lines.push('');
-  lines.push('| figure | FunctionsCrawler | Crawlee 3.18.1 | target | verdict |');
-  lines.push('|---|---|---|---|---|');
-  const verdict = (ok, miss) => (ok == null ? '—' : ok ? 'met' : `missed ${miss}`);
-  if (a || ca) {
-    lines.push(`| (a) politeness efficiency at ${rate} req/s: (requests ÷ limit) ÷ wall | ${a ? `${f(a.site.efficiency, 3)} (${a.site.requests} req in ${a.site.wallSeconds} s)` : '—'} | ${ca ? `${f(ca.site.efficiency, 3)} (${ca.site.requests} req in ${ca.site.wallSeconds} s)` : '—'} | ≥ 0.95 | ${a ? verdict(a.site.efficiency >= 0.95, `by ${f(0.95 - a.site.efficiency, 3)}`) : '—'} |`);
-    lines.push(`| (a) busiest second seen by the site (limit ${rate}) | ${a ? `${a.site.busiest} (${a.site.secondsOverLimit} s over)` : '—'} | ${ca ? `${ca.site.busiest} (${ca.site.secondsOverLimit} s over)` : '—'} | ≤ ${rate} | ${a ? verdict(a.site.busiest <= rate, `by ${a.site.busiest - rate}`) : '—'} |`);
-    if (a?.site.shortfallSeconds) lines.push(`| (a) time lost vs a full-rate crawl: first 10 s / middle / last 10 s | ${a.site.shortfallSeconds.start} / ${a.site.shortfallSeconds.middle} / ${a.site.shortfallSeconds.end} s; steady ${f(a.site.steadyRate, 2)} req/s | ${ca?.site.shortfallSeconds ? `${ca.site.shortfallSeconds.start} / ${ca.site.shortfallSeconds.middle} / ${ca.site.shortfallSeconds.end} s` : '—'} | | |`);
-  }
-  if (b || cb) {
-    const ratio = b && cb ? b.playlistsPerSecond / cb.playlistsPerSecond : null;
-    lines.push(`| (b) unthrottled playlists/s, first request → CSV written | ${b ? `${f(b.playlistsPerSecond, 1)} (${b.rows} in ${f(b.crawlSeconds, 1)} s)` : '—'} | ${cb ? `${f(cb.playlistsPerSecond, 1)} (${cb.rows} in ${f(cb.crawlSeconds, 1)} s)` : '—'} | ≥ Crawlee | ${ratio == null ? '—' : `ratio ${f(ratio, 2)}: ${ratio >= 1 ? 'met' : `missed by ${f((1 - ratio) * 100, 0)} %`}`} |`);
-    lines.push(`| (b) same, from process start | ${b ? `${f(b.playlistsPerSecondFromProcessStart, 1)} (start-up ${f(b.startupSeconds, 1)} s, export ${f(b.exportSeconds, 1)} s)` : '—'} | ${cb ? `${f(cb.playlistsPerSecondFromProcessStart, 1)} (start-up ${f(cb.startupSeconds, 1)} s)` : '—'} | | |`);
-    const conn = (x) => (x?.siteConnections ? `${x.siteConnections.distinctClientPorts} opened, ≤ ${x.siteConnections.mostOpen} at once` : '—');
-    lines.push(`| (b) connections to the site, unthrottled | ${conn(b)} | ${conn(cb)} | | |`);
-    lines.push(`| (b) busiest second unthrottled | ${b ? `${b.site.busiest} req/s` : '—'} | ${cb ? `${cb.site.busiest} req/s` : '—'} | | |`);
-  }
-  const cpuCell = (x) => (x ? `${f(x.cpu.perThousandPlaylists ?? x.cpu.perThousandIncludingStartup, 1)}${x.cpu.perThousandPlaylists != null ? ` (${f(x.cpu.perThousandIncludingStartup, 1)} with start-up)` : ''}` : '—');
-  lines.push(`| (c) CPU s per 1,000 playlists, polite | ${cpuCell(a)} | ${ca ? f(ca.cpu.perThousandIncludingStartup, 1) + ' (with start-up)' : '—'} | | |`);
-  lines.push(`| (c) CPU s per 1,000 playlists, unthrottled | ${cpuCell(b)} | ${cb ? f(cb.cpu.perThousandIncludingStartup, 1) + ' (with start-up)' : '—'} | | |`);
-  lines.push(`| (c) peak RSS (VmHWM), polite / unthrottled | ${a ? f(a.memory.peakRssMiB, 0) : '—'} / ${b ? f(b.memory.peakRssMiB, 0) : '—'} MiB | ${ca ? f(ca.memory.peakRssMiB, 0) : '—'} / ${cb ? f(cb.memory.peakRssMiB, 0) : '—'} MiB | | |`);
-  if (b) lines.push(`| (c) other processes' CPU during the unthrottled run: Sandbox / Azurite | ${f(b.cpu.sandbox, 1)} / ${f(b.cpu.azurite, 1)} s; machine busy ${f(b.machineBusy * 100, 0)} % | Sandbox ${cb ? f(cb.cpu.sandbox, 1) : '—'} s; machine busy ${cb ? f(cb.machineBusy * 100, 0) : '—'} % | | |`);
-  const s = a?.storage;
+  lines.push('| figure | FunctionsCrawler | Crawlee 3.18.1 | ratio (ours ÷ Crawlee) | goal | verdict |');
+  lines.push('|---|---|---|---|---|---|');
+  lines.push(`| wall rows/s, command start → export written, unthrottled | ${cell(wall[0])} | ${cell(wall[1])} | ${f(wallRatio, 2)} | ≥ 1.5 × Crawlee's | ${wallRatio == null ? '—' : verdict(wallRatio >= 1.5, `by ${f((1.5 - wallRatio) / 1.5 * 100, 0)} % (${f(wall[0].median, 1)} of the ${f(1.5 * wall[1].median, 1)} rows/s needed)`)} |`);
+  lines.push(`| steady-state rows/s: the middle 60 % of the site requests, in rows, unthrottled | ${cell(steady[0])} | ${cell(steady[1])} | ${f(ratio(...steady), 2)} | | |`);
+  lines.push(`| CPU ms per playlist, all processes (ours: host + Azurite; Crawlee: node and its children), whole run, unthrottled | ${cell(cpu[0])} | ${cell(cpu[1])} | ${f(cpuRatio, 2)} | ≤ Crawlee's | ${cpuRatio == null ? '—' : verdict(cpuRatio <= 1, `by ${f((cpuRatio - 1) * 100, 0)} % (+${f(cpu[0].median - cpu[1].median, 1)} ms)`)} |`);
+  lines.push(`| peak RSS MiB (ours: host + in-memory Azurite, VmHWM), unthrottled | ${cell(rss[0], 0)} | ${cell(rss[1], 0)} | ${f(ratio(...rss), 2)} | ≤ 400 MiB | ${rss[0] ? verdict(rss[0].median <= 400, `by ${f(rss[0].median - 400, 0)} MiB`) : '—'} |`);
+  lines.push(`| storage transactions per playlist, crawl phase of the polite crawl | ${cell(tx, 2)} (whole run ${txWhole ? f(txWhole.median, 2) : '—'}) | none (local files) | | ≤ 4 | ${tx ? verdict(tx.median <= 4, `by ${f(tx.median - 4, 2)}`) : '—'} |`);
+  lines.push(`| first row, s: ours after \`./run.sh --sandbox\` (warm build, under flock); Crawlee after \`node crawl.mjs\` | ${cell(first[0], 2)} | ${cell(first[1], 2)} | ${f(ratio(...first), 2)} | ≤ 5 s | ${first[0] ? verdict(first[0].median <= 5, `by ${f(first[0].median - 5, 2)} s`) : firstRow.length ? `not measured: ${firstRow[0].error}` : '—'} |`);
+  lines.push(`| politeness efficiency at ${lim} req/s: (arrivals − 1) ÷ (last − first arrival) ÷ limit | ${cell(eff[0], 3)} | ${cell(eff[1], 3)} | ${f(ratio(...eff), 2)} | ≥ 0.97 | ${eff[0] ? verdict(eff[0].median >= 0.97, `by ${f(0.97 - eff[0].median, 3)}`) : '—'} |`);
+  lines.push(`| busiest one-second sliding window at the Sandbox (limit ${lim}) | ${cell(win[0], 0)} | ${cell(win[1], 0)} | | ≤ ${lim} | ${win[0] ? verdict(win[0].max <= lim, `by ${win[0].max - lim} (worst run)`) : '—'} |`);
+
+  // What the bench measured before the side-by-side, kept: the parts of the figures above, and the older definitions.
+  const part = (list, pick, d = 1) => cell(spread(list, pick), d);
+  lines.push('', '| detail | FunctionsCrawler | Crawlee 3.18.1 |', '|---|---|---|');
+  lines.push(`| unthrottled: wall seconds, command start → export written | ${part(oursFast, (x) => x.whole.wallSeconds)} | ${part(crawleeFast, (x) => x.whole.wallSeconds)} |`);
+  lines.push(`| … of which start-up (to the first request) / export | ${part(oursFast, (x) => x.whole.wallSeconds - x.crawlSeconds)} / ${part(oursFast, (x) => x.exportSeconds)} s | ${part(crawleeFast, (x) => x.startupSeconds)} s / (in the crawl) |`);
+  lines.push(`| unthrottled rows/s done from 20 % to 80 % of the rows (ours: the host's progress lines; Crawlee: rows complete, cover included) | ${part(oursFast, (x) => x.whole.steadyRowsDonePerSecond)} | ${part(crawleeFast, (x) => x.whole.steadyRowsDonePerSecond)} |`);
+  lines.push(`| unthrottled rows/s, first request → CSV written (the earlier bench's figure) | ${part(oursFast, (x) => x.playlistsPerSecond)} | ${part(crawleeFast, (x) => x.playlistsPerSecond)} |`);
+  lines.push(`| CPU s, whole run: host / Azurite | ${part(oursFast, (x) => x.whole.hostCpuSeconds)} / ${part(oursFast, (x) => x.whole.azuriteCpuSeconds)} | ${part(crawleeFast, (x) => x.whole.cpuSeconds)} |`);
+  lines.push(`| host CPU s per 1,000 playlists, crawl only (Started crawl → Exported) | ${part(oursFast, (x) => x.cpu.perThousandPlaylists)} | |`);
+  lines.push(`| peak RSS MiB: host / Azurite | ${part(oursFast, (x) => x.whole.hostPeakRssMiB, 0)} / ${part(oursFast, (x) => x.whole.azuritePeakRssMiB, 0)} | |`);
+  lines.push(`| Sandbox CPU s per unthrottled run; machine busy % | ${part(oursFast, (x) => x.cpu.sandbox)}; ${part(oursFast, (x) => x.machineBusy * 100, 0)} % | ${part(crawleeFast, (x) => x.cpu.sandbox)}; ${part(crawleeFast, (x) => x.machineBusy * 100, 0)} % |`);
+  lines.push(`| unthrottled: connections opened to the site / most at once; busiest whole second | ${part(oursFast, (x) => x.siteConnections?.distinctClientPorts, 0)} / ${part(oursFast, (x) => x.siteConnections?.mostOpen, 0)}; ${part(oursFast, (x) => x.site.busiest, 0)} req/s | ${part(crawleeFast, (x) => x.siteConnections?.distinctClientPorts, 0)} / ${part(crawleeFast, (x) => x.siteConnections?.mostOpen, 0)}; ${part(crawleeFast, (x) => x.site.busiest, 0)} req/s |`);
+  lines.push(`| polite: efficiency by whole seconds, (requests ÷ limit) ÷ (last − first second + 1) | ${part(oursPolite, (x) => x.site.efficiency, 3)} | ${part(crawleePolite, (x) => x.site.efficiency, 3)} |`);
+  lines.push(`| polite: busiest whole second (/_sandbox/stats); sliding windows over the limit | ${part(oursPolite, (x) => x.site.busiest, 0)}; ${part(oursPolite, (x) => x.arrivals?.windowsOverLimit, 0)} | ${part(crawleePolite, (x) => x.site.busiest, 0)}; ${part(crawleePolite, (x) => x.arrivals?.windowsOverLimit, 0)} |`);
+  lines.push(`| polite: time lost vs a full-rate crawl, first 10 s / middle / last 10 s | ${part(oursPolite, (x) => x.site.shortfallSeconds?.start)} / ${part(oursPolite, (x) => x.site.shortfallSeconds?.middle)} / ${part(oursPolite, (x) => x.site.shortfallSeconds?.end)} s | ${part(crawleePolite, (x) => x.site.shortfallSeconds?.start)} / ${part(crawleePolite, (x) => x.site.shortfallSeconds?.middle)} / ${part(crawleePolite, (x) => x.site.shortfallSeconds?.end)} s |`);
+  if (firstRow.some((x) => x.steps))
+    lines.push(`| first row: ./run.sh's steps, s after it started (build done and Azurite up / Sandbox up / crawl started / first row) | ${part(firstRow, (x) => x.steps?.storageReady, 2)} / ${part(firstRow, (x) => x.steps?.sandbox, 2)} / ${part(firstRow, (x) => x.steps?.crawlStarted, 2)} / ${part(firstRow, (x) => x.seconds, 2)} | |`);
+  const s = oursPolite[0]?.storage;
   if (s) {
-    lines.push(`| (d) storage transactions per playlist (polite crawl) | ${f(s.perPlaylist, 2)}: queue ${f(s.byService.queue, 2)}, table ${f(s.byService.table, 2)}, blob ${f(s.byService.blob, 2)} | none (local files) | | |`);
-    lines.push(`| (d) … by owner: app / Durable task hub / WebJobs host | ${f(s.byOwner.app, 2)} / ${f(s.byOwner.durable, 2)} / ${f(s.byOwner.webjobs, 3)} (entity signals ${s.signals}, entity batches ${s.entityBatches}) | | | |`);
-    lines.push(`| (d) storage cost per 1,000 playlists (list prices, see docs) | $${f(s.costPerThousandPlaylists, 4)} | | | |`);
-    lines.push(`| (d) Functions Flex cost per 1,000 playlists at ${rate} req/s: ${f(s.gbSecondsPerThousand, 0)} GB-s, ${f(s.executionsPerThousand, 0)} executions | $${f(s.functionsCostPerThousand, 4)} | | | |`);
-    lines.push(`| (d) idle storage traffic after the crawl | ${f(s.idlePerSecond, 1)} transactions/s | | | |`);
+    lines.push(`| storage per playlist by service: queue / table / blob (polite crawl phase) | ${part(oursPolite, (x) => x.storage.byService.queue, 2)} / ${part(oursPolite, (x) => x.storage.byService.table, 2)} / ${part(oursPolite, (x) => x.storage.byService.blob, 2)} | |`);
+    lines.push(`| … by owner: app / Durable task hub / WebJobs host | ${part(oursPolite, (x) => x.storage.byOwner.app, 2)} / ${part(oursPolite, (x) => x.storage.byOwner.durable, 2)} / ${part(oursPolite, (x) => x.storage.byOwner.webjobs, 3)} | |`);
+    lines.push(`| storage cost per 1,000 playlists (list prices, lib/prices.mjs) | $${f(spread(oursPolite, (x) => x.storage.costPerThousandPlaylists)?.median, 4)} | |`);
+    lines.push(`| Functions Flex per 1,000 playlists at ${lim} req/s (GB-s, executions) | $${f(spread(oursPolite, (x) => x.storage.functionsCostPerThousand)?.median, 4)} (${f(spread(oursPolite, (x) => x.storage.gbSecondsPerThousand)?.median, 0)} GB-s, ${f(spread(oursPolite, (x) => x.storage.executionsPerThousand)?.median, 0)} executions) | |`);
+    if (s.idlePerSecond != null) lines.push(`| idle storage traffic after the first polite crawl | ${f(s.idlePerSecond, 1)} transactions/s | |`);
   }
   if (r.sameOutput) {
     const o = r.sameOutput;
-    lines.push(`| same dataset (unthrottled CSVs, ${o.rowsA} vs ${o.rowsB} rows) | ${o.onlyA + o.onlyB + o.differing === 0 ? 'identical on every compared column' : `${o.onlyA} only ours, ${o.onlyB} only Crawlee's, ${o.differing} differ`} | | | |`);
+    lines.push(`| same dataset (first unthrottled CSVs, ${o.rowsA} vs ${o.rowsB} rows) | ${o.onlyA + o.onlyB + o.differing === 0 ? 'identical on every compared column' : `${o.onlyA} only ours, ${o.onlyB} only Crawlee's, ${o.differing} differ`} | |`);
   }
   lines.push('');
-  lines.push(`Loads (1-min average at each run's start): ${Object.values(r.runs).map((x) => `${x.label} ${f(x.load1, 2)} (machine busy ${f(x.machineBusy * 100, 0)} %)`).join(', ')}.`);
+  const loads = [...firstRow.map((x, i) => ({ label: `first-row-${i + 1}`, load1: x.load1 })), ...oursFast, ...crawleeFast, ...oursPolite, ...crawleePolite];
+  lines.push(`Loads (1-min average at each run's start): ${loads.map((x) => `${x.label} ${f(x.load1, 2)}${x.machineBusy != null ? ` (machine busy ${f(x.machineBusy * 100, 0)} %)` : ''}`).join(', ')}.`);
+  const failed = firstRow.filter((x) => x.error);
+  if (failed.length) lines.push('', `First-row measurements not taken: ${failed.map((x) => x.error).join('; ')}.`);
   if (s) {
     lines.push('');
-    lines.push('Storage transactions of the polite crawl, per 1,000 playlists (crawl only; start-up, export and idle apart):');
+    lines.push(`Storage transactions of the first polite crawl (${oursPolite[0].rows} rows), per 1,000 playlists (crawl only; start-up, export and idle apart):`);
     lines.push('');
     lines.push('| owner | service | resource | operation | per 1,000 playlists |');
     lines.push('|---|---|---|---|---|');
     for (const d of s.detail.filter((x) => x.perPlaylist * 1000 >= 1)) lines.push(`| ${d.owner} | ${d.service} | ${d.resource} | ${d.op} | ${Math.round(d.perPlaylist * 1000)} |`);
     lines.push('');
     if (s.connectionsOpened) lines.push(`TCP connections the host opened to storage over the whole run: blob ${s.connectionsOpened.blob}, queue ${s.connectionsOpened.queue}, table ${s.connectionsOpened.table}.`, '');
-    lines.push(`Start-up: ${s.startupTransactions} transactions. Export: ${f(s.exportTransactionsPerRow, 2)} per row. `
-      + `Idle: ${f(s.idlePerSecond, 1)}/s — ${s.idleDetail.slice(0, 6).map((x) => `${x.resource} ${x.op} ${x.perSecond}/s`).join(', ')}.`);
+    lines.push(`Start-up: ${s.startupTransactions} transactions. Export: ${f(s.exportTransactionsPerRow, 2)} per row.`
+      + (s.idlePerSecond != null ? ` Idle: ${f(s.idlePerSecond, 1)}/s — ${s.idleDetail.slice(0, 6).map((x) => `${x.resource} ${x.op} ${x.perSecond}/s`).join(', ')}.` : ''));
   }
   return lines.join('\n');
 }
@@ -950,7 +1194,7 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     if (!argv[i].startsWith('--')) throw new Error(`unexpected argument '${argv[i]}'\n${usage()}`);
     const [key, inline] = argv[i].slice(2).split(/=(.*)/s);
-    const flag = ['soak', 'keep', 'count-fast', 'help', 'warm', 'whole-site', 'plain-azurite'].includes(key);
+    const flag = ['soak', 'keep', 'count-fast', 'help', 'no-warm', 'no-first-row', 'whole-site', 'plain-azurite'].includes(key);
     const value = flag ? true : inline ?? argv[++i];
     result[key] = key === 'host-env' ? [...(result[key] ?? []), value] : value;
   }

@@ -96,15 +96,16 @@ export async function stop(p, graceMs = 15_000) {
   clearTimeout(timer);
 }
 
-/** CPU seconds (user + system) and memory (KiB) of one process, from /proc; null when it is gone. */
+/** CPU seconds (user + system; with its waited-for children too) and memory (KiB) of one process, from /proc; null when it is gone. */
 export function readProc(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from #3 (state) on
     const cpu = (Number(fields[11]) + Number(fields[12])) / clockTicks; // utime #14, stime #15
+    const children = (Number(fields[13]) + Number(fields[14])) / clockTicks; // cutime #16, cstime #17: children waited for
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kib = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { cpu, rssKiB: kib('VmRSS'), hwmKiB: kib('VmHWM'), threads: Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? NaN) };
+    return { cpu, cpuWithChildren: cpu + children, rssKiB: kib('VmRSS'), hwmKiB: kib('VmHWM'), threads: Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? NaN) };
   } catch {
     return null;
   }
