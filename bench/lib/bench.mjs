@@ -209,7 +209,10 @@ async function startStorage(label, countStorage, { patchQueue = false } = {}) {
   const [blob, queue, table] = [await freePort(), await freePort(), await freePort()];
   // With the queue patch Azurite runs under this Node with lib/azurite-queue-patch.cjs preloaded (see that file).
   const [command, prefix] = patchQueue ? [process.execPath, ['--require', queuePatch, azuriteMain]] : [azuriteBin, []];
-  const azurite = track(start('azurite', command, [...prefix, '--silent', '--skipApiVersionCheck', '--disableTelemetry', '--inMemoryPersistence',
+  // As ./run.sh keeps it: data (cover bytes included) on disk, not in Azurite's memory. The whole-site soak keeps it in
+  // memory, where the queue patch applies.
+  const persistence = patchQueue ? ['--inMemoryPersistence'] : ['--location', mkdtempSync(join(work, `${label}-azurite-`))];
+  const azurite = track(start('azurite', command, [...prefix, '--silent', '--skipApiVersionCheck', '--disableTelemetry', ...persistence,
     '--blobHost', '127.0.0.1', '--blobPort', `${blob}`, '--queueHost', '127.0.0.1', '--queuePort', `${queue}`,
     '--tableHost', '127.0.0.1', '--tablePort', `${table}`], { cwd: root, logPath: join(work, `${label}-azurite.log`) }));
   for (const port of [blob, queue, table]) await waitPort(port);
