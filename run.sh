@@ -153,18 +153,19 @@ if needs_build "$HOST_DLL" || { [[ $SANDBOX == 1 ]] && needs_build "$SANDBOX_DLL
     cat /tmp/functions-crawler-build.log >&2; echo "run.sh: build failed" >&2; exit 1
   fi
 fi
-if [[ $AZURITE_STARTED == 1 ]]; then
-  wait_port 10000 30 Azurite && wait_port 10001 30 Azurite && wait_port 10002 30 Azurite
-  echo "Azurite started (data in .azurite/)"
-fi
-
-# 3. The Sandbox, on a free port, when asked for.
+# 3. The Sandbox, on a free port, when asked for: it starts while Azurite is still starting.
 if [[ $SANDBOX == 1 ]]; then
   SANDBOX_PORT=5080
   while port_open "$SANDBOX_PORT"; do SANDBOX_PORT=$((SANDBOX_PORT + 1)); done
   ${DETACH[@]+"${DETACH[@]}"} dotnet "$SANDBOX_DLL" --urls "http://127.0.0.1:$SANDBOX_PORT" \
     ${SANDBOX_ARGS[@]+"${SANDBOX_ARGS[@]}"} >/tmp/functions-crawler-sandbox.log 2>&1 &
   remember $! FunctionsCrawler.Sandbox
+fi
+if [[ $AZURITE_STARTED == 1 ]]; then
+  wait_port 10000 30 Azurite && wait_port 10001 30 Azurite && wait_port 10002 30 Azurite
+  echo "Azurite started (data in .azurite/)"
+fi
+if [[ $SANDBOX == 1 ]]; then
   wait_port "$SANDBOX_PORT" 30 "the Sandbox" || { cat /tmp/functions-crawler-sandbox.log >&2; exit 1; }
   echo "Sandbox site on http://127.0.0.1:$SANDBOX_PORT"
   BASE_URL="${BASE_URL:-http://127.0.0.1:$SANDBOX_PORT}"

@@ -18,7 +18,7 @@ public sealed class ProgressView(IOptions<RunOptions> run, TerminalLog log)
     /// <summary>The smallest terminal the panel is drawn on: its rows, its bars, and room above it for log lines.</summary>
     public const int PanelMinWidth = 70, PanelMinHeight = 20;
 
-    private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Refresh = TimeSpan.FromMilliseconds(500); // one point read of the status entity each
 
     /// <summary>Whether the terminal has room for the panel now; a smaller one gets the status lines.</summary>
     public static bool PanelFits => IsTerminal && Size is var (width, height) && width >= PanelMinWidth && height >= PanelMinHeight;
