@@ -105,13 +105,10 @@ if [[ ! -x node_modules/.bin/azurite ]]; then
   echo "Installing Azurite (npm ci)…"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
-echo "Building…"
-if ! dotnet build src/WebJobsHost/WebJobsHost.csproj -c Release -nologo -v q >/tmp/functions-crawler-build.log 2>&1 ||
-   { [[ $SANDBOX == 1 ]] && ! dotnet build src/Sandbox/Sandbox.csproj -c Release -nologo -v q >>/tmp/functions-crawler-build.log 2>&1; }; then
-  cat /tmp/functions-crawler-build.log >&2; echo "run.sh: build failed" >&2; exit 1
-fi
 
-# 2. Storage: Azurite with its data in .azurite/, unless AzureWebJobsStorage names another account.
+# 2. Storage: Azurite with its data in .azurite/, unless AzureWebJobsStorage names another account. It starts
+# now and is waited for after the build, so the two overlap.
+AZURITE_STARTED=0
 if [[ -z "${AzureWebJobsStorage:-}" || "${AzureWebJobsStorage}" == "UseDevelopmentStorage=true" ]]; then
   if port_open 10000 && port_open 10001 && port_open 10002; then
     echo "Using the Azurite already listening on 127.0.0.1:10000-10002"
@@ -121,18 +118,54 @@ if [[ -z "${AzureWebJobsStorage:-}" || "${AzureWebJobsStorage}" == "UseDevelopme
       --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
       --skipApiVersionCheck --disableTelemetry >.azurite/azurite.log 2>&1 &
     remember $! azurite
-    wait_port 10000 30 Azurite && wait_port 10001 30 Azurite && wait_port 10002 30 Azurite
-    echo "Azurite started (data in .azurite/)"
+    AZURITE_STARTED=1
   fi
 fi
 
-# 3. The Sandbox, on a free port, when asked for.
+# A build with nothing to do still takes seconds (MSBuild evaluates every project): a project is built only when
+# its output is missing or something under src/ (a file, or a folder's list of files) or a props file changed
+# since run.sh last built it.
+needs_build() { # dll
+  local stamp
+  stamp="$(dirname "$1")/.run-sh-built"
+  [[ -f "$1" && -f "$stamp" ]] || return 0
+  [[ -n "$(find src Directory.Build.props Directory.Packages.props \( -name bin -o -name obj \) -prune \
+           -o -newer "$stamp" -print -quit 2>/dev/null)" ]]
+}
+build() { # csproj dll
+  needs_build "$2" || return 0
+  local out="$(dirname "$2")"
+  mkdir -p "$out"
+  touch "$out/.run-sh-building" # the build's start: a file saved during the build counts as changed next time
+  if dotnet build "$1" -c Release -nologo -v q >>/tmp/functions-crawler-build.log 2>&1; then
+    mv "$out/.run-sh-building" "$out/.run-sh-built"
+  else
+    rm -f "$out/.run-sh-building"; return 1
+  fi
+}
+HOST_DLL=src/WebJobsHost/bin/Release/net10.0/FunctionsCrawler.WebJobsHost.dll
+SANDBOX_DLL=src/Sandbox/bin/Release/net10.0/FunctionsCrawler.Sandbox.dll
+if needs_build "$HOST_DLL" || { [[ $SANDBOX == 1 ]] && needs_build "$SANDBOX_DLL"; }; then
+  echo "Building…"
+  : >/tmp/functions-crawler-build.log
+  if ! build src/WebJobsHost/WebJobsHost.csproj "$HOST_DLL" ||
+     { [[ $SANDBOX == 1 ]] && ! build src/Sandbox/Sandbox.csproj "$SANDBOX_DLL"; }; then
+    cat /tmp/functions-crawler-build.log >&2; echo "run.sh: build failed" >&2; exit 1
+  fi
+fi
+# 3. The Sandbox, on a free port, when asked for: it starts while Azurite is still starting.
 if [[ $SANDBOX == 1 ]]; then
   SANDBOX_PORT=5080
   while port_open "$SANDBOX_PORT"; do SANDBOX_PORT=$((SANDBOX_PORT + 1)); done
-  ${DETACH[@]+"${DETACH[@]}"} dotnet src/Sandbox/bin/Release/net10.0/FunctionsCrawler.Sandbox.dll --urls "http://127.0.0.1:$SANDBOX_PORT" \
+  ${DETACH[@]+"${DETACH[@]}"} dotnet "$SANDBOX_DLL" --urls "http://127.0.0.1:$SANDBOX_PORT" \
     ${SANDBOX_ARGS[@]+"${SANDBOX_ARGS[@]}"} >/tmp/functions-crawler-sandbox.log 2>&1 &
   remember $! FunctionsCrawler.Sandbox
+fi
+if [[ $AZURITE_STARTED == 1 ]]; then
+  wait_port 10000 30 Azurite && wait_port 10001 30 Azurite && wait_port 10002 30 Azurite
+  echo "Azurite started (data in .azurite/)"
+fi
+if [[ $SANDBOX == 1 ]]; then
   wait_port "$SANDBOX_PORT" 30 "the Sandbox" || { cat /tmp/functions-crawler-sandbox.log >&2; exit 1; }
   echo "Sandbox site on http://127.0.0.1:$SANDBOX_PORT"
   BASE_URL="${BASE_URL:-http://127.0.0.1:$SANDBOX_PORT}"
@@ -156,14 +189,14 @@ fi
 EXTRA_PORT=7072
 for ((h = 2; h <= HOSTS; h++)); do
   while port_open "$EXTRA_PORT"; do EXTRA_PORT=$((EXTRA_PORT + 1)); done
-  dotnet src/WebJobsHost/bin/Release/net10.0/FunctionsCrawler.WebJobsHost.dll --settings-dir "$ROOT" \
+  dotnet "$HOST_DLL" --settings-dir "$ROOT" \
     --Urls "http://127.0.0.1:$EXTRA_PORT" >"$ROOT/.azurite/host-$h.log" 2>&1 &
   remember $! FunctionsCrawler.WebJobsHost
   echo "Host $h of $HOSTS on http://127.0.0.1:$EXTRA_PORT (log in .azurite/host-$h.log)"
   EXTRA_PORT=$((EXTRA_PORT + 1))
 done
 set +e
-dotnet src/WebJobsHost/bin/Release/net10.0/FunctionsCrawler.WebJobsHost.dll --settings-dir "$ROOT" \
+dotnet "$HOST_DLL" --settings-dir "$ROOT" \
   --Run:Crawl=true --Run:New="$NEW" --Run:Once="$ONCE" --Run:Out="$OUT" --Run:RequeueFailed="$REQUEUE" &
 HOST_PID=$!
 remember "$HOST_PID" FunctionsCrawler.WebJobsHost

@@ -18,7 +18,8 @@ public static class ProgressStore
         services.AddOptions<ProgressStoreOptions>();
         services.AddSingleton<IBatchProgressSink, TEntitySink>();
         services.AddSingleton(sp => new BatchingProgressSink(sp.GetRequiredService<IBatchProgressSink>(),
-            sp.GetRequiredService<IOptions<ProgressStoreOptions>>().Value, sp.GetRequiredService<ILogger<BatchingProgressSink>>()));
+            sp.GetRequiredService<IOptions<ProgressStoreOptions>>().Value, sp.GetRequiredService<ILogger<BatchingProgressSink>>(),
+            sp.GetService<TimeProvider>()));
         services.AddSingleton<ICrawlProgressSink>(sp => sp.GetRequiredService<BatchingProgressSink>());
         services.AddHostedService<FlushProgressOnStop>();
         return services;

@@ -7,15 +7,30 @@ using Spectre.Console.Rendering;
 namespace FunctionsCrawler.WebJobsHost;
 
 /// <summary>
-/// Live terminal progress: a redrawn panel on a terminal, one status line every few seconds otherwise
-/// (CI logs, redirects).
+/// Live terminal progress: a redrawn panel on a terminal with room for it, log lines printed above it; one status
+/// line every few seconds otherwise (a small terminal, CI logs, redirects).
 /// </summary>
 public sealed class ProgressView(IOptions<RunOptions> run, TerminalLog log)
 {
     /// <summary>Whether stdout is a terminal that can show the live panel.</summary>
     public static bool IsTerminal => !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "" or "dumb");
 
-    private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(1);
+    /// <summary>The smallest terminal the panel is drawn on: its rows, its bars, and room above it for log lines.</summary>
+    public const int PanelMinWidth = 70, PanelMinHeight = 20;
+
+    private static readonly TimeSpan Refresh = TimeSpan.FromMilliseconds(500); // one point read of the status entity each
+
+    /// <summary>Whether the terminal has room for the panel now; a smaller one gets the status lines.</summary>
+    public static bool PanelFits => IsTerminal && Size is var (width, height) && width >= PanelMinWidth && height >= PanelMinHeight;
+
+    private static (int Width, int Height) Size
+    {
+        get
+        {
+            try { return (Console.WindowWidth, Console.WindowHeight); }
+            catch (IOException) { return (0, 0); }
+        }
+    }
 
     public async Task<CrawlStatus> FollowAsync(Func<CancellationToken, Task<CrawlStatus>> readOnce, Func<CrawlStatus, bool> isFinal, CancellationToken ct)
     {
@@ -37,22 +52,30 @@ public sealed class ProgressView(IOptions<RunOptions> run, TerminalLog log)
             }
         }
 
-        if (IsTerminal)
+        if (PanelFits)
         {
-            using var holding = log.HoldWhileLive();
-            // run.sh starts the host as a background job (stdin is /dev/null), so say it is interactive: stdout is the terminal.
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Interactive = InteractionSupport.Yes });
-            CrawlStatus? last = null;
-            await console.Live(new Text("Waiting for the first status…")).AutoClear(false).StartAsync(async live =>
+            var console = AnsiConsole.Create(new AnsiConsoleSettings
             {
-                while (true)
-                {
-                    last = await read(ct);
-                    live.UpdateTarget(WithLog(Render(last)));
-                    if (isFinal(last)) return;
-                    await Task.Delay(Refresh, ct);
-                }
+                // run.sh starts the host as a background job (stdin is /dev/null), so say it is interactive: stdout is the terminal.
+                Interactive = InteractionSupport.Yes,
+                Out = new TerminalOutput(Console.Out),
             });
+            CrawlStatus? last = null;
+            using (log.WriteAbove(console))
+            {
+                await console.Live(new Text("Waiting for the first status…")).AutoClear(false)
+                    .Overflow(VerticalOverflow.Ellipsis).Cropping(VerticalOverflowCropping.Bottom) // a terminal made smaller keeps the panel's top
+                    .StartAsync(async live =>
+                    {
+                        while (true)
+                        {
+                            last = await read(ct);
+                            live.UpdateTarget(Render(last, Size.Height));
+                            if (isFinal(last)) return;
+                            await Task.Delay(Refresh, ct);
+                        }
+                    });
+            }
             return last!;
         }
 
@@ -75,19 +98,25 @@ public sealed class ProgressView(IOptions<RunOptions> run, TerminalLog log)
     public static string Line(CrawlStatus s) =>
         $"[{SafeText.Of(s.State)}] {Duration(s.ElapsedSeconds)} elapsed · pages {s.Pages.Done}/{s.Pages.Total} · playlists {s.Playlists.Done}/{s.Playlists.Discovered} done, "
         + $"{s.Playlists.Skipped} skipped, {s.Playlists.Failed} failed · covers {s.Covers.Stored} ({Bytes(s.Covers.Bytes)}) · {s.RatePerMinute:0.#}/min · ETA {Eta(s)} · projected {Bytes(s.ProjectedBytes)}"
-        + (s.PausedUntil is { } until ? $" · paused until {until:HH:mm:ss}: {SafeText.Of(s.PauseReason)}" : "");
+        + (s.PausedUntil is { } until ? $" · paused until {until.ToLocalTime():HH:mm:ss}: {SafeText.Of(s.PauseReason)}" : "");
 
-    private static IRenderable Render(CrawlStatus s)
+    private static IRenderable Render(CrawlStatus s, int terminalHeight)
     {
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
-        grid.AddRow("State", Shown(s.State) + (s.PausedUntil is { } until ? $" until {until:HH:mm:ss} ({Shown(s.PauseReason)})" : ""));
+        grid.AddRow("State", Shown(s.State) + (s.PausedUntil is { } until ? $" until {until.ToLocalTime():HH:mm:ss} ({Shown(s.PauseReason)})" : ""));
         grid.AddRow("Elapsed", Duration(s.ElapsedSeconds));
         grid.AddRow("Pages", $"{s.Pages.Done} / {s.Pages.Total}  {Bar(s.Pages.Done, s.Pages.Total)}");
         grid.AddRow("Playlists", $"{s.Playlists.Done + s.Playlists.Skipped + s.Playlists.Failed} / {s.Playlists.Discovered}  {Bar(s.Playlists.Done + s.Playlists.Skipped + s.Playlists.Failed, s.Playlists.Discovered)}");
         grid.AddRow("", $"{s.Playlists.Done} done · {s.Playlists.Skipped} skipped · {s.Playlists.Failed} failed");
         if (s.ByCategory.Count > 1)
-            foreach (var c in s.ByCategory)
+        {
+            // As many as leave the panel on the screen (its other rows, borders and a few log lines above it).
+            var room = Math.Max(1, terminalHeight - 20);
+            var shown = s.ByCategory.Count <= room ? s.ByCategory.Count : room - 1;
+            foreach (var c in s.ByCategory.Take(shown))
                 grid.AddRow("", $"{Shown(c.Category)}: pages {c.PagesDone}/{(c.PagesTotal is { } total ? total : "?")} · {c.Done + c.Skipped + c.Failed}/{c.Discovered} playlists");
+            if (shown < s.ByCategory.Count) grid.AddRow("", $"… {s.ByCategory.Count - shown} more categories (GET /api/status)");
+        }
         grid.AddRow("Covers", $"{s.Covers.Stored} stored · {s.Covers.Missing} missing · {Bytes(s.Covers.Bytes)}");
         grid.AddRow("Rate", $"{s.RatePerMinute:0.#} playlists/min");
         grid.AddRow("ETA", Eta(s));
@@ -96,17 +125,6 @@ public sealed class ProgressView(IOptions<RunOptions> run, TerminalLog log)
         foreach (var recent in s.RecentErrors.TakeLast(3).Where(e => e.Message != s.LastError))
             grid.AddRow("", $"{recent.At:HH:mm:ss} {Shown(recent.Message)}");
         return new Panel(grid).Header($"Crawl {Shown(s.CrawlId)} · {Shown(string.Join(", ", s.Categories))}").Expand();
-    }
-
-    /// <summary>The panel with the latest log lines under it (they are held while the panel is live).</summary>
-    private IRenderable WithLog(IRenderable panel)
-    {
-        var (lines, earlier) = log.Latest;
-        if (lines.Count == 0) return panel;
-        var rows = new List<IRenderable> { panel };
-        if (earlier > 0) rows.Add(new Markup($"[grey]… {earlier} earlier log lines[/]"));
-        rows.AddRange(lines.Select(line => new Markup(Markup.Escape(line.Split('\n')[0]))));
-        return new Rows(rows);
     }
 
     /// <summary>Crawled text (a category, an error quoting a page) as markup: control characters stripped, brackets escaped.</summary>
@@ -132,4 +150,14 @@ public sealed class ProgressView(IOptions<RunOptions> run, TerminalLog log)
         < 1024L * 1024 * 1024 => $"{bytes / 1024.0 / 1024:0.0} MiB",
         _ => $"{bytes / 1024.0 / 1024 / 1024:0.00} GiB",
     };
+
+    /// <summary>Stdout, with the terminal's size read from the terminal itself (stdout may be swapped while the panel is live).</summary>
+    private sealed class TerminalOutput(TextWriter writer) : IAnsiConsoleOutput
+    {
+        public TextWriter Writer => writer;
+        public bool IsTerminal => true;
+        public int Width => Size.Width is > 0 and var width ? width : 80;
+        public int Height => Size.Height is > 0 and var height ? height : 24;
+        public void SetEncoding(System.Text.Encoding encoding) { }
+    }
 }

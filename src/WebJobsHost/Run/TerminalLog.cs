@@ -1,29 +1,30 @@
+using System.Text;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
 namespace FunctionsCrawler.WebJobsHost;
 
 /// <summary>
-/// The host's log lines on a terminal that shows the live progress panel. A line written under a
-/// live panel breaks it (the next redraw starts too low and leaves torn copies above), so while
-/// the panel is up the lines are held and the panel shows the latest few; otherwise they are written
-/// as they come.
+/// The host's log lines on a terminal that shows the live progress panel. A line written straight to the terminal
+/// under a live panel breaks it (the next redraw starts too low and leaves torn copies above), so while the panel is up
+/// every line, and anything else written to stdout or stderr, goes through the panel's console, which prints it above
+/// the panel and redraws the panel under it; otherwise lines are written as they come.
 /// </summary>
 public sealed class TerminalLog : ILoggerProvider
 {
-    public const int Shown = 5;
     private readonly Lock _gate = new();
-    private readonly Queue<string> _held = new();
-    private bool _holding;
+    private IAnsiConsole? _live;
 
-    /// <summary>Log lines the panel should show, oldest first, and how many earlier ones it has no room for.</summary>
-    public (IReadOnlyList<string> Lines, int Earlier) Latest
+    /// <summary>Writes through <paramref name="console"/> (the live panel's) until the returned handle is disposed.</summary>
+    public IDisposable WriteAbove(IAnsiConsole console)
     {
-        get { lock (_gate) return (_held.TakeLast(Shown).ToList(), Math.Max(0, _held.Count - Shown)); }
-    }
-
-    /// <summary>Holds lines until the returned handle is disposed (the panel is done).</summary>
-    public IDisposable HoldWhileLive()
-    {
-        lock (_gate) _holding = true;
-        return new Release(this);
+        var (stdout, stderr) = (Console.Out, Console.Error);
+        lock (_gate) _live = console;
+        // Console.WriteLine from anywhere (a stopping service, a library) must not land inside the panel either.
+        var (outLines, errorLines) = (new LineWriter(this), new LineWriter(this));
+        Console.SetOut(outLines);
+        Console.SetError(errorLines);
+        return new Release(this, stdout, stderr, [outLines, errorLines]);
     }
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
@@ -34,22 +35,61 @@ public sealed class TerminalLog : ILoggerProvider
     {
         lock (_gate)
         {
-            if (_holding) _held.Enqueue(line);
+            if (_live is { } console) console.Write(new LogLine(line));
             else Console.Out.WriteLine(line);
         }
     }
 
-    private sealed class Release(TerminalLog log) : IDisposable
+    /// <summary>
+    /// A log line as it is, with the line break after it: the terminal wraps a long one, so it stays one line to
+    /// copy (a Text would be cut into several at word boundaries).
+    /// </summary>
+    private sealed class LogLine(string text) : IRenderable
+    {
+        public Measurement Measure(RenderOptions options, int maxWidth) => new(1, maxWidth);
+
+        public IEnumerable<Segment> Render(RenderOptions options, int maxWidth)
+        {
+            // The live display has moved the cursor to the panel's first row, which it does not clear: clear from there
+            // down (the panel is drawn again under the line), so no part of the old panel shows beside or under it.
+            yield return Segment.Control("\r\u001b[0J");
+            foreach (var line in text.Split('\n'))
+            {
+                yield return new Segment(line.TrimEnd('\r'));
+                yield return Segment.LineBreak;
+            }
+        }
+    }
+
+    /// <summary>Stdout or stderr while the panel is live: each whole line goes through <see cref="Write"/>.</summary>
+    private sealed class LineWriter(TerminalLog log) : TextWriter
+    {
+        private readonly StringBuilder _line = new();
+
+        public override Encoding Encoding => Encoding.UTF8;
+
+        public override void Write(char value)
+        {
+            if (value != '\n') _line.Append(value);
+            else FlushLine();
+        }
+
+        public void FlushLine()
+        {
+            if (_line.Length == 0) return;
+            log.Write(_line.ToString().TrimEnd('\r'));
+            _line.Clear();
+        }
+    }
+
+    private sealed class Release(TerminalLog log, TextWriter stdout, TextWriter stderr, LineWriter[] writers) : IDisposable
     {
         public void Dispose()
         {
-            lock (log._gate)
-            {
-                log._holding = false;
-                // The panel showed first lines only: a bug's stack trace is written out now.
-                foreach (var line in log._held.Where(l => l.Contains('\n'))) Console.Out.WriteLine(line);
-                log._held.Clear();
-            }
+            lock (log._gate) log._live = null;
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+            foreach (var writer in writers) writer.FlushLine(); // a line not ended yet is written as it is
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using FunctionsCrawler.Progress;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace FunctionsCrawler.Tests.Progress;
@@ -32,6 +33,12 @@ public sealed class BatchingProgressSinkTests
         }
     }
 
+    /// <summary>Flushed by hand only: the loop would wait an hour.</summary>
+    private static readonly ProgressStoreOptions Fast = new()
+    {
+        FlushEvery = TimeSpan.FromHours(1), FirstFlushAfter = TimeSpan.FromHours(1), ReadBackoff = TimeSpan.FromMilliseconds(1),
+    };
+
     private static ProgressEvent Done(long id) => ProgressEvent.PlaylistDone("说唱", id, 100, DateTimeOffset.UtcNow);
 
     [Fact]
@@ -47,10 +54,45 @@ public sealed class BatchingProgressSinkTests
     }
 
     [Fact]
+    public async Task The_first_event_after_a_quiet_spell_is_sent_at_once_and_the_rest_once_per_flush_interval()
+    {
+        var time = new FakeTimeProvider();
+        var inner = new RecordingSink();
+        var options = new ProgressStoreOptions { FlushEvery = TimeSpan.FromSeconds(1), FirstFlushAfter = TimeSpan.FromMilliseconds(100) };
+        await using var sink = new BatchingProgressSink(inner, options, NullLogger<BatchingProgressSink>.Instance, time);
+
+        await sink.SignalAsync("c1", Done(1)); // the crawl's first playlist
+        Assert.InRange(await AdvanceUntilAsync(time, () => inner.Signals.Count == 1), 100, 250); // not a whole interval later
+
+        for (var i = 2; i <= 4; i++) await sink.SignalAsync("c1", Done(i)); // right behind it: gathered
+        Assert.InRange(await AdvanceUntilAsync(time, () => inner.Signals.Count == 2), 1000, 1250);
+        Assert.Equal(3, inner.Signals.Last().Count);
+
+        time.Advance(TimeSpan.FromSeconds(30)); // quiet
+        await sink.SignalAsync("c1", Done(5));
+        Assert.InRange(await AdvanceUntilAsync(time, () => inner.Signals.Count == 3), 100, 250);
+        Assert.Equal([1L, 2, 3, 4, 5], inner.Delivered.Select(e => e.PlaylistId!.Value));
+    }
+
+    /// <summary>Moves the fake clock 50 ms at a time until <paramref name="done"/>; the milliseconds it took.</summary>
+    private static async Task<int> AdvanceUntilAsync(FakeTimeProvider time, Func<bool> done)
+    {
+        for (var advanced = 0; advanced <= 60_000; advanced += 50)
+        {
+            // Let the loop reach its next wait before the clock moves on (it runs on the thread pool); a late loop
+            // can only make the figure larger.
+            for (var spin = 0; spin < 15 && !done(); spin++) await Task.Delay(1);
+            if (done()) return advanced;
+            time.Advance(TimeSpan.FromMilliseconds(50));
+        }
+        throw new TimeoutException("nothing was sent within a minute of fake time");
+    }
+
+    [Fact]
     public async Task A_failed_signal_is_retried_without_losing_or_reordering_events()
     {
         var inner = new RecordingSink { FailuresLeft = 1 };
-        var sink = new BatchingProgressSink(inner, TimeSpan.FromHours(1), NullLogger<BatchingProgressSink>.Instance);
+        var sink = new BatchingProgressSink(inner, Fast, NullLogger<BatchingProgressSink>.Instance);
         for (var i = 0; i < 3; i++) await sink.SignalAsync("c1", Done(i));
         await sink.FlushAsync(CancellationToken.None); // fails: kept
         await sink.SignalAsync("c1", Done(3));
@@ -59,7 +101,6 @@ public sealed class BatchingProgressSinkTests
         await sink.DisposeAsync();
     }
 
-    private static readonly ProgressStoreOptions Fast = new() { FlushEvery = TimeSpan.FromHours(1), ReadBackoff = TimeSpan.FromMilliseconds(1) };
 
     [Fact]
     public async Task A_read_that_fails_twice_is_answered_by_the_third_try()

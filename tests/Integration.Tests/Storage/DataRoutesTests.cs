@@ -236,9 +236,9 @@ public sealed class DataRoutesTests : IAsyncLifetime
 #pragma warning restore IDE1006, CA1707
     }
 
-    private static byte[] Png(int width, int height)
+    private static byte[] Png(int width, int height, Rgba32? colour = null)
     {
-        using var image = new Image<Rgba32>(width, height, new Rgba32(200, 30, 30, 128));
+        using var image = new Image<Rgba32>(width, height, colour ?? new Rgba32(200, 30, 30, 128));
         using var output = new MemoryStream();
         image.SaveAsPng(output);
         return output.ToArray();
@@ -308,6 +308,37 @@ public sealed class DataRoutesTests : IAsyncLifetime
         Assert.Equal(results[0].Bytes, later.Bytes);
         Assert.Equal(304, (await covers.GetAsync("601.jpg", "thumb", later.Headers["ETag"], default)).StatusCode);
         Assert.Equal(CoverRoute.CacheControl, later.Headers["Cache-Control"]);
+    }
+
+    [Fact]
+    public async Task A_replaced_cover_gets_a_new_thumbnail_made_from_it_once()
+    {
+        await CrawlAsync("20261201-030000-f002", Now, completed: true, Record("说唱", 602, "cover replaced", 1, "", Now, cover: true));
+        await StoreCoverAsync(602, Png(640, 480, new Rgba32(255, 0, 0)), "image/png");
+        var covers = Covers();
+        var thumbBlob = _covers.ContainerClient.GetBlobClient(CoverRoute.ThumbnailBlobName(602));
+        var red = await covers.GetAsync("602.jpg", "thumb", null, default);
+        Assert.True(IsMostly(red.Bytes!, r: true), "the first thumbnail is of the red cover");
+
+        // The next crawl finds the cover at a new source and stores the new image over the old one (a new sha256).
+        await StoreCoverAsync(602, Png(640, 480, new Rgba32(0, 0, 255)), "image/png");
+        var blue = await covers.GetAsync("602.jpg", "thumb", red.Headers["ETag"], default);
+        Assert.Equal(200, blue.StatusCode); // not 304: the browser's copy is of the old cover
+        Assert.True(IsMostly(blue.Bytes!, r: false), "the thumbnail after the replacement is of the blue cover");
+        Assert.NotEqual(red.Headers["ETag"], blue.Headers["ETag"]);
+
+        var stored = (await thumbBlob.GetPropertiesAsync()).Value.ETag;
+        var later = await covers.GetAsync("602.jpg", "thumb", null, default);
+        Assert.Equal(stored, (await thumbBlob.GetPropertiesAsync()).Value.ETag); // made once for the new cover, not at every request
+        Assert.Equal(blue.Bytes, later.Bytes);
+    }
+
+    /// <summary>Whether the middle pixel of a JPEG is mostly red (or, with <paramref name="r"/> false, mostly blue).</summary>
+    private static bool IsMostly(byte[] jpeg, bool r)
+    {
+        using var image = Image.Load<Rgba32>(jpeg);
+        var pixel = image[image.Width / 2, image.Height / 2];
+        return r ? pixel.R > 200 && pixel.B < 60 : pixel.B > 200 && pixel.R < 60;
     }
 
     [Fact]

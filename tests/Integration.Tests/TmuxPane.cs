@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace FunctionsCrawler.Integration.Tests;
+
+/// <summary>
+/// A command in a detached tmux pane of a fixed size, on a tmux server of its own: a real pseudo-terminal whose
+/// screen can be read as a person sees it (wrapped lines joined), and whose exit status stays readable.
+/// </summary>
+public sealed class TmuxPane : IAsyncDisposable
+{
+    /// <summary>tmux on PATH, or null.</summary>
+    public static string? Tmux { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
+        .Select(dir => Path.Combine(dir, "tmux")).FirstOrDefault(File.Exists);
+
+    private readonly string _socket = "functions-crawler-test-" + Guid.NewGuid().ToString("N")[..12];
+    private readonly string _config;
+
+    private TmuxPane(string config) => _config = config;
+
+    /// <summary>Starts <paramref name="command"/> (a shell command line) in a <paramref name="width"/>×<paramref name="height"/> pane.</summary>
+    public static async Task<TmuxPane> StartAsync(int width, int height, string command)
+    {
+        var config = Path.Combine(Path.GetTempPath(), $"tmux-test-{Guid.NewGuid():N}.conf");
+        // The pane stays after the command exits (its status readable), and keeps the whole run in its history.
+        await File.WriteAllTextAsync(config, "set -g remain-on-exit on\nset -g history-limit 20000\nset -g status off\n");
+        var pane = new TmuxPane(config);
+        await pane.RunAsync("new-session", "-d", "-x", width.ToString(), "-y", height.ToString(), "-s", "view", command);
+        return pane;
+    }
+
+    /// <summary>The visible screen, one string per row (a row the terminal wrapped is joined to the next).</summary>
+    public async Task<string[]> ScreenAsync() => Lines(await RunAsync("capture-pane", "-p", "-J", "-t", "view"));
+
+    /// <summary>Everything the pane showed: the history that scrolled off the top, then the screen.</summary>
+    public async Task<string[]> HistoryAsync() => Lines(await RunAsync("capture-pane", "-p", "-J", "-S", "-", "-E", "-", "-t", "view"));
+
+    /// <summary>The command's exit status once it has exited, else null.</summary>
+    public async Task<int?> ExitStatusAsync()
+    {
+        var said = (await RunAsync("display-message", "-p", "-t", "view", "#{pane_dead} #{pane_dead_status}")).Trim().Split(' ');
+        return said[0] == "1" && int.TryParse(said.ElementAtOrDefault(1), out var status) ? status : null;
+    }
+
+    private static string[] Lines(string text) => text.TrimEnd('\n').Split('\n').Select(l => l.TrimEnd()).ToArray();
+
+    private async Task<string> RunAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo(Tmux!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "-L", _socket, "-f", _config }.Concat(args)) info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"tmux {string.Join(' ', args)}: {await error}");
+        return await output;
+    }
+
+    /// <summary>Quotes a word for the pane's shell.</summary>
+    public static string Quote(string word) => "'" + word.Replace("'", "'\\''") + "'";
+
+    public async ValueTask DisposeAsync()
+    {
+        try { await RunAsync("kill-server"); } catch (InvalidOperationException) { } // this test's server only
+        File.Delete(_config);
+    }
+}
+
+/// <summary>A fact that needs tmux: skipped, saying why, when it is not installed (decided when the test is discovered).</summary>
+public sealed class TmuxFactAttribute : FactAttribute
+{
+    public TmuxFactAttribute()
+    {
+        if (TmuxPane.Tmux is null) Skip = "tmux not found on PATH: the terminal view is tested in a tmux pane (apt-get install tmux)";
+    }
+}
