@@ -109,5 +109,17 @@ public sealed class PlaylistStepTests
         Assert.Empty(await TakeAsync(clients, CrawlQueues.Playlists));
         var status = (await sink.ReadAsync(crawlId))!.Counts[Category];
         Assert.Equal((rows.Count, deleted, 1), (status.Done, status.Skipped, status.Failed));
+
+        // The export: every row, every cover; one cover lost from storage is reported, not a failed export.
+        var withCover = rows.Where(r => r.Cover is not null).ToList();
+        var lost = withCover[0].Detail.Id;
+        await services.GetRequiredService<CoverStore>().ContainerClient.DeleteBlobAsync(CoverStore.BlobName(lost));
+        var folder = Directory.CreateTempSubdirectory("step-export-").FullName;
+        var summary = await services.GetRequiredService<FunctionsCrawler.Export.CrawlExport>()
+            .WriteAsync(new CrawlInfo(crawlId, [Category], 1, DateTimeOffset.UtcNow, "test"), folder, default);
+        Assert.Equal((rows.Count, withCover.Count - 1, 1), (summary.Rows, summary.Covers, summary.MissingCovers));
+        Assert.Equal(withCover.Count - 1, Directory.GetFiles(Path.Combine(folder, "covers")).Length);
+        Assert.Equal(rows.Count, Dataset.ReadCsv(Path.Combine(folder, "playlists.csv")).Count);
+        Assert.Equal(withCover.Where(r => r.Detail.Id != lost).Sum(r => r.Cover!.Bytes), summary.CoverBytes);
     }
 }

@@ -2,12 +2,14 @@ using FunctionsCrawler.Storage;
 
 namespace FunctionsCrawler.Export;
 
-/// <summary>What an export wrote.</summary>
-public sealed record ExportSummary(string Directory, int Rows, int Covers, long CoverBytes);
+/// <summary>What an export wrote; <see cref="MissingCovers"/>: rows whose cover was stored but is no longer in Blob storage.</summary>
+public sealed record ExportSummary(string Directory, int Rows, int Covers, long CoverBytes, int MissingCovers = 0);
 
 /// <summary>Writes a crawl's own rows (its snapshot, whatever other crawls did since) to a folder: <c>playlists.csv</c>, <c>playlists.jsonl</c>, <c>playlists.parquet</c> and <c>covers/&lt;playlist_id&gt;.jpg</c>.</summary>
 public sealed class CrawlExport(CrawlItemTable items, CoverStore covers)
 {
+    private const int CoverDownloads = 16;
+
     public async Task<ExportSummary> WriteAsync(CrawlInfo crawl, string directory, CancellationToken ct)
     {
         var records = new List<PlaylistRecord>();
@@ -16,22 +18,36 @@ public sealed class CrawlExport(CrawlItemTable items, CoverStore covers)
         Directory.CreateDirectory(directory);
         var coverDir = Path.Combine(directory, "covers");
         Directory.CreateDirectory(coverDir);
-        // Write to temporary names first, so a reader never sees half a file.
-        await WriteFileAsync(Path.Combine(directory, "playlists.csv"), s => PlaylistCsv.WriteAsync(s, records.ToAsyncEnumerable(), ct));
-        await WriteFileAsync(Path.Combine(directory, "playlists.jsonl"), s => PlaylistJsonl.WriteAsync(s, records.ToAsyncEnumerable(), ct));
-        await WriteFileAsync(Path.Combine(directory, "playlists.parquet"), s => PlaylistParquet.WriteAsync(s, records.ToAsyncEnumerable(), ct));
+        // Write to temporary names first, so a reader never sees half a file. The tables and the covers are written side
+        // by side, the covers several at a time: the export is otherwise one storage round trip per cover after another.
+        var tables = Task.WhenAll(
+            WriteFileAsync(Path.Combine(directory, "playlists.csv"), s => PlaylistCsv.WriteAsync(s, records.ToAsyncEnumerable(), ct)),
+            WriteFileAsync(Path.Combine(directory, "playlists.jsonl"), s => PlaylistJsonl.WriteAsync(s, records.ToAsyncEnumerable(), ct)),
+            WriteFileAsync(Path.Combine(directory, "playlists.parquet"), s => PlaylistParquet.WriteAsync(s, records.ToAsyncEnumerable(), ct)));
 
-        var coverCount = 0;
+        int coverCount = 0, missing = 0;
         long coverBytes = 0;
-        foreach (var id in records.Where(r => r.Cover is not null).Select(r => r.Detail.Id).Distinct())
+        var ids = records.Where(r => r.Cover is not null).Select(r => r.Detail.Id).Distinct();
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = CoverDownloads, CancellationToken = ct }, async (id, token) =>
         {
             var blob = covers.ContainerClient.GetBlobClient(CoverStore.BlobName(id));
             var path = Path.Combine(coverDir, CoverStore.BlobName(id));
-            await WriteFileAsync(path, s => blob.DownloadToAsync(s, ct));
-            coverCount++;
-            coverBytes += new FileInfo(path).Length;
-        }
-        return new ExportSummary(Path.GetFullPath(directory), records.Count, coverCount, coverBytes);
+            try
+            {
+                await WriteFileAsync(path, s => blob.DownloadToAsync(s, token));
+            }
+            catch (Azure.RequestFailedException e) when (e.Status == 404)
+            {
+                // Named by its row but gone from storage: the rest of the export stands, and the summary says how many.
+                File.Delete(path + ".partial");
+                Interlocked.Increment(ref missing);
+                return;
+            }
+            Interlocked.Increment(ref coverCount);
+            Interlocked.Add(ref coverBytes, new FileInfo(path).Length);
+        });
+        await tables;
+        return new ExportSummary(Path.GetFullPath(directory), records.Count, coverCount, coverBytes, missing);
     }
 
     public Task WriteParquetAsync(CrawlInfo crawl, IEnumerable<string> categories, Stream output, CancellationToken ct) =>

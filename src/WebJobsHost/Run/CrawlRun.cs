@@ -103,6 +103,8 @@ public sealed class CrawlRun(
 
         var summary = await export.WriteAsync(crawl, run.Value.Out, ct);
         Console.WriteLine($"Exported {summary.Rows} rows and {summary.Covers} covers ({summary.CoverBytes:N0} bytes) to {summary.Directory}");
+        if (summary.MissingCovers > 0)
+            Console.WriteLine($"Note: {summary.MissingCovers} covers named by their rows are no longer in Blob storage; those rows keep their cover_blob, the files are not in covers/.");
         if (status.Playlists.Failed > 0 || status.Pages.Done < status.Pages.Total)
             Console.WriteLine($"Note: {status.Playlists.Failed} playlists failed; POST /api/crawls/{crawl.CrawlId}/requeue-failed retries them.");
         return 0;
