@@ -145,7 +145,9 @@ async function startSandbox(pagesPerCategory, extra = []) {
   const baseUrl = `http://127.0.0.1:${port}/`;
   log(`Sandbox on ${baseUrl} (${pagesPerCategory} pages per category${extra.length ? `, ${extra.join(' ')}` : ''})`);
   return {
-    process: p, baseUrl, port, stats: async () => (await fetch(`${baseUrl}_sandbox/stats`)).json(),
+    process: p, baseUrl, port,
+    stats: async () => { const atMs = Date.now(); return { ...(await (await fetch(`${baseUrl}_sandbox/stats`)).json()), atMs }; },
+    arrivals: async (sinceMs) => (await (await fetch(`${baseUrl}_sandbox/arrivals?sinceMs=${Math.floor(sinceMs)}`)).json()).arrivalsMs,
     expected: async (names, maxPages) => (await fetch(`${baseUrl}_sandbox/expected?categories=${encodeURIComponent(names.join(','))}&maxPages=${maxPages}`)).json(),
   };
 }
@@ -246,7 +248,7 @@ async function runOurs(label, { rps, site, countStorage, idle = 0, sampleEveryMs
   await stop(storage.azurite);
 
   const rows = Number(exported.match[1]);
-  const requests = siteWindow(statsBefore, statsAfter, rps);
+  const requests = siteWindow(statsBefore, statsAfter, rps, await site.arrivals(statsBefore.atMs));
   const crawlSeconds = (exported.at - begun.at) / 1000;
   const result = {
     label, rps, rows, covers: Number(exported.match[2]), stoppedEarly: Boolean(exported.cut), discovered: progress.at(-1)?.discovered, csv: join(out, 'playlists.csv'), load1: load, machineBusy,
@@ -270,7 +272,7 @@ async function runOurs(label, { rps, site, countStorage, idle = 0, sampleEveryMs
   if (storage.proxy) result.storage = storageFigures(counts, rows, idle, (completed.at - begun.at) / 1000);
   if (soak) result.soak = soakFigures(result);
   log(`${label}: ${rows} rows in ${crawlSeconds.toFixed(1)} s (${result.playlistsPerSecond.toFixed(1)}/s), `
-    + `${requests.requests} site requests, busiest second ${requests.busiest}, efficiency ${requests.efficiency.toFixed(3)}`);
+    + `${requests.requests} site requests, busiest second ${requests.busiest}, efficiency ${requests.efficiency.toFixed(3)}${slidingText(requests)}`);
   return result;
 }
 
@@ -631,7 +633,7 @@ async function runCrawlee(label, { rpm, site, timeoutMs = 20 * 60_000 }) {
   await crawler.exited;
   const statsAfter = await site.stats();
   const rows = Number(exported.match[1]);
-  const requests = siteWindow(statsBefore, statsAfter, rpm ? rpm / 60 : fastRate);
+  const requests = siteWindow(statsBefore, statsAfter, rpm ? rpm / 60 : fastRate, await site.arrivals(statsBefore.atMs));
   const crawlSeconds = (exported.at - begun.at) / 1000;
   const result = {
     label, rpm, rows, covers: Number(exported.match[2]), csv: join(out, 'playlists.csv'), load1: load,
@@ -646,15 +648,18 @@ async function runCrawlee(label, { rpm, site, timeoutMs = 20 * 60_000 }) {
     siteConnections,
   };
   log(`${label}: ${rows} rows in ${crawlSeconds.toFixed(1)} s (${result.playlistsPerSecond.toFixed(1)}/s), `
-    + `${requests.requests} site requests, busiest second ${requests.busiest}`);
+    + `${requests.requests} site requests, busiest second ${requests.busiest}${slidingText(requests)}`);
   return result;
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Figures
 
-/** What the site saw between two /_sandbox/stats readings: requests per whole second, politeness at `limit`. */
-function siteWindow(before, after, limit) {
+/**
+ * What the site saw between two /_sandbox/stats readings: requests per whole second, politeness at `limit`; with the
+ * arrival times (Unix ms) also the busiest sliding 1-s window and the efficiency over first-to-last arrival.
+ */
+function siteWindow(before, after, limit, arrivals) {
   const seen = new Map(before.perSecond.map((s) => [s.second, s.count]));
   const seconds = after.perSecond.map((s) => ({ second: s.second, count: s.count - (seen.get(s.second) ?? 0) })).filter((s) => s.count > 0);
   const requests = seconds.reduce((n, s) => n + s.count, 0);
@@ -678,7 +683,31 @@ function siteWindow(before, after, limit) {
     steadyRate: middle.length ? middle.reduce((n, s) => n + s.count, 0) / (middle.length ? (middle.at(-1).second - middle[0].second + 1) : 1) : null,
     shortfallSeconds: limit < 1000 ? Object.fromEntries(Object.entries(shortfall).map(([k, v]) => [k, +v.toFixed(1)])) : null,
     perSecond: seconds.map((s) => [s.second - first, s.count]),
+    ...(arrivals?.length ? sliding(arrivals, limit) : {}),
   };
+}
+
+/** The most arrivals in any window [t, t + 1 s), where it starts, and (requests ÷ limit) ÷ (last − first arrival). */
+function sliding(arrivals, limit) {
+  let busiest = 0, at = 0, windowsOver = 0;
+  for (let i = 0, j = 0; j < arrivals.length; j++) {
+    while (arrivals[j] - arrivals[i] >= 1000) i++;
+    if (j - i + 1 > busiest) { busiest = j - i + 1; at = i; }
+  }
+  const most = Math.max(1, Math.floor(limit));
+  for (let i = 0; i + most < arrivals.length; i++) if (arrivals[i + most] - arrivals[i] < 1000) windowsOver++;
+  const span = (arrivals.at(-1) - arrivals[0]) / 1000;
+  return {
+    busiestSliding: busiest, busiestSlidingAtSecond: +((arrivals[at] - arrivals[0]) / 1000).toFixed(3), slidingWindowsOver: windowsOver,
+    // The busiest window's arrivals, ms from its first one: shows whether a late request bunched with the next ones.
+    busiestSlidingMs: arrivals.slice(at, at + busiest).map((a) => +(a - arrivals[at]).toFixed(1)),
+    efficiencyFromArrivals: span > 0 ? arrivals.length / limit / span : 0,
+  };
+}
+
+function slidingText(r) {
+  return r.busiestSliding === undefined ? ''
+    : `, busiest sliding 1 s ${r.busiestSliding} (${r.slidingWindowsOver} starts over), efficiency over first-to-last arrival ${r.efficiencyFromArrivals.toFixed(3)}`;
 }
 
 function owner(resource) {
@@ -780,6 +809,7 @@ function mainTable(r) {
   const verdict = (ok, miss) => (ok == null ? '—' : ok ? 'met' : `missed ${miss}`);
   if (a || ca) {
     lines.push(`| (a) politeness efficiency at ${rate} req/s: (requests ÷ limit) ÷ wall | ${a ? `${f(a.site.efficiency, 3)} (${a.site.requests} req in ${a.site.wallSeconds} s)` : '—'} | ${ca ? `${f(ca.site.efficiency, 3)} (${ca.site.requests} req in ${ca.site.wallSeconds} s)` : '—'} | ≥ 0.95 | ${a ? verdict(a.site.efficiency >= 0.95, `by ${f(0.95 - a.site.efficiency, 3)}`) : '—'} |`);
+    if (a?.site.busiestSliding !== undefined) lines.push(`| (a) busiest sliding 1 s at the site (arrival times); efficiency over first-to-last arrival | ${a.site.busiestSliding}; ${f(a.site.efficiencyFromArrivals, 3)} | ${ca?.site.busiestSliding ?? '—'}; ${ca ? f(ca.site.efficiencyFromArrivals, 3) : '—'} | ≤ ${rate}; ≥ 0.97 | ${verdict(a.site.busiestSliding <= rate && a.site.efficiencyFromArrivals >= 0.97, '')} |`);
     lines.push(`| (a) busiest second seen by the site (limit ${rate}) | ${a ? `${a.site.busiest} (${a.site.secondsOverLimit} s over)` : '—'} | ${ca ? `${ca.site.busiest} (${ca.site.secondsOverLimit} s over)` : '—'} | ≤ ${rate} | ${a ? verdict(a.site.busiest <= rate, `by ${a.site.busiest - rate}`) : '—'} |`);
     if (a?.site.shortfallSeconds) lines.push(`| (a) time lost vs a full-rate crawl: first 10 s / middle / last 10 s | ${a.site.shortfallSeconds.start} / ${a.site.shortfallSeconds.middle} / ${a.site.shortfallSeconds.end} s; steady ${f(a.site.steadyRate, 2)} req/s | ${ca?.site.shortfallSeconds ? `${ca.site.shortfallSeconds.start} / ${ca.site.shortfallSeconds.middle} / ${ca.site.shortfallSeconds.end} s` : '—'} | | |`);
   }
