@@ -21,6 +21,7 @@ public sealed class RequestLog
     private readonly Dictionary<string, long> _byKind = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _byOutcome = new(StringComparer.Ordinal);
     private readonly List<RequestLogEntry> _entries = [];
+    private readonly List<DateTimeOffset> _arrivals = [];
     private long _requests;
 
     /// <summary>Requests that arrived so far.</summary>
@@ -39,6 +40,19 @@ public sealed class RequestLog
     public IReadOnlyList<(long Second, int Count)> PerSecond()
     {
         lock (_gate) return [.. _perSecond.Select(pair => (pair.Key, pair.Value))];
+    }
+
+    /// <summary>
+    /// Arrival times at or after <paramref name="since"/>, oldest first: what a sliding one-second window is
+    /// counted on (a request still being answered included).
+    /// </summary>
+    public IReadOnlyList<DateTimeOffset> ArrivalsSince(DateTimeOffset since)
+    {
+        lock (_gate)
+        {
+            var from = _arrivals.FindIndex(arrived => arrived >= since);
+            return from < 0 ? [] : _arrivals.GetRange(from, _arrivals.Count - from);
+        }
     }
 
     /// <summary>Arrivals by kind: list, playlist, api, cover, thumbnail, other.</summary>
@@ -93,6 +107,10 @@ public sealed class RequestLog
         lock (_gate)
         {
             _requests++;
+            // Stamped before the lock: a request can come in just before the last one logged. Keep them in order.
+            var place = _arrivals.Count;
+            while (place > 0 && _arrivals[place - 1] > at) place--;
+            _arrivals.Insert(place, at);
             var second = at.ToUnixTimeSeconds();
             _perSecond[second] = _perSecond.GetValueOrDefault(second) + 1;
             _byKind[kind] = _byKind.GetValueOrDefault(kind) + 1;

@@ -29,6 +29,7 @@ internal static partial class SiteRoutes
         routes.MapGet("/_sandbox/health", context => SiteResponse.Bytes(context, 200, "text/plain", "ok"u8.ToArray()));
         routes.MapGet("/_sandbox/stats", context => Stats(context, site));
         routes.MapGet("/_sandbox/expected", context => Expected(context, site));
+        routes.MapGet("/_sandbox/arrivals", context => Arrivals(context, site));
     }
 
     /// <summary>Anything else: the site's not-found page with a real 404.</summary>
@@ -127,6 +128,13 @@ internal static partial class SiteRoutes
         // Repeats of a blocked request are counted within ?withinSeconds=N, by default the block window's length.
         var within = Math.Max(0, Long(context.Request.Query["withinSeconds"], site.Options.BlockForSeconds));
         return SiteResponse.Bytes(context, 200, SiteResponse.JsonType, StatsJson.Render(site.Log, TimeSpan.FromSeconds(within)));
+    }
+
+    /// <summary>?sinceMs=N (Unix milliseconds, default 0): every site request's arrival since then, for a sliding-window count.</summary>
+    private static Task Arrivals(HttpContext context, SiteState site)
+    {
+        var since = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(Long(context.Request.Query["sinceMs"], 0), 0, 253_402_300_799_999));
+        return SiteResponse.Bytes(context, 200, SiteResponse.JsonType, StatsJson.RenderArrivals(site.Log.ArrivalsSince(since)));
     }
 
     /// <summary>?categories=A,B (default: the menu's categories) &amp;maxPages=N (default 0, all pages).</summary>

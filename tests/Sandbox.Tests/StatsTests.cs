@@ -48,4 +48,23 @@ public sealed class StatsTests
         Assert.True(site.Log.MaxPerSecond >= 4, $"max per second was {site.Log.MaxPerSecond}");
         Assert.Equal(site.Log.PerSecond().Max(entry => entry.Count), site.Log.MaxPerSecond);
     }
+
+    [Fact]
+    public async Task Arrivals_list_each_site_request_since_a_moment_in_order()
+    {
+        await using var site = await SandboxSite.StartAsync(new SandboxOptions());
+        using var client = new SiteClient(site);
+        await client.TextAsync("/playlist?id=1");
+        var sinceMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1; // after the first request arrived
+        await Task.Delay(5);
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => client.TextAsync("/playlist?id=1")));
+        await client.TextAsync("/_sandbox/stats"); // the Sandbox's own routes are not site requests
+
+        using var answer = JsonDocument.Parse(await client.TextAsync($"/_sandbox/arrivals?sinceMs={sinceMs}"));
+        var arrivals = answer.RootElement.GetProperty("arrivalsMs").EnumerateArray().Select(a => a.GetDouble()).ToList();
+        Assert.Equal(5, arrivals.Count);
+        Assert.Equal(arrivals.Order(), arrivals);
+        Assert.All(arrivals, a => Assert.InRange(a, sinceMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1));
+        Assert.Equal(6, site.Log.ArrivalsSince(DateTimeOffset.UnixEpoch).Count);
+    }
 }

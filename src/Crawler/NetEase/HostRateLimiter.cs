@@ -87,7 +87,7 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
             var turn = Math.Max(now, turns.Next);
             if (turns.Departures.Count >= perWindow)
                 turn = Math.Max(turn, turns.Departures.ElementAt(turns.Departures.Count - perWindow) + window);
-            if (turn > now) await Task.Delay(time.GetElapsedTime(now, turn), time, ct).ConfigureAwait(false);
+            if (turn > now) await Task.Delay(WholeMilliseconds(time.GetElapsedTime(now, turn)), time, ct).ConfigureAwait(false);
             turns.Departures.Enqueue(time.GetTimestamp());
             while (turns.Departures.Count > perWindow) turns.Departures.Dequeue();
             turns.Next = turn + ticks;
@@ -122,7 +122,7 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
                     }
                     if (slot > now)
                     {
-                        await Task.Delay(slot - now, time, ct).ConfigureAwait(false);
+                        await Task.Delay(WholeMilliseconds(slot - now), time, ct).ConfigureAwait(false);
                         continue; // check again: too late now, or (a timer that fired early) not yet
                     }
                     turns.Lease.Dequeue();
@@ -140,6 +140,13 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
             Interlocked.Decrement(ref turns.Waiting);
         }
     }
+
+    /// <summary>
+    /// A wait rounded up to whole milliseconds: Task.Delay drops the fraction, so its timer would fire before the turn,
+    /// and the sub-millisecond wait left would be a zero delay, spinning until the turn.
+    /// </summary>
+    private static TimeSpan WholeMilliseconds(TimeSpan wait) =>
+        TimeSpan.FromTicks((wait.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond);
 
     /// <summary>
     /// Claims as many turns as requests wait here (at most half a second's worth), starting no earlier than

@@ -35,6 +35,22 @@ internal static class StatsJson
         return buffer.ToArray();
     }
 
+    /// <summary><c>/_sandbox/arrivals</c>: <c>{"arrivalsMs":[…]}</c>, Unix milliseconds (to the microsecond), oldest first.</summary>
+    public static byte[] RenderArrivals(IReadOnlyList<DateTimeOffset> arrivals)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, Html.ApiJson))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("arrivalsMs");
+            foreach (var at in arrivals)
+                json.WriteNumberValue(Math.Round((at - DateTimeOffset.UnixEpoch).Ticks / (double)TimeSpan.TicksPerMillisecond, 3));
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
     private static void WriteCounts(Utf8JsonWriter json, string name, IReadOnlyDictionary<string, long> counts)
     {
         json.WriteStartObject(name);

@@ -1,54 +1,67 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using FunctionsCrawler.Configuration;
 using FunctionsCrawler.NetEase;
 using FunctionsCrawler.Pipeline;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace FunctionsCrawler.Tests.NetEase;
 
 public sealed class HostRateLimiterTests
 {
-    private static SitePushback Pushback(double firstPauseSeconds = 30) =>
-        new(Options.Create(new NetEaseOptions { BlockPauseSeconds = firstPauseSeconds }), TimeProvider.System);
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static SitePushback Pushback(TimeProvider time, double firstPauseSeconds = 30) =>
+        new(Options.Create(new NetEaseOptions { BlockPauseSeconds = firstPauseSeconds }), time);
 
     [Fact]
     public async Task Concurrent_requests_to_one_host_never_exceed_the_rate_in_any_second()
     {
-        var limiter = new HostRateLimiter(50, Pushback(), TimeProvider.System);
-        var clock = Stopwatch.StartNew();
-        var turns = new ConcurrentBag<double>();
-        // 60 requests at once: a limiter that let a burst through would pass many in the first milliseconds.
-        await Task.WhenAll(Enumerable.Range(0, 60).Select(async _ =>
+        var time = new SteppedClock(Start);
+        var limiter = new HostRateLimiter(50, Pushback(time), time);
+        var departures = new ConcurrentQueue<DateTimeOffset>();
+        // 120 requests at once: a limiter that let a burst through would pass many at the same instant.
+        var all = Task.WhenAll(Enumerable.Range(0, 120).Select(async _ =>
         {
             await limiter.WaitTurnAsync("music.163.com", CancellationToken.None);
-            turns.Add(clock.Elapsed.TotalMilliseconds);
+            departures.Enqueue(time.GetUtcNow());
         }));
-        var sorted = turns.Order().ToArray();
+        // Every third timer fires 15 ms late, as on a loaded machine: the turns after a late one must not bunch up with it.
+        await time.RunAsync(all, () => all.IsCompleted ? 0 : 1, () => departures.Count, departures.Count,
+            step => TimeSpan.FromMilliseconds(step % 3 == 0 ? 15 : 0));
+        await all;
+
+        var sorted = departures.Order().ToArray();
+        Assert.Equal(120, sorted.Length);
         // No 51 requests within one second, wherever the second starts.
         for (var i = 0; i + 50 < sorted.Length; i++)
-            Assert.True(sorted[i + 50] - sorted[i] >= 1000, $"51 requests within {sorted[i + 50] - sorted[i]:0} ms from turn {i}");
+            Assert.True(sorted[i + 50] - sorted[i] >= TimeSpan.FromSeconds(1),
+                $"51 requests within {(sorted[i + 50] - sorted[i]).TotalMilliseconds:0} ms from turn {i}");
     }
 
     [Fact]
     public async Task Different_hosts_do_not_wait_for_each_other()
     {
-        var limiter = new HostRateLimiter(1, Pushback(), TimeProvider.System);
-        var clock = Stopwatch.StartNew();
+        var time = new FakeTimeProvider(Start);
+        var limiter = new HostRateLimiter(1, Pushback(time), time);
         await limiter.WaitTurnAsync("music.163.com", CancellationToken.None);
-        await limiter.WaitTurnAsync("p1.music.126.net", CancellationToken.None);
-        Assert.True(clock.ElapsedMilliseconds < 500);
+        Assert.True(limiter.WaitTurnAsync("p1.music.126.net", CancellationToken.None).IsCompleted); // its own turn, at once
+        var again = limiter.WaitTurnAsync("music.163.com", CancellationToken.None).AsTask();
+        Assert.False(again.IsCompleted); // the same host waits its second (and the window's margin)
+        time.Advance(TimeSpan.FromSeconds(2));
+        await again.WaitAsync(TimeSpan.FromSeconds(5));
     }
 
     [Fact]
     public void A_block_pauses_doubles_the_next_pause_and_halves_the_rate()
     {
-        var pushback = Pushback(firstPauseSeconds: 30);
+        var time = new FakeTimeProvider(Start);
+        var pushback = Pushback(time, firstPauseSeconds: 30);
         Assert.Null(pushback.PauseRemaining());
         Assert.Equal(1, pushback.RateFactor());
         var until = pushback.OnBlocked();
-        Assert.InRange((until - DateTimeOffset.UtcNow).TotalSeconds, 29, 30.5);
+        Assert.Equal(Start + TimeSpan.FromSeconds(30), until);
         Assert.NotNull(pushback.PauseRemaining());
         Assert.Equal(0.5, pushback.RateFactor());
         Assert.Equal(until, pushback.OnBlocked()); // a block seen during the pause does not extend it
@@ -62,18 +75,21 @@ public sealed class HostRateLimiterTests
     [InlineData(999_999_999, 1800)] // a hostile Retry-After is capped at the 30-minute pause
     public void A_retry_after_sets_the_pause_length(int retryAfterSeconds, int expectedSeconds)
     {
-        var pushback = Pushback(firstPauseSeconds: 30);
+        var time = new FakeTimeProvider(Start);
+        var pushback = Pushback(time, firstPauseSeconds: 30);
         var until = pushback.OnBlocked(TimeSpan.FromSeconds(retryAfterSeconds));
-        Assert.InRange((until - DateTimeOffset.UtcNow).TotalSeconds, expectedSeconds - 1, expectedSeconds + 0.5);
+        Assert.Equal(Start + TimeSpan.FromSeconds(expectedSeconds), until);
     }
 
     [Fact]
     public void A_block_during_a_pause_keeps_its_own_retry_after()
     {
-        var pushback = Pushback(firstPauseSeconds: 30);
+        var time = new FakeTimeProvider(Start);
+        var pushback = Pushback(time, firstPauseSeconds: 30);
         var first = pushback.OnBlocked(TimeSpan.FromSeconds(2));
         Assert.Equal(first, pushback.OnBlocked()); // without Retry-After: the pause stands
+        time.Advance(TimeSpan.FromSeconds(1));
         var later = pushback.OnBlocked(TimeSpan.FromSeconds(10)); // a request that was in flight asks for longer
-        Assert.InRange((later - first).TotalSeconds, 7.5, 8.5);
+        Assert.Equal(Start + TimeSpan.FromSeconds(11), later);
     }
 }

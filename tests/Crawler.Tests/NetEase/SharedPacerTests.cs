@@ -103,18 +103,18 @@ public sealed class SharedPacerTests
     [Fact]
     public async Task A_lease_holds_as_many_turns_as_requests_wait_up_to_half_a_second()
     {
-        var time = new FakeTimeProvider(Start);
+        var time = new SteppedClock(Start);
         var schedule = new CountingSchedule(new InProcessTurnSchedule());
         var a = new HostRateLimiter(20, Pushback(time), time, schedule); // leases of up to 10 turns
-        var spacing = HostRateLimiter.SharedSpacing(20);
-        var waits = Enumerable.Range(0, 30).Select(_ => a.WaitTurnAsync(Site, CancellationToken.None).AsTask()).ToList();
-        // Fake time moves one spacing at a time (no timer ever late), until every request has had its turn.
-        for (var step = 0; step < 200 && !waits.All(w => w.IsCompleted); step++)
+        var done = 0;
+        var waits = Task.WhenAll(Enumerable.Range(0, 30).Select(async _ =>
         {
-            await Task.Delay(5);
-            time.Advance(spacing);
-        }
-        await Task.WhenAll(waits).WaitAsync(TimeSpan.FromSeconds(5));
+            await a.WaitTurnAsync(Site, CancellationToken.None);
+            Interlocked.Increment(ref done);
+        }));
+        // Fake time moves from one turn to the next (no timer ever late), until every request has had its turn.
+        await time.RunAsync(waits, () => waits.IsCompleted ? 0 : 1, () => Volatile.Read(ref done), Volatile.Read(ref done), _ => TimeSpan.Zero);
+        await waits;
         Assert.Equal(0, a.SkippedTurns);
         Assert.Equal(30, schedule.Turns);  // no turn claimed and left unused
         Assert.InRange(schedule.Claims, 3, 5); // the first claim had 1 waiter or a few; then full leases of 10
@@ -123,20 +123,28 @@ public sealed class SharedPacerTests
     [Fact]
     public async Task Three_processes_on_one_schedule_never_exceed_the_limit_in_any_window()
     {
+        var time = new SteppedClock(Start);
         var schedule = new InProcessTurnSchedule();
-        var limiters = Enumerable.Range(0, 3).Select(_ => new HostRateLimiter(40, Pushback(TimeProvider.System), TimeProvider.System, schedule)).ToArray();
-        var departures = new ConcurrentBag<DateTimeOffset>();
+        var limiters = Enumerable.Range(0, 3).Select(_ => new HostRateLimiter(40, Pushback(time), time, schedule)).ToArray();
+        var departures = new ConcurrentQueue<DateTimeOffset>();
+        var left = new[] { 40, 40, 40 };
         // 40 requests at once in each process: three in-process pacers would send 120 in the first second.
-        await Task.WhenAll(limiters.SelectMany(limiter => Enumerable.Range(0, 40).Select(async _ =>
+        var all = Task.WhenAll(limiters.SelectMany((limiter, process) => Enumerable.Range(0, 40).Select(async _ =>
         {
             await limiter.WaitTurnAsync(Site, CancellationToken.None);
-            departures.Add(DateTimeOffset.UtcNow);
+            departures.Enqueue(time.GetUtcNow());
+            Interlocked.Decrement(ref left[process]);
         })));
+        // Timers fire on time or up to 20 ms late (within the 25-ms tolerance): each request may leave late in its slot.
+        await time.RunAsync(all, () => Enumerable.Range(0, 3).Count(p => Volatile.Read(ref left[p]) > 0), () => departures.Count, departures.Count,
+            step => TimeSpan.FromMilliseconds((step % 3) switch { 0 => 20, 1 => 7, _ => 0 }));
+        await all;
+
         var sorted = departures.Order().ToArray();
-        for (var i = 0; i + 40 < sorted.Length; i++)
-            Assert.True((sorted[i + 40] - sorted[i]).TotalMilliseconds >= 1000, $"41 requests within {(sorted[i + 40] - sorted[i]).TotalMilliseconds:0} ms");
-        // Every request got a turn (slots given up late cost time, not politeness: speed is measured in bench/, not here).
         Assert.Equal(120, sorted.Length);
+        for (var i = 0; i + 40 < sorted.Length; i++)
+            Assert.True(sorted[i + 40] - sorted[i] >= TimeSpan.FromSeconds(1), $"41 requests within {(sorted[i + 40] - sorted[i]).TotalMilliseconds:0} ms");
+        Assert.All(limiters, limiter => Assert.Equal(0, limiter.SkippedTurns)); // a timer within the tolerance costs no turn
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
