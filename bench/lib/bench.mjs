@@ -718,8 +718,10 @@ async function measureFirstRow(label, { lock, crawlPages, pollMs = 100, lockWait
     }
     if (!firstRowAt) throw new Error(`no playlist done within 120 s of the crawl's start\n${tail(p)}`);
     const since = (x) => (x ? +((x.at - t0) / 1000).toFixed(2) : null);
-    const steps = { building: since(await building.catch(() => null)), storageReady: since(await storageLine.catch(() => null)),
-      sandbox: since(await sandboxLine.catch(() => null)), crawlStarted: since(crawl) };
+    // A line not seen by now never comes (run.sh skips "Building…" when nothing changed): don't wait for it.
+    const seen = (line) => Promise.race([line.catch(() => null), sleep(0).then(() => null)]);
+    const steps = { building: since(await seen(building)), storageReady: since(await seen(storageLine)),
+      sandbox: since(await seen(sandboxLine)), crawlStarted: since(crawl) };
     const seconds = (firstRowAt - t0) / 1000;
     log(`${label}: first row ${seconds.toFixed(2)} s after ./run.sh (build done and Azurite up ${steps.storageReady} s, Sandbox ${steps.sandbox} s, crawl started ${steps.crawlStarted} s)`);
     return { seconds, steps, crawlId, load1: os.loadavg()[0] };
