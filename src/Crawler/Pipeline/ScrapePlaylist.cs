@@ -34,10 +34,14 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
     public static readonly TimeSpan Budget = TimeSpan.FromMinutes(3);
 
     /// <summary>
-    /// Categories the dataset already holds rows of, per crawl: only their covers may be stored already, so only they
-    /// are looked up before a cover is fetched (a category crawled for the first time stores its covers conditionally).
+    /// Per crawl and category: how many covers were looked up before fetching, and how many of those were stored
+    /// already. A category crawled for the first time has none stored, so after <see cref="ProbesBeforeTrusting"/>
+    /// lookups that found nothing its covers are written conditionally instead (one transaction, not two); a cover
+    /// stored after all is then found by the conditional write and treated as after a lookup.
     /// </summary>
-    private readonly ConcurrentDictionary<(string CrawlId, string Category), Task<bool>> _crawledBefore = new();
+    private readonly ConcurrentDictionary<(string CrawlId, string Category), (int Probes, int Found)> _coverLookups = new();
+
+    private const int ProbesBeforeTrusting = 8;
 
     /// <summary>
     /// Fetches in flight in this process, whatever the number of messages: about one second of requests at the rate
@@ -296,20 +300,14 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
     /// <summary>A claim this old belongs to a delivery that died mid-fetch: every try of a page and a cover has ended by then.</summary>
     private TimeSpan StaleClaim => TimeSpan.FromSeconds(options.Value.ReadTimeoutSeconds * 10 + 30);
 
-    private async Task<bool> CrawledBeforeAsync(PlaylistWork work)
-    {
-        var key = (work.CrawlId, work.Category);
-        var known = _crawledBefore.GetOrAdd(key, k => playlists.HasRowsAsync(k.Category, CancellationToken.None));
-        try
-        {
-            return await known;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            _crawledBefore.TryRemove(key, out _);
-            return true; // not known: look the cover up first
-        }
-    }
+    private bool ShouldProbe(PlaylistWork work) =>
+        _coverLookups.GetValueOrDefault((work.CrawlId, work.Category)) is var (probes, found) && (found > 0 || probes < ProbesBeforeTrusting);
+
+    private void CountProbe(PlaylistWork work, CoverResult cover) =>
+        _coverLookups.AddOrUpdate((work.CrawlId, work.Category), _ => (1, Found(cover)), (_, c) => (c.Probes + 1, c.Found + Found(cover)));
+
+    /// <summary>A lookup found the cover stored when it came back without a download.</summary>
+    private static int Found(CoverResult cover) => cover.Cover is not null && !cover.Downloaded ? 1 : 0;
 
     /// <summary>Fetches one playlist and its cover; a failure is an outcome here, so it holds back no other playlist.</summary>
     private async Task<Fetch> FetchAsync(PlaylistWork work, long id, CancellationToken ct)
@@ -330,7 +328,9 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
                     return new Fetch(null, false, Failure: result.Reason ?? "malformed");
             }
 
-            var cover = await covers.StoreAsync(result.Value!.Id, result.Value.CoverUrl, ct, probe: await CrawledBeforeAsync(work));
+            var probe = ShouldProbe(work);
+            var cover = await covers.StoreAsync(result.Value!.Id, result.Value.CoverUrl, ct, probe);
+            if (probe) CountProbe(work, cover);
             if (cover.Blocked is { } blocked)
                 return new Fetch(null, false, await politeness.OnBlockedAsync(work.CrawlId, $"cover of {what}", blocked, cover.RetryAfter, ct));
             if (cover.Problem is not null)

@@ -45,7 +45,7 @@ public sealed class CoverStore(StorageClients storage, NetEaseClient client, ILo
 
     /// <summary>
     /// Stores the playlist's cover unless the stored one came from the same source. <paramref name="probe"/> false says no
-    /// cover is expected (the category was never crawled): the stored cover is not looked up first, the upload is
+    /// cover is expected (the category's first lookups in this crawl found none): the stored cover is not looked up first, the upload is
     /// conditional instead, and only a cover found stored after all (the id was crawled under another category) is looked at.
     /// </summary>
     public async Task<CoverResult> StoreAsync(long playlistId, string? coverUrl, CancellationToken ct, bool probe = true)

@@ -24,15 +24,6 @@ public sealed class PlaylistTable(StorageClients storage)
     public Task UpsertAsync(PlaylistRecord record, CancellationToken ct) =>
         _rows.UpsertEntityAsync(record.ToEntity(CategoryKey(record.Category)), TableUpdateMode.Replace, ct);
 
-    /// <summary>Whether the latest view holds any row of the category (a crawl of it finished a playlist before).</summary>
-    public async Task<bool> HasRowsAsync(string category, CancellationToken ct)
-    {
-        var partition = CategoryKey(category);
-        await foreach (var _ in _rows.QueryAsync<TableEntity>(x => x.PartitionKey == partition, maxPerPage: 1, select: ["PartitionKey"], cancellationToken: ct))
-            return true;
-        return false;
-    }
-
     /// <summary>Upserts many rows, one transaction per category (or a few for long texts).</summary>
     public async Task UpsertAllAsync(IReadOnlyList<PlaylistRecord> records, CancellationToken ct)
     {
