@@ -52,7 +52,7 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
     private readonly SemaphoreSlim _inFlight = new((int)Math.Clamp(Math.Ceiling(options.Value.RequestsPerSecond), 2, 64));
 
     /// <summary>Fetches of one message in flight at once (the client's pacer decides when each leaves).</summary>
-    private const int Parallel = 8;
+    private const int FetchesPerMessage = 8;
 
     /// <summary>The largest chunk: about four seconds of requests (a detail page and a cover each) at the rate, at most a page.</summary>
     private int MaxChunk => (int)Math.Clamp(Math.Floor(options.Value.RequestsPerSecond * 2), 1, PlaylistWork.MaxPlaylists);
@@ -66,7 +66,7 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
         var started = time.GetTimestamp();
         // Chunks overlap: the next one is claimed once every fetch of the one before holds a slot, and each is finished
         // as soon as its own fetches end, so the fetch slots never wait on a chunk's slowest fetch or its transactions.
-        var slots = new SemaphoreSlim(Parallel);
+        var slots = new SemaphoreSlim(FetchesPerMessage);
         var chunks = new List<Task<Deferred?>>();
         var next = 0;
         var size = 1;
