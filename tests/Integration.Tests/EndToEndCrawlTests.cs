@@ -23,8 +23,6 @@ public sealed class EndToEndCrawlTests
     [Fact]
     public async Task Crawl_of_two_categories_exports_exactly_what_the_sandbox_serves()
     {
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
         await using var azurite = await Azurite.StartAsync();
         await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 7, PagesPerCategory = MaxPages, DeletedRate = 0.05 });
         var output = Directory.CreateTempSubdirectory("crawl-export-").FullName;

@@ -24,8 +24,6 @@ public sealed partial class SharedPacerTests(ITestOutputHelper output)
     [Fact]
     public async Task Three_hosts_keep_one_rate_at_the_site_and_one_killed_mid_crawl_leaves_the_export_exact()
     {
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
         await using var azurite = await Azurite.StartAsync();
         await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 21, PagesPerCategory = MaxPages });
         var export = Directory.CreateTempSubdirectory("crawl-shared-pacer-").FullName;
@@ -94,6 +92,19 @@ public sealed partial class SharedPacerTests(ITestOutputHelper output)
     private static partial Regex PacerLine();
 }
 
-/// <summary>Tests that measure timing at the Sandbox: run after the others, one at a time.</summary>
+/// <summary>
+/// Tests that measure timing at the Sandbox: run after the others, one at a time, with threads to spare (the Sandbox
+/// stamps arrivals in this process; a thread pool waiting to add a thread would bunch the stamps).
+/// </summary>
 [CollectionDefinition(nameof(TimingSensitive), DisableParallelization = true)]
-public sealed class TimingSensitive;
+public sealed class TimingSensitive : ICollectionFixture<ThreadsToSpare>;
+
+/// <summary>Raises the thread pool's minimum once for the timing-sensitive collection.</summary>
+public sealed class ThreadsToSpare
+{
+    public ThreadsToSpare()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
+    }
+}
