@@ -107,16 +107,24 @@ if [[ ! -x node_modules/.bin/azurite ]]; then
 fi
 
 # 2. Storage: Azurite with its data in .azurite/, unless AzureWebJobsStorage names another account. It starts
-# now and is waited for after the build, so the two overlap.
+# now and is waited for after the build, so the two overlap. The Sandbox's crawls get an Azurite of their own
+# (data in .azurite/sandbox/, ports 10010-10012): trying the Sandbox first leaves no row in the real dataset.
 AZURITE_STARTED=0
+AZ_DIR=.azurite AZ_BLOB=10000 AZ_QUEUE=10001 AZ_TABLE=10002
 if [[ -z "${AzureWebJobsStorage:-}" || "${AzureWebJobsStorage}" == "UseDevelopmentStorage=true" ]]; then
-  if port_open 10000 && port_open 10001 && port_open 10002; then
-    echo "Using the Azurite already listening on 127.0.0.1:10000-10002"
+  if [[ $SANDBOX == 1 ]]; then
+    AZ_DIR=.azurite/sandbox AZ_BLOB=10010 AZ_QUEUE=10011 AZ_TABLE=10012
+    # Azurite's well-known development account (public, documented; not a secret), on the Sandbox's ports.
+    export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZ_BLOB/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$AZ_QUEUE/devstoreaccount1;TableEndpoint=http://127.0.0.1:$AZ_TABLE/devstoreaccount1;"
+  fi
+  if port_open $AZ_BLOB && port_open $AZ_QUEUE && port_open $AZ_TABLE; then
+    echo "Using the Azurite already listening on 127.0.0.1:$AZ_BLOB-$AZ_TABLE"
   else
-    mkdir -p .azurite
-    ${DETACH[@]+"${DETACH[@]}"} node_modules/.bin/azurite --silent --location .azurite --debug .azurite/debug.log \
+    mkdir -p "$AZ_DIR"
+    ${DETACH[@]+"${DETACH[@]}"} node_modules/.bin/azurite --silent --location "$AZ_DIR" --debug "$AZ_DIR/debug.log" \
       --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
-      --skipApiVersionCheck --disableTelemetry >.azurite/azurite.log 2>&1 &
+      --blobPort $AZ_BLOB --queuePort $AZ_QUEUE --tablePort $AZ_TABLE \
+      --skipApiVersionCheck --disableTelemetry >"$AZ_DIR/azurite.log" 2>&1 &
     remember $! azurite
     AZURITE_STARTED=1
   fi
@@ -162,8 +170,8 @@ if [[ $SANDBOX == 1 ]]; then
   remember $! FunctionsCrawler.Sandbox
 fi
 if [[ $AZURITE_STARTED == 1 ]]; then
-  wait_port 10000 30 Azurite && wait_port 10001 30 Azurite && wait_port 10002 30 Azurite
-  echo "Azurite started (data in .azurite/)"
+  wait_port $AZ_BLOB 30 Azurite && wait_port $AZ_QUEUE 30 Azurite && wait_port $AZ_TABLE 30 Azurite
+  echo "Azurite started (data in $AZ_DIR/)"
 fi
 if [[ $SANDBOX == 1 ]]; then
   wait_port "$SANDBOX_PORT" 30 "the Sandbox" || { cat /tmp/functions-crawler-sandbox.log >&2; exit 1; }

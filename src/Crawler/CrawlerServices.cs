@@ -54,6 +54,7 @@ public static class CrawlerServices
         services.AddSingleton<ScrapeListPage>();
         services.AddSingleton<ScrapePlaylist>();
         services.AddSingleton<ResumeCrawl>();
+        services.AddSingleton<FinishCrawl>();
         services.AddSingleton<ResumeStalledCrawls>();
         services.AddSingleton<CleanUpOldCrawls>();
         services.AddSingleton<CrawlQueries>();

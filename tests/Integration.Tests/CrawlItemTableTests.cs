@@ -50,30 +50,71 @@ public sealed class CrawlItemTableTests : IAsyncLifetime
         Assert.Equal(pages.SelectMany(p => p).Distinct().Order(), discovered.Order());
     }
 
+    private async Task<bool> FinishAsync(PlaylistItem item, string state, PlaylistRecord? record, string? reason, ScrapedPlaylist? fetched = null) =>
+        (await _items.FinishPlaylistsAsync([new CrawlItemTable.Finish(item, state, record, reason, fetched)], T0, default)).Contains(item.PlaylistId);
+
     [Fact]
     public async Task A_playlist_moves_on_once_and_the_tally_counts_what_the_table_holds()
     {
+        await _items.OpenCrawlAsync("c3", ["说唱"], default);
+        Assert.Equal(1, await _items.PlanAsync("c3", "说唱", 1, default));
         await _items.FinishPageAsync("c3", "说唱", 0, [10, 11, 12], T0, default);
         var item = (await _items.GetPlaylistAsync("c3", "说唱", 10, default))!;
         var again = (await _items.GetPlaylistAsync("c3", "说唱", 10, default))!;
         var record = new PlaylistRecord { Category = "说唱", CrawlId = "c3", CrawledAt = T0, Detail = new PlaylistDetail { Id = 10, Name = "歌单" } };
-        Assert.True(await _items.FinishPlaylistAsync(item, CrawlItemTable.Done, record, null, T0, default));
-        Assert.False(await _items.FinishPlaylistAsync(again, CrawlItemTable.Done, record, null, T0, default)); // the second delivery loses
+        Assert.True(await FinishAsync(item, CrawlItemTable.Done, record, null));
+        Assert.False(await FinishAsync(again, CrawlItemTable.Done, record, null)); // the second delivery loses
         var gone = (await _items.GetPlaylistAsync("c3", "说唱", 11, default))!;
-        Assert.True(await _items.FinishPlaylistAsync(gone, CrawlItemTable.Skipped, null, "deleted", T0, default));
+        Assert.True(await FinishAsync(gone, CrawlItemTable.Skipped, null, "deleted"));
         Assert.True((await _items.GetPlaylistAsync("c3", "说唱", 10, default))!.IsFinished);
 
         var rows = await _items.ReadRowsAsync("c3", ["说唱"], default).ToListAsync();
         Assert.Equal("歌单", Assert.Single(rows).Detail.Name);
 
-        var tally = await _items.TallyAsync("c3", T0.AddSeconds(1), default);
-        var counts = tally.Counts["说唱"];
-        Assert.Equal((1, 3, 1, 1, 0), (counts.PagesDone, counts.Discovered, counts.Done, counts.Skipped, counts.Failed));
-        var pending = Assert.Single(tally.PendingPlaylists);
-        Assert.Equal(("说唱", 12L), (pending.Category, pending.Playlist.Id));
-        Assert.Equal((await _items.GetPlaylistAsync("c3", "说唱", 12, default))!.ETag.ToString(), pending.Playlist.ETag);
-        Assert.Equal([0], tally.FinishedPages["说唱"]);
-        Assert.Equal(0, (await _items.TallyAsync("c3", T0, default)).Counts.GetValueOrDefault("说唱")?.Done ?? 0); // changed at the cut-off: not yet counted
+        var counts = (await _items.TallyAsync("c3", default)).Counts["说唱"];
+        Assert.Equal((1, 1, 3, 1, 1, 0), (counts.PagesTotal, counts.PagesDone, counts.Discovered, counts.Done, counts.Skipped, counts.Failed));
+        // What is left open is exactly the playlist still pending.
+        var open = await _items.ReadOpenAsync("c3", default);
+        Assert.Empty(open.Pages);
+        Assert.Equal(("说唱", 12L), Assert.Single(open.Playlists));
+        Assert.True(await _items.HasOpenWorkAsync("c3", default));
+        Assert.True(await FinishAsync((await _items.GetPlaylistAsync("c3", "说唱", 12, default))!, CrawlItemTable.Failed, null, "boom"));
+        Assert.False(await _items.HasOpenWorkAsync("c3", default));
+        var tally = await _items.TallyAsync("c3", default);
+        Assert.Equal(1, tally.Counts["说唱"].Failed);
+        Assert.Null(tally.FailedReason); // one done: the crawl completed
+    }
+
+    [Fact]
+    public async Task The_open_rows_are_the_unfinished_work_from_the_start_to_the_last_page()
+    {
+        await _items.OpenCrawlAsync("c7", ["说唱", "华语"], default);
+        Assert.Equal([("华语", 0), ("说唱", 0)], (await _items.ReadOpenAsync("c7", default)).Pages.Order());
+        Assert.Equal(3, await _items.PlanAsync("c7", "说唱", 3, default));
+        Assert.Equal(3, await _items.PlanAsync("c7", "说唱", 5, default)); // a redelivery of page 0: the first plan wins
+        await _items.FinishPageAsync("c7", "说唱", 0, [1], T0, default);
+        Assert.Equal([("华语", 0), ("说唱", 1), ("说唱", 2)], (await _items.ReadOpenAsync("c7", default)).Pages.Order());
+        await _items.FinishPageAsync("c7", "说唱", 1, [], T0, default);
+        Assert.True(await _items.FailPageAsync("c7", "说唱", 2, "HTTP 500 from site", T0, default));
+        Assert.False(await _items.FailPageAsync("c7", "说唱", 2, "HTTP 500 from site", T0, default)); // failed already
+
+        // 华语's page 0 fails for good: it stands in for the category's plan as its one page.
+        Assert.True(await _items.FailPageAsync("c7", "华语", 0, "HTTP 502 from site", T0, default));
+        Assert.Equal(new Dictionary<string, int> { ["说唱"] = 3, ["华语"] = 1 }, await _items.ReadPlansAsync("c7", default));
+        var open = await _items.ReadOpenAsync("c7", default);
+        Assert.Empty(open.Pages);
+        Assert.Equal(("说唱", 1L), Assert.Single(open.Playlists));
+
+        // Requeued, 华语's page 0 is open again, and once read its real pager replaces the stand-in plan.
+        Assert.Equal(1, (await _items.ReopenFailedAsync("c7", [("华语", 0, null)], T0, default))["华语"].Pages);
+        Assert.Equal(("华语", 0), Assert.Single((await _items.ReadOpenAsync("c7", default)).Pages));
+        Assert.Equal(2, await _items.PlanAsync("c7", "华语", 2, default));
+        await _items.FinishPageAsync("c7", "华语", 0, [], T0, default);
+        Assert.Equal(("华语", 1), Assert.Single((await _items.ReadOpenAsync("c7", default)).Pages));
+        var tally = await _items.TallyAsync("c7", default);
+        Assert.Equal((2, 1, 0, false), (tally.Counts["华语"].PagesTotal, tally.Counts["华语"].PagesDone, tally.Counts["华语"].PagesFailed, tally.Counts["华语"].PlannedByFailure));
+        Assert.Equal((3, 2, 1), (tally.Counts["说唱"].PagesTotal, tally.Counts["说唱"].PagesDone, tally.Counts["说唱"].PagesFailed));
+        Assert.Equal("page 3 of 说唱: HTTP 500 from site", tally.PageFailure);
     }
 
     [Fact]
@@ -89,20 +130,23 @@ public sealed class CrawlItemTableTests : IAsyncLifetime
         Assert.True((await _items.ClaimFetchAsync("c4", 7, T0.AddSeconds(2), TimeSpan.FromMinutes(5), default)).Won);
         Assert.True((await _items.ClaimFetchAsync("c4", 7, T0.AddMinutes(10), TimeSpan.FromMinutes(5), default)).Won); // the holder died
 
-        await _items.SaveFetchAsync("c4", 7, new ScrapedPlaylist(null, "deleted"), T0, default);
+        await _items.FinishPageAsync("c4", "说唱", 0, [7], T0, default);
+        await FinishAsync((await _items.GetPlaylistAsync("c4", "说唱", 7, default))!, CrawlItemTable.Skipped, null, "deleted", new ScrapedPlaylist(null, "deleted"));
         var known = await _items.ClaimFetchAsync("c4", 7, T0.AddMinutes(11), TimeSpan.FromMinutes(5), default);
         Assert.False(known.Won);
         Assert.Equal("deleted", known.Fetched!.GoneReason);
 
         await _items.ClaimFetchAsync("c4", 8, T0, TimeSpan.FromMinutes(5), default);
-        Assert.Equal(1, (await _items.TallyAsync("c4", T0.AddHours(1), default)).ReleasedClaims); // resuming gives back the claims of the dead
+        Assert.Equal(1, await _items.ReleaseClaimsAsync("c4", default)); // resuming gives back the claims of the dead
+        Assert.True((await _items.ClaimFetchAsync("c4", 8, T0.AddSeconds(3), TimeSpan.FromMinutes(5), default)).Won);
     }
 
     [Fact]
     public async Task A_page_of_claims_is_one_transaction_and_an_id_claimed_elsewhere_is_looked_at_on_its_own()
     {
         await _items.ClaimFetchAsync("c5", 2, T0, TimeSpan.FromMinutes(5), default); // being fetched by another delivery
-        await _items.SaveFetchAsync("c5", 3, new ScrapedPlaylist(null, "deleted"), T0, default); // fetched by another category
+        await _items.FinishPageAsync("c5", "华语", 0, [3], T0, default); // fetched by another category
+        await FinishAsync((await _items.GetPlaylistAsync("c5", "华语", 3, default))!, CrawlItemTable.Skipped, null, "deleted", new ScrapedPlaylist(null, "deleted"));
         var claims = await _items.ClaimFetchesAsync("c5", [1, 2, 3, 4, 4], T0.AddSeconds(1), TimeSpan.FromMinutes(5), default);
         Assert.Equal([1L, 2, 3, 4], claims.Keys.Order());
         Assert.True(claims[1].Won);
@@ -119,8 +163,8 @@ public sealed class CrawlItemTableTests : IAsyncLifetime
         var refs = (await _items.FinishPageAsync("c6", "说唱", 0, Enumerable.Range(1, 35).Select(i => (long)i).ToList(), T0, default))!;
         var items = refs.Select(p => new PlaylistItem("c6", "说唱", p.Id, CrawlItemTable.Pending, new Azure.ETag(p.ETag!))).ToList();
         // Row 1 was moved by another delivery; row 2 only changed (put back to pending), so its ETag is stale but it is still to do.
-        Assert.True(await _items.FinishPlaylistAsync(items[0], CrawlItemTable.Skipped, null, "deleted", T0, default));
-        await _items.FinishPlaylistAsync(items[1], CrawlItemTable.Failed, null, "boom", T0, default);
+        Assert.True(await FinishAsync(items[0], CrawlItemTable.Skipped, null, "deleted"));
+        await FinishAsync(items[1], CrawlItemTable.Failed, null, "boom");
         await _items.ReopenFailedAsync("c6", [("说唱", null, 2L)], T0, default);
 
         // 32,000-character descriptions (the most a row keeps) make the page too big for one 4 MiB transaction.
@@ -135,6 +179,7 @@ public sealed class CrawlItemTableTests : IAsyncLifetime
         Assert.Equal(34, rows.Count);
         Assert.All(rows, r => Assert.Equal(32_000, r.Detail.Description!.Length));
         Assert.True((await _items.FinishPlaylistsAsync(finishes, T0, default)).Count == 0); // a redelivery wins nothing
+        Assert.False(await _items.HasOpenWorkAsync("c6", default)); // each move closed its open row
         Assert.Equal(35, (await _items.ClaimFetchesAsync("c6", refs.Select(p => p.Id).ToList(), T0, TimeSpan.FromMinutes(5), default)).Values.Count(c => c.Fetched is not null));
     }
 }

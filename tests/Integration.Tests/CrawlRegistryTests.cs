@@ -69,20 +69,24 @@ public sealed class CrawlRegistryTests
         public Task<CrawlInfo> StartAsync(params string[] categories) => Start.RunAsync(categories, 1, "test", CancellationToken.None);
 
         /// <summary>Signals what the steps would for a crawl whose one page lists no playlists: it completes.</summary>
+        public required FinishCrawl Finish { get; init; }
+
+        /// <summary>Each category read as one empty page, as the list step records it; then the judge ends the crawl.</summary>
         public async Task CompleteAsync(CrawlInfo crawl)
         {
             var now = Time.GetUtcNow();
             foreach (var category in crawl.Categories)
             {
-                await Sink.SignalAsync(crawl.CrawlId, ProgressEvent.PagesPlanned(category, 1, now));
-                await Sink.SignalAsync(crawl.CrawlId, ProgressEvent.PageDone(category, 0, 0, now));
+                await Items.PlanAsync(crawl.CrawlId, category, 1, CancellationToken.None);
+                await Items.FinishPageAsync(crawl.CrawlId, category, 0, [], now, CancellationToken.None);
             }
+            Assert.True(await Finish.RunAsync(crawl.CrawlId, CancellationToken.None));
         }
 
         public async Task<string> StateAsync(string crawlId) => (await Queries.FindStatusAsync(crawlId, CancellationToken.None))!.State;
     }
 
-    private static async Task<Registry> RegistryAsync(Azurite azurite, string configuredCategories = "说唱")
+    private static async Task<Registry> RegistryAsync(Azurite azurite, string configuredCategories = "说唱", string siteUrl = "http://127.0.0.1:9/")
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [StorageClients.ConnectionName] = azurite.ConnectionString })
@@ -96,19 +100,19 @@ public sealed class CrawlRegistryTests
         var sink = new MemorySink();
         var items = new CrawlItemTable(storage);
         await items.EnsureCreatedAsync(CancellationToken.None);
-        var queries = new CrawlQueries(crawls, items, sink, storage, time);
-        var cancelled = new CancelledCrawls(crawls, time);
         // Never asked here (no 'all'): a site that is not there.
-        var site = new NetEaseOptions { BaseUrl = "http://127.0.0.1:9/" };
+        var site = new NetEaseOptions { BaseUrl = siteUrl };
+        var queries = new CrawlQueries(crawls, items, sink, storage, Options.Create(site), time);
+        var cancelled = new CancelledCrawls(crawls, time);
         var client = new NetEaseClient(new HttpClient(), new HostRateLimiter(100, new SitePushback(Options.Create(site), time), time),
             Options.Create(site), time, NullLogger<NetEaseClient>.Instance);
         var log = new Lines<StartCrawl>();
-        var start = new StartCrawl(crawls, queues, sink, queries, new ResolveCategories(client, NullLogger<ResolveCategories>.Instance), cancelled,
-            Options.Create(new CrawlerOptions { Categories = configuredCategories }), time, log);
+        var start = new StartCrawl(crawls, items, queues, sink, queries, new ResolveCategories(client, NullLogger<ResolveCategories>.Instance), cancelled,
+            Options.Create(new CrawlerOptions { Categories = configuredCategories }), Options.Create(site), time, log);
         return new Registry
         {
             Storage = storage, Crawls = crawls, Items = items, Queues = queues, Sink = sink, Queries = queries, Cancelled = cancelled,
-            Start = start, StartLog = log, Time = time,
+            Start = start, StartLog = log, Time = time, Finish = new FinishCrawl(crawls, items, sink, time, NullLogger<FinishCrawl>.Instance),
         };
     }
 
@@ -267,10 +271,34 @@ public sealed class CrawlRegistryTests
         Assert.Equal(CrawlStates.Cancelled, await registry.StateAsync(cancelled.CrawlId));
 
         registry.Time.Offset = TimeSpan.FromHours(1);
-        var resume = new ResumeStalledCrawls(registry.Crawls, registry.Sink, new ResumeCrawl(registry.Queues, registry.Items, registry.Sink, registry.Time, NullLogger<ResumeCrawl>.Instance),
+        Assert.Equal(1, await StallCheck(registry).RunAsync(CancellationToken.None));
+        Assert.Equal([stalled.CrawlId], registry.Sink.Signals.Where(s => s.Kind == ProgressEventKind.Resumed).Select(s => s.CrawlId));
+    }
+
+    private static ResumeStalledCrawls StallCheck(Registry registry) =>
+        new(registry.Queries, registry.Crawls, registry.Items, registry.Sink,
+            new ResumeCrawl(registry.Queues, registry.Items, registry.Finish, registry.Sink, NullLogger<ResumeCrawl>.Instance), registry.Finish,
             Options.Create(new CrawlerOptions { StallSeconds = 60 }), registry.Time, NullLogger<ResumeStalledCrawls>.Instance);
 
-        Assert.Equal(1, await resume.RunAsync(CancellationToken.None));
-        Assert.Equal([stalled.CrawlId], registry.Sink.Signals.Where(s => s.Kind == ProgressEventKind.Resumed).Select(s => s.CrawlId));
+    [Fact]
+    public async Task A_crawl_belongs_to_its_site_another_site_neither_resumes_it_nor_is_refused_by_it_nor_is_sent_its_work()
+    {
+        await using var azurite = await Azurite.StartAsync();
+        var sandbox = await RegistryAsync(azurite, siteUrl: "http://127.0.0.1:7081");
+        var other = await RegistryAsync(azurite, siteUrl: "https://music.163.com/");
+        var sandboxCrawl = await sandbox.StartAsync("说唱");
+        Assert.Equal("http://127.0.0.1:7081", sandboxCrawl.Site);
+        Assert.IsType<RunChoice.Resume>(await sandbox.Queries.ChooseRunAsync(["说唱"], false, false, CancellationToken.None));
+
+        // The same categories on another site: a new crawl, not a resume of the Sandbox's and not refused by it.
+        Assert.IsType<RunChoice.Start>(await other.Queries.ChooseRunAsync(["说唱"], false, false, CancellationToken.None));
+        var siteCrawl = await other.StartAsync("说唱");
+        Assert.Equal("https://music.163.com", siteCrawl.Site);
+        Assert.Equal(CrawlStates.Running, await sandbox.StateAsync(sandboxCrawl.CrawlId)); // not cancelled by it either
+
+        // The stall check of each site sends only its own crawl's work.
+        sandbox.Time.Offset = other.Time.Offset = TimeSpan.FromHours(1);
+        Assert.Equal(1, await StallCheck(other).RunAsync(CancellationToken.None));
+        Assert.Equal([siteCrawl.CrawlId], other.Sink.Signals.Where(s => s.Kind == ProgressEventKind.Resumed).Select(s => s.CrawlId));
     }
 }

@@ -43,6 +43,15 @@ public sealed class NetEaseOptions
 
     public Uri BaseUri => new(BaseUrl.TrimEnd('/') + "/");
 
+    /// <summary>
+    /// The site a crawl belongs to: its base URL, normalized (scheme and host in lower case, default port dropped, no
+    /// trailing slash). A run resumes only a crawl of the same site, and each site's dataset is kept apart.
+    /// </summary>
+    public string Site => SiteOf(BaseUrl);
+
+    public static string SiteOf(string baseUrl) =>
+        Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path).TrimEnd('/') : baseUrl;
+
     public bool UseJsonApi => string.Equals(DetailSource, "api", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Every problem with these settings, each naming its key.</summary>

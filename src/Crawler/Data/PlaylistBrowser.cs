@@ -2,6 +2,7 @@ using FunctionsCrawler.Api;
 using System.Globalization;
 using FunctionsCrawler.Export;
 using FunctionsCrawler.Pipeline;
+using FunctionsCrawler.Progress;
 using FunctionsCrawler.Storage;
 using Microsoft.AspNetCore.Http;
 

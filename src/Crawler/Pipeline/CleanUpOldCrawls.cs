@@ -56,9 +56,15 @@ public sealed class CleanUpOldCrawls(CrawlTable crawls, CrawlQueries queries, Cr
         foreach (var crawl in (await crawls.ListSinceAsync(DateTimeOffset.MinValue, ct)).OrderByDescending(c => c.StartedAt))
         {
             var old = crawl.StartedAt < cutoff;
-            var completed = (await queries.StatusAsync(crawl, ct)).State == "completed";
-            var newestOfSome = completed && crawl.Categories.Any(c => !covered.Contains(c));
-            if (completed) covered.UnionWith(crawl.Categories);
+            // A crawl holds a category's rows when it completed with at least one of its pages read (one whose pages all
+            // failed still completes when another category succeeded). Crawls registered before the registry knew how
+            // they ended are asked of their status.
+            var held = crawl.Final is { } final ? crawl.Categories.Where(c => final.Counts.GetValueOrDefault(c)?.PagesDone > 0).ToList()
+                : crawl.Site.Length == 0 && (await queries.StatusAsync(crawl, ct)).State == CrawlStates.Completed ? [.. crawl.Categories]
+                : [];
+            if (crawl.State == CrawlInfo.Failed) held.Clear();
+            var newestOfSome = held.Any(c => !covered.Contains(c));
+            covered.UnionWith(held);
             if (!old) continue;
             if (newestOfSome) kept.Add(crawl.CrawlId);
             else doomed.Add(crawl);

@@ -1,17 +1,10 @@
 using System.Globalization;
+using FunctionsCrawler.Configuration;
 using FunctionsCrawler.Progress;
 using FunctionsCrawler.Storage;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsCrawler.Pipeline;
-
-/// <summary>The states a crawl's status reports; the last three are final.</summary>
-public static class CrawlStates
-{
-    public const string Running = "running", Paused = "paused", Completed = "completed", Failed = "failed", Cancelled = "cancelled";
-
-    /// <summary>Completed, failed or cancelled: nothing more happens to the crawl (unless its failed work is requeued).</summary>
-    public static bool IsFinished(string state) => state is Completed or Failed or Cancelled;
-}
 
 /// <summary>An unfinished crawl (state running or paused) that covers some of the categories asked about.</summary>
 public sealed record UnfinishedCrawl(CrawlInfo Crawl, CrawlStatus Status, IReadOnlyList<string> Overlap)
@@ -41,7 +34,8 @@ public abstract record RunChoice
 }
 
 /// <summary>What the HTTP routes and the terminal view read and do, shared by both hosts.</summary>
-public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, ICrawlProgressSink progress, StorageClients storage, TimeProvider time)
+public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, ICrawlProgressSink progress, StorageClients storage,
+    IOptions<NetEaseOptions> site, TimeProvider time)
 {
     public const int DefaultTop = 20, MaxTop = 100;
 
@@ -72,18 +66,38 @@ public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, ICrawl
     }
 
     /// <summary>
-    /// A cancelled crawl is <c>cancelled</c>, with its clock stopped at the cancel and nothing left to wait for;
-    /// one that completed before the cancel landed stays completed (a completed crawl stays completed).
+    /// The registry has the last word on how a crawl ended. A completed or failed crawl shows the figures its item table
+    /// held then (exact, whatever signals the entity lost). A cancelled crawl is <c>cancelled</c>, with its clock stopped
+    /// at the cancel and nothing left to wait for.
     /// </summary>
     public static CrawlStatus WithRegistryState(CrawlInfo crawl, CrawlStatus status)
     {
-        if (!crawl.IsCancelled || status.State == CrawlStates.Completed) return status;
-        var end = crawl.CancelledAt ?? crawl.StartedAt;
+        if (crawl.IsEnded && crawl.Final is { } final)
+        {
+            var end = crawl.FinishedAt ?? crawl.StartedAt;
+            var ended = new CrawlProgress
+            {
+                CrawlId = crawl.CrawlId,
+                Categories = [.. crawl.Categories],
+                StartedAt = status.StartedAt ?? crawl.StartedAt,
+                Counts = new Dictionary<string, CategoryCounts>(final.Counts, StringComparer.Ordinal),
+                StoredCovers = final.CoversStored,
+                CoverBytes = final.CoverBytes,
+                MissingCovers = final.CoversMissing,
+                CompletedAt = crawl.State == CrawlInfo.Completed ? end : null,
+                FailedReason = crawl.FailedReason ?? (crawl.State == CrawlInfo.Failed ? "failed" : null),
+                FailedAt = crawl.State == CrawlInfo.Failed ? end : null,
+                RecentErrors = [.. status.RecentErrors],
+            }.Snapshot(end);
+            return ended with { RatePerMinute = status.RatePerMinute };
+        }
+        if (!crawl.IsCancelled) return status;
+        var cancelledAt = crawl.CancelledAt ?? crawl.StartedAt;
         var start = status.StartedAt ?? crawl.StartedAt;
         return status with
         {
             State = CrawlStates.Cancelled,
-            ElapsedSeconds = Math.Max(0, (long)(end - start).TotalSeconds),
+            ElapsedSeconds = Math.Max(0, (long)(cancelledAt - start).TotalSeconds),
             RatePerMinute = 0,
             EtaSeconds = null,
             PausedUntil = null,
@@ -115,23 +129,26 @@ public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, ICrawl
     }
 
     /// <summary>
-    /// The unfinished crawls (not completed, failed or cancelled) started in the last <see cref="UnfinishedLookBack"/>
-    /// that cover any of <paramref name="categories"/>, newest first. Only those sharing a category cost an entity read.
+    /// The unfinished crawls of this site (not completed, failed or cancelled) started in the last
+    /// <see cref="UnfinishedLookBack"/> that cover any of <paramref name="categories"/>, newest first. A crawl of another
+    /// site is another crawl: it neither blocks nor is resumed by this one.
     /// </summary>
     public async Task<IReadOnlyList<UnfinishedCrawl>> UnfinishedCoveringAsync(IReadOnlyList<string> categories, CancellationToken ct)
     {
         var wanted = categories.ToHashSet(StringComparer.Ordinal);
         var found = new List<UnfinishedCrawl>();
-        foreach (var crawl in await crawls.ListSinceAsync(time.GetUtcNow() - UnfinishedLookBack, ct))
+        foreach (var crawl in await UnfinishedAsync(ct))
         {
-            if (crawl.IsCancelled) continue;
             var overlap = crawl.Categories.Where(wanted.Contains).ToList();
-            if (overlap.Count == 0) continue;
-            var status = await StatusAsync(crawl, ct);
-            if (!CrawlStates.IsFinished(status.State)) found.Add(new UnfinishedCrawl(crawl, status, overlap));
+            if (overlap.Count > 0) found.Add(new UnfinishedCrawl(crawl, await StatusAsync(crawl, ct), overlap));
         }
         return found;
     }
+
+    /// <summary>This site's crawls started in the last <see cref="UnfinishedLookBack"/> that have not ended and were not cancelled, newest first.</summary>
+    public async Task<IReadOnlyList<CrawlInfo>> UnfinishedAsync(CancellationToken ct) =>
+        (await crawls.ListSinceAsync(time.GetUtcNow() - UnfinishedLookBack, ct))
+        .Where(c => c.State == CrawlInfo.Started && c.Site == site.Value.Site).ToList();
 
     /// <summary>
     /// What a <c>./run.sh</c> session does: resume the unfinished crawl of exactly these categories; else start one,
@@ -144,7 +161,8 @@ public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, ICrawl
         var unfinished = await UnfinishedCoveringAsync(categories, ct);
         if (startNew) return new RunChoice.Start(unfinished);
         if (unfinished.FirstOrDefault(u => SameCategories(u.Crawl.Categories, categories)) is { } same) return new RunChoice.Resume(same.Crawl);
-        if (requeueFailed && await crawls.LatestAsync(ct) is { IsCancelled: false } latest && SameCategories(latest.Categories, categories))
+        if (requeueFailed && await crawls.LatestAsync(ct) is { IsCancelled: false } latest && latest.Site == site.Value.Site
+            && SameCategories(latest.Categories, categories))
             return new RunChoice.Resume(latest);
         if (unfinished.Count > 0)
         {
@@ -187,7 +205,10 @@ public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, ICrawl
         }
         // The items go back to pending, then the counters follow what actually moved.
         var now = time.GetUtcNow();
-        foreach (var (category, (pages, playlists)) in await items.ReopenFailedAsync(crawlId, reopened, now, ct))
+        var reopenedItems = await items.ReopenFailedAsync(crawlId, reopened, now, ct);
+        // Its failed work is open again: an ended crawl goes on.
+        if (reopenedItems.Count > 0) await crawls.ReopenAsync(crawlId, ct);
+        foreach (var (category, (pages, playlists)) in reopenedItems)
             await progress.SignalAsync(crawlId, ProgressEvent.FailedRequeued(category, pages, playlists, now), ct);
         return moved;
     }

@@ -8,13 +8,14 @@ using Microsoft.Extensions.Options;
 namespace FunctionsCrawler.Pipeline;
 
 /// <summary>
-/// The periodic check behind "nothing stays in flight forever": an unfinished crawl that is not
-/// paused and has not moved for <c>Crawler__StallSeconds</c> gets its unfinished work sent again. One that
-/// has been sent again <see cref="MaxStalledResumes"/> times without moving cannot go on: it is marked failed.
-/// A completed, failed or cancelled crawl is never revived.
+/// The periodic check behind "nothing stays in flight forever", over this site's unfinished crawls: one whose item table
+/// has no open work left is ended (a lost message or signal cannot keep it running); one that is not paused and has not
+/// moved for <c>Crawler__StallSeconds</c> gets its unfinished work sent again. One that has been sent again
+/// <see cref="MaxStalledResumes"/> times without moving cannot go on: it is marked failed. A crawl of another site is
+/// never sent to this one, and a completed, failed or cancelled crawl is never revived.
 /// </summary>
-public sealed class ResumeStalledCrawls(CrawlTable crawls, ICrawlProgressSink progress, ResumeCrawl resume,
-    IOptions<CrawlerOptions> options, TimeProvider time, ILogger<ResumeStalledCrawls> log)
+public sealed class ResumeStalledCrawls(CrawlQueries queries, CrawlTable crawls, CrawlItemTable items, ICrawlProgressSink progress, ResumeCrawl resume,
+    FinishCrawl finish, IOptions<CrawlerOptions> options, TimeProvider time, ILogger<ResumeStalledCrawls> log)
 {
     /// <summary>Crawls started longer ago than this are not looked at (a crawl abandoned for good stays so).</summary>
     private static readonly TimeSpan LookBack = TimeSpan.FromDays(7);
@@ -25,9 +26,10 @@ public sealed class ResumeStalledCrawls(CrawlTable crawls, ICrawlProgressSink pr
         var now = time.GetUtcNow();
         var stallAfter = TimeSpan.FromSeconds(options.Value.StallSeconds);
         var resumed = 0;
-        foreach (var crawl in await crawls.ListSinceAsync(now - LookBack, ct))
+        foreach (var crawl in await queries.UnfinishedAsync(ct))
         {
-            if (crawl.IsCancelled) continue;
+            if (crawl.StartedAt < now - LookBack) continue;
+            if (await finish.RunAsync(crawl.CrawlId, ct)) continue;
             CrawlProgress? state;
             try
             {
@@ -40,12 +42,12 @@ public sealed class ResumeStalledCrawls(CrawlTable crawls, ICrawlProgressSink pr
                 continue;
             }
             if (state is null || !state.IsStalled(now, stallAfter)) continue;
-            if (CrawlStates.IsFinished(CrawlQueries.WithRegistryState(crawl, state.Snapshot(now)).State)) continue;
             using var scope = log.BeginCrawlScope(crawl.CrawlId);
             if (state.StalledResumes >= MaxStalledResumes)
             {
                 var reason = $"no progress after its unfinished work was sent again {state.StalledResumes} times"
                              + (state.RecentErrors.Count > 0 ? $"; last error: {state.RecentErrors[^1].Message}" : "");
+                if (!await crawls.EndAsync(crawl.CrawlId, CrawlInfo.Failed, reason, await items.TallyAsync(crawl.CrawlId, ct), now, ct)) continue;
                 log.LogError("Crawl {CrawlId} failed: {Reason}", crawl.CrawlId, reason);
                 await progress.SignalAsync(crawl.CrawlId, ProgressEvent.CrawlFailed(reason, now), ct);
                 continue;

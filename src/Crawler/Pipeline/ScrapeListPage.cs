@@ -11,7 +11,7 @@ namespace FunctionsCrawler.Pipeline;
 /// first time, and reports the page done. Page 0 also reads the pager and enqueues the category's other pages.
 /// </summary>
 public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, CrawlItemTable items, ICrawlProgressSink progress,
-    Politeness politeness, CancelledCrawls cancelled, TimeProvider time, ILogger<ScrapeListPage> log)
+    Politeness politeness, CancelledCrawls cancelled, FinishCrawl finish, TimeProvider time, ILogger<ScrapeListPage> log)
 {
     /// <summary>
     /// Most list pages planned for one category. The real site's largest categories have about 38 pages
@@ -55,6 +55,7 @@ public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, Crawl
             await progress.SignalAsync(work.CrawlId, ProgressEvent.PageDone(work.Category, work.PageIndex, fresh.Count, now), ct);
             if (work.PageIndex == 0 && page.Playlists.Count == 0)
                 log.LogWarning("Category {Category} lists no playlists on its first page: it is complete and empty", work.Category);
+            if (fresh.Count == 0) await finish.RunAsync(work.CrawlId, ct); // the crawl's last work may have been this page
         }
         catch (SiteFetchException e) when (!ct.IsCancellationRequested)
         {
@@ -73,8 +74,9 @@ public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, Crawl
     {
         if (!delivery.IsLastTry) return;
         var now = time.GetUtcNow();
-        if (await items.FailPageAsync(work.CrawlId, work.Category, work.PageIndex, reason, now, ct))
-            await progress.SignalAsync(work.CrawlId, ProgressEvent.PageFailed(work.Category, work.PageIndex, reason, now), ct);
+        if (!await items.FailPageAsync(work.CrawlId, work.Category, work.PageIndex, reason, now, ct)) return;
+        await progress.SignalAsync(work.CrawlId, ProgressEvent.PageFailed(work.Category, work.PageIndex, reason, now), ct);
+        await finish.RunAsync(work.CrawlId, ct);
     }
 
     private async Task PlanCategoryAsync(PageWork work, ListPage page, CancellationToken ct)
@@ -89,6 +91,8 @@ public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, Crawl
             total = MaxPagesPerCategory;
         }
         if (work.MaxPages > 0) total = Math.Min(total, work.MaxPages);
+        // The first plan wins: a redelivery of page 0 sends the pages of the plan that stands.
+        total = await items.PlanAsync(work.CrawlId, work.Category, total, ct);
         await progress.SignalAsync(work.CrawlId, ProgressEvent.PagesPlanned(work.Category, total, time.GetUtcNow()), ct);
         for (var index = 1; index < total; index++)
             await queues.EnqueueAsync(work with { PageIndex = index }, ct);

@@ -22,7 +22,8 @@ namespace FunctionsCrawler.Pipeline;
 /// </para>
 /// </summary>
 public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, PlaylistTable playlists, CoverStore covers, CrawlQueues queues,
-    ICrawlProgressSink progress, Politeness politeness, CancelledCrawls cancelled, IOptions<NetEaseOptions> options, TimeProvider time, ILogger<ScrapePlaylist> log)
+    ICrawlProgressSink progress, Politeness politeness, CancelledCrawls cancelled, FinishCrawl finish, IOptions<NetEaseOptions> options, TimeProvider time,
+    ILogger<ScrapePlaylist> log)
 {
     /// <summary>How long another delivery waits for the one fetching the same id before looking again.</summary>
     private static readonly TimeSpan WaitForFetch = TimeSpan.FromSeconds(5);
@@ -103,6 +104,7 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
                 await queues.EnqueueAsync(work with { Playlists = rest, PlaylistId = null }, ct, delay);
             }
             else if (rest.Count > 0) await queues.EnqueueAsync(work with { Playlists = rest, PlaylistId = null }, ct);
+            else await finish.RunAsync(work.CrawlId, ct); // the crawl's last work may have been this message's
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
@@ -113,6 +115,7 @@ public sealed class ScrapePlaylist(NetEaseClient site, CrawlItemTable items, Pla
             var reason = ExpectedFailure.Of(e).Reason;
             var failed = await FailAsync(work, todo, reason, ct);
             if (failed.Count > 0) await queues.SendToPoisonAsync(work with { Playlists = failed, Retries = tries.Number, PlaylistId = null }, ct);
+            await finish.RunAsync(work.CrawlId, ct);
             throw;
         }
     }

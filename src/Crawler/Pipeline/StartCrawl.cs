@@ -29,8 +29,9 @@ public sealed class CrawlOverlapException(UnfinishedCrawl running, string messag
 /// (or cancels it when asked), registers the crawl and enqueues the first list page of each category.
 /// That page reads the pager and enqueues the rest, so a crash here loses nothing the queue holds.
 /// </summary>
-public sealed class StartCrawl(CrawlTable crawls, CrawlQueues queues, ICrawlProgressSink progress, CrawlQueries queries,
-    ResolveCategories resolve, CancelledCrawls cancelled, IOptions<CrawlerOptions> options, TimeProvider time, ILogger<StartCrawl> log)
+public sealed class StartCrawl(CrawlTable crawls, CrawlItemTable items, CrawlQueues queues, ICrawlProgressSink progress, CrawlQueries queries,
+    ResolveCategories resolve, CancelledCrawls cancelled, IOptions<CrawlerOptions> options, IOptions<NetEaseOptions> site, TimeProvider time,
+    ILogger<StartCrawl> log)
 {
     /// <summary>Starts a crawl, refused with <see cref="CrawlOverlapException"/> while an unfinished crawl covers a category.</summary>
     public Task<CrawlInfo> RunAsync(IReadOnlyList<string> categories, int maxPages, string startedBy, CancellationToken ct) =>
@@ -45,7 +46,7 @@ public sealed class StartCrawl(CrawlTable crawls, CrawlQueues queues, ICrawlProg
             throw new CrawlerConfigurationException("Crawler__Categories must name at least one category, got an empty list.");
 
         var now = time.GetUtcNow();
-        var crawl = new CrawlInfo(CrawlTable.NewCrawlId(now), list, maxPages, now, startedBy);
+        var crawl = new CrawlInfo(CrawlTable.NewCrawlId(now), list, maxPages, now, startedBy) { Site = site.Value.Site };
         var unfinished = await queries.UnfinishedCoveringAsync(list, ct);
         if (unfinished.Count > 0 && overlap == OverlapPolicy.Refuse)
         {
@@ -61,6 +62,8 @@ public sealed class StartCrawl(CrawlTable crawls, CrawlQueues queues, ICrawlProg
             log.LogWarning("Crawl {Old} ({Categories}) cancelled: crawl {CrawlId} replaces it", old.Crawl.CrawlId, string.Join(", ", old.Crawl.Categories), crawl.CrawlId);
         }
 
+        // Its work is open before the crawl is registered: a registered crawl never looks finished for want of it.
+        await items.OpenCrawlAsync(crawl.CrawlId, list, ct);
         await crawls.AddAsync(crawl, ct);
         await progress.SignalAsync(crawl.CrawlId, ProgressEvent.Started(crawl.CrawlId, list, maxPages, now), ct);
         foreach (var category in list)

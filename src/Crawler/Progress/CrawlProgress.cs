@@ -15,18 +15,14 @@ public sealed class CategoryCounts
     public bool PlannedByFailure { get; set; }
 
     public int Finished => Done + Skipped + Failed;
-
-    public CategoryCounts Copy() => (CategoryCounts)MemberwiseClone();
 }
 
 /// <summary>
-/// The state of one crawl, as its status entity keeps it: counters per category, the pause, the last
-/// errors and a short throughput history — nothing that grows with the number of playlists.
-/// Per-item truth lives in the <c>CrawlItems</c> table, whose conditional writes decide each item's
-/// first transition exactly once; only the step that wins a transition signals it, so an event is a
-/// delta that is applied as it comes. The one exception is <see cref="ProgressEventKind.Recounted"/>,
-/// the item table's own count (taken when a crawl is resumed), which replaces the counters.
-/// Rate, ETA and projections are pure functions of this state and the time (see <see cref="Snapshot"/>).
+/// What one crawl's status entity displays: live counters per category, the pause, the last errors and a short
+/// throughput history — nothing that grows with the number of playlists. The counters are deltas signalled by the step
+/// that won each item's transition in the <c>CrawlItems</c> table; a signal lost with its process makes them lag, never
+/// run ahead. They are not the judge: the item table decides when the crawl ends, and its tally then replaces them
+/// (<see cref="ProgressEventKind.Ended"/>). Rate, ETA and projections are pure functions of this state and the time.
 /// </summary>
 public sealed class CrawlProgress
 {
@@ -69,19 +65,6 @@ public sealed class CrawlProgress
     public string? PauseReason { get; set; }
     public List<CrawlError> RecentErrors { get; set; } = [];
 
-    /// <summary>When the counters were last replaced by the item table's count: earlier deltas are already in it.</summary>
-    public DateTimeOffset? RecountedAt { get; set; }
-
-    /// <summary>
-    /// While a recount runs (from <see cref="RecountFrom"/>, its cut-off): the deltas from then on, which the count does not
-    /// hold and which its arrival must not wipe out. Small: only what happens during one read of the item table.
-    /// </summary>
-    public DateTimeOffset? RecountFrom { get; set; }
-    public Dictionary<string, CategoryCounts> SinceRecount { get; set; } = new(StringComparer.Ordinal);
-    public int SinceRecountStoredCovers { get; set; }
-    public long SinceRecountCoverBytes { get; set; }
-    public int SinceRecountMissingCovers { get; set; }
-
     /// <summary>Ids of the last batches applied, so a batch re-sent after an unclear failure is not applied twice.</summary>
     public List<string> RecentBatches { get; set; } = [];
 
@@ -103,9 +86,6 @@ public sealed class CrawlProgress
 
     public void Apply(ProgressEvent e)
     {
-        // A delta the last recount already holds (its item changed before the count was taken).
-        if (IsDelta(e.Kind) && RecountedAt is { } recounted && e.At < recounted) return;
-        if (IsDelta(e.Kind) && RecountFrom is { } from && e.At >= from && e.Category is { } changed) KeepAside(e, changed);
         var counts = e.Category is { } category ? For(category) : null;
         switch (e.Kind)
         {
@@ -173,49 +153,14 @@ public sealed class CrawlProgress
                 FailedReason = null; // its failed work goes back in: the crawl can go on again
                 FailedAt = null;
                 break;
-            case ProgressEventKind.RecountStarted:
-                RecountFrom = e.At;
-                SinceRecount.Clear();
-                (SinceRecountStoredCovers, SinceRecountCoverBytes, SinceRecountMissingCovers) = (0, 0, 0);
-                break;
-            case ProgressEventKind.Recounted:
-                if (e.Counts is { } recount)
-                {
-                    foreach (var (c, figures) in recount)
-                    {
-                        var kept = For(c);
-                        if (figures.PagesTotal is null)
-                        {
-                            figures.PagesTotal = kept.PagesTotal;
-                            figures.PlannedByFailure = kept.PlannedByFailure;
-                        }
-                        Counts[c] = figures;
-                    }
-                }
+            case ProgressEventKind.Ended:
+                // The item table's tally, taken when it had no open work left: exact, so it replaces the live counters.
+                if (e.Counts is { } final) Counts = new Dictionary<string, CategoryCounts>(final, StringComparer.Ordinal);
                 StoredCovers = e.CoversStored ?? StoredCovers;
                 CoverBytes = e.CoverBytes ?? CoverBytes;
                 MissingCovers = e.CoversMissing ?? MissingCovers;
-                RecountedAt = e.At;
-                if (RecountFrom == e.At)
-                {
-                    // What changed while the table was read is not in the count: add it back.
-                    foreach (var (c, k) in SinceRecount)
-                    {
-                        var into = For(c);
-                        into.PagesDone += k.PagesDone;
-                        into.PagesFailed += k.PagesFailed;
-                        into.Discovered += k.Discovered;
-                        into.Done += k.Done;
-                        into.Skipped += k.Skipped;
-                        into.Failed += k.Failed;
-                    }
-                    StoredCovers += SinceRecountStoredCovers;
-                    CoverBytes += SinceRecountCoverBytes;
-                    MissingCovers += SinceRecountMissingCovers;
-                }
-                RecountFrom = null;
-                SinceRecount.Clear();
-                (SinceRecountStoredCovers, SinceRecountCoverBytes, SinceRecountMissingCovers) = (0, 0, 0);
+                if (e.Reason is { } failed) Fail(e, failed);
+                else CompletedAt ??= e.At;
                 break;
             case ProgressEventKind.Resumed:
                 StalledResumes++;
@@ -224,20 +169,12 @@ public sealed class CrawlProgress
                 if (CompletedAt is null) Fail(e, e.Reason ?? "crawl failed");
                 break;
         }
-        if (e.Kind is not (ProgressEventKind.Paused or ProgressEventKind.Error or ProgressEventKind.CrawlFailed or ProgressEventKind.Recounted
-                or ProgressEventKind.RecountStarted)
+        if (e.Kind is not (ProgressEventKind.Paused or ProgressEventKind.Error or ProgressEventKind.CrawlFailed or ProgressEventKind.Ended)
             && (LastProgressAt is null || e.At > LastProgressAt))
             LastProgressAt = e.At;
         if (e.Kind is not (ProgressEventKind.Paused or ProgressEventKind.Error or ProgressEventKind.CrawlFailed
-                or ProgressEventKind.Recounted or ProgressEventKind.Resumed or ProgressEventKind.Started))
+                or ProgressEventKind.Ended or ProgressEventKind.Resumed or ProgressEventKind.Started))
             StalledResumes = 0;
-        // A crawl ends once: completed, or failed when it ended without one page or playlist to show for it.
-        // Failed stays failed until its failed work is requeued, as completed stays completed.
-        if (CompletedAt is null && FailedReason is null && IsComplete)
-        {
-            if (NothingSucceeded() is { } reason) Fail(e, reason);
-            else CompletedAt = e.At;
-        }
     }
 
     private void Fail(ProgressEvent e, string reason)
@@ -248,40 +185,15 @@ public sealed class CrawlProgress
         AddError(e, FailedReason);
     }
 
-    /// <summary>Why a finished crawl failed: every list page failed (the site was down or served only errors), or every playlist it found did.</summary>
-    private string? NothingSucceeded()
+    /// <summary>Why a crawl whose work is all finished failed: every list page failed (the site was down or served only errors), or every playlist it found did.</summary>
+    public static string? NothingSucceeded(IReadOnlyCollection<CategoryCounts> all)
     {
-        var all = Categories.Select(For).ToList();
         if (all.Sum(c => c.PagesDone) == 0 && all.Sum(c => c.PagesFailed) > 0)
-            return $"every list page failed: {LastPageFailure}";
+            return "every list page failed";
         if (all.Sum(c => c.Discovered) > 0 && all.Sum(c => c.Done + c.Skipped) == 0 && all.Sum(c => c.Failed) > 0)
-            return $"every playlist failed: {LastPlaylistFailure}";
+            return "every playlist failed";
         return null;
     }
-
-    /// <summary>A delta that happened after a running recount's cut-off, counted aside until the count arrives.</summary>
-    private void KeepAside(ProgressEvent e, string category)
-    {
-        if (!SinceRecount.TryGetValue(category, out var k)) SinceRecount[category] = k = new CategoryCounts();
-        switch (e.Kind)
-        {
-            case ProgressEventKind.PageDone: k.PagesDone++; k.Discovered += e.Discovered ?? 0; break;
-            case ProgressEventKind.PageFailed: k.PagesFailed++; break;
-            case ProgressEventKind.PlaylistDone: k.Done++; break;
-            case ProgressEventKind.PlaylistSkipped: k.Skipped++; break;
-            case ProgressEventKind.PlaylistFailed: k.Failed++; break;
-        }
-        if (e.Kind != ProgressEventKind.PlaylistDone) return;
-        if (e.CoverBytes is { } bytes)
-        {
-            SinceRecountStoredCovers++;
-            SinceRecountCoverBytes += bytes;
-        }
-        else if (e.CoverMissing == true) SinceRecountMissingCovers++;
-    }
-
-    private static bool IsDelta(ProgressEventKind kind) => kind is ProgressEventKind.PageDone or ProgressEventKind.PageFailed
-        or ProgressEventKind.PlaylistDone or ProgressEventKind.PlaylistSkipped or ProgressEventKind.PlaylistFailed;
 
     private CategoryCounts For(string category)
     {
@@ -306,12 +218,6 @@ public sealed class CrawlProgress
         && !(PausedUntil is { } until && until > now)
         && now - (LastProgressAt ?? StartedAt ?? now) >= stallAfter;
 
-    /// <summary>Every page planned and done (or failed), and every discovered playlist done, skipped or failed.</summary>
-    public bool IsComplete =>
-        Categories.Count > 0
-        && Categories.All(c => Counts.TryGetValue(c, out var k) && k.PagesTotal is { } total
-                                && k.PagesDone + k.PagesFailed >= total && k.Finished >= k.Discovered);
-
     public CrawlStatus Snapshot(DateTimeOffset now)
     {
         var all = Categories.Select(For).ToList();
@@ -320,7 +226,7 @@ public sealed class CrawlProgress
         var rate = RatePerMinute(now);
         var remaining = RemainingPlaylists();
         var paused = PausedUntil is { } until && until > now && CompletedAt is null && FailedReason is null;
-        var state = CompletedAt is not null ? "completed" : FailedReason is not null ? "failed" : paused ? "paused" : "running";
+        var state = CompletedAt is not null ? CrawlStates.Completed : FailedReason is not null ? CrawlStates.Failed : paused ? CrawlStates.Paused : CrawlStates.Running;
         var end = CompletedAt ?? FailedAt ?? now;
         return new CrawlStatus
         {
@@ -340,7 +246,7 @@ public sealed class CrawlProgress
             ProjectedBytes = ProjectedBytes(remaining),
             PausedUntil = paused ? PausedUntil : null,
             PauseReason = paused ? PauseReason : null,
-            LastError = state == "failed" ? FailedReason : RecentErrors.Count > 0 ? RecentErrors[^1].Message : null,
+            LastError = state == CrawlStates.Failed ? FailedReason : RecentErrors.Count > 0 ? RecentErrors[^1].Message : null,
             RecentErrors = RecentErrors,
             ByCategory = Categories.Select(c => CategorySnapshot(c, For(c))).ToList(),
         };

@@ -14,10 +14,8 @@ public enum ProgressEventKind
     FailedRequeued,
     CrawlFailed,
     Resumed,
-    /// <summary>The item table's own count of the crawl, replacing the counters (sent when a crawl is resumed).</summary>
-    Recounted,
-    /// <summary>A recount begins at this time: deltas from then on are kept aside and added to the count when it arrives.</summary>
-    RecountStarted,
+    /// <summary>The item table had no open work left: the crawl completed (or failed, with a reason), with its exact figures.</summary>
+    Ended,
 }
 
 /// <summary>
@@ -46,7 +44,7 @@ public sealed class ProgressEvent
     /// <summary>FailedRequeued: pages and playlists of the category put back into the queues.</summary>
     public int? Pages { get; set; }
     public int? Playlists { get; set; }
-    /// <summary>Recounted: the counters per category and the cover figures, as the item table holds them.</summary>
+    /// <summary>Ended: the counters per category and the cover figures, as the item table's tally holds them.</summary>
     public Dictionary<string, CategoryCounts>? Counts { get; set; }
     public int? CoversStored { get; set; }
     public int? CoversMissing { get; set; }
@@ -90,11 +88,14 @@ public sealed class ProgressEvent
     public static ProgressEvent FailedRequeued(string category, int pages, int playlists, DateTimeOffset at) =>
         new() { Kind = ProgressEventKind.FailedRequeued, Category = category, Pages = pages, Playlists = playlists, At = at };
 
-    public static ProgressEvent RecountStarted(DateTimeOffset at) => new() { Kind = ProgressEventKind.RecountStarted, At = at };
-
-    /// <param name="at">The count's cut-off: it holds the items that changed before this time, and deltas from before it are dropped.</param>
-    public static ProgressEvent Recounted(Dictionary<string, CategoryCounts> counts, int coversStored, long coverBytes, int coversMissing, DateTimeOffset at) =>
-        new() { Kind = ProgressEventKind.Recounted, Counts = counts, CoversStored = coversStored, CoverBytes = coverBytes, CoversMissing = coversMissing, At = at };
+    /// <param name="failedReason">Why the crawl failed whole, or null when it completed.</param>
+    public static ProgressEvent Ended(Dictionary<string, CategoryCounts> counts, int coversStored, long coverBytes, int coversMissing, string? failedReason,
+        DateTimeOffset at) =>
+        new()
+        {
+            Kind = ProgressEventKind.Ended, Counts = counts, CoversStored = coversStored, CoverBytes = coverBytes, CoversMissing = coversMissing,
+            Reason = failedReason, At = at,
+        };
 
     public static ProgressEvent Resumed(DateTimeOffset at) =>
         new() { Kind = ProgressEventKind.Resumed, At = at };

@@ -15,15 +15,37 @@ public sealed record PlaylistItem(string CrawlId, string Category, long Playlist
 /// <summary>Who fetches a playlist id in a crawl: this delivery (<see cref="Won"/>), someone who already did, or someone doing it now.</summary>
 public sealed record FetchClaim(bool Won, ScrapedPlaylist? Fetched, DateTimeOffset? HeldSince);
 
-/// <summary>What resuming a crawl needs from the item table: its exact counts, and what is still unfinished.</summary>
-public sealed record CrawlTally(
-    Dictionary<string, CategoryCounts> Counts, int CoversStored, long CoverBytes, int CoversMissing,
-    Dictionary<string, HashSet<int>> FinishedPages, List<(string Category, PlaylistRef Playlist)> PendingPlaylists, int ReleasedClaims);
+/// <summary>
+/// A crawl's exact figures, as its item table holds them (taken once, when the crawl finishes), with one failed page and
+/// one failed playlist as examples for the reason of a crawl that failed whole.
+/// </summary>
+public sealed record CrawlTally(Dictionary<string, CategoryCounts> Counts, int CoversStored, long CoverBytes, int CoversMissing,
+    string? PageFailure = null, string? PlaylistFailure = null)
+{
+    /// <summary>Why a crawl with no open work failed (nothing it read succeeded), or null when it completed.</summary>
+    public string? FailedReason => CrawlProgress.NothingSucceeded(Counts.Values) switch
+    {
+        "every list page failed" => $"every list page failed: {PageFailure}",
+        { } reason => $"{reason}: {PlaylistFailure}",
+        null => null,
+    };
+}
+
+/// <summary>The crawl's unfinished work, as its open rows list it: what resuming sends again.</summary>
+public sealed record OpenWork(List<(string Category, int PageIndex)> Pages, List<(string Category, long PlaylistId)> Playlists)
+{
+    public bool IsEmpty => Pages.Count == 0 && Playlists.Count == 0;
+}
 
 /// <summary>
-/// Table <c>CrawlItems</c>, one partition per crawl: the per-item truth that the status entity only counts.
-/// Every first transition is a conditional write, so exactly one delivery wins it and signals it:
+/// Table <c>CrawlItems</c>, one partition per crawl: the crawl's frontier and the only judge of its completion and final
+/// counts (the status entity only displays them). Every first transition is a conditional write, so exactly one delivery
+/// wins it and signals it:
 /// <list type="bullet">
+/// <item><c>open|page|&lt;category&gt;|&lt;index&gt;</c>, <c>open|list|&lt;category&gt;|&lt;id&gt;</c> — the unfinished work:
+/// a page to read, a playlist to finish. Each is written in the transaction that creates the work and deleted in the one
+/// that finishes it, so the crawl is complete exactly when the <c>open|</c> range is empty, and resuming reads that range.</item>
+/// <item><c>plan|&lt;category&gt;</c> — the category's page count, from its page 0 (the first plan wins).</item>
 /// <item><c>page|&lt;category&gt;|&lt;index&gt;</c> — inserted when the page is finished (done or failed), in the same
 /// transaction as the <c>list|…</c> rows of the playlists it shows for the first time (so discovery happens once).</item>
 /// <item><c>list|&lt;category&gt;|&lt;id&gt;</c> — one playlist of a category: pending, then done/skipped/failed by an
@@ -36,7 +58,11 @@ public sealed class CrawlItemTable(StorageClients storage)
     public const string Name = "CrawlItems";
     public const string Pending = "pending", Done = "done", Skipped = "skipped", Failed = "failed";
     private const string Fetching = "fetching", Fetched = "fetched", Gone = "gone";
-    private const int MaxTransaction = 100;
+    private const string OpenPrefix = "open|", PlanPrefix = "plan|";
+    private const int MaxTransaction = TableBatches.MaxActions;
+
+    /// <summary>Most playlists one page may show: its row, its open row's delete and two rows per playlist fit one transaction.</summary>
+    public const int MaxPlaylistsPerPage = (MaxTransaction - 2) / 2;
 
     private readonly TableClient _table = storage.Tables.GetTableClient(Name);
 
@@ -46,9 +72,59 @@ public sealed class CrawlItemTable(StorageClients storage)
     private static string PageKey(string category, int index) => $"page|{Cat(category)}|{index.ToString("D6", CultureInfo.InvariantCulture)}";
     private static string ListKey(string category, long id) => $"list|{Cat(category)}|{id.ToString("D20", CultureInfo.InvariantCulture)}";
     private static string FetchKey(long id) => $"fetch|{id.ToString("D20", CultureInfo.InvariantCulture)}";
+    private static string PlanKey(string category) => PlanPrefix + Cat(category);
+    private static string OpenPageKey(string category, int index) => OpenPrefix + PageKey(category, index);
+    private static string OpenListKey(string category, long id) => OpenPrefix + ListKey(category, id);
+
+    private static TableTransactionAction OpenPage(string crawlId, string category, int index) =>
+        new(TableTransactionActionType.UpsertReplace, new TableEntity(crawlId, OpenPageKey(category, index)) { ["Category"] = category, ["PageIndex"] = index });
+
+    private static TableTransactionAction OpenPlaylist(string crawlId, string category, long id) =>
+        new(TableTransactionActionType.UpsertReplace, new TableEntity(crawlId, OpenListKey(category, id)) { ["Category"] = category, ["PlaylistId"] = id });
+
+    private static TableTransactionAction Close(string crawlId, string openKey) =>
+        new(TableTransactionActionType.Delete, new TableEntity(crawlId, openKey), ETag.All);
+
+    /// <summary>Opens a new crawl's work: page 0 of each category. Written before the crawl is registered, so a registered crawl never looks finished.</summary>
+    public async Task OpenCrawlAsync(string crawlId, IReadOnlyList<string> categories, CancellationToken ct)
+    {
+        foreach (var batch in categories.Distinct(StringComparer.Ordinal).Select(c => OpenPage(crawlId, c, 0)).Chunk(MaxTransaction))
+            await _table.SubmitTransactionAsync(batch, ct);
+    }
 
     public async Task<bool> IsPageFinishedAsync(string crawlId, string category, int index, CancellationToken ct) =>
         (await _table.GetEntityIfExistsAsync<TableEntity>(crawlId, PageKey(category, index), ["State"], ct)).HasValue;
+
+    /// <summary>
+    /// Plans a category from its page 0: <paramref name="pages"/> pages, and opens pages 1 to pages − 1, in one transaction.
+    /// The first plan wins (the hot order can shift the pager between redeliveries); a plan stood in for by a failed page 0
+    /// gives way to the real one. Returns the category's plan as it now stands.
+    /// </summary>
+    public async Task<int> PlanAsync(string crawlId, string category, int pages, CancellationToken ct)
+    {
+        if (pages > MaxTransaction) throw new ArgumentOutOfRangeException(nameof(pages), pages, $"a category is planned with at most {MaxTransaction} pages");
+        var plan = new TableEntity(crawlId, PlanKey(category)) { ["Category"] = category, ["Pages"] = pages, ["ByFailure"] = false };
+        var opened = Enumerable.Range(1, pages - 1).Select(i => OpenPage(crawlId, category, i));
+        try
+        {
+            await _table.SubmitTransactionAsync([new(TableTransactionActionType.Add, plan), .. opened], ct);
+            return pages;
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is 0 or null)
+        {
+        }
+        var existing = (await _table.GetEntityAsync<TableEntity>(crawlId, PlanKey(category), cancellationToken: ct)).Value;
+        if (existing.GetBoolean("ByFailure") != true) return existing.GetInt32("Pages") ?? pages;
+        try
+        {
+            await _table.SubmitTransactionAsync([new(TableTransactionActionType.UpdateReplace, plan, existing.ETag), .. opened], ct);
+            return pages;
+        }
+        catch (TableTransactionFailedException x) when (x.Status is 412 or 404)
+        {
+            return await PlanAsync(crawlId, category, pages, ct); // planned meanwhile by another delivery: read it again
+        }
+    }
 
     /// <summary>
     /// Finishes a page and records the playlists it shows that the category has not met yet, in one transaction.
@@ -59,31 +135,39 @@ public sealed class CrawlItemTable(StorageClients storage)
         DateTimeOffset at, CancellationToken ct)
     {
         var fresh = ids.Distinct().ToList();
-        if (fresh.Count >= MaxTransaction) throw new InvalidOperationException($"a page lists at most {NetEaseUrls.PageSize} playlists, got {fresh.Count}");
+        if (fresh.Count > MaxPlaylistsPerPage) throw new InvalidOperationException($"a page lists at most {MaxPlaylistsPerPage} playlists, got {fresh.Count}");
+        var close = true;
         // A batch fails whole on the first row that exists: drop that row and try again (a repeat from the previous page,
         // or a concurrent delivery). The page row goes first, so "already finished" is recognised at once.
         while (true)
         {
-            var batch = new List<TableTransactionAction>(fresh.Count + 1)
+            var batch = new List<TableTransactionAction>(2 * fresh.Count + 2)
             {
                 new(TableTransactionActionType.Add, new TableEntity(crawlId, PageKey(category, index))
                 {
                     ["State"] = Done, ["Category"] = category, ["Discovered"] = fresh.Count, ["ChangedAt"] = at,
                 }),
             };
-            batch.AddRange(fresh.Select(id => new TableTransactionAction(TableTransactionActionType.Add,
-                new TableEntity(crawlId, ListKey(category, id)) { ["State"] = Pending, ["Category"] = category, ["PlaylistId"] = id, ["ChangedAt"] = at })));
+            if (close) batch.Add(Close(crawlId, OpenPageKey(category, index)));
+            var first = batch.Count;
+            foreach (var id in fresh)
+            {
+                batch.Add(new(TableTransactionActionType.Add,
+                    new TableEntity(crawlId, ListKey(category, id)) { ["State"] = Pending, ["Category"] = category, ["PlaylistId"] = id, ["ChangedAt"] = at }));
+                batch.Add(OpenPlaylist(crawlId, category, id));
+            }
             try
             {
                 var answers = (await _table.SubmitTransactionAsync(batch, ct)).Value;
                 // Each insert's answer carries the new row's ETag: the playlist's message takes it along, so moving the
                 // row on needs no read first.
-                return fresh.Select((id, i) => new PlaylistRef(id, i + 1 < answers.Count ? EtagOf(answers[i + 1]) : null)).ToList();
+                return fresh.Select((id, i) => new PlaylistRef(id, first + 2 * i < answers.Count ? EtagOf(answers[first + 2 * i]) : null)).ToList();
             }
-            catch (TableTransactionFailedException e) when (e.Status == 409)
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 404)
             {
                 if (e.FailedTransactionActionIndex is not { } failed || failed == 0) return null;
-                fresh.RemoveAt(failed - 1);
+                if (close && failed == 1) close = false; // no open row (a crawl from before open rows): nothing to close
+                else fresh.RemoveAt((failed - first) / 2);
             }
         }
     }
@@ -92,20 +176,41 @@ public sealed class CrawlItemTable(StorageClients storage)
 
     private static string? EtagOf(ETag etag) => string.IsNullOrEmpty(etag.ToString()) ? null : etag.ToString();
 
-    /// <summary>Marks a page failed (its last try gave up); false when it was already finished.</summary>
+    /// <summary>
+    /// Marks a page failed (its last try gave up); false when it was already finished. A failed page 0 stands in for its
+    /// category's plan as that one page, so the crawl can end; a real plan replaces it once the page is read after all.
+    /// </summary>
     public async Task<bool> FailPageAsync(string crawlId, string category, int index, string reason, DateTimeOffset at, CancellationToken ct)
     {
-        try
+        var close = true;
+        var plan = index == 0;
+        while (true)
         {
-            await _table.AddEntityAsync(new TableEntity(crawlId, PageKey(category, index))
+            var batch = new List<TableTransactionAction>
             {
-                ["State"] = Failed, ["Category"] = category, ["Reason"] = reason, ["ChangedAt"] = at,
-            }, ct);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            return false;
+                new(TableTransactionActionType.Add, new TableEntity(crawlId, PageKey(category, index))
+                {
+                    ["State"] = Failed, ["Category"] = category, ["Reason"] = reason, ["ChangedAt"] = at,
+                }),
+            };
+            if (close) batch.Add(Close(crawlId, OpenPageKey(category, index)));
+            if (plan)
+                batch.Add(new(TableTransactionActionType.Add,
+                    new TableEntity(crawlId, PlanKey(category)) { ["Category"] = category, ["Pages"] = 1, ["ByFailure"] = true }));
+            try
+            {
+                await _table.SubmitTransactionAsync(batch, ct);
+                return true;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 404)
+            {
+                switch (e.FailedTransactionActionIndex)
+                {
+                    case 0 or null: return false;
+                    case 1 when close: close = false; break;
+                    default: plan = false; break; // planned already (page 0 was read, then failed to finish)
+                }
+            }
         }
     }
 
@@ -115,21 +220,13 @@ public sealed class CrawlItemTable(StorageClients storage)
         return row.HasValue && row.Value is { } e ? new PlaylistItem(crawlId, category, id, e.GetString("State") ?? Pending, e.ETag) : null;
     }
 
-    /// <summary>
-    /// Moves a playlist from pending to its final state, with the record when done, and keeps what this delivery fetched
-    /// for the id (<paramref name="fetched"/>) in the same transaction. False when another delivery moved it first:
-    /// that delivery signals it, this one does not.
-    /// </summary>
-    public async Task<bool> FinishPlaylistAsync(PlaylistItem item, string state, PlaylistRecord? record, string? reason, DateTimeOffset at,
-        CancellationToken ct, ScrapedPlaylist? fetched = null) =>
-        (await FinishPlaylistsAsync([new Finish(item, state, record, reason, fetched)], at, ct)).Contains(item.PlaylistId);
-
     /// <summary>One playlist's move to its final state, as <see cref="FinishPlaylistsAsync"/> takes it.</summary>
     public sealed record Finish(PlaylistItem Item, string State, PlaylistRecord? Record, string? Reason, ScrapedPlaylist? Fetched);
 
     /// <summary>
-    /// <see cref="FinishPlaylistAsync"/> for many playlists of one crawl in as few transactions as the limits allow
-    /// (one for a page's worth). Returns the ids whose move this call won; a row another delivery moved first is left
+    /// Moves playlists of one crawl from pending to their final state (with the record when done), closes their open rows,
+    /// and keeps what this delivery fetched for the ids (<see cref="Finish.Fetched"/>), in as few transactions as the limits
+    /// allow (one for a page's worth). Returns the ids whose move this call won; a row another delivery moved first is left
     /// out (its ETag changed and the row is no longer pending), while one whose ETag was merely stale is moved.
     /// </summary>
     public async Task<IReadOnlySet<long>> FinishPlaylistsAsync(IReadOnlyList<Finish> finishes, DateTimeOffset at, CancellationToken ct)
@@ -137,16 +234,19 @@ public sealed class CrawlItemTable(StorageClients storage)
         var won = new HashSet<long>();
         if (finishes.Count == 0) return won;
         var crawlId = finishes[0].Item.CrawlId;
-        var moves = finishes.DistinctBy(f => (f.Item.Category, f.Item.PlaylistId)).ToDictionary(f => ListKey(f.Item.Category, f.Item.PlaylistId));
+        var pending = finishes.DistinctBy(f => (f.Item.Category, f.Item.PlaylistId)).ToDictionary(f => ListKey(f.Item.Category, f.Item.PlaylistId));
         var kept = finishes.Where(f => f.Fetched is not null).DistinctBy(f => f.Item.PlaylistId)
             .Select(f => new TableTransactionAction(TableTransactionActionType.UpsertReplace, FetchEntity(crawlId, f.Item.PlaylistId, f.Fetched!, at))).ToList();
-        var pending = new Dictionary<string, Finish>(moves);
+        var unopened = new HashSet<string>(StringComparer.Ordinal); // moves whose open row is not there to close
         while (pending.Count > 0 || kept.Count > 0)
         {
-            var actions = pending.Values.Select(f => new TableTransactionAction(TableTransactionActionType.UpdateReplace, MoveEntity(f, at), f.Item.ETag))
-                .Concat(kept).ToList();
+            // A move and the close of its open row stay in one transaction.
+            var groups = pending.Select(p => (IReadOnlyList<TableTransactionAction>)(unopened.Contains(p.Key)
+                    ? [new(TableTransactionActionType.UpdateReplace, MoveEntity(p.Value, at), p.Value.Item.ETag)]
+                    : [new(TableTransactionActionType.UpdateReplace, MoveEntity(p.Value, at), p.Value.Item.ETag), Close(crawlId, OpenPrefix + p.Key)]))
+                .Concat(kept.Select(k => (IReadOnlyList<TableTransactionAction>)[k])).ToList();
             var lost = false;
-            foreach (var batch in TableBatches.Split(actions))
+            foreach (var batch in TableBatches.Split(groups))
             {
                 try
                 {
@@ -157,12 +257,16 @@ public sealed class CrawlItemTable(StorageClients storage)
                 }
                 catch (TableTransactionFailedException e) when (e.Status is 412 or 404 && e.FailedTransactionActionIndex is { } failed && failed < batch.Count)
                 {
-                    // One row's ETag did not match: see whether it moved on (lost) or only its ETag was stale, then send the rest again.
                     var key = batch[failed].Entity.RowKey;
-                    if (!pending.TryGetValue(key, out var f)) throw;
-                    var now = await GetPlaylistAsync(crawlId, f.Item.Category, f.Item.PlaylistId, ct);
-                    if (now is null || now.IsFinished) pending.Remove(key);
-                    else pending[key] = f with { Item = now };
+                    if (key.StartsWith(OpenPrefix, StringComparison.Ordinal)) unopened.Add(key[OpenPrefix.Length..]);
+                    else
+                    {
+                        // One row's ETag did not match: see whether it moved on (lost) or only its ETag was stale, then send the rest again.
+                        if (!pending.TryGetValue(key, out var f)) throw;
+                        var now = await GetPlaylistAsync(crawlId, f.Item.Category, f.Item.PlaylistId, ct);
+                        if (now is null || now.IsFinished) pending.Remove(key);
+                        else pending[key] = f with { Item = now };
+                    }
                     lost = true;
                     break;
                 }
@@ -183,7 +287,6 @@ public sealed class CrawlItemTable(StorageClients storage)
         entity["ChangedAt"] = at;
         return entity;
     }
-
     /// <summary>
     /// <see cref="ClaimFetchAsync"/> for many ids at once: one transaction inserts every claim that is free; an id
     /// claimed already is looked at on its own (fetched, gone, being fetched, or stale and taken over).
@@ -251,10 +354,6 @@ public sealed class CrawlItemTable(StorageClients storage)
         }
     }
 
-    /// <summary>Keeps what the fetch of a claimed id learned: the record (without its category) or why it is gone.</summary>
-    public Task SaveFetchAsync(string crawlId, long id, ScrapedPlaylist scraped, DateTimeOffset at, CancellationToken ct) =>
-        _table.UpsertEntityAsync(FetchEntity(crawlId, id, scraped, at), TableUpdateMode.Replace, ct);
-
     private static TableEntity FetchEntity(string crawlId, long id, ScrapedPlaylist scraped, DateTimeOffset at)
     {
         var entity = scraped.Record is { } record ? record.ToEntity(crawlId) : new TableEntity(crawlId, "") { ["Reason"] = scraped.GoneReason };
@@ -296,74 +395,115 @@ public sealed class CrawlItemTable(StorageClients storage)
         }
     }
 
+    /// <summary>Whether the crawl has unfinished work: one range query for its first open row.</summary>
+    public async Task<bool> HasOpenWorkAsync(string crawlId, CancellationToken ct)
+    {
+        await foreach (var _ in _table.QueryAsync<TableEntity>(RangeFilter(crawlId, OpenPrefix), maxPerPage: 1, select: ["RowKey"], cancellationToken: ct))
+            return true;
+        return false;
+    }
+
+    /// <summary>The crawl's unfinished work: its open rows, in key order (pages, then playlists).</summary>
+    public async Task<OpenWork> ReadOpenAsync(string crawlId, CancellationToken ct)
+    {
+        var open = new OpenWork([], []);
+        await foreach (var e in _table.QueryAsync<TableEntity>(RangeFilter(crawlId, OpenPrefix), select: ["RowKey", "Category", "PageIndex", "PlaylistId"], cancellationToken: ct))
+        {
+            if (e.GetString("Category") is not { } category) continue;
+            if (e.GetInt32("PageIndex") is { } index) open.Pages.Add((category, index));
+            else if (e.GetInt64("PlaylistId") is { } id) open.Playlists.Add((category, id));
+        }
+        return open;
+    }
+
+    /// <summary>The categories planned so far (page 0 read, or failed for good), with their page counts.</summary>
+    public async Task<Dictionary<string, int>> ReadPlansAsync(string crawlId, CancellationToken ct)
+    {
+        var plans = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var e in _table.QueryAsync<TableEntity>(RangeFilter(crawlId, PlanPrefix), select: ["Category", "Pages"], cancellationToken: ct))
+            if (e.GetString("Category") is { } category) plans[category] = e.GetInt32("Pages") ?? 1;
+        return plans;
+    }
+
     /// <summary>
-    /// Reads the whole crawl once: counts every item that changed before <paramref name="cutoff"/>, lists the unfinished
-    /// pages and playlists, and gives back fetch claims held by deliveries that are gone (the crawl is being resumed).
+    /// Gives back the fetch claims still held in the crawl (its deliveries died with their process): resuming does this
+    /// first, so the work it sends again is fetched at once rather than after the claims go stale.
     /// </summary>
-    public async Task<CrawlTally> TallyAsync(string crawlId, DateTimeOffset cutoff, CancellationToken ct)
+    public async Task<int> ReleaseClaimsAsync(string crawlId, CancellationToken ct)
+    {
+        var released = 0;
+        var filter = $"{RangeFilter(crawlId, "fetch|")} and State eq '{Fetching}'";
+        await foreach (var e in _table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))
+        {
+            try
+            {
+                await _table.DeleteEntityAsync(crawlId, e.RowKey, e.ETag, ct);
+                released++;
+            }
+            catch (RequestFailedException x) when (x.Status is 404 or 412) { }
+        }
+        return released;
+    }
+
+    /// <summary>Counts the crawl's items, once (when it finishes): pages, playlists by state, and covers of the ids fetched.</summary>
+    public async Task<CrawlTally> TallyAsync(string crawlId, CancellationToken ct)
     {
         var counts = new Dictionary<string, CategoryCounts>(StringComparer.Ordinal);
-        var pages = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
-        var pending = new List<(string, PlaylistRef)>();
-        int coversStored = 0, coversMissing = 0, released = 0;
+        int coversStored = 0, coversMissing = 0;
         long coverBytes = 0;
+        string? pageFailure = null, playlistFailure = null;
         CategoryCounts For(string c) => counts.TryGetValue(c, out var k) ? k : counts[c] = new CategoryCounts();
-        var select = new[] { "RowKey", "State", "Category", "PlaylistId", "Discovered", "ChangedAt", "CoverBytes", "CoverBlob" };
+        var select = new[] { "RowKey", "State", "Category", "Discovered", "Pages", "ByFailure", "CoverBytes", "CoverBlob", "Reason", "PlaylistId" };
         await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == crawlId, select: select, cancellationToken: ct))
         {
             var state = e.GetString("State");
-            var counted = (e.GetDateTimeOffset("ChangedAt") ?? cutoff) < cutoff;
-            if (e.RowKey.StartsWith("page|", StringComparison.Ordinal) && e.GetString("Category") is { } pageCategory)
+            var category = e.GetString("Category");
+            if (e.RowKey.StartsWith(PlanPrefix, StringComparison.Ordinal) && category is not null)
             {
-                var index = int.Parse(e.RowKey[(e.RowKey.LastIndexOf('|') + 1)..], CultureInfo.InvariantCulture);
-                (pages.TryGetValue(pageCategory, out var set) ? set : pages[pageCategory] = []).Add(index);
-                if (!counted) continue;
-                var k = For(pageCategory);
-                if (state == Failed) k.PagesFailed++;
+                For(category).PagesTotal = e.GetInt32("Pages");
+                For(category).PlannedByFailure = e.GetBoolean("ByFailure") == true;
+            }
+            else if (e.RowKey.StartsWith("page|", StringComparison.Ordinal) && category is not null)
+            {
+                var k = For(category);
+                if (state == Failed)
+                {
+                    k.PagesFailed++;
+                    pageFailure ??= $"page {int.Parse(e.RowKey[(e.RowKey.LastIndexOf('|') + 1)..], CultureInfo.InvariantCulture) + 1} of {category}: {e.GetString("Reason")}";
+                }
                 else
                 {
                     k.PagesDone++;
                     k.Discovered += e.GetInt32("Discovered") ?? 0;
                 }
             }
-            else if (e.RowKey.StartsWith("list|", StringComparison.Ordinal) && e.GetString("Category") is { } category)
+            else if (e.RowKey.StartsWith("list|", StringComparison.Ordinal) && category is not null)
             {
-                if (state == Pending) pending.Add((category, new PlaylistRef(e.GetInt64("PlaylistId") ?? 0, EtagOf(e.ETag))));
-                if (!counted) continue;
                 var k = For(category);
                 switch (state)
                 {
                     case Done: k.Done++; break;
                     case Skipped: k.Skipped++; break;
-                    case Failed: k.Failed++; break;
+                    case Failed:
+                        k.Failed++;
+                        playlistFailure ??= $"playlist {e.GetInt64("PlaylistId")} in {category}: {e.GetString("Reason")}";
+                        break;
                 }
             }
-            else if (e.RowKey.StartsWith("fetch|", StringComparison.Ordinal))
+            else if (e.RowKey.StartsWith("fetch|", StringComparison.Ordinal) && state == Fetched)
             {
-                if (state == Fetching)
+                if (!string.IsNullOrEmpty(e.GetString("CoverBlob")))
                 {
-                    try
-                    {
-                        await _table.DeleteEntityAsync(crawlId, e.RowKey, e.ETag, ct);
-                        released++;
-                    }
-                    catch (RequestFailedException x) when (x.Status is 404 or 412) { }
+                    coversStored++;
+                    coverBytes += e.GetInt64("CoverBytes") ?? 0;
                 }
-                else if (state == Fetched && counted)
-                {
-                    if (!string.IsNullOrEmpty(e.GetString("CoverBlob")))
-                    {
-                        coversStored++;
-                        coverBytes += e.GetInt64("CoverBytes") ?? 0;
-                    }
-                    else coversMissing++;
-                }
+                else coversMissing++;
             }
         }
-        return new CrawlTally(counts, coversStored, coverBytes, coversMissing, pages, pending, released);
+        return new CrawlTally(counts, coversStored, coverBytes, coversMissing, pageFailure, playlistFailure);
     }
 
-    /// <summary>Puts failed items back to pending (their poison messages were requeued); returns how many moved, per category.</summary>
+    /// <summary>Puts failed items back to open (their poison messages were requeued); returns how many moved, per category.</summary>
     public async Task<Dictionary<string, (int Pages, int Playlists)>> ReopenFailedAsync(string crawlId, IEnumerable<(string Category, int? PageIndex, long? PlaylistId)> items,
         DateTimeOffset at, CancellationToken ct)
     {
@@ -373,12 +513,16 @@ public sealed class CrawlItemTable(StorageClients storage)
             var key = pageIndex is { } index ? PageKey(category, index) : ListKey(category, playlistId ?? 0);
             var row = await _table.GetEntityIfExistsAsync<TableEntity>(crawlId, key, ["State"], ct);
             if (!row.HasValue || row.Value is not { } e || e.GetString("State") != Failed) continue;
+            // An unfinished page has no row; a pending playlist keeps its row. Either way its open row comes back with it.
+            TableTransactionAction[] reopen = pageIndex is { } page
+                ? [new(TableTransactionActionType.Delete, new TableEntity(crawlId, key), e.ETag), OpenPage(crawlId, category, page)]
+                : [new(TableTransactionActionType.UpdateMerge, new TableEntity(crawlId, key) { ["State"] = Pending, ["ChangedAt"] = at }, e.ETag),
+                   OpenPlaylist(crawlId, category, playlistId ?? 0)];
             try
             {
-                if (pageIndex is not null) await _table.DeleteEntityAsync(crawlId, key, e.ETag, ct); // an unfinished page has no row
-                else await _table.UpdateEntityAsync(new TableEntity(crawlId, key) { ["State"] = Pending, ["ChangedAt"] = at }, e.ETag, TableUpdateMode.Merge, ct);
+                await _table.SubmitTransactionAsync(reopen, ct);
             }
-            catch (RequestFailedException x) when (x.Status is 404 or 412)
+            catch (TableTransactionFailedException x) when (x.Status is 404 or 412)
             {
                 continue;
             }
@@ -387,6 +531,9 @@ public sealed class CrawlItemTable(StorageClients storage)
         }
         return moved;
     }
+
+    private static string RangeFilter(string crawlId, string prefix) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {crawlId} and RowKey ge {prefix} and RowKey lt {After(prefix)}");
 
     /// <summary>Deletes every row of a crawl (retention clean-up).</summary>
     public async Task<int> DeleteCrawlAsync(string crawlId, CancellationToken ct)

@@ -1,26 +1,41 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 
 namespace FunctionsCrawler.Storage;
 
 /// <summary>
-/// A crawl as registered when it starts, and whether it was cancelled since
-/// (<see cref="State"/> <c>cancelled</c> when a newer crawl replaced it: <c>--new</c>).
+/// A crawl as registered when it starts, on one site (<see cref="Site"/>, its base URL), and how it ended: <see cref="State"/>
+/// <c>completed</c> or <c>failed</c> (with its exact figures, <see cref="Final"/>) when its item table had no open work left,
+/// <c>cancelled</c> when a newer crawl replaced it (<c>--new</c>). The live figures of a running crawl are its status entity's.
 /// </summary>
 public sealed record CrawlInfo(string CrawlId, IReadOnlyList<string> Categories, int MaxPages, DateTimeOffset StartedAt, string StartedBy)
 {
     public const string Started = "started";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
     public const string Cancelled = "cancelled";
 
-    /// <summary><see cref="Started"/> or <see cref="Cancelled"/>; how far a started crawl got is the status entity's business.</summary>
+    /// <summary>The site the crawl reads (its normalized base URL); empty for crawls registered before crawls knew their site.</summary>
+    public string Site { get; init; } = "";
+
+    /// <summary><see cref="Started"/>, <see cref="Completed"/>, <see cref="Failed"/> or <see cref="Cancelled"/>.</summary>
     public string State { get; init; } = Started;
     public DateTimeOffset? CancelledAt { get; init; }
     /// <summary>The crawl that replaced it, when it was cancelled for one.</summary>
     public string? ReplacedBy { get; init; }
 
+    /// <summary>When it completed or failed, why it failed, and its figures then (the item table's tally).</summary>
+    public DateTimeOffset? FinishedAt { get; init; }
+    public string? FailedReason { get; init; }
+    public CrawlTally? Final { get; init; }
+
     public bool IsCancelled => State == Cancelled;
+
+    /// <summary>Completed or failed: its item table had nothing open when it was judged.</summary>
+    public bool IsEnded => State is Completed or Failed;
 }
 
 /// <summary>One page of the registry, newest first; <see cref="Continuation"/> reads the next (null on the last page).</summary>
@@ -107,11 +122,37 @@ public sealed class CrawlTable(StorageClients storage)
     }
 
     /// <summary>
-    /// Marks the crawl cancelled (both rows, in one transaction that only applies to the row as it was read: a
-    /// concurrent change makes it read again). Returns the crawl as it is now; null when there is no such crawl.
-    /// A crawl already cancelled stays as it was.
+    /// Marks a started crawl cancelled. Returns the crawl as it is now; null when there is no such crawl. A crawl that
+    /// ended or was cancelled already stays as it was (a completed crawl stays completed).
     /// </summary>
-    public async Task<CrawlInfo?> CancelAsync(string crawlId, DateTimeOffset at, string? replacedBy, CancellationToken ct)
+    public Task<CrawlInfo?> CancelAsync(string crawlId, DateTimeOffset at, string? replacedBy, CancellationToken ct) =>
+        ChangeAsync(crawlId, c => c.State != CrawlInfo.Started ? null : c with { State = CrawlInfo.Cancelled, CancelledAt = at, ReplacedBy = replacedBy }, ct);
+
+    /// <summary>
+    /// Records that a started crawl ended (<see cref="CrawlInfo.Completed"/> or <see cref="CrawlInfo.Failed"/>) with its
+    /// final figures. True for the one call that made the change; false when the crawl had ended, was cancelled, or is unknown.
+    /// </summary>
+    public async Task<bool> EndAsync(string crawlId, string state, string? reason, CrawlTally? final, DateTimeOffset at, CancellationToken ct)
+    {
+        var won = false;
+        await ChangeAsync(crawlId, c =>
+        {
+            if (c.State != CrawlInfo.Started) return null;
+            won = true;
+            return c with { State = state, FinishedAt = at, FailedReason = reason, Final = final };
+        }, ct);
+        return won;
+    }
+
+    /// <summary>An ended crawl is started again (its failed work was requeued); a cancelled one stays cancelled.</summary>
+    public Task<CrawlInfo?> ReopenAsync(string crawlId, CancellationToken ct) =>
+        ChangeAsync(crawlId, c => !c.IsEnded ? null : c with { State = CrawlInfo.Started, FinishedAt = null, FailedReason = null, Final = null }, ct);
+
+    /// <summary>
+    /// Changes both rows of a crawl in one transaction that only applies to the row as it was read (a concurrent change
+    /// makes it read again). <paramref name="change"/> returns null to leave the crawl as it is.
+    /// </summary>
+    private async Task<CrawlInfo?> ChangeAsync(string crawlId, Func<CrawlInfo, CrawlInfo?> change, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -120,20 +161,17 @@ public sealed class CrawlTable(StorageClients storage)
             if (!read.HasValue || read.Value is null) return null;
             var row = read.Value;
             var crawl = FromEntity(row);
-            if (crawl.IsCancelled) return crawl;
-            var cancelled = crawl with { State = CrawlInfo.Cancelled, CancelledAt = at, ReplacedBy = replacedBy };
-            var change = new TableEntity(Partition, crawlId) { ["State"] = CrawlInfo.Cancelled, ["CancelledAt"] = at };
-            if (replacedBy is not null) change["ReplacedBy"] = replacedBy;
-            var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateMerge, change, row.ETag) };
+            if (change(crawl) is not { } changed) return crawl;
+            var index = row.GetString("IndexKey") is { Length: > 0 } key ? key : null;
+            var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, ToEntity(changed, crawlId, index), row.ETag) };
             // Rows from before the time index have no index row to update.
-            if (row.GetString("IndexKey") is { Length: > 0 } index)
-                actions.Add(new(TableTransactionActionType.UpsertMerge, new TableEntity(change) { RowKey = index }));
+            if (index is not null) actions.Add(new(TableTransactionActionType.UpsertReplace, ToEntity(changed, index, index)));
             try
             {
                 await _table.SubmitTransactionAsync(actions, ct);
-                return cancelled;
+                return changed;
             }
-            catch (RequestFailedException e) when (e.Status == 412 && attempt < 5)
+            catch (TableTransactionFailedException e) when (e.Status == 412 && attempt < 5)
             {
                 // Someone changed the row since we read it: read it again.
             }
@@ -144,34 +182,48 @@ public sealed class CrawlTable(StorageClients storage)
         !string.IsNullOrEmpty(crawlId) && crawlId.IndexOfAny(['/', '\\', '#', '?']) < 0 && !crawlId.StartsWith(IndexPrefix, StringComparison.Ordinal)
         && crawlId.All(c => !char.IsControl(c));
 
-    private static TableEntity ToEntity(CrawlInfo crawl, string rowKey, string indexKey)
+    private static TableEntity ToEntity(CrawlInfo crawl, string rowKey, string? indexKey)
     {
         var entity = new TableEntity(Partition, rowKey)
         {
             ["CrawlId"] = crawl.CrawlId,
-            ["Categories"] = string.Join('\n', crawl.Categories),
+            ["Categories"] = JsonSerializer.Serialize(crawl.Categories),
             ["MaxPages"] = crawl.MaxPages,
             ["StartedAt"] = crawl.StartedAt,
             ["StartedBy"] = crawl.StartedBy,
+            ["Site"] = crawl.Site,
             ["State"] = crawl.State,
-            ["IndexKey"] = indexKey,
         };
+        if (indexKey is not null) entity["IndexKey"] = indexKey;
         if (crawl.CancelledAt is { } at) entity["CancelledAt"] = at;
         if (crawl.ReplacedBy is { } by) entity["ReplacedBy"] = by;
+        if (crawl.FinishedAt is { } finished) entity["FinishedAt"] = finished;
+        if (crawl.FailedReason is { } reason) entity["FailedReason"] = reason;
+        if (crawl.Final is { } final) entity["Final"] = JsonSerializer.Serialize(final);
         return entity;
     }
 
     private static CrawlInfo FromEntity(TableEntity e) => new(
         e.GetString("CrawlId") ?? e.RowKey,
-        (e.GetString("Categories") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries),
+        ReadCategories(e.GetString("Categories")),
         e.GetInt32("MaxPages") ?? 0,
         e.GetDateTimeOffset("StartedAt") ?? default,
         e.GetString("StartedBy") ?? "")
     {
-        State = e.GetString("State") == CrawlInfo.Cancelled ? CrawlInfo.Cancelled : CrawlInfo.Started,
+        Site = e.GetString("Site") ?? "",
+        State = e.GetString("State") is { } state && state is CrawlInfo.Completed or CrawlInfo.Failed or CrawlInfo.Cancelled ? state : CrawlInfo.Started,
         CancelledAt = e.GetDateTimeOffset("CancelledAt"),
         ReplacedBy = e.GetString("ReplacedBy"),
+        FinishedAt = e.GetDateTimeOffset("FinishedAt"),
+        FailedReason = e.GetString("FailedReason"),
+        Final = e.GetString("Final") is { Length: > 0 } final ? JsonSerializer.Deserialize<CrawlTally>(final) : null,
     };
+
+    /// <summary>A JSON array; rows written before it was one hold the names joined with line breaks.</summary>
+    private static string[] ReadCategories(string? stored) =>
+        stored is null ? []
+        : stored.StartsWith('[') ? JsonSerializer.Deserialize<string[]>(stored) ?? []
+        : stored.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     // Opaque to callers: the last index key returned, base64url so it travels in a query string as is.
     private static string WriteContinuation(string rowKey) =>

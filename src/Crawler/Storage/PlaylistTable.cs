@@ -21,9 +21,6 @@ public sealed class PlaylistTable(StorageClients storage)
     /// <summary>Table keys may not hold '/', '\', '#' or '?', and categories do (<c>R&amp;B/Soul</c>).</summary>
     public static string CategoryKey(string category) => Uri.EscapeDataString(category);
 
-    public Task UpsertAsync(PlaylistRecord record, CancellationToken ct) =>
-        _rows.UpsertEntityAsync(record.ToEntity(CategoryKey(record.Category)), TableUpdateMode.Replace, ct);
-
     /// <summary>Upserts many rows, one transaction per category (or a few for long texts).</summary>
     public async Task UpsertAllAsync(IReadOnlyList<PlaylistRecord> records, CancellationToken ct)
     {

@@ -12,20 +12,24 @@ public static class TableBatches
     public const int MaxActions = 100;
     private const long MaxBytes = 3L * 1024 * 1024; // under the 4 MiB limit, with room for the multipart framing
 
-    public static IEnumerable<List<TableTransactionAction>> Split(IEnumerable<TableTransactionAction> actions)
+    public static IEnumerable<List<TableTransactionAction>> Split(IEnumerable<TableTransactionAction> actions) =>
+        Split(actions.Select(a => (IReadOnlyList<TableTransactionAction>)[a]));
+
+    /// <summary>As <see cref="Split(IEnumerable{TableTransactionAction})"/>, keeping each group's actions in one transaction.</summary>
+    public static IEnumerable<List<TableTransactionAction>> Split(IEnumerable<IReadOnlyList<TableTransactionAction>> groups)
     {
         var batch = new List<TableTransactionAction>();
         long bytes = 0;
-        foreach (var action in actions)
+        foreach (var group in groups)
         {
-            var size = EstimatedBytes(action.Entity);
-            if (batch.Count > 0 && (batch.Count == MaxActions || bytes + size > MaxBytes))
+            var size = group.Sum(a => EstimatedBytes(a.Entity));
+            if (batch.Count > 0 && (batch.Count + group.Count > MaxActions || bytes + size > MaxBytes))
             {
                 yield return batch;
                 batch = [];
                 bytes = 0;
             }
-            batch.Add(action);
+            batch.AddRange(group);
             bytes += size;
         }
         if (batch.Count > 0) yield return batch;

@@ -36,77 +36,6 @@ public sealed class CrawlProgressTests
     }
 
     [Fact]
-    public void Crawl_completes_when_every_page_and_every_discovered_playlist_is_finished()
-    {
-        var p = Started("说唱", "华语");
-        p.Apply(ProgressEvent.PagesPlanned("说唱", 2, T0));
-        p.Apply(ProgressEvent.PageDone("说唱", 0, 2, T0));
-        p.Apply(ProgressEvent.PageDone("说唱", 1, 1, T0));
-        foreach (var id in new long[] { 1, 2, 3 }) p.Apply(ProgressEvent.PlaylistDone("说唱", id, 10, T0));
-        Assert.Null(p.CompletedAt); // 华语 has not been planned yet
-
-        p.Apply(ProgressEvent.PagesPlanned("华语", 1, T0));
-        p.Apply(ProgressEvent.PageDone("华语", 0, 2, T0)); // 3 also in 华语: its own row
-        p.Apply(ProgressEvent.PlaylistDone("华语", 3, 10, T0, fetched: false)); // fetched once, for 说唱
-        Assert.Null(p.CompletedAt);
-        p.Apply(ProgressEvent.PlaylistFailed("华语", 4, "HTTP 500 from site", T0.AddMinutes(1)));
-
-        var s = p.Snapshot(T0.AddMinutes(2));
-        Assert.Equal("completed", s.State);
-        Assert.Equal(T0.AddMinutes(1), s.CompletedAt);
-        Assert.Equal(60, s.ElapsedSeconds);
-        Assert.Equal(new PlaylistFigures(5, 4, 0, 1), s.Playlists);
-        Assert.Equal(3, s.Covers.Stored); // ids 1, 2, 3: a cover is stored once
-        Assert.Equal(0, s.EtaSeconds);
-        Assert.Contains("HTTP 500", s.LastError);
-        Assert.Equal(2, s.ByCategory.Count);
-        Assert.Equal(new CategoryStatus("华语", 1, 1, 2, 1, 0, 1), s.ByCategory[1]);
-    }
-
-    [Fact]
-    public void A_category_with_an_empty_first_page_completes_empty()
-    {
-        var p = Started("空");
-        p.Apply(ProgressEvent.PagesPlanned("空", 1, T0));
-        p.Apply(ProgressEvent.PageDone("空", 0, 0, T0.AddSeconds(1)));
-        Assert.Equal("completed", p.Snapshot(T0.AddSeconds(2)).State);
-    }
-
-    [Fact]
-    public void A_playlist_done_after_failing_and_being_requeued_counts_done()
-    {
-        var p = Started("说唱");
-        p.Apply(ProgressEvent.PagesPlanned("说唱", 1, T0));
-        p.Apply(ProgressEvent.PageDone("说唱", 0, 2, T0));
-        p.Apply(ProgressEvent.PlaylistDone("说唱", 2, 10, T0));
-        p.Apply(ProgressEvent.PlaylistFailed("说唱", 1, "timeout", T0));
-        Assert.Equal("completed", p.Snapshot(T0).State);
-        p.Apply(ProgressEvent.FailedRequeued("说唱", 0, 1, T0.AddSeconds(1)));
-        Assert.Equal("running", p.Snapshot(T0.AddSeconds(1)).State);
-        p.Apply(ProgressEvent.PlaylistDone("说唱", 1, null, T0.AddSeconds(2)));
-        var s = p.Snapshot(T0.AddSeconds(2));
-        Assert.Equal(new PlaylistFigures(2, 2, 0, 0), s.Playlists);
-        Assert.Equal(1, s.Covers.Missing);
-        Assert.Equal("completed", s.State);
-    }
-
-    [Fact]
-    public void A_recount_replaces_the_counters_and_drops_deltas_it_already_holds()
-    {
-        var p = Started("说唱");
-        p.Apply(ProgressEvent.PagesPlanned("说唱", 2, T0));
-        p.Apply(ProgressEvent.PageDone("说唱", 0, 35, T0)); // page 1's signal died with its process
-        var recount = new Dictionary<string, CategoryCounts> { ["说唱"] = new() { PagesDone = 2, Discovered = 40, Done = 3 } };
-        p.Apply(ProgressEvent.Recounted(recount, 3, 300, 0, T0.AddMinutes(5)));
-        p.Apply(ProgressEvent.PlaylistDone("说唱", 9, 100, T0.AddMinutes(4))); // already in the recount: its item changed before
-        p.Apply(ProgressEvent.PlaylistDone("说唱", 10, 100, T0.AddMinutes(6)));
-        var s = p.Snapshot(T0.AddMinutes(6));
-        Assert.Equal(new PagesFigures(2, 2), s.Pages); // the planned total is kept
-        Assert.Equal(new PlaylistFigures(40, 4, 0, 0), s.Playlists);
-        Assert.Equal(new CoverFigures(4, 0, 400), s.Covers);
-    }
-
-    [Fact]
     public void The_state_stays_small_however_many_playlists_finish()
     {
         var p = Started("说唱");
@@ -181,96 +110,9 @@ public sealed class CrawlProgressTests
 
         p.Apply(ProgressEvent.PlaylistDone("说唱", 1, null, T0.AddSeconds(400)));
         p.Apply(ProgressEvent.PlaylistDone("说唱", 2, null, T0.AddSeconds(401)));
+        var tally = new Dictionary<string, CategoryCounts> { ["说唱"] = new() { PagesTotal = 1, PagesDone = 1, Discovered = 2, Done = 2 } };
+        p.Apply(ProgressEvent.Ended(tally, 0, 0, 2, null, T0.AddSeconds(401)));
         Assert.False(p.IsStalled(T0.AddSeconds(9999), spell)); // completed
-    }
-
-    [Fact]
-    public void Every_list_page_failing_ends_the_crawl_failed_with_the_last_page_error()
-    {
-        var p = Started("说唱", "华语");
-        p.Apply(ProgressEvent.PageFailed("说唱", 0, "HTTP 500 from site", T0.AddSeconds(10)));
-        Assert.Equal("running", p.Snapshot(T0.AddSeconds(11)).State); // 华语 may still be read
-
-        p.Apply(ProgressEvent.PageFailed("华语", 0, "HTTP 502 from site", T0.AddSeconds(20)));
-        var s = p.Snapshot(T0.AddMinutes(5));
-        Assert.Equal("failed", s.State);
-        Assert.Equal("every list page failed: page 1 of 华语: HTTP 502 from site", s.LastError);
-        Assert.Null(s.CompletedAt);
-        Assert.Equal(20, s.ElapsedSeconds); // the clock stops when it failed
-        Assert.Null(s.EtaSeconds);
-        Assert.Equal(new PagesFigures(2, 2), s.Pages); // each failed page 0 stands for its category
-        Assert.False(p.IsStalled(T0.AddDays(1), TimeSpan.FromMinutes(1)));
-
-        p.Apply(ProgressEvent.Error("late note", T0.AddMinutes(6)));
-        Assert.Equal("every list page failed: page 1 of 华语: HTTP 502 from site", p.Snapshot(T0.AddMinutes(7)).LastError);
-    }
-
-    [Fact]
-    public void A_failed_first_page_ends_its_category_so_the_rest_of_the_crawl_completes()
-    {
-        var p = Started("说唱", "华语");
-        p.Apply(ProgressEvent.PageFailed("说唱", 0, "HTTP 500 from site", T0));
-        p.Apply(ProgressEvent.PagesPlanned("华语", 1, T0));
-        p.Apply(ProgressEvent.PageDone("华语", 0, 1, T0));
-        p.Apply(ProgressEvent.PlaylistDone("华语", 1, 10, T0.AddSeconds(3)));
-
-        var s = p.Snapshot(T0.AddSeconds(4));
-        Assert.Equal("completed", s.State);
-        Assert.Equal(new PagesFigures(2, 2), s.Pages);
-        Assert.Equal("page 1 of 说唱: HTTP 500 from site", s.RecentErrors[0].Message);
-    }
-
-    [Fact]
-    public void Some_pages_failing_is_a_completed_crawl_not_a_failed_one()
-    {
-        var p = Started("说唱");
-        p.Apply(ProgressEvent.PagesPlanned("说唱", 2, T0));
-        p.Apply(ProgressEvent.PageDone("说唱", 0, 1, T0));
-        p.Apply(ProgressEvent.PageFailed("说唱", 1, "HTTP 500 from site", T0));
-        p.Apply(ProgressEvent.PlaylistSkipped("说唱", 1, "deleted", T0.AddSeconds(1)));
-        Assert.Equal("completed", p.Snapshot(T0.AddSeconds(2)).State);
-    }
-
-    [Fact]
-    public void Every_discovered_playlist_failing_ends_the_crawl_failed()
-    {
-        var p = Started("说唱");
-        p.Apply(ProgressEvent.PagesPlanned("说唱", 1, T0));
-        p.Apply(ProgressEvent.PageDone("说唱", 0, 2, T0));
-        p.Apply(ProgressEvent.PlaylistFailed("说唱", 1, "HTTP 500 from site", T0.AddSeconds(1)));
-        p.Apply(ProgressEvent.PlaylistFailed("说唱", 2, "HTTP 502 from site", T0.AddSeconds(2)));
-
-        var s = p.Snapshot(T0.AddSeconds(3));
-        Assert.Equal("failed", s.State);
-        Assert.Equal("every playlist failed: playlist 2 in 说唱: HTTP 502 from site", s.LastError);
-    }
-
-    [Fact]
-    public void Requeuing_a_failed_crawl_reopens_it_and_the_real_pager_replaces_the_failed_first_page()
-    {
-        var p = Started("说唱");
-        p.Apply(ProgressEvent.PageFailed("说唱", 0, "HTTP 500 from site", T0));
-        Assert.Equal("failed", p.Snapshot(T0).State);
-
-        p.Apply(ProgressEvent.FailedRequeued("说唱", 1, 0, T0.AddMinutes(1)));
-        Assert.Equal("running", p.Snapshot(T0.AddMinutes(1)).State);
-        p.Apply(ProgressEvent.PagesPlanned("说唱", 2, T0.AddMinutes(2)));
-        p.Apply(ProgressEvent.PageDone("说唱", 0, 1, T0.AddMinutes(2)));
-        Assert.Equal(new PagesFigures(2, 1), p.Snapshot(T0.AddMinutes(2)).Pages);
-        p.Apply(ProgressEvent.PageDone("说唱", 1, 0, T0.AddMinutes(3)));
-        p.Apply(ProgressEvent.PlaylistDone("说唱", 1, 10, T0.AddMinutes(3)));
-        Assert.Equal("completed", p.Snapshot(T0.AddMinutes(4)).State);
-    }
-
-    [Fact]
-    public void A_recount_keeps_the_plan_a_failed_first_page_stood_in_for()
-    {
-        var p = Started("说唱");
-        p.Apply(ProgressEvent.PageFailed("说唱", 0, "HTTP 500 from site", T0));
-        var recount = new Dictionary<string, CategoryCounts> { ["说唱"] = new() { PagesFailed = 1 } };
-        p.Apply(ProgressEvent.Recounted(recount, 0, 0, 0, T0.AddSeconds(1)));
-        Assert.Equal("failed", p.Snapshot(T0.AddSeconds(2)).State);
-        Assert.True(p.Counts["说唱"].PlannedByFailure);
     }
 
     [Fact]
@@ -293,7 +135,6 @@ public sealed class CrawlProgressTests
         var p = Started("说唱");
         p.Apply(ProgressEvent.PagesPlanned("说唱", 1, T0));
         p.Apply(ProgressEvent.Resumed(T0.AddMinutes(10)));
-        p.Apply(ProgressEvent.Recounted(new Dictionary<string, CategoryCounts>(), 0, 0, 0, T0.AddMinutes(20)));
         p.Apply(ProgressEvent.Resumed(T0.AddMinutes(20)));
         Assert.Equal(2, p.StalledResumes);
 
@@ -324,22 +165,50 @@ public sealed class CrawlProgressTests
     }
 
     [Fact]
-    public void Work_that_moves_while_the_table_is_read_is_added_to_the_recount()
+    public void The_live_counters_lag_until_the_item_tables_tally_replaces_them_when_the_crawl_ends()
+    {
+        var p = Started("说唱", "华语");
+        p.Apply(ProgressEvent.PagesPlanned("说唱", 2, T0));
+        p.Apply(ProgressEvent.PageDone("说唱", 0, 35, T0)); // page 1's signal died with its process
+        p.Apply(ProgressEvent.PlaylistDone("说唱", 9, 100, T0.AddSeconds(30)));
+        Assert.Equal("running", p.Snapshot(T0.AddMinutes(1)).State); // every signal in, yet only the item table judges
+
+        var tally = new Dictionary<string, CategoryCounts>
+        {
+            ["说唱"] = new() { PagesTotal = 2, PagesDone = 2, Discovered = 40, Done = 39, Failed = 1 },
+            ["华语"] = new() { PagesTotal = 1, PagesDone = 1, Discovered = 1, Done = 1 },
+        };
+        p.Apply(ProgressEvent.Ended(tally, 40, 4000, 0, null, T0.AddMinutes(1)));
+        var s = p.Snapshot(T0.AddMinutes(2));
+        Assert.Equal("completed", s.State);
+        Assert.Equal(T0.AddMinutes(1), s.CompletedAt);
+        Assert.Equal(60, s.ElapsedSeconds);
+        Assert.Equal(new PagesFigures(3, 3), s.Pages);
+        Assert.Equal(new PlaylistFigures(41, 40, 0, 1), s.Playlists);
+        Assert.Equal(new CoverFigures(40, 0, 4000), s.Covers);
+        Assert.Equal(0, s.EtaSeconds);
+        Assert.Equal(new CategoryStatus("华语", 1, 1, 1, 1, 0, 0), s.ByCategory[1]);
+        Assert.False(p.IsStalled(T0.AddDays(1), TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public void A_crawl_that_ended_failed_shows_why_and_stops_its_clock()
     {
         var p = Started("说唱");
-        p.Apply(ProgressEvent.PagesPlanned("说唱", 1, T0));
-        p.Apply(ProgressEvent.PageDone("说唱", 0, 3, T0));
-        var cutoff = T0.AddMinutes(5);
-        p.Apply(ProgressEvent.RecountStarted(cutoff));
-        // While the table is read, the host's listeners finish a playlist: its row changed after the cut-off, so the count
-        // does not hold it, and its delta reached the entity before the count did.
-        p.Apply(ProgressEvent.PlaylistDone("说唱", 3, 100, cutoff.AddSeconds(1)));
-        var recount = new Dictionary<string, CategoryCounts> { ["说唱"] = new() { PagesDone = 1, Discovered = 3, Done = 2 } };
-        p.Apply(ProgressEvent.Recounted(recount, 2, 200, 0, cutoff));
-        var s = p.Snapshot(cutoff.AddSeconds(2));
-        Assert.Equal(new PlaylistFigures(3, 3, 0, 0), s.Playlists);
-        Assert.Equal(new CoverFigures(3, 0, 300), s.Covers);
-        Assert.Equal("completed", s.State);
-        Assert.Empty(p.SinceRecount);
+        p.Apply(ProgressEvent.PageFailed("说唱", 0, "HTTP 500 from site", T0.AddSeconds(10)));
+        var tally = new Dictionary<string, CategoryCounts> { ["说唱"] = new() { PagesTotal = 1, PagesFailed = 1, PlannedByFailure = true } };
+        p.Apply(ProgressEvent.Ended(tally, 0, 0, 0, "every list page failed: page 1 of 说唱: HTTP 500 from site", T0.AddSeconds(20)));
+        p.Apply(ProgressEvent.Error("late note", T0.AddMinutes(6)));
+        var s = p.Snapshot(T0.AddMinutes(7));
+        Assert.Equal("failed", s.State);
+        Assert.Equal("every list page failed: page 1 of 说唱: HTTP 500 from site", s.LastError);
+        Assert.Null(s.CompletedAt);
+        Assert.Equal(20, s.ElapsedSeconds);
+        Assert.Null(s.EtaSeconds);
+        Assert.Equal(new PagesFigures(1, 1), s.Pages);
+
+        p.Apply(ProgressEvent.FailedRequeued("说唱", 1, 0, T0.AddMinutes(8))); // its failed work goes back in
+        Assert.Equal("running", p.Snapshot(T0.AddMinutes(8)).State);
     }
+
 }

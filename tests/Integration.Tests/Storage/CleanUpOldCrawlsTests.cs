@@ -49,15 +49,18 @@ public sealed class CleanUpOldCrawlsTests
         public InMemoryStatuses Statuses => statuses;
         public StorageClients Storage => storage;
 
-        public CleanUpOldCrawls Step(string retentionDays = "30") => new(Crawls, new CrawlQueries(Crawls, ItemTable, statuses, storage, time),
+        public CleanUpOldCrawls Step(string retentionDays = "30") => new(Crawls, new CrawlQueries(Crawls, ItemTable, statuses, storage, Options.Create(new NetEaseOptions()), time),
             ItemTable, Queues, statuses, Options.Create(new CrawlerOptions { RetentionDays = retentionDays }), time,
             NullLogger<CleanUpOldCrawls>.Instance);
 
         /// <summary>A registered crawl with per-crawl rows, a dataset row and poison messages; completed or still running.</summary>
         public async Task<CrawlInfo> CrawlAsync(string crawlId, DateTimeOffset startedAt, string[] categories, bool completed, int rows, long datasetId)
         {
-            var crawl = new CrawlInfo(crawlId, categories, 0, startedAt, "test");
+            var crawl = new CrawlInfo(crawlId, categories, 0, startedAt, "test") { Site = new NetEaseOptions().Site };
             await Crawls.AddAsync(crawl, default);
+            if (completed)
+                await Crawls.EndAsync(crawlId, CrawlInfo.Completed, null,
+                    new CrawlTally(categories.ToDictionary(c => c, _ => new CategoryCounts { PagesTotal = 1, PagesDone = 1 }), 0, 0, 0), startedAt, default);
             await statuses.SignalAsync(crawlId, ProgressEvent.Started(crawlId, categories, 0, startedAt));
             foreach (var category in categories)
             {
@@ -66,7 +69,7 @@ public sealed class CleanUpOldCrawlsTests
             }
             for (var id = 1; id <= rows; id++)
                 await Items.UpsertEntityAsync(new TableEntity(crawlId, $"list|{Uri.EscapeDataString(categories[0])}|{id:D20}") { ["State"] = "done" });
-            await Playlists.UpsertAsync(Record(categories[0], datasetId, crawlId, startedAt), default);
+            await Playlists.UpsertAllAsync([Record(categories[0], datasetId, crawlId, startedAt)], default);
             // What the host does after maxDequeueCount tries: the message as it was, in the queue's poison twin.
             await PoisonAsync(CrawlQueues.Playlists, new PlaylistWork(crawlId, categories[0], [new PlaylistRef(datasetId)]));
             await PoisonAsync(CrawlQueues.Pages, new PageWork(crawlId, categories[0], 3, 0));

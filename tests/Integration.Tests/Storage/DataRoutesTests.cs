@@ -69,7 +69,7 @@ public sealed class DataRoutesTests : IAsyncLifetime
     public async Task DisposeAsync() => await _azurite.DisposeAsync();
 
     private PlaylistBrowser Browser() =>
-        new(_playlists, _items, _crawls, new CrawlQueries(_crawls, _items, _statuses, _storage, TimeProvider.System));
+        new(_playlists, _items, _crawls, new CrawlQueries(_crawls, _items, _statuses, _storage, Microsoft.Extensions.Options.Options.Create(new FunctionsCrawler.Configuration.NetEaseOptions()), TimeProvider.System));
 
     private CoverRoute Covers() => new(_covers, NullLogger<CoverRoute>.Instance);
 
@@ -101,9 +101,13 @@ public sealed class DataRoutesTests : IAsyncLifetime
         foreach (var r in rows)
         {
             var item = await _items.GetPlaylistAsync(crawlId, r.Category, r.Detail.Id, default);
-            Assert.True(await _items.FinishPlaylistAsync(item!, CrawlItemTable.Done, r with { CrawlId = crawlId }, null, r.CrawledAt, default));
-            await _playlists.UpsertAsync(r with { CrawlId = crawlId }, default);
+            Assert.True((await _items.FinishPlaylistsAsync([new CrawlItemTable.Finish(item!, CrawlItemTable.Done, r with { CrawlId = crawlId }, null, null)],
+                r.CrawledAt, default)).Contains(r.Detail.Id));
+            await _playlists.UpsertAllAsync([r with { CrawlId = crawlId }], default);
         }
+        if (completed)
+            await _crawls.EndAsync(crawlId, CrawlInfo.Completed, null,
+                new CrawlTally(categories.ToDictionary(c => c, _ => new CategoryCounts { PagesTotal = 1, PagesDone = 1 }), 0, 0, 0), startedAt, default);
         return crawl;
     }
 

@@ -1,0 +1,40 @@
+using FunctionsCrawler.Logging;
+using FunctionsCrawler.Progress;
+using FunctionsCrawler.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace FunctionsCrawler.Pipeline;
+
+/// <summary>
+/// The judge of a crawl's end, asked by every step that finishes a message and by the stall check: a crawl is over when
+/// its item table holds no open row (every planned page read or failed, no playlist pending). Then its figures are
+/// counted once from that table, the registry records the crawl completed (or failed, when nothing it read succeeded)
+/// with them, and the one call that made that change tells the status entity, whose live counters they replace.
+/// </summary>
+public sealed class FinishCrawl(CrawlTable crawls, CrawlItemTable items, ICrawlProgressSink progress, TimeProvider time, ILogger<FinishCrawl> log)
+{
+    /// <summary>Ends the crawl when it has no open work; true when this call ended it.</summary>
+    public async Task<bool> RunAsync(string crawlId, CancellationToken ct)
+    {
+        if (await items.HasOpenWorkAsync(crawlId, ct)) return false;
+        if (await crawls.GetAsync(crawlId, ct) is not { State: CrawlInfo.Started } crawl) return false;
+        var tally = await items.TallyAsync(crawlId, ct);
+        // Open rows are written before the crawl is registered; a category without a plan has not been read at all.
+        if (crawl.Categories.Any(c => tally.Counts.GetValueOrDefault(c)?.PagesTotal is null))
+        {
+            log.LogError("Crawl {CrawlId} has no open work but categories without a plan: not ended", crawlId);
+            return false;
+        }
+        var now = time.GetUtcNow();
+        var reason = tally.FailedReason;
+        if (!await crawls.EndAsync(crawlId, reason is null ? CrawlInfo.Completed : CrawlInfo.Failed, reason, tally, now, ct)) return false;
+        await progress.SignalAsync(crawlId, ProgressEvent.Ended(tally.Counts, tally.CoversStored, tally.CoverBytes, tally.CoversMissing, reason, now), ct);
+        using var scope = log.BeginCrawlScope(crawlId);
+        var all = tally.Counts.Values;
+        if (reason is null)
+            log.LogInformation("Crawl {CrawlId} completed: {Done} playlists, {Skipped} skipped, {Failed} failed, {Pages} list pages",
+                crawlId, all.Sum(c => c.Done), all.Sum(c => c.Skipped), all.Sum(c => c.Failed), all.Sum(c => c.PagesDone + c.PagesFailed));
+        else log.LogError("Crawl {CrawlId} failed: {Reason}", crawlId, reason);
+        return true;
+    }
+}
