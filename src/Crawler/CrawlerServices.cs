@@ -52,6 +52,10 @@ public static class CrawlerServices
         services.AddSingleton<CancelledCrawls>();
         services.AddSingleton<StartCrawl>();
         services.AddSingleton<ScrapeListPage>();
+        services.AddSingleton<FetchSlots>();
+        services.AddSingleton<FetchCover>();
+        services.AddSingleton<FetchPlaylist>();
+        services.AddSingleton<RecordPlaylists>();
         services.AddSingleton<ScrapePlaylist>();
         services.AddSingleton<ResumeCrawl>();
         services.AddSingleton<FinishCrawl>();

@@ -17,7 +17,7 @@ public class CrawlStatusEntityTests
     private CrawlStatus Status() => _entity.State<CrawlProgress>()!.Snapshot(T0.AddMinutes(1));
 
     [Fact]
-    public async Task A_crawl_applied_through_the_entity_completes_with_exact_counts()
+    public async Task A_crawl_applied_through_the_entity_shows_live_counts_then_ends_with_the_item_tables_tally()
     {
         await Apply(ProgressEvent.Started(CrawlId, ["说唱"], 1, T0));
         await Apply(ProgressEvent.PagesPlanned("说唱", 1, T0.AddSeconds(1)));
@@ -26,6 +26,9 @@ public class CrawlStatusEntityTests
         await Apply(ProgressEvent.PlaylistDone("说唱", 102, null, T0.AddSeconds(4)));
         Assert.Equal("running", Status().State);
         await Apply(ProgressEvent.PlaylistSkipped("说唱", 103, "deleted", T0.AddSeconds(5)));
+        Assert.Equal("running", Status().State); // the entity displays; the item table judges
+        var tally = new Dictionary<string, CategoryCounts> { ["说唱"] = new() { PagesTotal = 1, PagesDone = 1, Discovered = 3, Done = 2, Skipped = 1 } };
+        await Apply(ProgressEvent.Ended(tally, 1, 2048, 1, null, T0.AddSeconds(5)));
 
         var status = Status();
         Assert.Equal("completed", status.State);

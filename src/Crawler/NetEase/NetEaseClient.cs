@@ -112,6 +112,20 @@ public sealed class NetEaseClient
         return new SiteResponse(fetched.Status, fetched.Text ?? "") { Problem = fetched.Problem, RetryAfter = fetched.RetryAfter };
     }
 
+    /// <summary>Longer than any real image URL; a longer one is hostile page content, not fetched.</summary>
+    public const int MaxCoverUrlLength = 2048;
+
+    /// <summary>The full-size cover a playlist's cover URL names, or why it is not fetched (page content is hostile).</summary>
+    public (Uri? Url, string? Problem) CoverUrl(string? coverUrl)
+    {
+        if (string.IsNullOrWhiteSpace(coverUrl)) return (null, "playlist has no cover URL");
+        if (coverUrl.Length > MaxCoverUrlLength) return (null, $"cover URL is {coverUrl.Length:N0} characters, over the {MaxCoverUrlLength:N0} allowed");
+        if (!Uri.TryCreate(NetEaseUrls.FullSizeCover(coverUrl), UriKind.Absolute, out var url))
+            return (null, $"cover URL is not absolute: '{(coverUrl.Length <= 80 ? coverUrl : coverUrl[..80] + "…")}'");
+        if (!CoverHosts.IsAllowed(url, BaseUri)) return (null, $"cover host '{url.Host}' is not allowed");
+        return (url, null);
+    }
+
     /// <summary>
     /// Downloads a cover, following redirects only within the allowed image hosts, with its size capped.
     /// Transient faults that outlast the retries throw <see cref="SiteFetchException"/> so the message is retried.

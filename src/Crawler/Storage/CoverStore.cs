@@ -3,37 +3,26 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using FunctionsCrawler.NetEase;
-using Microsoft.Extensions.Logging;
 
 namespace FunctionsCrawler.Storage;
 
 /// <summary>A cover as stored: blob path, size and SHA-256 of the bytes.</summary>
 public sealed record StoredCover(string Blob, long Bytes, string Sha256);
 
-/// <summary>
-/// The outcome of storing a cover: the stored cover, or why there is none; <see cref="Blocked"/> when the
-/// image host pushed back (the playlist is then tried again after the pause, not recorded without its cover).
-/// </summary>
-public sealed record CoverResult(StoredCover? Cover, string? Problem, bool Downloaded)
-{
-    public string? Blocked { get; init; }
-    public TimeSpan? RetryAfter { get; init; }
-}
+/// <summary>A cover as it is stored, and the URL it came from (null when stored without one).</summary>
+public sealed record StoredCoverInfo(StoredCover Cover, string? Source);
 
 /// <summary>
 /// Keeps each playlist's full-size cover once, as <c>covers/&lt;playlist_id&gt;.jpg</c>, with the URL it came from in
-/// its metadata (<c>source</c>): a cover asked for again from the same source is not fetched again; from a changed
-/// source it is, and the new image replaces the old one only when it is valid (else the old cover stays).
-/// Page content is hostile: only allowed hosts are fetched, only real images are kept, sizes are capped.
+/// its metadata (<c>source</c>). It stores and tells what it has stored (<see cref="PersistAsync"/>, <see cref="StatAsync"/>);
+/// what to download and whether to replace is the cover step's business (<c>Pipeline.FetchCover</c>).
 /// </summary>
-public sealed class CoverStore(StorageClients storage, NetEaseClient client, ILogger<CoverStore> log)
+public sealed class CoverStore(StorageClients storage)
 {
     public const string Container = "covers";
     /// <summary>Metadata every cover the crawler stored carries (a blob without it is not one of the dataset's covers).</summary>
     public const string ShaKey = "sha256";
     private const string SourceKey = "source";
-    /// <summary>Longer than any real image URL; a longer one is hostile page content, not fetched.</summary>
-    public const int MaxUrlLength = 2048;
 
     private readonly BlobContainerClient _container = storage.Blobs.GetBlobContainerClient(Container);
 
@@ -43,84 +32,33 @@ public sealed class CoverStore(StorageClients storage, NetEaseClient client, ILo
 
     public Task EnsureCreatedAsync(CancellationToken ct) => _container.CreateIfNotExistsAsync(cancellationToken: ct);
 
-    /// <summary>
-    /// Stores the playlist's cover unless the stored one came from the same source. <paramref name="probe"/> false says no
-    /// cover is expected (the category's first lookups in this crawl found none): the stored cover is not looked up first, the upload is
-    /// conditional instead, and only a cover found stored after all (the id was crawled under another category) is looked at.
-    /// </summary>
-    public async Task<CoverResult> StoreAsync(long playlistId, string? coverUrl, CancellationToken ct, bool probe = true)
+    /// <summary>The playlist's stored cover and its source, or null when none is stored (or an upload was cut short).</summary>
+    public async Task<StoredCoverInfo?> StatAsync(long playlistId, CancellationToken ct)
     {
         var blob = _container.GetBlobClient(BlobName(playlistId));
-        var existing = probe ? await ExistingAsync(blob, ct) : null;
-        var (url, problem) = CoverUri(coverUrl);
-        if (existing is { } kept)
-        {
-            if (url is null)
-            {
-                log.LogWarning("Playlist {PlaylistId}: {Problem}; keeping the stored cover", playlistId, problem);
-                return new CoverResult(kept.Cover, null, false);
-            }
-            if (SameSource(kept.Source, url)) return new CoverResult(kept.Cover, null, false);
-        }
-        if (url is null) return new CoverResult(null, problem, false);
-
-        CoverDownload download;
         try
         {
-            download = await client.GetCoverAsync(url, ct);
+            var props = await blob.GetPropertiesAsync(cancellationToken: ct);
+            if (!props.Value.Metadata.TryGetValue(ShaKey, out var sha)) return null; // an upload cut short: redo it
+            return new StoredCoverInfo(new StoredCover($"{Container}/{blob.Name}", props.Value.ContentLength, sha),
+                props.Value.Metadata.TryGetValue(SourceKey, out var source) ? source : null);
         }
-        catch (SiteFetchException e) when (existing is not null && !ct.IsCancellationRequested)
+        catch (RequestFailedException e) when (e.Status == 404)
         {
-            // Without a stored cover the queue retries the playlist; with one, the row keeps it and the next crawl tries again.
-            download = new CoverDownload(null, null, e.Message);
+            return null;
         }
-        // A block pauses the crawl and the playlist is tried again after it, whether or not an older cover is stored.
-        if (download.Blocked is { } blocked) return new CoverResult(existing?.Cover, null, true) { Blocked = blocked, RetryAfter = download.RetryAfter };
-        var (bytes, contentType) = (download.Bytes, download.ContentType);
-        var refused = bytes is null ? download.Problem
-            : !IsImage(bytes, contentType) ? $"cover is not an image (content type '{contentType}', {bytes.Length} bytes)"
-            : null;
-        if (refused is not null || bytes is null)
-        {
-            if (existing is null) return new CoverResult(null, refused, true);
-            log.LogWarning("Playlist {PlaylistId}: the cover moved from {OldSource} to {NewSource}, but the new one was not stored ({Problem}); keeping the stored cover",
-                playlistId, existing.Source, Source(url), refused);
-            return new CoverResult(existing.Cover, null, true);
-        }
-
-        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        var upload = new BlobUploadOptions
-        {
-            HttpHeaders = new BlobHttpHeaders { ContentType = ImageContentType(bytes) },
-            Metadata = new Dictionary<string, string> { [ShaKey] = sha, [SourceKey] = Source(url) },
-            Conditions = probe ? null : new BlobRequestConditions { IfNoneMatch = ETag.All },
-        };
-        try
-        {
-            await blob.UploadAsync(BinaryData.FromBytes(bytes), upload, ct);
-        }
-        catch (RequestFailedException e) when (!probe && e.Status == 409)
-        {
-            // Stored after all: the same image stays as it is; a different one is replaced, as after a probe.
-            existing = await ExistingAsync(blob, ct);
-            if (existing is not null && SameSource(existing.Source, url)) return new CoverResult(existing.Cover, null, true);
-            upload.Conditions = null;
-            await blob.UploadAsync(BinaryData.FromBytes(bytes), upload, ct);
-        }
-        if (existing is not null)
-            log.LogInformation("Playlist {PlaylistId}: cover replaced, its source moved from {OldSource} to {NewSource}", playlistId, existing.Source, Source(url));
-        return new CoverResult(new StoredCover($"{Container}/{BlobName(playlistId)}", bytes.Length, sha), null, true);
     }
 
-    /// <summary>The full-size cover URL to fetch, or why there is none.</summary>
-    private (Uri? Url, string? Problem) CoverUri(string? coverUrl)
+    /// <summary>Stores (or replaces) the playlist's cover: an image already checked, and the URL it came from.</summary>
+    public async Task<StoredCover> PersistAsync(long playlistId, byte[] image, Uri fullSizeUrl, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(coverUrl)) return (null, "playlist has no cover URL");
-        if (coverUrl.Length > MaxUrlLength) return (null, $"cover URL is {coverUrl.Length:N0} characters, over the {MaxUrlLength:N0} allowed");
-        if (!Uri.TryCreate(NetEaseUrls.FullSizeCover(coverUrl), UriKind.Absolute, out var url))
-            return (null, $"cover URL is not absolute: '{Shorten(coverUrl)}'");
-        if (!IsAllowedHost(url, client.BaseUri)) return (null, $"cover host '{url.Host}' is not allowed");
-        return (url, null);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(image));
+        await _container.GetBlobClient(BlobName(playlistId)).UploadAsync(BinaryData.FromBytes(image), new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = ImageContentType(image) },
+            Metadata = new Dictionary<string, string> { [ShaKey] = sha, [SourceKey] = Source(fullSizeUrl) },
+        }, ct);
+        return new StoredCover($"{Container}/{BlobName(playlistId)}", image.Length, sha);
     }
 
     /// <summary>What is kept as a cover's <c>source</c>: the full-size URL without query or fragment.</summary>
@@ -141,25 +79,6 @@ public sealed class CoverStore(StorageClients storage, NetEaseClient client, ILo
 
     private static bool IsImageCdn(Uri url) => url.Host.EndsWith(CoverHosts.ImageCdnSuffix, StringComparison.OrdinalIgnoreCase);
 
-    private sealed record Existing(StoredCover Cover, string? Source);
-
-    private static async Task<Existing?> ExistingAsync(BlobClient blob, CancellationToken ct)
-    {
-        try
-        {
-            var props = await blob.GetPropertiesAsync(cancellationToken: ct);
-            if (!props.Value.Metadata.TryGetValue(ShaKey, out var sha)) return null; // an upload cut short: redo it
-            return new Existing(new StoredCover($"{Container}/{blob.Name}", props.Value.ContentLength, sha), props.Value.Metadata.TryGetValue(SourceKey, out var source) ? source : null);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Covers come from NetEase's image CDN (<c>*.music.126.net</c>) or the configured site host.</summary>
-    public static bool IsAllowedHost(Uri url, Uri siteBase) => CoverHosts.IsAllowed(url, siteBase);
-
     /// <summary>The declared type must be an image and the bytes must start like one (JPEG, PNG, GIF or WebP).</summary>
     public static bool IsImage(ReadOnlySpan<byte> bytes, string? contentType) =>
         contentType is not null && contentType.StartsWith("image/", StringComparison.OrdinalIgnoreCase)
@@ -171,6 +90,4 @@ public sealed class CoverStore(StorageClients storage, NetEaseClient client, ILo
         : b.Length >= 6 && (b[..6].SequenceEqual("GIF87a"u8) || b[..6].SequenceEqual("GIF89a"u8)) ? "image/gif"
         : b.Length >= 12 && b[..4].SequenceEqual("RIFF"u8) && b[8..12].SequenceEqual("WEBP"u8) ? "image/webp"
         : null;
-
-    private static string Shorten(string s) => s.Length <= 80 ? s : s[..80] + "…";
 }

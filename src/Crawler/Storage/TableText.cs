@@ -44,8 +44,8 @@ public static class TableText
             Name = Keep("name", detail.Name),
             CreatorNickname = detail.CreatorNickname is { } nickname ? Keep("creator nickname", nickname) : null,
             Description = Keep("description", detail.Description),
-            // A longer cover URL is not fetched (CoverStore.MaxUrlLength); what is kept of it is only a record.
-            CoverUrl = detail.CoverUrl is { } url ? Keep("cover URL", url, CoverStore.MaxUrlLength) : null,
+            // A longer cover URL is not fetched (NetEaseClient.MaxCoverUrlLength); what is kept of it is only a record.
+            CoverUrl = detail.CoverUrl is { } url ? Keep("cover URL", url, NetEaseClient.MaxCoverUrlLength) : null,
             Tags = tags,
         };
         return (fitted, cuts.Count == 0 ? null : string.Join("; ", cuts));

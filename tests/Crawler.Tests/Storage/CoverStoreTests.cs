@@ -17,7 +17,7 @@ public sealed class CoverStoreTests
     [InlineData("file:///etc/passwd", false)]
     [InlineData("ftp://p1.music.126.net/1.jpg", false)]
     public void Covers_are_fetched_only_from_allowed_hosts(string url, bool allowed) =>
-        Assert.Equal(allowed, CoverStore.IsAllowedHost(new Uri(url), Site));
+        Assert.Equal(allowed, FunctionsCrawler.NetEase.CoverHosts.IsAllowed(new Uri(url), Site));
 
     [Fact]
     public void An_image_needs_both_an_image_content_type_and_image_bytes()

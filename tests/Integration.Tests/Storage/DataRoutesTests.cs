@@ -55,11 +55,7 @@ public sealed class DataRoutesTests : IAsyncLifetime
         _playlists = new PlaylistTable(_storage);
         _items = new CrawlItemTable(_storage);
         _crawls = new CrawlTable(_storage);
-        var options = new NetEaseOptions { BaseUrl = "http://127.0.0.1:9/", RetryDelaySeconds = 0, ReadTimeoutSeconds = 5 };
-        var pushback = new SitePushback(Options.Create(options), TimeProvider.System);
-        var client = new NetEaseClient(new HttpClient(NetEaseClient.CreateHandler(options)), new HostRateLimiter(1000, pushback, TimeProvider.System),
-            Options.Create(options), TimeProvider.System, NullLogger<NetEaseClient>.Instance);
-        _covers = new CoverStore(_storage, client, NullLogger<CoverStore>.Instance);
+        _covers = new CoverStore(_storage);
         await _playlists.EnsureCreatedAsync(default);
         await _items.EnsureCreatedAsync(default);
         await _crawls.EnsureCreatedAsync(default);

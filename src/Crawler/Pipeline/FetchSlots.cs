@@ -1,0 +1,31 @@
+using FunctionsCrawler.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace FunctionsCrawler.Pipeline;
+
+/// <summary>
+/// The one place a process schedules its playlist fetches, whatever the number of messages it runs: about one second of
+/// requests at the rate in flight at once (2 to 64). The pacer serves requests in turn, so more in flight would not go
+/// faster, only make each playlist wait behind all the others: at 10 req/s, 12 messages of 8 fetches each kept the first
+/// playlist from finishing for 25 s.
+/// </summary>
+public sealed class FetchSlots(IOptions<NetEaseOptions> options)
+{
+    private readonly SemaphoreSlim _slots = new(Size(options.Value.RequestsPerSecond));
+
+    public static int Size(double requestsPerSecond) => (int)Math.Clamp(Math.Ceiling(requestsPerSecond), 2, 64);
+
+    /// <summary>Runs <paramref name="fetch"/> once a slot is free, in the order asked.</summary>
+    public async Task<T> RunAsync<T>(Func<Task<T>> fetch, CancellationToken ct)
+    {
+        await _slots.WaitAsync(ct);
+        try
+        {
+            return await fetch();
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+}
