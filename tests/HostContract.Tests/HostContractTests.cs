@@ -1,3 +1,4 @@
+using FunctionsCrawler.Logging;
 using System.Text.Json;
 using Azure.Storage.Queues;
 using FunctionsCrawler.Api;

@@ -32,7 +32,6 @@ public sealed class HostJson
         TimeSpan.TryParse(Queues["visibilityTimeout"], System.Globalization.CultureInfo.InvariantCulture, out var delay) && delay >= TimeSpan.Zero ? delay : TimeSpan.Zero;
 
     /// <summary>The delivery of a queue message on its <paramref name="dequeueCount"/>th try.</summary>
-    public Pipeline.Delivery DeliveryOf(long dequeueCount) => new(dequeueCount, MaxDequeueCount, RetryDelay);
 
     public string DurableHubName => Configuration["extensions:durableTask:hubName"] is { Length: > 0 } hub ? hub : DefaultHubName;
 

@@ -1,5 +1,4 @@
 using Azure;
-using FunctionsCrawler.Pipeline;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 

@@ -1,5 +1,5 @@
+using FunctionsCrawler.Storage;
 using System.Collections.Concurrent;
-using FunctionsCrawler.Pipeline;
 
 namespace FunctionsCrawler.NetEase;
 

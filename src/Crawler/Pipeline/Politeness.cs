@@ -1,3 +1,4 @@
+using FunctionsCrawler.NetEase;
 using System.Collections.Concurrent;
 using FunctionsCrawler.Progress;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using FunctionsCrawler.Pipeline;
 using FunctionsCrawler.Functions.Status;
 using FunctionsCrawler.Hosting;
 using FunctionsCrawler.Storage;
@@ -14,6 +15,6 @@ public sealed class ScrapeListPage(Pipeline.ScrapeListPage step, HostJson hostJs
         [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         clients.Keep(durable);
-        await step.RunAsync(CrawlQueues.Read<PageWork>(message), hostJson.DeliveryOf(dequeueCount), ct);
+        await step.RunAsync(CrawlQueues.Read<PageWork>(message), Delivery.Of(hostJson, dequeueCount), ct);
     }
 }

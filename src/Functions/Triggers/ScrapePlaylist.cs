@@ -1,3 +1,4 @@
+using FunctionsCrawler.Pipeline;
 using FunctionsCrawler.Functions.Status;
 using FunctionsCrawler.Hosting;
 using FunctionsCrawler.Storage;
@@ -14,6 +15,6 @@ public sealed class ScrapePlaylist(Pipeline.ScrapePlaylist step, HostJson hostJs
         [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         clients.Keep(durable);
-        await step.RunAsync(CrawlQueues.Read<PlaylistWork>(message), hostJson.DeliveryOf(dequeueCount), ct);
+        await step.RunAsync(CrawlQueues.Read<PlaylistWork>(message), Delivery.Of(hostJson, dequeueCount), ct);
     }
 }

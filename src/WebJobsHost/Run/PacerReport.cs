@@ -1,3 +1,4 @@
+using FunctionsCrawler.Storage;
 using System.Globalization;
 using FunctionsCrawler.NetEase;
 

@@ -24,9 +24,9 @@ public sealed class CrawlTriggers(StartCrawl startCrawl, ResumeStalledCrawls res
 
     [FunctionName("ScrapeListPage")]
     public Task ScrapeListPage([QueueTrigger(CrawlQueues.Pages)] string message, long dequeueCount, CancellationToken ct) =>
-        scrapeListPage.RunAsync(CrawlQueues.Read<PageWork>(message), hostJson.DeliveryOf(dequeueCount), ct);
+        scrapeListPage.RunAsync(CrawlQueues.Read<PageWork>(message), Delivery.Of(hostJson, dequeueCount), ct);
 
     [FunctionName("ScrapePlaylist")]
     public Task ScrapePlaylist([QueueTrigger(CrawlQueues.Playlists)] string message, long dequeueCount, CancellationToken ct) =>
-        scrapePlaylist.RunAsync(CrawlQueues.Read<PlaylistWork>(message), hostJson.DeliveryOf(dequeueCount), ct);
+        scrapePlaylist.RunAsync(CrawlQueues.Read<PlaylistWork>(message), Delivery.Of(hostJson, dequeueCount), ct);
 }

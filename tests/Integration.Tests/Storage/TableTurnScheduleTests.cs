@@ -1,3 +1,4 @@
+using FunctionsCrawler.Storage;
 using System.Collections.Concurrent;
 using FunctionsCrawler.NetEase;
 using Xunit;

@@ -1,7 +1,6 @@
-namespace FunctionsCrawler.Pipeline;
+using FunctionsCrawler.Hosting;
 
-/// <summary>A step could not finish its message (malformed page, storage fault): the queue retries it.</summary>
-public sealed class CrawlStepException(string message, Exception? inner = null) : Exception(message, inner);
+namespace FunctionsCrawler.Pipeline;
 
 /// <summary>
 /// How a queue message is being handled: which try this is, out of how many, and how long the queue waits before
@@ -11,4 +10,7 @@ public readonly record struct Delivery(long DequeueCount, int MaxDequeueCount, T
 {
     /// <summary>After this try fails, the queue moves the message to its poison queue.</summary>
     public bool IsLastTry => DequeueCount >= MaxDequeueCount;
+
+    /// <summary>The delivery of a message the host has dequeued <paramref name="dequeueCount"/> times, with host.json's queue settings.</summary>
+    public static Delivery Of(HostJson hostJson, long dequeueCount) => new(dequeueCount, hostJson.MaxDequeueCount, hostJson.RetryDelay);
 }

@@ -1,7 +1,7 @@
 using FunctionsCrawler.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace FunctionsCrawler.Pipeline;
+namespace FunctionsCrawler.NetEase;
 
 /// <summary>
 /// The site's pushback as this process sees it. A block pauses all fetching until the pause ends; each
