@@ -211,4 +211,43 @@ public sealed class CrawlProgressTests
         Assert.Equal("running", p.Snapshot(T0.AddMinutes(8)).State);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(20)]
+    public void Half_way_through_a_crawl_the_eta_is_within_15_percent_of_the_time_left(double requestsPerSecond)
+    {
+        // A crawl as the pacer runs it: 5 list pages (one request each), then 170 playlists of two requests each (detail
+        // and cover); signals come in batches once a second, as the progress store sends them.
+        const int pages = 5, perPage = 34, playlists = pages * perPage;
+        var p = Started("说唱");
+        var turn = TimeSpan.FromSeconds(1 / requestsPerSecond);
+        var clock = T0;
+        var due = new List<ProgressEvent>();
+        void Flush(DateTimeOffset until)
+        {
+            foreach (var e in due.Where(e => e.At <= until).ToList()) { p.Apply(e); due.Remove(e); }
+        }
+        for (var page = 0; page < pages; page++)
+        {
+            clock += turn;
+            if (page == 0) due.Add(ProgressEvent.PagesPlanned("说唱", pages, clock));
+            due.Add(ProgressEvent.PageDone("说唱", page, perPage, clock));
+        }
+        var finishedAt = new List<DateTimeOffset>();
+        for (var i = 0; i < playlists; i++)
+        {
+            clock += 2 * turn;
+            finishedAt.Add(clock);
+            due.Add(ProgressEvent.PlaylistDone("说唱", i, 20_000, clock));
+        }
+        var end = finishedAt[^1];
+        // Half-way: the status read at the first whole second after half the playlists finished.
+        var half = finishedAt[playlists / 2 - 1];
+        var readAt = T0.AddSeconds(Math.Ceiling((half - T0).TotalSeconds));
+        for (var second = T0.AddSeconds(1); second <= readAt; second = second.AddSeconds(1)) Flush(second);
+        var eta = p.Snapshot(readAt).EtaSeconds!.Value;
+        var left = (end - readAt).TotalSeconds;
+        Assert.True(Math.Abs(eta - left) <= 0.15 * left, $"ETA {eta} s half-way, {left:0.#} s really left, at {requestsPerSecond} req/s");
+    }
+
 }
