@@ -4,6 +4,7 @@ using FunctionsCrawler.NetEase;
 using FunctionsCrawler.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsCrawler.Hosting;
 
@@ -73,7 +74,10 @@ public static class StartupCheckServices
     }
 }
 
-/// <summary>Runs either host: a wrong setting found at start is one line on stderr and exit code 2, not a stack trace.</summary>
+/// <summary>
+/// Runs either host: a wrong setting found at start (by <c>ValidateOnStart</c>, the start-up check or the storage
+/// clients) is one line on stderr and exit code 2, not a stack trace.
+/// </summary>
 public static class CrawlerHost
 {
     public static async Task<int> RunAsync(IHost host)
@@ -88,6 +92,20 @@ public static class CrawlerHost
             await Console.Error.WriteLineAsync($"error: {SafeText.Of(e.Message)}");
             return StartupCheck.ExitBadSettings;
         }
+        catch (Exception e) when (SettingProblems(e) is { Count: > 0 } problems)
+        {
+            // From ValidateOnStart, before any hosted service started: every wrong setting, each naming its key.
+            await Console.Error.WriteLineAsync($"error: {SafeText.Of(string.Join(" ", problems))}");
+            return StartupCheck.ExitBadSettings;
+        }
         return Environment.ExitCode;
     }
+
+    /// <summary>The failures of every options validation in <paramref name="e"/> (one, or several in an aggregate).</summary>
+    private static List<string> SettingProblems(Exception e) => e switch
+    {
+        OptionsValidationException validation => [.. validation.Failures],
+        AggregateException aggregate => [.. aggregate.InnerExceptions.SelectMany(SettingProblems)],
+        _ => [],
+    };
 }
