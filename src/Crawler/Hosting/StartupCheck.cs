@@ -13,10 +13,11 @@ namespace FunctionsCrawler.Hosting;
 /// storage account answers (its queues, tables and container are created if missing). A failure stops the host with
 /// one line naming the setting and exit code 2 (<see cref="CrawlerHost.RunAsync"/>). <c>./run.sh</c> also checks the
 /// site (<see cref="SiteProblemAsync"/>) before it starts a crawl.
-/// Its storage is resolved when it is built, before the hosts' other services: a connection string that does not
-/// parse is then this check's one named line, not a stack trace from the Durable extension.
+/// Its storage clients are resolved when it is built, before the hosts' other services: a connection string that does
+/// not parse is then this check's one named line, not a stack trace from the Durable extension. What reads the settings
+/// is resolved only once they passed, so a wrong one is named by the check, not thrown by a constructor.
 /// </summary>
-public sealed class StartupCheck(IServiceProvider services, CrawlStorage storage, IHostApplicationLifetime lifetime) : IHostedService
+public sealed class StartupCheck(IServiceProvider services, StorageClients storageClients, IHostApplicationLifetime lifetime) : IHostedService
 {
     public const int ExitBadSettings = 2;
 
@@ -40,7 +41,8 @@ public sealed class StartupCheck(IServiceProvider services, CrawlStorage storage
     public async Task CheckAsync(CancellationToken ct)
     {
         services.ValidateCrawlerSettings();
-        await storage.EnsureCreatedAsync(ct);
+        _ = storageClients; // built with this check, above
+        await services.GetRequiredService<CrawlStorage>().EnsureCreatedAsync(ct);
     }
 
     /// <summary>Null when the site answers the first list page of <paramref name="category"/>; else the one line to print.</summary>
