@@ -114,22 +114,14 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           name: 'Crawler__MaxPages'
           value: string(crawlerMaxPages)
         }
-        // The stall check: every 10 minutes, an unfinished crawl that has not moved for 10 minutes gets its
-        // unfinished work sent again. Rare on purpose: each run wakes an instance.
-        {
-          name: 'Crawler__ResumeSchedule'
-          value: '0 */10 * * * *'
-        }
+        // The stall check runs every 10 minutes and the retention clean-up daily at 04:30 UTC on the app's own
+        // defaults (src/Crawler/Configuration/CrawlSchedules.cs): no schedule setting is needed. An unfinished crawl
+        // that has not moved for 10 minutes gets its unfinished work sent again.
         {
           name: 'Crawler__StallSeconds'
           value: '600'
         }
-        // The retention clean-up: daily at 04:30 UTC (after the 03:00 crawl has started), crawls started more than
-        // 30 days ago lose their per-crawl rows, status entity and poison messages; the dataset stays.
-        {
-          name: 'Crawler__CleanupSchedule'
-          value: '0 30 4 * * *'
-        }
+        // Crawls started more than 30 days ago lose their per-crawl rows, status entity and poison messages; the dataset stays.
         {
           name: 'Crawler__RetentionDays'
           value: '30'

@@ -4,7 +4,9 @@ using FunctionsCrawler.NetEase;
 using FunctionsCrawler.Pipeline;
 using FunctionsCrawler.Storage;
 using Microsoft.Extensions.Configuration;
+using FunctionsCrawler.Progress;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsCrawler;
@@ -18,8 +20,7 @@ public static class CrawlerServices
 {
     public static IServiceCollection AddCrawler(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<NetEaseOptions>().Bind(configuration.GetSection(NetEaseOptions.Section));
-        services.AddOptions<CrawlerOptions>().Bind(configuration.GetSection(CrawlerOptions.Section));
+        services.AddCrawlerOptions(configuration);
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton(_ => StorageClients.FromConfiguration(configuration));
@@ -66,11 +67,36 @@ public static class CrawlerServices
         return services;
     }
 
-    /// <summary>Fails at start, with one message naming each wrong setting.</summary>
+    /// <summary>
+    /// Binds every settings section of the crawl and validates it when the host starts (<c>ValidateOnStart</c>): a wrong
+    /// setting stops the host before any trigger listens, with one sentence naming the setting.
+    /// </summary>
+    public static IServiceCollection AddCrawlerOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<NetEaseOptions>().Bind(configuration.GetSection(NetEaseOptions.Section)).ValidateOnStart();
+        services.AddOptions<CrawlerOptions>().Bind(configuration.GetSection(CrawlerOptions.Section)).ValidateOnStart();
+        services.AddOptions<ProgressStoreOptions>().Bind(configuration.GetSection(ProgressStoreOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NetEaseOptions>, NetEaseOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CrawlerOptions>, CrawlerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProgressStoreOptions>, ProgressStoreOptionsValidator>());
+        return services;
+    }
+
+    /// <summary>
+    /// Every wrong setting of every section in one <see cref="CrawlerConfigurationException"/> (the start-up check's, and
+    /// what a host prints when <c>ValidateOnStart</c> stops it).
+    /// </summary>
     public static void ValidateCrawlerSettings(this IServiceProvider services)
     {
-        CrawlerConfigurationException.ThrowIfAny(
-            services.GetRequiredService<IOptions<NetEaseOptions>>().Value.Problems()
-                .Concat(services.GetRequiredService<IOptions<CrawlerOptions>>().Value.Problems()));
+        var problems = new List<string>();
+        void Check<T>() where T : class
+        {
+            try { _ = services.GetRequiredService<IOptions<T>>().Value; }
+            catch (OptionsValidationException e) { problems.AddRange(e.Failures); }
+        }
+        Check<NetEaseOptions>();
+        Check<CrawlerOptions>();
+        Check<ProgressStoreOptions>();
+        if (problems.Count > 0) throw new CrawlerConfigurationException(string.Join(" ", problems));
     }
 }

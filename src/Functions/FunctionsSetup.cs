@@ -5,12 +5,14 @@ using FunctionsCrawler.Progress;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Azure.Functions.Worker.Core.FunctionMetadata;
 
 namespace FunctionsCrawler.Functions;
 
 /// <summary>
 /// Registrations of the Functions app: the crawler core, its progress store over the Durable entity, the start-up check
-/// and host.json (the core's), and telemetry. What is the app's own is the bindings and the kept Durable client.
+/// and host.json (the core's), and telemetry. What is the app's own is the bindings, the kept Durable client and the timers' schedules as the host sees them.
 /// </summary>
 public static class FunctionsSetup
 {
@@ -25,6 +27,7 @@ public static class FunctionsSetup
         services.AddSingleton<DurableClients>();
         services.AddProgressStore<DurableProgressSink>();
         services.AddCrawler(configuration);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionMetadataTransformer, TimerSchedules>());
         services.AddSingleton<ICrawlStatusStore, DurableCrawlStatusStore>();
         // Worker logs (with their CrawlId scope) and dependencies (each request to the site, each storage call) go straight to
         // Application Insights; the worker reads APPLICATIONINSIGHTS_CONNECTION_STRING and, for the identity, _AUTHENTICATION_STRING.

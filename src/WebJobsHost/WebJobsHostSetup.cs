@@ -1,3 +1,4 @@
+using FunctionsCrawler.Configuration;
 using FunctionsCrawler.Hosting;
 using FunctionsCrawler.Logging;
 using FunctionsCrawler.Progress;
@@ -17,9 +18,10 @@ public static class WebJobsHostSetup
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
-                ["Crawler:Schedule"] = "0 0 3 * * *",
-                ["Crawler:ResumeSchedule"] = "0 */10 * * * *",
-                ["Crawler:CleanupSchedule"] = "0 30 4 * * *",
+                // What the timers' %Crawler:…% resolve to when no setting names a schedule.
+                ["Crawler:Schedule"] = CrawlSchedules.Producer,
+                ["Crawler:ResumeSchedule"] = CrawlSchedules.StallCheck,
+                ["Crawler:CleanupSchedule"] = CrawlSchedules.CleanUp,
                 // Host headers of this machine only (any port): a page on another name that resolves here
                 // (DNS rebinding) gets 400, so it cannot read the status or start crawls.
                 ["AllowedHosts"] = "127.0.0.1;localhost;[::1]",

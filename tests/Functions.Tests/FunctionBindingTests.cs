@@ -1,4 +1,7 @@
+using System.Text.Json;
+using FunctionsCrawler.Configuration;
 using FunctionsCrawler.Storage;
+using Microsoft.Azure.Functions.Worker.Core.FunctionMetadata;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,28 +23,62 @@ public class FunctionBindingTests
         Assert.Equal(AllFunctions.Order(StringComparer.Ordinal), FunctionsMetadata.Names.Order(StringComparer.Ordinal));
     }
 
-    [Fact]
-    public void Timer_producer_reads_its_cron_from_Crawler_Schedule()
+    /// <summary>The app built as Program builds it, with these settings (as app settings reach the worker).</summary>
+    private static IHost BuildApp(Dictionary<string, string?>? settings = null)
     {
-        var trigger = FunctionsMetadata.Trigger("StartCrawlOnSchedule");
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" });
+        builder.Configuration.AddInMemoryCollection(settings ?? []);
+        builder.ConfigureFunctionsWebApplication();
+        builder.Services.AddCrawlerFunctions(builder.Configuration);
+        return builder.Build();
+    }
+
+    /// <summary>The timers' schedules as the worker sends them to the Functions host when it asks (worker indexing).</summary>
+    private static async Task<Dictionary<string, string?>> SentSchedulesAsync(Dictionary<string, string?>? settings = null)
+    {
+        using var host = BuildApp(settings);
+        var functions = await host.Services.GetRequiredService<IFunctionMetadataManager>()
+            .GetFunctionMetadataAsync(Path.GetDirectoryName(FunctionsMetadata.Path)!);
+        return functions
+            .SelectMany(f => f.RawBindings!.Select(b => (f.Name, Binding: JsonDocument.Parse(b).RootElement.Clone())))
+            .Where(b => b.Binding.Text("type") == "timerTrigger")
+            .ToDictionary(b => b.Name!, b => b.Binding.Text("schedule"));
+    }
+
+    [Theory]
+    [InlineData("StartCrawlOnSchedule", CrawlSchedules.Producer)]
+    [InlineData("ResumeStalledCrawls", CrawlSchedules.StallCheck)]
+    [InlineData("CleanUpOldCrawls", CrawlSchedules.CleanUp)]
+    public void Timers_hold_their_default_schedule_so_the_host_runs_them_with_no_app_setting(string function, string schedule)
+    {
+        // The host resolves %name% from its app settings only: a %Crawler:…% here would leave the timer dead in an app without one.
+        var trigger = FunctionsMetadata.Trigger(function);
         Assert.Equal("timerTrigger", trigger.Text("type"));
-        Assert.Equal("%Crawler:Schedule%", trigger.Text("schedule"));
+        Assert.Equal(schedule, trigger.Text("schedule"));
     }
 
     [Fact]
-    public void Stall_check_reads_its_cron_from_Crawler_ResumeSchedule()
+    public async Task Without_settings_the_worker_sends_the_default_schedules()
     {
-        var trigger = FunctionsMetadata.Trigger("ResumeStalledCrawls");
-        Assert.Equal("timerTrigger", trigger.Text("type"));
-        Assert.Equal("%Crawler:ResumeSchedule%", trigger.Text("schedule"));
+        Assert.Equal(new Dictionary<string, string?>
+        {
+            ["StartCrawlOnSchedule"] = "0 0 3 * * *",
+            ["ResumeStalledCrawls"] = "0 */10 * * * *",
+            ["CleanUpOldCrawls"] = "0 30 4 * * *",
+        }, await SentSchedulesAsync());
     }
 
     [Fact]
-    public void Retention_clean_up_reads_its_cron_from_Crawler_CleanupSchedule()
+    public async Task Schedule_settings_reach_the_host_through_the_metadata_the_worker_sends()
     {
-        var trigger = FunctionsMetadata.Trigger("CleanUpOldCrawls");
-        Assert.Equal("timerTrigger", trigger.Text("type"));
-        Assert.Equal("%Crawler:CleanupSchedule%", trigger.Text("schedule"));
+        var sent = await SentSchedulesAsync(new()
+        {
+            ["Crawler:Schedule"] = "0 15 2 * * *",
+            ["Crawler:ResumeSchedule"] = "*/30 * * * * *",
+            ["Crawler:CleanupSchedule"] = "0 0 5 * * Sun",
+        });
+        Assert.Equal(("0 15 2 * * *", "*/30 * * * * *", "0 0 5 * * Sun"), (sent["StartCrawlOnSchedule"], sent["ResumeStalledCrawls"], sent["CleanUpOldCrawls"]));
     }
 
     [Fact]
@@ -102,11 +139,7 @@ public class FunctionBindingTests
     [Fact]
     public void Every_function_class_is_created_from_the_app_services()
     {
-        var builder = FunctionsApplication.CreateBuilder([]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" });
-        builder.ConfigureFunctionsWebApplication();
-        builder.Services.AddCrawlerFunctions(builder.Configuration);
-        using var host = builder.Build();
+        using var host = BuildApp();
         host.Services.ValidateCrawlerSettings();
 
         foreach (var function in AllFunctions)

@@ -61,6 +61,14 @@ public sealed class ApiResult
     public static ApiResult Fail(int statusCode, string message, string? crawlId = null) =>
         new(statusCode, JsonType, new ApiError(message, crawlId), null, null, null);
 
+    /// <summary>Seconds a client is asked to wait after a 503: storage or the status entity should be back by then.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    /// <summary>503 with <c>Retry-After</c>: something the route needs does not answer right now; <c>{"error": message}</c>, one line.</summary>
+    public static ApiResult Unavailable(string message) =>
+        new(StatusCodes.Status503ServiceUnavailable, JsonType, new ApiError(message), null, null,
+            new Dictionary<string, string> { ["Retry-After"] = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
     public static ApiResult Content(string text, string contentType) => new(StatusCodes.Status200OK, contentType, null, text, null, null);
 
     public static ApiResult Stream(string contentType, Func<Stream, CancellationToken, Task> write, IReadOnlyDictionary<string, string> headers) =>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Azure;
 using FunctionsCrawler.Configuration;
 using FunctionsCrawler.Dashboard;
 using FunctionsCrawler.Export;
@@ -36,6 +35,10 @@ public static class ApiErrors
     public static string BadJson(string reason) => $"Body is not valid JSON: {reason}";
 
     public static string Unavailable(string reason) => $"The crawl's status cannot be read right now; try again shortly ({reason}).";
+
+    public static string StorageUnavailable(string reason) => $"Storage cannot be reached right now; try again shortly ({reason}).";
+
+    public static string NotAPlaylistId(string text) => $"playlistId must be a whole number above 0, got '{(text.Length <= 40 ? text : text[..40] + "…")}'.";
 }
 
 /// <summary>
@@ -47,15 +50,15 @@ public sealed class CrawlApi(CrawlQueries queries, CrawlTable crawls, StartCrawl
 {
     /// <summary><c>GET /api/status</c>: the latest crawl's status; 404 before the first crawl.</summary>
     public Task<ApiResult> StatusAsync(CancellationToken ct) => GuardAsync(async () =>
-        await queries.FindStatusAsync(null, ct) is { } status ? ApiResult.Ok(status) : ApiResult.Fail(StatusCodes.Status404NotFound, ApiErrors.NoCrawlYet));
+        await queries.FindStatusAsync(null, ct) is { } status ? ApiResult.Ok(status) : ApiResult.Fail(StatusCodes.Status404NotFound, ApiErrors.NoCrawlYet), ct);
 
     /// <summary><c>GET /api/crawls[?top=&amp;continuation=]</c>: crawls newest first, a page at a time; 400 on a bad value.</summary>
     public Task<ApiResult> ListCrawlsAsync(string? top, string? continuation, CancellationToken ct) => GuardAsync(async () =>
-        ApiResult.Ok(await queries.ListAsync(top, continuation, ct)));
+        ApiResult.Ok(await queries.ListAsync(top, continuation, ct)), ct);
 
     /// <summary><c>GET /api/crawls/{crawlId}</c>: one crawl; 404 when there is none by that id.</summary>
     public Task<ApiResult> CrawlAsync(string crawlId, CancellationToken ct) => GuardAsync(async () =>
-        await queries.FindStatusAsync(crawlId, ct) is { } status ? ApiResult.Ok(status) : ApiResult.Fail(StatusCodes.Status404NotFound, ApiErrors.NoCrawl(crawlId)));
+        await queries.FindStatusAsync(crawlId, ct) is { } status ? ApiResult.Ok(status) : ApiResult.Fail(StatusCodes.Status404NotFound, ApiErrors.NoCrawl(crawlId)), ct);
 
     /// <summary>
     /// <c>POST /api/crawls</c>: starts a crawl → 202 <c>{crawlId, statusUri}</c>; 415 unless the request says it is JSON,
@@ -81,13 +84,13 @@ public sealed class CrawlApi(CrawlQueries queries, CrawlTable crawls, StartCrawl
         {
             return ApiResult.Fail(StatusCodes.Status409Conflict, e.Message, e.CrawlId);
         }
-    });
+    }, ct);
 
     /// <summary><c>POST /api/crawls/{crawlId}/requeue-failed</c>: the crawl's poison messages back in their queues → 202 <c>{crawlId, requeued}</c>; 415 unless JSON.</summary>
     public Task<ApiResult> RequeueFailedAsync(string crawlId, ApiRequest request, CancellationToken ct) => GuardAsync(async () =>
         NotJson(request) ?? (await crawls.GetAsync(crawlId, ct) is null
             ? ApiResult.Fail(StatusCodes.Status404NotFound, ApiErrors.NoCrawl(crawlId))
-            : ApiResult.Accepted(new { crawlId, requeued = await queries.RequeueFailedAsync(crawlId, ct) })));
+            : ApiResult.Accepted(new { crawlId, requeued = await queries.RequeueFailedAsync(crawlId, ct) })), ct);
 
     /// <summary>415 unless the request says its body is JSON, before any work: what keeps a web page from posting (see <see cref="JsonRequests"/>).</summary>
     private static ApiResult? NotJson(ApiRequest request) =>
@@ -105,39 +108,11 @@ public sealed class CrawlApi(CrawlQueries queries, CrawlTable crawls, StartCrawl
         IReadOnlyList<string> categories = string.IsNullOrEmpty(category) ? crawl.Categories : [category];
         return ApiResult.Stream("text/csv; charset=utf-8", (body, token) => export.WriteCsvAsync(crawl, categories, body, token),
             new Dictionary<string, string> { ["Content-Disposition"] = "attachment; filename=\"playlists.csv\"" });
-    });
+    }, ct);
 
     /// <summary><c>GET /api/dashboard</c>: the live HTML dashboard; it polls the status routes beside it.</summary>
     public ApiResult Dashboard() => ApiResult.Content(DashboardPage.Html, "text/html; charset=utf-8");
 
-    /// <summary>
-    /// What no route turns into a 500 with a stack trace: a bad value is a 400, a status entity or a storage account
-    /// that does not answer (after the progress store's retries) a 503, each in one line.
-    /// </summary>
-    private async Task<ApiResult> GuardAsync(Func<Task<ApiResult>> handle)
-    {
-        try
-        {
-            return await handle();
-        }
-        catch (CrawlQueryException e)
-        {
-            return ApiResult.Fail(StatusCodes.Status400BadRequest, e.Message);
-        }
-        catch (CrawlerConfigurationException e)
-        {
-            return ApiResult.Fail(StatusCodes.Status400BadRequest, e.Message);
-        }
-        catch (ProgressUnavailableException e)
-        {
-            log.LogWarning("A route answered 503: {Error}", e.Message);
-            return ApiResult.Fail(StatusCodes.Status503ServiceUnavailable, ApiErrors.Unavailable(e.Reason));
-        }
-        catch (RequestFailedException e)
-        {
-            var reason = StorageSecrets.Redact($"storage answered {e.Status}: {e.Message.Split('\n')[0]}");
-            log.LogWarning("A route answered 503: {Error}", reason);
-            return ApiResult.Fail(StatusCodes.Status503ServiceUnavailable, ApiErrors.Unavailable(reason));
-        }
-    }
+    /// <summary>The error contract every route keeps (<see cref="RouteGuard"/>).</summary>
+    private Task<ApiResult> GuardAsync(Func<Task<ApiResult>> handle, CancellationToken ct) => RouteGuard.RunAsync(handle, log, ct);
 }

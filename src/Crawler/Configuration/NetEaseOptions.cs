@@ -1,6 +1,6 @@
 namespace FunctionsCrawler.Configuration;
 
-/// <summary>How the crawler talks to the site (configuration section <c>NetEase</c>).</summary>
+/// <summary>How the crawler talks to the site (configuration section <c>NetEase</c>; checked by <see cref="NetEaseOptionsValidator"/>).</summary>
 public sealed class NetEaseOptions
 {
     public const string Section = "NetEase";
@@ -53,27 +53,4 @@ public sealed class NetEaseOptions
         Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path).TrimEnd('/') : baseUrl;
 
     public bool UseJsonApi => string.Equals(DetailSource, "api", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>Every problem with these settings, each naming its key.</summary>
-    public IEnumerable<string> Problems()
-    {
-        if (!Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            yield return $"NetEase__BaseUrl must be an absolute http(s) URL, got '{BaseUrl}'.";
-        if (!(RequestsPerSecond > 0) || double.IsInfinity(RequestsPerSecond))
-            yield return $"NetEase__RequestsPerSecond must be a number above 0, got {RequestsPerSecond}.";
-        if (!UseJsonApi && !string.Equals(DetailSource, "page", StringComparison.OrdinalIgnoreCase))
-            yield return $"NetEase__DetailSource must be 'page' or 'api', got '{DetailSource}'.";
-        if (!(PacerClockSkewMs >= 0) || PacerClockSkewMs > 1000)
-            yield return $"NetEase__PacerClockSkewMs must be between 0 and 1000, got {PacerClockSkewMs}.";
-        if (MaxCoverBytes <= 0)
-            yield return $"NetEase__MaxCoverBytes must be above 0, got {MaxCoverBytes}.";
-        if (!(BlockPauseSeconds > 0))
-            yield return $"NetEase__BlockPauseSeconds must be above 0, got {BlockPauseSeconds}.";
-        if (MaxPageBytes <= 0)
-            yield return $"NetEase__MaxPageBytes must be above 0, got {MaxPageBytes}.";
-        if (ReadTimeoutSeconds <= 0)
-            yield return $"NetEase__ReadTimeoutSeconds must be above 0, got {ReadTimeoutSeconds}.";
-        if (!(RetryDelaySeconds >= 0) || double.IsInfinity(RetryDelaySeconds))
-            yield return $"NetEase__RetryDelaySeconds must be 0 or more, got {RetryDelaySeconds}.";
-    }
 }

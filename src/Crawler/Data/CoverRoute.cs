@@ -33,7 +33,10 @@ public sealed class CoverRoute(CoverStore covers, ILogger<CoverRoute> log)
     /// <param name="file">the last route segment, <c>&lt;playlistId&gt;.jpg</c></param>
     /// <param name="size">null (the cover) or <c>thumb</c></param>
     /// <param name="ifNoneMatch">the request's <c>If-None-Match</c>: 304 when it names the current ETag</param>
-    public async Task<ApiResult> GetAsync(string file, string? size, string? ifNoneMatch, CancellationToken ct)
+    public Task<ApiResult> GetAsync(string file, string? size, string? ifNoneMatch, CancellationToken ct) =>
+        RouteGuard.RunAsync(() => ServeAsync(file, size, ifNoneMatch, ct), log, ct);
+
+    private async Task<ApiResult> ServeAsync(string file, string? size, string? ifNoneMatch, CancellationToken ct)
     {
         var idText = file.EndsWith(".jpg", StringComparison.Ordinal) ? file[..^4] : file;
         if (!PlaylistBrowser.TryParseId(idText, out var id) || !file.EndsWith(".jpg", StringComparison.Ordinal)) return PlaylistBrowser.NotInDataset(idText);

@@ -5,6 +5,7 @@ using FunctionsCrawler.Pipeline;
 using FunctionsCrawler.Progress;
 using FunctionsCrawler.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace FunctionsCrawler.Data;
 
@@ -28,7 +29,7 @@ public sealed record PlaylistHistory(long PlaylistId, IReadOnlyList<CategoryHist
 /// <c>/api/playlists/{id}/history</c> and <c>/api/playlists.parquet</c>. The listing and the figures read the latest view
 /// (table <c>Playlists</c>); history and export read each crawl's own rows (table <c>CrawlItems</c>).
 /// </summary>
-public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable items, CrawlTable crawls, CrawlQueries queries)
+public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable items, CrawlTable crawls, CrawlQueries queries, ILogger<PlaylistBrowser>? log = null)
 {
     /// <summary>Crawls looked at for one playlist's history (newest first); older ones are not shown.</summary>
     public const int MaxHistoryCrawls = 30;
@@ -36,17 +37,15 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
     public const int MaxRegistryRows = 2_000;
 
     /// <summary><c>GET /api/playlists?category=&amp;q=&amp;sort=&amp;top=&amp;continuation=</c>.</summary>
-    public async Task<ApiResult> ListAsync(string? category, string? q, string? sort, string? top, string? continuation, CancellationToken ct)
+    public Task<ApiResult> ListAsync(string? category, string? q, string? sort, string? top, string? continuation, CancellationToken ct) => RouteGuard.RunAsync(async () =>
     {
-        PlaylistQuery query;
-        try { query = PlaylistQuery.Parse(category, q, sort, top, continuation); }
-        catch (DataQueryException e) { return ApiResult.Fail(StatusCodes.Status400BadRequest, e.Message); }
+        var query = PlaylistQuery.Parse(category, q, sort, top, continuation);
         var (rows, truncated) = await ReadAsync(query.Category, ct);
         return ApiResult.Data(query.Apply(rows, truncated));
-    }
+    }, log, ct);
 
     /// <summary><c>GET /api/playlists/stats[?category=]</c>: per category, count, median and top 10 by plays, the play-count distribution.</summary>
-    public async Task<ApiResult> StatsAsync(string? category, CancellationToken ct)
+    public Task<ApiResult> StatsAsync(string? category, CancellationToken ct) => RouteGuard.RunAsync(async () =>
     {
         var categories = string.IsNullOrEmpty(category) ? await DatasetCategoriesAsync(ct) : [category];
         var stats = new List<CategoryStats>();
@@ -58,16 +57,17 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
             if (read.Rows.Count > 0 || read.Truncated) stats.Add(PlaylistStats.Of(c, read.Rows, read.Truncated));
         }
         return ApiResult.Data(new DatasetStats(stats));
-    }
+    }, log, ct);
 
     /// <summary>
     /// <c>GET /api/playlists/{id}/history[?category=]</c>: for each category holding the playlist (or the one named), its
     /// latest row, what the last <see cref="MaxHistoryCrawls"/> crawls of that category recorded, and the change in plays and
-    /// subscribers since the previous completed crawl that recorded it. 404 for an id the dataset does not hold.
+    /// subscribers since the previous completed crawl that recorded it. 404 for an id the dataset does not hold, 400 for
+    /// a <c>playlistId</c> that is not an id.
     /// </summary>
-    public async Task<ApiResult> HistoryAsync(string playlistId, string? category, CancellationToken ct)
+    public Task<ApiResult> HistoryAsync(string playlistId, string? category, CancellationToken ct) => RouteGuard.RunAsync(async () =>
     {
-        if (!TryParseId(playlistId, out var id)) return NotInDataset(playlistId);
+        if (!TryParseId(playlistId, out var id)) return ApiResult.Fail(StatusCodes.Status400BadRequest, ApiErrors.NotAPlaylistId(playlistId));
         var categories = string.IsNullOrEmpty(category) ? await playlists.CategoriesOfAsync(id, await DatasetCategoriesAsync(ct), ct) : [category];
         var registry = await RecentCrawlsAsync(ct);
         var result = new List<CategoryHistory>();
@@ -92,18 +92,17 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
             result.Add(new CategoryHistory(c, latest.Detail.Name, now, previous, change, points));
         }
         return result.Count == 0 ? NotInDataset(playlistId) : ApiResult.Data(new PlaylistHistory(id, result));
-    }
+    }, log, ct);
 
     /// <summary>
     /// <c>GET /api/playlists.parquet[?category=&amp;crawlId=]</c>: the latest crawl's own rows (or the named crawl's), as
     /// <c>playlists.parquet</c>. Parquet writes its footer by seeking back, so the file is written to a temporary file first.
     /// </summary>
-    public async Task<ApiResult> ParquetAsync(string? category, string? crawlId, CancellationToken ct)
+    public Task<ApiResult> ParquetAsync(string? category, string? crawlId, CancellationToken ct) => RouteGuard.RunAsync(async () =>
     {
         var crawl = string.IsNullOrEmpty(crawlId) ? await crawls.LatestAsync(ct) : await crawls.GetAsync(crawlId, ct);
         if (crawl is null)
-            return ApiResult.Fail(StatusCodes.Status404NotFound, string.IsNullOrEmpty(crawlId)
-                ? "No crawl has been started yet: POST /api/crawls or run ./run.sh." : $"No crawl '{crawlId}'.");
+            return ApiResult.Fail(StatusCodes.Status404NotFound, string.IsNullOrEmpty(crawlId) ? ApiErrors.NoCrawlYet : ApiErrors.NoCrawl(crawlId));
         var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920,
             FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         try
@@ -128,7 +127,7 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
             ["Content-Disposition"] = "attachment; filename=playlists.parquet",
             ["Content-Length"] = length.ToString(CultureInfo.InvariantCulture),
         });
-    }
+    }, log, ct);
 
     /// <summary>The rows of one category, or of every category the dataset has, at most <see cref="PlaylistQuery.MaxRows"/> in all.</summary>
     private async Task<(List<PlaylistRecord> Rows, bool Truncated)> ReadAsync(string? category, CancellationToken ct)

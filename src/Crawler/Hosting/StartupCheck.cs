@@ -4,6 +4,7 @@ using FunctionsCrawler.NetEase;
 using FunctionsCrawler.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsCrawler.Hosting;
 
@@ -12,10 +13,11 @@ namespace FunctionsCrawler.Hosting;
 /// storage account answers (its queues, tables and container are created if missing). A failure stops the host with
 /// one line naming the setting and exit code 2 (<see cref="CrawlerHost.RunAsync"/>). <c>./run.sh</c> also checks the
 /// site (<see cref="SiteProblemAsync"/>) before it starts a crawl.
-/// Its storage is resolved when it is built, before the hosts' other services: a connection string that does not
-/// parse is then this check's one named line, not a stack trace from the Durable extension.
+/// Its storage clients are resolved when it is built, before the hosts' other services: a connection string that does
+/// not parse is then this check's one named line, not a stack trace from the Durable extension. What reads the settings
+/// is resolved only once they passed, so a wrong one is named by the check, not thrown by a constructor.
 /// </summary>
-public sealed class StartupCheck(IServiceProvider services, CrawlStorage storage, IHostApplicationLifetime lifetime) : IHostedService
+public sealed class StartupCheck(IServiceProvider services, StorageClients storageClients, IHostApplicationLifetime lifetime) : IHostedService
 {
     public const int ExitBadSettings = 2;
 
@@ -39,7 +41,8 @@ public sealed class StartupCheck(IServiceProvider services, CrawlStorage storage
     public async Task CheckAsync(CancellationToken ct)
     {
         services.ValidateCrawlerSettings();
-        await storage.EnsureCreatedAsync(ct);
+        _ = storageClients; // built with this check, above
+        await services.GetRequiredService<CrawlStorage>().EnsureCreatedAsync(ct);
     }
 
     /// <summary>Null when the site answers the first list page of <paramref name="category"/>; else the one line to print.</summary>
@@ -73,7 +76,10 @@ public static class StartupCheckServices
     }
 }
 
-/// <summary>Runs either host: a wrong setting found at start is one line on stderr and exit code 2, not a stack trace.</summary>
+/// <summary>
+/// Runs either host: a wrong setting found at start (by <c>ValidateOnStart</c>, the start-up check or the storage
+/// clients) is one line on stderr and exit code 2, not a stack trace.
+/// </summary>
 public static class CrawlerHost
 {
     public static async Task<int> RunAsync(IHost host)
@@ -88,6 +94,20 @@ public static class CrawlerHost
             await Console.Error.WriteLineAsync($"error: {SafeText.Of(e.Message)}");
             return StartupCheck.ExitBadSettings;
         }
+        catch (Exception e) when (SettingProblems(e) is { Count: > 0 } problems)
+        {
+            // From ValidateOnStart, before any hosted service started: every wrong setting, each naming its key.
+            await Console.Error.WriteLineAsync($"error: {SafeText.Of(string.Join(" ", problems))}");
+            return StartupCheck.ExitBadSettings;
+        }
         return Environment.ExitCode;
     }
+
+    /// <summary>The failures of every options validation in <paramref name="e"/> (one, or several in an aggregate).</summary>
+    private static List<string> SettingProblems(Exception e) => e switch
+    {
+        OptionsValidationException validation => [.. validation.Failures],
+        AggregateException aggregate => [.. aggregate.InnerExceptions.SelectMany(SettingProblems)],
+        _ => [],
+    };
 }

@@ -11,11 +11,10 @@ public static class ProgressStore
     /// <summary>
     /// Registers <typeparamref name="TEntitySink"/> (the host's way into its status entity) as <see cref="IBatchProgressSink"/>,
     /// the <see cref="BatchingProgressSink"/> over it as the <see cref="ICrawlProgressSink"/> every step and route uses,
-    /// and a last flush when the host stops. Register it before the host's triggers so that it stops after them.
+    /// and a last flush when the host stops. Its <see cref="ProgressStoreOptions"/> are bound with the others (<see cref="CrawlerServices.AddCrawler"/>). Register it before the host's triggers so that it stops after them.
     /// </summary>
     public static IServiceCollection AddProgressStore<TEntitySink>(this IServiceCollection services) where TEntitySink : class, IBatchProgressSink
     {
-        services.AddOptions<ProgressStoreOptions>();
         services.AddSingleton<IBatchProgressSink, TEntitySink>();
         services.AddSingleton(sp => new BatchingProgressSink(sp.GetRequiredService<IBatchProgressSink>(),
             sp.GetRequiredService<IOptions<ProgressStoreOptions>>().Value, sp.GetRequiredService<ILogger<BatchingProgressSink>>(),

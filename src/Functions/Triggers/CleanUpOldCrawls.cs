@@ -1,3 +1,4 @@
+using FunctionsCrawler.Configuration;
 using FunctionsCrawler.Functions.Status;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -8,7 +9,7 @@ namespace FunctionsCrawler.Functions.Triggers;
 public sealed class CleanUpOldCrawls(Pipeline.CleanUpOldCrawls cleanUp, DurableClients clients)
 {
     [Function(nameof(CleanUpOldCrawls))]
-    public async Task Run([TimerTrigger("%Crawler:CleanupSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct)
+    public async Task Run([TimerTrigger(CrawlSchedules.CleanUp)] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         clients.Keep(durable);
         await cleanUp.RunAsync(ct);

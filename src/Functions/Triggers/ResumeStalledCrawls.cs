@@ -1,3 +1,4 @@
+using FunctionsCrawler.Configuration;
 using FunctionsCrawler.Functions.Status;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -8,7 +9,7 @@ namespace FunctionsCrawler.Functions.Triggers;
 public sealed class ResumeStalledCrawls(Pipeline.ResumeStalledCrawls resumeStalled, DurableClients clients)
 {
     [Function(nameof(ResumeStalledCrawls))]
-    public async Task Run([TimerTrigger("%Crawler:ResumeSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct)
+    public async Task Run([TimerTrigger(CrawlSchedules.StallCheck)] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         clients.Keep(durable);
         await resumeStalled.RunAsync(ct);

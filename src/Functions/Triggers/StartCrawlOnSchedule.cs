@@ -1,3 +1,4 @@
+using FunctionsCrawler.Configuration;
 using FunctionsCrawler.Functions.Status;
 using FunctionsCrawler.Pipeline;
 using Microsoft.Azure.Functions.Worker;
@@ -9,7 +10,7 @@ namespace FunctionsCrawler.Functions.Triggers;
 public sealed class StartCrawlOnSchedule(StartCrawl startCrawl, DurableClients clients)
 {
     [Function(nameof(StartCrawlOnSchedule))]
-    public async Task Run([TimerTrigger("%Crawler:Schedule%")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct)
+    public async Task Run([TimerTrigger(CrawlSchedules.Producer)] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         clients.Keep(durable);
         await startCrawl.RunOnScheduleAsync(ct);

@@ -1,15 +1,38 @@
 using FunctionsCrawler.Configuration;
+using FunctionsCrawler.Progress;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace FunctionsCrawler.Tests.Configuration;
 
 public sealed class CrawlerOptionsTests
 {
+    private static IEnumerable<string> Problems(CrawlerOptions options) =>
+        new CrawlerOptionsValidator().Validate(null, options).Failures ?? [];
+
+    /// <summary>What the start-up check says of these settings (null: nothing wrong), through the options as the hosts bind them.</summary>
+    private static string? StartupProblem(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        using var services = new ServiceCollection().AddCrawlerOptions(configuration).BuildServiceProvider();
+        try
+        {
+            services.ValidateCrawlerSettings();
+            return null;
+        }
+        catch (CrawlerConfigurationException e)
+        {
+            return e.Message;
+        }
+    }
+
     [Fact]
     public void Defaults_keep_crawls_30_days_and_clean_up_daily_at_0430()
     {
         var options = new CrawlerOptions();
-        Assert.Empty(options.Problems());
+        Assert.Empty(Problems(options));
         Assert.Equal(TimeSpan.FromDays(30), options.Retention);
         Assert.Equal("0 30 4 * * *", options.CleanupSchedule);
     }
@@ -23,7 +46,7 @@ public sealed class CrawlerOptionsTests
     [InlineData("99999999999")]
     public void Retention_days_must_be_a_whole_number_of_at_least_one(string value)
     {
-        var problem = Assert.Single(new CrawlerOptions { RetentionDays = value }.Problems());
+        var problem = Assert.Single(Problems(new CrawlerOptions { RetentionDays = value }));
         Assert.StartsWith("Crawler__RetentionDays must be a whole number", problem);
         Assert.Contains($"got '{value}'", problem);
     }
@@ -35,11 +58,69 @@ public sealed class CrawlerOptionsTests
     public void Retention_days_read_as_days(string value, int days)
     {
         var options = new CrawlerOptions { RetentionDays = value };
-        Assert.Empty(options.Problems());
+        Assert.Empty(Problems(options));
         Assert.Equal(TimeSpan.FromDays(days), options.Retention);
     }
 
+    [Theory]
+    [InlineData("Schedule", "30 4 * * *")]
+    [InlineData("ResumeSchedule", "*/10 * * * *")]
+    [InlineData("CleanupSchedule", "30 4 * * *")]
+    [InlineData("ResumeSchedule", "every 10 minutes, please")]
+    [InlineData("Schedule", "0 0 3 * * * *")]
+    [InlineData("CleanupSchedule", "0 30 4 * * ;rm")]
+    public void Every_timer_schedule_must_be_six_field_cron_named_by_its_key(string key, string value)
+    {
+        Assert.Equal($"Crawler__{key} must be a six-field CRON expression (seconds first), got '{value}'.",
+            StartupProblem(new() { [$"Crawler:{key}"] = value }));
+    }
+
+    [Theory]
+    [InlineData("*/30 * * * * *")]
+    [InlineData("0 0 5 * * Sun")]
+    [InlineData("0 0,30 9-17 * * MON-FRI")]
+    public void Usual_cron_expressions_pass(string value) =>
+        Assert.Null(StartupProblem(new() { ["Crawler:ResumeSchedule"] = value }));
+
     [Fact]
-    public void Cleanup_schedule_must_be_six_field_cron() =>
-        Assert.StartsWith("Crawler__CleanupSchedule must be a six-field CRON", Assert.Single(new CrawlerOptions { CleanupSchedule = "30 4 * * *" }.Problems()));
+    public void Bound_defaults_pass_and_the_schedules_come_from_one_place()
+    {
+        Assert.Null(StartupProblem([]));
+        var options = new CrawlerOptions();
+        Assert.Equal((CrawlSchedules.Producer, CrawlSchedules.StallCheck, CrawlSchedules.CleanUp), (options.Schedule, options.ResumeSchedule, options.CleanupSchedule));
+    }
+
+    [Theory]
+    [InlineData("NetEase:RequestsPerSecond", "0", "NetEase__RequestsPerSecond must be a number above 0, got 0.")]
+    [InlineData("NetEase:BlockPauseSeconds", "0", "NetEase__BlockPauseSeconds must be above 0, got 0.")]
+    [InlineData("NetEase:BaseUrl", "music.163.com", "NetEase__BaseUrl must be an absolute http(s) URL, got 'music.163.com'.")]
+    [InlineData("Crawler:StallSeconds", "0", "Crawler__StallSeconds must be above 0, got 0.")]
+    [InlineData("ProgressStore:ReadTries", "0", "ProgressStore__ReadTries must be 1 or more, got 0.")]
+    [InlineData("ProgressStore:FlushEvery", "00:00:00", "ProgressStore__FlushEvery must be above 0 and at most a day (hh:mm:ss), got 00:00:00.")]
+    [InlineData("ProgressStore:FirstFlushAfter", "-00:00:01", "ProgressStore__FirstFlushAfter must be 0 or more and at most a day (hh:mm:ss), got -00:00:01.")]
+    public void A_wrong_setting_of_any_section_is_one_sentence_naming_it(string key, string value, string message) =>
+        Assert.Equal(message, StartupProblem(new() { [key] = value }));
+
+    [Fact]
+    public void Wrong_settings_of_several_sections_are_all_named_at_once() =>
+        Assert.Equal("NetEase__RequestsPerSecond must be a number above 0, got 0. Crawler__MaxPages must be 0 (all) or more, got -1. ProgressStore__ReadTries must be 1 or more, got 0.",
+            StartupProblem(new() { ["NetEase:RequestsPerSecond"] = "0", ["Crawler:MaxPages"] = "-1", ["ProgressStore:ReadTries"] = "0" }));
+
+    [Fact]
+    public void Progress_store_settings_are_bound_from_their_section()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ProgressStore:FlushEvery"] = "00:00:00.250",
+            ["ProgressStore:FirstFlushAfter"] = "00:00:00.050",
+            ["ProgressStore:ReadTries"] = "5",
+            ["ProgressStore:ReadBackoff"] = "00:00:00.200",
+            ["ProgressStore:MaxSignalBackoff"] = "00:01:00",
+            ["ProgressStore:FinalFlushTimeout"] = "00:00:03",
+        }).Build();
+        using var services = new ServiceCollection().AddCrawlerOptions(configuration).BuildServiceProvider();
+        var options = services.GetRequiredService<IOptions<ProgressStoreOptions>>().Value;
+        Assert.Equal((TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(50), 5, TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(3)),
+            (options.FlushEvery, options.FirstFlushAfter, options.ReadTries, options.ReadBackoff, options.MaxSignalBackoff, options.FinalFlushTimeout));
+    }
 }

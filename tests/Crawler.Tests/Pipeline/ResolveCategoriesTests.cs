@@ -123,7 +123,7 @@ public sealed class ResolveCategoriesTests
     [Fact]
     public void Crawler_categories_all_passes_the_settings_check()
     {
-        Assert.Empty(new CrawlerOptions { Categories = "all" }.Problems());
+        Assert.True(new CrawlerOptionsValidator().Validate(null, new CrawlerOptions { Categories = "all" }).Succeeded);
         Assert.Equal(["all"], new CrawlerOptions { Categories = "all" }.CategoryList);
     }
 }

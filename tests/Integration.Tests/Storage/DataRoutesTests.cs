@@ -202,7 +202,7 @@ public sealed class DataRoutesTests : IAsyncLifetime
         Assert.Equal(new PlaylistChange(500, -3, 14, "20261117-030000-c002"), history.Change);
 
         await AssertOneLineErrorAsync(await browser.HistoryAsync("43", null, default), 404);
-        await AssertOneLineErrorAsync(await browser.HistoryAsync("forty-two", null, default), 404);
+        await AssertOneLineErrorAsync(await browser.HistoryAsync("forty-two", null, default), 400); // not an id: bad input, named
         await AssertOneLineErrorAsync(await browser.HistoryAsync("42", "流行", default), 404);
     }
 

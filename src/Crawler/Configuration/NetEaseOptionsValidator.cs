@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+
+namespace FunctionsCrawler.Configuration;
+
+/// <summary>Every wrong <c>NetEase__*</c> setting, one sentence each naming its key (run at start: <c>ValidateOnStart</c>).</summary>
+public sealed class NetEaseOptionsValidator : IValidateOptions<NetEaseOptions>
+{
+    public ValidateOptionsResult Validate(string? name, NetEaseOptions options)
+    {
+        var problems = new List<string>();
+        if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            problems.Add($"NetEase__BaseUrl must be an absolute http(s) URL, got '{options.BaseUrl}'.");
+        if (!(options.RequestsPerSecond > 0) || double.IsInfinity(options.RequestsPerSecond))
+            problems.Add($"NetEase__RequestsPerSecond must be a number above 0, got {options.RequestsPerSecond}.");
+        if (!options.UseJsonApi && !string.Equals(options.DetailSource, "page", StringComparison.OrdinalIgnoreCase))
+            problems.Add($"NetEase__DetailSource must be 'page' or 'api', got '{options.DetailSource}'.");
+        if (!(options.PacerClockSkewMs >= 0) || options.PacerClockSkewMs > 1000)
+            problems.Add($"NetEase__PacerClockSkewMs must be between 0 and 1000, got {options.PacerClockSkewMs}.");
+        if (options.MaxCoverBytes <= 0)
+            problems.Add($"NetEase__MaxCoverBytes must be above 0, got {options.MaxCoverBytes}.");
+        if (!(options.BlockPauseSeconds > 0) || double.IsInfinity(options.BlockPauseSeconds))
+            problems.Add($"NetEase__BlockPauseSeconds must be above 0, got {options.BlockPauseSeconds}.");
+        if (options.MaxPageBytes <= 0)
+            problems.Add($"NetEase__MaxPageBytes must be above 0, got {options.MaxPageBytes}.");
+        if (options.ReadTimeoutSeconds <= 0)
+            problems.Add($"NetEase__ReadTimeoutSeconds must be above 0, got {options.ReadTimeoutSeconds}.");
+        if (!(options.RetryDelaySeconds >= 0) || double.IsInfinity(options.RetryDelaySeconds))
+            problems.Add($"NetEase__RetryDelaySeconds must be 0 or more, got {options.RetryDelaySeconds}.");
+        if (string.IsNullOrWhiteSpace(options.UserAgent))
+            problems.Add("NetEase__UserAgent must not be empty.");
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}
