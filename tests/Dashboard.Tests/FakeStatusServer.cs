@@ -1,3 +1,4 @@
+using FunctionsCrawler.Pipeline;
 using FunctionsCrawler.Api;
 using System.Net;
 using System.Text.Json;
@@ -62,7 +63,7 @@ public sealed class FakeStatusServer : IAsyncDisposable
                 var query = PlaylistQuery.Parse(category, q, sort, top, continuation);
                 return ApiResult.Data(query.Apply(server._rows.Where(r => query.Category is null || r.Category == query.Category), truncated: false)).ToResult();
             }
-            catch (DataQueryException e) { return ApiResult.Fail(400, e.Message).ToResult(); }
+            catch (CrawlQueryException e) { return ApiResult.Fail(400, e.Message).ToResult(); }
         });
         app.MapGet("/api/playlists/stats", () => ApiResult.Data(new DatasetStats(
             server._rows.GroupBy(r => r.Category).Select(g => PlaylistStats.Of(g.Key, [.. g], truncated: false)).ToList())).ToResult());

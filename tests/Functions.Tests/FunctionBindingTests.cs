@@ -1,3 +1,4 @@
+using FunctionsCrawler.Hosting;
 using System.Text.Json;
 using FunctionsCrawler.Configuration;
 using FunctionsCrawler.Storage;

@@ -1,6 +1,5 @@
 using Azure;
 using FunctionsCrawler.Configuration;
-using FunctionsCrawler.Data;
 using FunctionsCrawler.Logging;
 using FunctionsCrawler.Pipeline;
 using FunctionsCrawler.Progress;
@@ -22,7 +21,7 @@ public static class RouteGuard
         {
             return await handle();
         }
-        catch (Exception e) when (e is CrawlQueryException or DataQueryException or CrawlerConfigurationException)
+        catch (Exception e) when (e is CrawlQueryException or CrawlerConfigurationException)
         {
             return ApiResult.Fail(StatusCodes.Status400BadRequest, e.Message);
         }

@@ -1,12 +1,10 @@
+using FunctionsCrawler.Pipeline;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using FunctionsCrawler.Storage;
 
 namespace FunctionsCrawler.Data;
-
-/// <summary>A bad value in a data route's query string (answered 400 with this message).</summary>
-public sealed class DataQueryException(string message) : Exception(message);
 
 /// <summary>One playlist as the data view lists it: the CSV's columns without the description, with its cover's route.</summary>
 public sealed record PlaylistItemView(
@@ -49,22 +47,22 @@ public sealed record PlaylistQuery(string? Category, string? Search, string Sort
 
     public string Sort => (Descending ? "-" : "") + SortField;
 
-    /// <summary>Reads the query string's values; throws <see cref="DataQueryException"/> naming a bad one.</summary>
+    /// <summary>Reads the query string's values; throws <see cref="CrawlQueryException"/> naming a bad one.</summary>
     public static PlaylistQuery Parse(string? category, string? q, string? sort, string? top, string? continuation)
     {
         var count = DefaultTop;
         if (!string.IsNullOrEmpty(top) && (!int.TryParse(top, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1))
-            throw new DataQueryException($"top must be a whole number from 1 to {MaxTop}, got '{Shorten(top)}'.");
+            throw new CrawlQueryException($"top must be a whole number from 1 to {MaxTop}, got '{Shorten(top)}'.");
         count = Math.Min(count, MaxTop);
 
         var s = string.IsNullOrEmpty(sort) ? DefaultSort : sort.Trim();
         var descending = s.StartsWith('-');
         var field = s.TrimStart('-', '+').ToLowerInvariant();
         if (!SortFields.Contains(field))
-            throw new DataQueryException($"sort must be one of {string.Join(", ", SortFields)} (prefix - for descending), got '{Shorten(sort ?? "")}'.");
+            throw new CrawlQueryException($"sort must be one of {string.Join(", ", SortFields)} (prefix - for descending), got '{Shorten(sort ?? "")}'.");
 
         var search = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
-        if (search is { Length: > MaxSearchLength }) throw new DataQueryException($"q is at most {MaxSearchLength} characters, got {search.Length}.");
+        if (search is { Length: > MaxSearchLength }) throw new CrawlQueryException($"q is at most {MaxSearchLength} characters, got {search.Length}.");
         var query = new PlaylistQuery(string.IsNullOrEmpty(category) ? null : category, search, field, descending, count, 0);
         return string.IsNullOrEmpty(continuation) ? query : query with { Offset = query.ReadContinuation(continuation) };
     }
@@ -119,7 +117,7 @@ public sealed record PlaylistQuery(string? Category, string? Search, string Sort
                 return offset;
         }
         catch (FormatException) { }
-        throw new DataQueryException("continuation is not one this query gave out: pass the continuation of the previous page as it was, with the same category, q and sort.");
+        throw new CrawlQueryException("continuation is not one this query gave out: pass the continuation of the previous page as it was, with the same category, q and sort.");
     }
 
     private string Fingerprint() =>

@@ -17,7 +17,7 @@ public sealed record UnfinishedCrawl(CrawlInfo Crawl, CrawlStatus Status, IReadO
 /// <summary>One page of <c>GET /api/crawls</c>: statuses newest first, and the token of the next page (null on the last).</summary>
 public sealed record CrawlStatusPage(IReadOnlyList<CrawlStatus> Crawls, string? Continuation);
 
-/// <summary>A query a route cannot answer as asked (a bad <c>top</c> or <c>continuation</c>): HTTP 400 with this message.</summary>
+/// <summary>A query a route cannot answer as asked (a bad <c>top</c>, <c>continuation</c>, <c>sort</c>, <c>q</c> …): HTTP 400 with this message.</summary>
 public sealed class CrawlQueryException(string message) : Exception(message);
 
 /// <summary>What <c>./run.sh</c> does with the categories it was given (see <see cref="CrawlQueries.ChooseRunAsync"/>).</summary>

@@ -1,3 +1,4 @@
+using FunctionsCrawler.Hosting;
 using FunctionsCrawler.Configuration;
 using FunctionsCrawler.Progress;
 using Microsoft.Extensions.Configuration;

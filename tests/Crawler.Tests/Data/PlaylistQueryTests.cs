@@ -1,3 +1,4 @@
+using FunctionsCrawler.Pipeline;
 using FunctionsCrawler.Data;
 using FunctionsCrawler.NetEase;
 using FunctionsCrawler.Storage;
@@ -52,7 +53,7 @@ public sealed class PlaylistQueryTests
     [InlineData("-5")]
     [InlineData("ten")]
     public void A_top_that_is_not_a_whole_number_from_1_is_refused(string top) =>
-        Assert.Throws<DataQueryException>(() => PlaylistQuery.Parse(null, null, null, top, null));
+        Assert.Throws<CrawlQueryException>(() => PlaylistQuery.Parse(null, null, null, top, null));
 
     [Fact]
     public void Item_routes_are_relative_and_escape_the_category()
