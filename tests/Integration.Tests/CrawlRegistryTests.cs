@@ -102,7 +102,7 @@ public sealed class CrawlRegistryTests
         await items.EnsureCreatedAsync(CancellationToken.None);
         // Never asked here (no 'all'): a site that is not there.
         var site = new NetEaseOptions { BaseUrl = siteUrl };
-        var queries = new CrawlQueries(crawls, items, sink, storage, Options.Create(site), time);
+        var queries = new CrawlQueries(crawls, items, queues, sink, Options.Create(site), time);
         var cancelled = new CancelledCrawls(crawls, time);
         var client = new NetEaseClient(new HttpClient(), new HostRateLimiter(100, new SitePushback(Options.Create(site), time), time),
             Options.Create(site), time, NullLogger<NetEaseClient>.Instance);

@@ -72,8 +72,8 @@ public sealed class PlaylistStepTests
 
         await services.GetRequiredService<ScrapeListPage>().RunAsync(new PageWork(crawlId, Category, 0, 1), new Delivery(1, 5), default);
         var sent = Assert.Single(await TakeAsync(clients, CrawlQueues.Playlists));
-        Assert.Equal(ids.Distinct().Order(), sent.Work.Items.Select(p => p.Id).Order());
-        Assert.All(sent.Work.Items, p => Assert.NotNull(p.ETag));
+        Assert.Equal(ids.Distinct().Order(), sent.Work.Playlists.Select(p => p.Id).Order());
+        Assert.All(sent.Work.Playlists, p => Assert.NotNull(p.ETag));
 
         var step = services.GetRequiredService<ScrapePlaylist>();
         await step.RunAsync(sent.Work, new Delivery(1, 5), default);
@@ -90,13 +90,13 @@ public sealed class PlaylistStepTests
         for (var attempt = 2; attempt <= 5; attempt++)
         {
             var retry = Assert.Single(await TakeAsync(clients, CrawlQueues.Playlists));
-            Assert.Equal([victim], retry.Work.Items.Select(p => p.Id));
+            Assert.Equal([victim], retry.Work.Playlists.Select(p => p.Id));
             Assert.Equal(attempt - 1, retry.Work.Retries);
             await step.RunAsync(retry.Work, new Delivery(1, 5), default);
         }
         Assert.Empty(await TakeAsync(clients, CrawlQueues.Playlists));
         var poison = Assert.Single(await TakeAsync(clients, CrawlQueues.Playlists + CrawlQueues.PoisonSuffix));
-        Assert.Equal([victim], poison.Work.Items.Select(p => p.Id));
+        Assert.Equal([victim], poison.Work.Playlists.Select(p => p.Id));
         Assert.Equal(1, sink.Count(ProgressEventKind.PlaylistFailed));
         Assert.Equal(CrawlItemTable.Failed, (await items.GetPlaylistAsync(crawlId, Category, victim, default))!.State);
 

@@ -34,7 +34,7 @@ public abstract record RunChoice
 }
 
 /// <summary>What the HTTP routes and the terminal view read and do, shared by both hosts.</summary>
-public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, ICrawlProgressSink progress, StorageClients storage,
+public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, CrawlQueues queues, ICrawlProgressSink progress,
     IOptions<NetEaseOptions> site, TimeProvider time)
 {
     public const int DefaultTop = 20, MaxTop = 100;
@@ -180,30 +180,18 @@ public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, ICrawl
     /// <summary>Moves every poison message of the crawl back into its work queue; returns how many.</summary>
     public async Task<int> RequeueFailedAsync(string crawlId, CancellationToken ct)
     {
-        var moved = 0;
         var reopened = new List<(string Category, int? PageIndex, long? PlaylistId)>();
-        foreach (var name in new[] { CrawlQueues.Pages, CrawlQueues.Playlists })
+        var moved = await queues.ScanPoisonAsync(async message =>
         {
-            var poison = storage.Queues.GetQueueClient(name + CrawlQueues.PoisonSuffix);
-            var target = storage.Queues.GetQueueClient(name);
-            if (!(await poison.ExistsAsync(ct)).Value) continue;
-            while (true)
-            {
-                var batch = (await poison.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(1), ct)).Value;
-                if (batch.Length == 0) break;
-                foreach (var message in batch)
-                {
-                    var text = message.Body.ToString();
-                    // Another crawl's message stays where it is (it reappears when its minute of invisibility ends).
-                    if (Work(text) is not { } work || work.CrawlId != crawlId) continue;
-                    reopened.AddRange(work.Items);
-                    await target.SendMessageAsync(text, ct);
-                    await poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
-                    moved++;
-                }
-            }
-        }
-        // The items go back to pending, then the counters follow what actually moved.
+            // Another crawl's message stays where it is.
+            if (message.Work() is not { } work || work.CrawlId != crawlId) return false;
+            if (work.PageIndex is { } index) reopened.Add((work.Category, index, null));
+            reopened.AddRange(work.Playlists.Select(id => (work.Category, (int?)null, (long?)id)));
+            var target = message.Queue == CrawlQueues.Pages + CrawlQueues.PoisonSuffix ? queues.PagesQueue : queues.PlaylistsQueue;
+            await target.SendMessageAsync(message.Text, ct);
+            return true;
+        }, TimeSpan.FromMinutes(1), ct);
+        // The items go back to open, then the counters follow what actually moved.
         var now = time.GetUtcNow();
         var reopenedItems = await items.ReopenFailedAsync(crawlId, reopened, now, ct);
         // Its failed work is open again: an ended crawl goes on.
@@ -211,27 +199,5 @@ public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, ICrawl
         foreach (var (category, (pages, playlists)) in reopenedItems)
             await progress.SignalAsync(crawlId, ProgressEvent.FailedRequeued(category, pages, playlists, now), ct);
         return moved;
-    }
-
-    /// <summary>The crawl and items of a queue message (a page, or playlists of a category), or null when it is neither.</summary>
-    private static (string CrawlId, List<(string Category, int? PageIndex, long? PlaylistId)> Items)? Work(string message)
-    {
-        try
-        {
-            using var doc = System.Text.Json.JsonDocument.Parse(message);
-            var root = doc.RootElement;
-            if (!root.TryGetProperty("crawlId", out var id) || !root.TryGetProperty("category", out var category)) return null;
-            var name = category.GetString() ?? "";
-            var items = new List<(string, int?, long?)>();
-            if (root.TryGetProperty("pageIndex", out var p)) items.Add((name, p.GetInt32(), null));
-            else if (root.TryGetProperty("playlists", out var list) && list.ValueKind == System.Text.Json.JsonValueKind.Array)
-                items.AddRange(list.EnumerateArray().Select(x => (name, (int?)null, (long?)x.GetProperty("id").GetInt64())));
-            else if (root.TryGetProperty("playlistId", out var l)) items.Add((name, null, l.GetInt64()));
-            return (id.GetString() ?? "", items);
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
-        {
-            return null;
-        }
     }
 }

@@ -64,7 +64,7 @@ public sealed class ScrapePlaylist(CrawlItemTable items, FetchPlaylist fetch, Re
                 var recorded = await record.RunAsync(work, batch, tries, ct);
                 foreach (var (item, _) in batch) unrecorded.Remove(item.PlaylistId);
                 await ReleaseAsync(work, batch.Select(b => b.Item.PlaylistId).Where(id => mine.Remove(id) && !recorded.Saved.Contains(id)));
-                if (recorded.Failed.Count > 0) await queues.SendToPoisonAsync(work with { Playlists = Refs(recorded.Failed), Retries = tries.Number, PlaylistId = null }, ct);
+                if (recorded.Failed.Count > 0) await queues.SendToPoisonAsync(work with { Playlists = Refs(recorded.Failed), Retries = tries.Number }, ct);
                 if (recorded.Retry.Count > 0) await queues.EnqueuePlaylistsAsync(work.CrawlId, work.Category, Refs(recorded.Retry), ct, tries.RetryDelay, tries.Number);
                 if (recorded.Waiting.Count > 0)
                     await queues.EnqueuePlaylistsAsync(work.CrawlId, work.Category, Refs(recorded.Waiting), ct,
@@ -73,7 +73,7 @@ public sealed class ScrapePlaylist(CrawlItemTable items, FetchPlaylist fetch, Re
                 if (recorded.DeferBy is { } by && by > deferBy) deferBy = by;
             }
             // Paused (a block here or elsewhere) or out of time: what is left goes in one message, without using up a try.
-            if (deferred.Count > 0) await queues.EnqueueAsync(work with { Playlists = Refs(deferred), PlaylistId = null }, ct, deferBy);
+            if (deferred.Count > 0) await queues.EnqueueAsync(work with { Playlists = Refs(deferred) }, ct, deferBy);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
@@ -82,7 +82,7 @@ public sealed class ScrapePlaylist(CrawlItemTable items, FetchPlaylist fetch, Re
             if (!tries.IsLast) throw;
             // The message itself failed on its last try (storage, most likely): what it has not recorded ends failed.
             var failed = await record.FailAsync(work, unrecorded.Values, ExpectedFailure.Of(e).Reason, ct);
-            if (failed.Count > 0) await queues.SendToPoisonAsync(work with { Playlists = Refs(failed), Retries = tries.Number, PlaylistId = null }, ct);
+            if (failed.Count > 0) await queues.SendToPoisonAsync(work with { Playlists = Refs(failed), Retries = tries.Number }, ct);
             await finish.RunAsync(work.CrawlId, ct);
             throw;
         }
@@ -111,7 +111,7 @@ public sealed class ScrapePlaylist(CrawlItemTable items, FetchPlaylist fetch, Re
     private async Task<List<PlaylistItem>> PendingAsync(PlaylistWork work, bool redelivered, CancellationToken ct)
     {
         var pending = new List<PlaylistItem>();
-        foreach (var p in work.Items.DistinctBy(p => p.Id))
+        foreach (var p in work.Playlists.DistinctBy(p => p.Id))
         {
             if (p.ETag is not null && !redelivered) pending.Add(new(work.CrawlId, work.Category, p.Id, CrawlItemTable.Pending, new ETag(p.ETag)));
             else if (await items.GetPlaylistAsync(work.CrawlId, work.Category, p.Id, ct) is { IsFinished: false } item) pending.Add(item);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Azure.Storage.Queues;
 
 namespace FunctionsCrawler.Storage;
@@ -21,13 +20,6 @@ public sealed record PlaylistRef(long Id, string? ETag = null);
 /// </summary>
 public sealed record PlaylistWork(string CrawlId, string Category, IReadOnlyList<PlaylistRef> Playlists, int Retries = 0)
 {
-    /// <summary>A message sent before playlists were batched names one playlist; it is read as a batch of one.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public long? PlaylistId { get; init; }
-
-    [JsonIgnore]
-    public IReadOnlyList<PlaylistRef> Items => Playlists is { Count: > 0 } ? Playlists : PlaylistId is { } id ? [new PlaylistRef(id)] : [];
-
     /// <summary>Most playlists one message carries: a list page's worth.</summary>
     public const int MaxPlaylists = 35;
 }
@@ -77,29 +69,33 @@ public sealed class CrawlQueues(StorageClients storage)
 
     private static string Truncate(string s) => s.Length <= 120 ? s : s[..120] + "…";
 
-    /// <summary>The <c>crawlId</c> of a work message, or null when the text is not a work message.</summary>
-    public static string? CrawlIdOf(string message)
+    /// <summary>A work message found in a poison queue: the queue it is in, and its text.</summary>
+    public sealed record PoisonMessage(string Queue, string Text)
     {
-        try
+        /// <summary>The crawl and items the message names (a page, or playlists of a category), or null when it is not a work message.</summary>
+        public (string CrawlId, string Category, int? PageIndex, IReadOnlyList<long> Playlists)? Work()
         {
-            using var doc = JsonDocument.Parse(message);
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("crawlId", out var id)
-                && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
+            try
+            {
+                if (Queue == Pages + PoisonSuffix) return Read<PageWork>(Text) is var page ? (page.CrawlId, page.Category, page.PageIndex, []) : null;
+                var playlists = Read<PlaylistWork>(Text);
+                return (playlists.CrawlId, playlists.Category, null, playlists.Playlists?.Select(p => p.Id).ToList() ?? []);
+            }
+            catch (Exception e) when (e is JsonException or FormatException or NotSupportedException)
+            {
+                return null;
+            }
         }
     }
 
     /// <summary>
-    /// Deletes the poison messages of the given crawls from both poison queues; returns how many per crawl.
-    /// Other messages are only looked at: they stay, invisible while the scan runs (at most <paramref name="scanVisibility"/>) and visible again after it.
+    /// Looks at every message of both poison queues once: those <paramref name="take"/> accepts are deleted once it has
+    /// done with them; the others stay, invisible while the scan runs (at most <paramref name="scanVisibility"/>) and
+    /// visible again as soon as it ends. Returns how many were taken.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, int>> DeletePoisonAsync(IReadOnlySet<string> crawlIds, TimeSpan scanVisibility, CancellationToken ct)
+    public async Task<int> ScanPoisonAsync(Func<PoisonMessage, Task<bool>> take, TimeSpan scanVisibility, CancellationToken ct)
     {
-        var deleted = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (crawlIds.Count == 0) return deleted;
+        var taken = 0;
         foreach (var name in new[] { Pages + PoisonSuffix, Playlists + PoisonSuffix })
         {
             var poison = storage.Queues.GetQueueClient(name);
@@ -114,22 +110,35 @@ public sealed class CrawlQueues(StorageClients storage)
                 foreach (var message in batch)
                 {
                     repeated |= !seen.Add(message.MessageId);
-                    if (CrawlIdOf(message.Body.ToString()) is { } crawlId && crawlIds.Contains(crawlId))
+                    if (await take(new PoisonMessage(name, message.Body.ToString())))
                     {
                         await poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
-                        deleted[crawlId] = deleted.GetValueOrDefault(crawlId) + 1;
+                        taken++;
                     }
                     else others.Add((message.MessageId, message.PopReceipt));
                 }
                 if (batch.Length == 0 || repeated) break;
             }
-            // The scan is over: the messages it only looked at are visible again at once (e.g. for requeue-failed).
             foreach (var (id, popReceipt) in others)
             {
                 try { await poison.UpdateMessageAsync(id, popReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: ct); }
                 catch (Azure.RequestFailedException e) when (e.Status is 400 or 404) { } // received again meanwhile: its newer receipt rules
             }
         }
+        return taken;
+    }
+
+    /// <summary>Deletes the poison messages of the given crawls from both poison queues; returns how many per crawl.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> DeletePoisonAsync(IReadOnlySet<string> crawlIds, TimeSpan scanVisibility, CancellationToken ct)
+    {
+        var deleted = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (crawlIds.Count == 0) return deleted;
+        await ScanPoisonAsync(message =>
+        {
+            if (message.Work() is not { } work || !crawlIds.Contains(work.CrawlId)) return Task.FromResult(false);
+            deleted[work.CrawlId] = deleted.GetValueOrDefault(work.CrawlId) + 1;
+            return Task.FromResult(true);
+        }, scanVisibility, ct);
         return deleted;
     }
 }

@@ -49,7 +49,7 @@ public sealed class CleanUpOldCrawlsTests
         public InMemoryStatuses Statuses => statuses;
         public StorageClients Storage => storage;
 
-        public CleanUpOldCrawls Step(string retentionDays = "30") => new(Crawls, new CrawlQueries(Crawls, ItemTable, statuses, storage, Options.Create(new NetEaseOptions()), time),
+        public CleanUpOldCrawls Step(string retentionDays = "30") => new(Crawls, new CrawlQueries(Crawls, ItemTable, Queues, statuses, Options.Create(new NetEaseOptions()), time),
             ItemTable, Queues, statuses, Options.Create(new CrawlerOptions { RetentionDays = retentionDays }), time,
             NullLogger<CleanUpOldCrawls>.Instance);
 
@@ -91,7 +91,7 @@ public sealed class CleanUpOldCrawlsTests
             var ids = new List<string>();
             foreach (var name in new[] { CrawlQueues.Pages, CrawlQueues.Playlists })
                 foreach (var m in (await storage.Queues.GetQueueClient(name + CrawlQueues.PoisonSuffix).PeekMessagesAsync(32)).Value)
-                    ids.Add(CrawlQueues.CrawlIdOf(m.Body.ToString()) ?? m.Body.ToString());
+                    ids.Add(new CrawlQueues.PoisonMessage(name + CrawlQueues.PoisonSuffix, m.Body.ToString()).Work()?.CrawlId ?? m.Body.ToString());
             return ids.Order(StringComparer.Ordinal).ToList();
         }
     }

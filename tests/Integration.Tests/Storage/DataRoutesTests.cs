@@ -65,7 +65,7 @@ public sealed class DataRoutesTests : IAsyncLifetime
     public async Task DisposeAsync() => await _azurite.DisposeAsync();
 
     private PlaylistBrowser Browser() =>
-        new(_playlists, _items, _crawls, new CrawlQueries(_crawls, _items, _statuses, _storage, Microsoft.Extensions.Options.Options.Create(new FunctionsCrawler.Configuration.NetEaseOptions()), TimeProvider.System));
+        new(_playlists, _items, _crawls, new CrawlQueries(_crawls, _items, new CrawlQueues(_storage), _statuses, Microsoft.Extensions.Options.Options.Create(new FunctionsCrawler.Configuration.NetEaseOptions()), TimeProvider.System));
 
     private CoverRoute Covers() => new(_covers, NullLogger<CoverRoute>.Instance);
 
