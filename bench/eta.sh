@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# How true the ETA is: crawls the Sandbox with ./run.sh (说唱 + 华语, 3 pages each) at each rate given, reads
+# How true the ETA is: crawls the Sandbox with ./run.sh (说唱 + 华语) at each rate given, reads
 # GET /api/status twice a second, and prints the ETA read half-way (the first read with half the playlists finished)
-# against the time the crawl really took from there. Usage: bench/eta.sh [RPS ...] (default: 2 20)
+# against the time the crawl really took from there. Usage: [PAGES=N] bench/eta.sh [RPS ...] (default: 2 20);
+# PAGES (default 3) is the Sandbox's pages per category: at 20 req/s a crawl of 3 pages lasts seconds.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rates=("$@"); [[ ${#rates[@]} -gt 0 ]] || rates=(2 20)
 for rps in "${rates[@]}"; do
   log=$(mktemp)
-  ./run.sh --sandbox --new --once --category 说唱 --category 华语 --max-pages 3 --rps "$rps" --out "$(mktemp -d)" >/dev/null 2>&1 &
+  ./run.sh --sandbox --new --once --category 说唱 --category 华语 --rps "$rps" --sandbox-arg "--Sandbox:PagesPerCategory=${PAGES:-3}" \
+    --out "$(mktemp -d)" >/dev/null 2>&1 &
   run=$!
   while kill -0 "$run" 2>/dev/null; do
     echo "$(date +%s.%N) $(curl -s --max-time 1 http://127.0.0.1:7071/api/status | tr -d '\n' || true)" >>"$log"
