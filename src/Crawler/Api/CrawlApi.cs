@@ -111,6 +111,7 @@ public sealed class CrawlApi(CrawlQueries queries, CrawlTable crawls, StartCrawl
     }, ct);
 
     /// <summary><c>GET /api/dashboard</c>: the live HTML dashboard; it polls the status routes beside it.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "A route handler, called on the injected CrawlApi like the others.")]
     public ApiResult Dashboard() => ApiResult.Content(DashboardPage.Html, "text/html; charset=utf-8");
 
     /// <summary>The error contract every route keeps (<see cref="RouteGuard"/>).</summary>

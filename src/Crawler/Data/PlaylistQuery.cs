@@ -93,7 +93,7 @@ public sealed record PlaylistQuery(string? Category, string? Search, string Sort
             "comments" => a.Detail.CommentCount.CompareTo(b.Detail.CommentCount),
             "tracks" => a.Detail.TrackCount.CompareTo(b.Detail.TrackCount),
             "created" => Nullable.Compare(a.Detail.CreatedAt, b.Detail.CreatedAt),
-            _ => string.Compare(a.Detail.Name, b.Detail.Name, StringComparison.CurrentCultureIgnoreCase),
+            _ => string.Compare(a.Detail.Name, b.Detail.Name, StringComparison.OrdinalIgnoreCase),
         };
         if (Descending) c = -c;
         if (c != 0) return c;

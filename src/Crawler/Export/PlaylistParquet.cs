@@ -31,8 +31,8 @@ public static class PlaylistParquet
         if (group.Count > 0 || !written) await WriteGroupAsync(output, group, append: written, ct);
     }
 
-    private static Task WriteGroupAsync(Stream output, List<Row> rows, bool append, CancellationToken ct) =>
-        ParquetSerializer.SerializeAsync(rows, output, new ParquetOptions { Append = append }, null, ct);
+    private static async Task WriteGroupAsync(Stream output, List<Row> rows, bool append, CancellationToken ct) =>
+        await ParquetSerializer.SerializeAsync(rows, output, new ParquetOptions { Append = append }, null, ct);
 
     /// <summary>One row, with the column names and types of the file.</summary>
     internal sealed class Row

@@ -27,7 +27,7 @@ public static class TerminalText
         {
             var c = text[i];
             if (!NeedsReplacing(c)) clean.Append(c);
-            else if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') { clean.Append(LineBreak); i++; }
+            else if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') { clean.Append(LineBreak.AsSpan()); i++; }
             else clean.Append(Replacement(c));
         }
         return clean.ToString();

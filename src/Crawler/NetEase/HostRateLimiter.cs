@@ -166,6 +166,7 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
         Interlocked.Add(ref _claimTicks, took.Ticks);
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A politeness group's turns live as long as the process's limiter.")]
     private sealed class Turns
     {
         public readonly SemaphoreSlim Gate = new(1, 1);

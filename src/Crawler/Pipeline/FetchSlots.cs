@@ -9,9 +9,11 @@ namespace FunctionsCrawler.Pipeline;
 /// faster, only make each playlist wait behind all the others: at 10 req/s, 12 messages of 8 fetches each kept the first
 /// playlist from finishing for 25 s.
 /// </summary>
-public sealed class FetchSlots(IOptions<NetEaseOptions> options)
+public sealed class FetchSlots(IOptions<NetEaseOptions> options) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(Size(options.Value.RequestsPerSecond));
+
+    public void Dispose() => _slots.Dispose();
 
     public static int Size(double requestsPerSecond) => (int)Math.Clamp(Math.Ceiling(requestsPerSecond), 2, 64);
 

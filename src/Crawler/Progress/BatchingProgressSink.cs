@@ -60,7 +60,7 @@ public sealed class BatchingProgressSink : ICrawlProgressSink, IAsyncDisposable
     {
         _pending.GetOrAdd(crawlId, _ => new ConcurrentQueue<ProgressEvent>()).Enqueue(progressEvent);
         _wake.Writer.TryWrite(true);
-        if (Interlocked.Exchange(ref _started, 1) == 0) _loop = Task.Run(LoopAsync);
+        if (Interlocked.Exchange(ref _started, 1) == 0) _loop = Task.Run(LoopAsync, CancellationToken.None); // the loop outlives the signal that started it
         return Task.CompletedTask;
     }
 

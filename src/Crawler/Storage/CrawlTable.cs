@@ -87,7 +87,7 @@ public sealed class CrawlTable(StorageClients storage)
     }
 
     /// <summary>The crawl started last: the first row of the time index.</summary>
-    public async Task<CrawlInfo?> LatestAsync(CancellationToken ct) => (await ListPageAsync(1, null, ct)).Crawls.FirstOrDefault();
+    public async Task<CrawlInfo?> LatestAsync(CancellationToken ct) => (await ListPageAsync(1, null, ct)).Crawls is [var latest, ..] ? latest : null;
 
     /// <summary>
     /// Up to <paramref name="top"/> crawls, newest first, after the one <paramref name="continuation"/> names.

@@ -12,7 +12,7 @@ namespace FunctionsCrawler.Storage;
 /// last ETag is kept, so a claim nobody raced costs one transaction (one process alone on the schedule); when
 /// others claim too it reads first (two), and each lost race costs two more.
 /// </summary>
-public sealed class TableTurnSchedule : ITurnSchedule
+public sealed class TableTurnSchedule : ITurnSchedule, IDisposable
 {
     public const string Name = "Pacer";
     public const string Partition = "pacer";
@@ -23,6 +23,8 @@ public sealed class TableTurnSchedule : ITurnSchedule
     private readonly ConcurrentDictionary<string, double> _raced = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _create = new(1, 1);
     private volatile bool _created;
+
+    public void Dispose() => _create.Dispose();
     private long _transactions;
 
     public TableTurnSchedule(StorageClients storage) : this(storage.Tables.GetTableClient(Name)) { }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Text;
 using FunctionsCrawler.Sandbox.Catalog;
@@ -21,17 +22,17 @@ internal static class CategoryMenu
         var shown = CategoryNames.Menu(count).ToHashSet(StringComparer.Ordinal);
         var html = new StringBuilder(8 * 1024);
         html.Append("<div id=\"cateListBox\" class=\"n-sltlyr d-flag\" style=\"display:none;\">\n<div class=\"hd\"><i class=\"iconall\"></i></div>\n<div class=\"bd\">\n");
-        html.Append($"<h3><a href=\"/discover/playlist/\" class=\"u-btn u-btn-g f-ff2\" data-cat=\"{Html.Encode(CategoryNames.All)}\"><i>全部风格</i></a></h3>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<h3><a href=\"/discover/playlist/\" class=\"u-btn u-btn-g f-ff2\" data-cat=\"{Html.Encode(CategoryNames.All)}\"><i>全部风格</i></a></h3>\n");
         foreach (var group in CategoryNames.Groups)
         {
             var categories = group.Categories.Where(shown.Contains).ToList();
             if (categories.Count == 0)
                 continue;
-            html.Append($"<dl class=\"f-cb\">\n<dt><i class=\"u-icn {group.Icon}\"></i>{Html.Encode(group.Name)}</dt>\n<dd class=\"\">\n");
+            html.Append(CultureInfo.InvariantCulture, $"<dl class=\"f-cb\">\n<dt><i class=\"u-icn {group.Icon}\"></i>{Html.Encode(group.Name)}</dt>\n<dd class=\"\">\n");
             foreach (var category in categories)
             {
                 var name = Html.Encode(category);
-                html.Append($"<a class=\"s-fc1 \" href=\"/discover/playlist/?cat={Html.Cat(category)}\" data-cat=\"{name}\">{name}</a><span class=\"line\">|</span>\n");
+                html.Append(CultureInfo.InvariantCulture, $"<a class=\"s-fc1 \" href=\"/discover/playlist/?cat={Html.Cat(category)}\" data-cat=\"{name}\">{name}</a><span class=\"line\">|</span>\n");
             }
             html.Append("</dd>\n</dl>\n");
         }

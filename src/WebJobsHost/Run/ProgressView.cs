@@ -104,7 +104,7 @@ public sealed class ProgressView(IOptions<RunOptions> run, TerminalLog log)
         + $"{s.Playlists.Skipped} skipped, {s.Playlists.Failed} failed · covers {s.Covers.Stored} ({Bytes(s.Covers.Bytes)}) · {s.RatePerMinute:0.#}/min · ETA {Eta(s)} · projected {Bytes(s.ProjectedBytes)}"
         + (s.PausedUntil is { } until ? $" · paused until {until.ToLocalTime():HH:mm:ss}: {SafeText.Of(s.PauseReason)}" : "");
 
-    private static IRenderable Render(CrawlStatus s, int terminalHeight)
+    private static Panel Render(CrawlStatus s, int terminalHeight)
     {
         var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         grid.AddRow("State", Shown(s.State) + (s.PausedUntil is { } until ? $" until {until.ToLocalTime():HH:mm:ss} ({Shown(s.PauseReason)})" : ""));
