@@ -3,7 +3,6 @@ using Azure.Storage.Queues;
 using FunctionsCrawler.Api;
 using FunctionsCrawler.Configuration;
 using FunctionsCrawler.Hosting;
-using FunctionsCrawler.Integration.Tests;
 using FunctionsCrawler.Pipeline;
 using FunctionsCrawler.Progress;
 using FunctionsCrawler.Sandbox;
@@ -280,7 +279,7 @@ public sealed class HostContractTests(ContractFixture fixture) : IClassFixture<C
     [MemberData(nameof(Hosts))]
     public async Task Only_the_last_try_of_a_page_the_site_never_answers_counts_it_failed(string name)
     {
-        var host = await StartAsync(name, Settings(baseUrl: $"http://127.0.0.1:{Azurite.FreePort()}"));
+        var host = await StartAsync(name, Settings(baseUrl: $"http://127.0.0.1:{FreePort.Next()}"));
         var crawlId = await StartCrawlAsync(host);
         var message = JsonSerializer.Serialize(new PageWork(crawlId, "说唱", 0, 1), CrawlQueues.Json);
         var lastTry = host.Services.GetRequiredService<HostJson>().MaxDequeueCount;

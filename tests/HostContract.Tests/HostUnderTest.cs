@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text;
 using FunctionsCrawler.Functions;
-using FunctionsCrawler.Integration.Tests;
 using FunctionsCrawler.Progress;
 using FunctionsCrawler.WebJobsHost;
 using Microsoft.AspNetCore.Builder;

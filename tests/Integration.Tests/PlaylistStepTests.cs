@@ -14,29 +14,10 @@ namespace FunctionsCrawler.Integration.Tests;
 /// in one message, a playlist that keeps failing is retried on its own without holding back its page, and a
 /// redelivered message neither fetches nor counts anything twice.
 /// </summary>
-public sealed class PlaylistStepTests
+[Collection(nameof(InProcessStorage))]
+public sealed class PlaylistStepTests(AzuriteFixture azurites)
 {
     private const string Category = "说唱";
-
-    /// <summary>Applies every signal at once, as the Durable entity does eventually, and keeps them in order.</summary>
-    private sealed class MemorySink : ICrawlProgressSink
-    {
-        private readonly ConcurrentDictionary<string, CrawlProgress> _states = new(StringComparer.Ordinal);
-        public ConcurrentQueue<ProgressEvent> Signals { get; } = new();
-
-        public Task SignalAsync(string crawlId, ProgressEvent progressEvent, CancellationToken ct = default)
-        {
-            var state = _states.GetOrAdd(crawlId, _ => new CrawlProgress());
-            lock (state) state.Apply(progressEvent);
-            Signals.Enqueue(progressEvent);
-            return Task.CompletedTask;
-        }
-
-        public Task<CrawlProgress?> ReadAsync(string crawlId, CancellationToken ct = default) =>
-            Task.FromResult(_states.TryGetValue(crawlId, out var state) ? state : null);
-
-        public int Count(ProgressEventKind kind) => Signals.Count(s => s.Kind == kind);
-    }
 
     private static async Task<List<(PlaylistWork Work, string Id, string Receipt)>> TakeAsync(StorageClients storage, string queue)
     {
@@ -48,7 +29,7 @@ public sealed class PlaylistStepTests
     [Fact]
     public async Task A_page_goes_in_one_message_a_failing_playlist_is_retried_alone_and_a_redelivery_changes_nothing()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 11, PagesPerCategory = 1, DeletedRate = 0.05 });
         var ids = site.Catalog.PageIds(Category, 0);
         var victim = ids.First(id => site.Catalog.Playlist(id).Kind == CoverKind.Ok);
@@ -61,7 +42,7 @@ public sealed class PlaylistStepTests
             ["NetEase:SharedPacer"] = "false",
             ["NetEase:RetryDelaySeconds"] = "0.01",
         }).Build();
-        var sink = new MemorySink();
+        var sink = new InMemoryStatusEntities();
         await using var services = new ServiceCollection().AddLogging().AddCrawler(configuration).AddSingleton<ICrawlProgressSink>(sink).BuildServiceProvider();
         var storage = services.GetRequiredService<CrawlStorage>();
         await storage.EnsureCreatedAsync(default);
@@ -102,10 +83,10 @@ public sealed class PlaylistStepTests
 
         // The page's message delivered again (its first try's deletion was lost): nothing is fetched or counted again.
         var requests = site.Log.Requests;
-        var signals = sink.Signals.Count;
+        var signals = sink.Events.Count;
         await step.RunAsync(sent.Work, new Delivery(2, 5), default);
         Assert.Equal(requests, site.Log.Requests);
-        Assert.Equal(signals, sink.Signals.Count);
+        Assert.Equal(signals, sink.Events.Count);
         Assert.Empty(await TakeAsync(clients, CrawlQueues.Playlists));
         var status = (await sink.ReadAsync(crawlId))!.Counts[Category];
         Assert.Equal((rows.Count, deleted, 1), (status.Done, status.Skipped, status.Failed));

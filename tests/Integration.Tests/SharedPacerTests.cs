@@ -15,7 +15,7 @@ namespace FunctionsCrawler.Integration.Tests;
 /// </para>
 /// </summary>
 [Collection(nameof(TimingSensitive))]
-public sealed partial class SharedPacerTests(ITestOutputHelper output)
+public sealed partial class SharedPacerTests(ITestOutputHelper output, AzuriteFixture azurites)
 {
     private static readonly string[] Categories = ["说唱"];
     private const int MaxPages = 6;
@@ -24,7 +24,7 @@ public sealed partial class SharedPacerTests(ITestOutputHelper output)
     [Fact]
     public async Task Three_hosts_keep_one_rate_at_the_site_and_one_killed_mid_crawl_leaves_the_export_exact()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 21, PagesPerCategory = MaxPages });
         var export = Directory.CreateTempSubdirectory("crawl-shared-pacer-").FullName;
         var common = new Dictionary<string, string>
@@ -97,7 +97,7 @@ public sealed partial class SharedPacerTests(ITestOutputHelper output)
 /// stamps arrivals in this process; a thread pool waiting to add a thread would bunch the stamps).
 /// </summary>
 [CollectionDefinition(nameof(TimingSensitive), DisableParallelization = true)]
-public sealed class TimingSensitive : ICollectionFixture<ThreadsToSpare>;
+public sealed class TimingSensitive : ICollectionFixture<ThreadsToSpare>, ICollectionFixture<AzuriteFixture>;
 
 /// <summary>Raises the thread pool's minimum once for the timing-sensitive collection.</summary>
 public sealed class ThreadsToSpare

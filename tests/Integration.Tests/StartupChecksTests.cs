@@ -3,7 +3,7 @@ using Xunit;
 namespace FunctionsCrawler.Integration.Tests;
 
 /// <summary>Bad configuration and unreachable services fail fast with one clear message naming the setting.</summary>
-public sealed class StartupChecksTests
+public sealed class StartupChecksTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     private static async Task<(int Exit, string Output)> RunAsync(Dictionary<string, string> settings)
     {
@@ -32,7 +32,7 @@ public sealed class StartupChecksTests
     [Fact]
     public async Task Unreachable_storage_is_reported_in_one_line_naming_the_setting()
     {
-        var closed = Azurite.FreePort();
+        var closed = FreePort.Next();
         var (exit, output) = await RunAsync(new()
         {
             ["AzureWebJobsStorage"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;BlobEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{closed}/devstoreaccount1;",
@@ -46,7 +46,7 @@ public sealed class StartupChecksTests
     [InlineData("SharedAccessSignature=sv=2024-01-01&ss=bqt&srt=sco&sp=rwdlacup&se=2030-01-01&sig={secret};", "c2VjcmV0U2lnbmF0dXJl%2Bc2VjcmV0%3D")]
     public async Task Unreachable_storage_is_reported_naming_the_endpoint_but_never_the_secret(string credentials, string secret)
     {
-        var closed = Azurite.FreePort();
+        var closed = FreePort.Next();
         var endpoints = $"QueueEndpoint=http://127.0.0.1:{closed}/acct;BlobEndpoint=http://127.0.0.1:{closed}/acct;TableEndpoint=http://127.0.0.1:{closed}/acct;";
         var (exit, output) = await RunAsync(new() { ["AzureWebJobsStorage"] = credentials.Replace("{secret}", secret) + endpoints });
         Assert.True(exit == 2, $"exit {exit}:\n{output}");
@@ -69,11 +69,11 @@ public sealed class StartupChecksTests
     [Fact]
     public async Task An_unreachable_site_is_reported_with_a_hint_to_use_the_sandbox()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         var (exit, output) = await RunAsync(new()
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["NetEase:BaseUrl"] = $"http://127.0.0.1:{Azurite.FreePort()}",
+            ["NetEase:BaseUrl"] = $"http://127.0.0.1:{FreePort.Next()}",
         });
         Assert.True(exit == 3, $"exit {exit}:\n{output}");
         Assert.Contains("Cannot reach http://127.0.0.1:", output);
