@@ -356,6 +356,37 @@ public sealed class HostContractTests(ContractFixture fixture) : IClassFixture<C
         Assert.DoesNotContain(ProgressEventKind.Resumed, host.Entities.Kinds(unreadable));
     }
 
+    public static TheoryData<string, string, string, string> BadSettings
+    {
+        get
+        {
+            var data = new TheoryData<string, string, string, string>();
+            foreach (var host in new[] { HostUnderTest.WebJobs, HostUnderTest.Functions })
+            {
+                data.Add(host, "NetEase:RequestsPerSecond", "-3", "NetEase__RequestsPerSecond");
+                data.Add(host, "NetEase:BaseUrl", "ftp://music.163.com", "NetEase__BaseUrl");
+                data.Add(host, "NetEase:BaseUrl", "music.163.com", "NetEase__BaseUrl");
+                data.Add(host, "Crawler:Categories", " , ", "Crawler__Categories");
+                data.Add(host, "Crawler:RetentionDays", "1.5", "Crawler__RetentionDays");
+            }
+            return data;
+        }
+    }
+
+    /// <summary>Each bad value in each host: one line naming the setting (the process's exit code 2 is StartupChecksTests').</summary>
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public async Task A_bad_setting_fails_the_start_up_check_in_one_line_naming_it(string name, string key, string value, string named)
+    {
+        var settings = Settings();
+        settings[key] = value;
+        var host = HostUnderTest.Create(name, settings);
+        _hosts.Add(host);
+        var error = await Assert.ThrowsAsync<CrawlerConfigurationException>(() => host.Services.GetRequiredService<StartupCheck>().CheckAsync(CancellationToken.None));
+        Assert.StartsWith(named + " ", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
     [Theory]
     [MemberData(nameof(Hosts))]
     public async Task A_bad_setting_or_storage_fails_the_start_up_check_in_one_line_naming_it(string name)
