@@ -9,6 +9,7 @@ using FunctionsCrawler.Sandbox;
 using FunctionsCrawler.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace FunctionsCrawler.HostContract.Tests;
@@ -70,9 +71,9 @@ public sealed class HostContractTests(ContractFixture fixture) : IClassFixture<C
         ["Crawler:StallSeconds"] = "1",
     };
 
-    private async Task<HostUnderTest> StartAsync(string name, Dictionary<string, string>? settings = null)
+    private async Task<HostUnderTest> StartAsync(string name, Dictionary<string, string>? settings = null, TimeProvider? time = null)
     {
-        var host = HostUnderTest.Create(name, settings ?? Settings());
+        var host = HostUnderTest.Create(name, settings ?? Settings(), time);
         _hosts.Add(host);
         await host.Services.GetRequiredService<StartupCheck>().CheckAsync(CancellationToken.None);
         return host;
@@ -342,11 +343,12 @@ public sealed class HostContractTests(ContractFixture fixture) : IClassFixture<C
     [MemberData(nameof(Hosts))]
     public async Task The_stall_check_skips_a_crawl_it_cannot_read_and_resumes_the_others(string name)
     {
-        var host = await StartAsync(name);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var host = await StartAsync(name, time: time);
         var unreadable = await StartCrawlAsync(host, """{"categories":["说唱"],"maxPages":1}""");
         var stalled = await StartCrawlAsync(host, """{"categories":["华语"],"maxPages":1}""");
         await FlushAsync(host);
-        await Task.Delay(TimeSpan.FromSeconds(1.5)); // Crawler:StallSeconds = 1
+        time.Advance(TimeSpan.FromSeconds(1.5)); // Crawler:StallSeconds = 1
 
         host.Entities.FailReads(unreadable, 100);
         await host.ResumeStalledAsync();
