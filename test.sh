@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
-# Runs every test: installs what the tests need when missing (Azurite via npm, Chromium for the
-# dashboard's browser test), then `dotnet test` over the solution. The tests start their own
-# Azurite and Sandbox on free 127.0.0.1 ports.
+# Runs every test: installs what the tests need when missing (Azurite via npm; as root, Chromium for the
+# dashboard's browser test and tmux for the terminal view's), then `dotnet test` over the solution, and prints
+# how long the whole suite took. The tests start their own Azurite and Sandbox on free 127.0.0.1 ports.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
+started=$SECONDS
 
 if [[ ! -x node_modules/.bin/azurite ]]; then
   echo "Installing Azurite (npm ci)…"
   npm ci --no-audit --no-fund --loglevel=error
 fi
-if [[ ! -x /usr/bin/chromium ]]; then
+missing=()
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)   # the dashboard's browser test
+command -v tmux >/dev/null || missing+=(tmux)        # the terminal view's test, in a tmux pane
+if (( ${#missing[@]} )); then
   if [[ $(id -u) -eq 0 ]]; then
-    echo "Installing Chromium for the dashboard's browser test…"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "Installing ${missing[*]} for the browser and terminal tests…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "test.sh: the dashboard test needs Chromium: sudo apt-get install chromium" >&2
+    echo "test.sh: some tests need ${missing[*]}: sudo apt-get install ${missing[*]}" >&2
   fi
 fi
-exec dotnet test FunctionsCrawler.sln "$@"
+
+status=0
+dotnet test FunctionsCrawler.sln "$@" || status=$?
+elapsed=$((SECONDS - started))
+printf 'test.sh: the suite took %dm%02ds (exit %d)\n' $((elapsed / 60)) $((elapsed % 60)) "$status"
+exit "$status"

@@ -34,7 +34,7 @@ using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, contex
 SandboxSite site;
 try
 {
-    site = await SandboxSite.StartAsync(options, port, stop.Token);
+    site = await SandboxSite.StartAsync(options, port, ct: stop.Token);
 }
 catch (IOException error)
 {

@@ -35,8 +35,10 @@ public sealed class SandboxSite : IAsyncDisposable
     public SandboxOptions Options { get; }
 
     /// <summary>Starts the site on 127.0.0.1:<paramref name="port"/> (0 = a free port, reported in <see cref="BaseUrl"/>).</summary>
-    public static async Task<SandboxSite> StartAsync(SandboxOptions options, int port = 0, CancellationToken ct = default)
+    /// <param name="time">The clock of the faults and the request log (block windows, latency, arrivals); tests pass a fake one.</param>
+    public static async Task<SandboxSite> StartAsync(SandboxOptions options, int port = 0, TimeProvider? time = null, CancellationToken ct = default)
     {
+        time ??= TimeProvider.System;
         options.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
@@ -58,8 +60,8 @@ public sealed class SandboxSite : IAsyncDisposable
         // Set here, addresses from the environment (ASPNETCORE_URLS, HTTP_PORTS) are never consulted.
         app.Urls.Add($"http://127.0.0.1:{port}");
         var state = new SiteState(options);
-        var plan = new FaultPlan(options, new FaultResponses(options, state.Charset), TimeProvider.System);
-        var faults = new SiteFaults(options, plan, state.Log, TimeProvider.System);
+        var plan = new FaultPlan(options, new FaultResponses(options, state.Charset), time);
+        var faults = new SiteFaults(options, plan, state.Log, time);
         app.Use(async (context, next) =>
         {
             await state.Ready;

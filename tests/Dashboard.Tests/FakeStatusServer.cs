@@ -51,9 +51,9 @@ public sealed class FakeStatusServer : IAsyncDisposable
         var server = new FakeStatusServer(app);
 
         app.MapGet("/api/dashboard", () => Results.Content(DashboardPage.Html, "text/html; charset=utf-8"));
-        app.MapGet("/api/status", () => server.Write(server._status));
+        app.MapGet("/api/status", () => Write(server._status));
         app.MapGet("/api/crawls/{crawlId}", (string crawlId) =>
-            crawlId == server._crawlId ? server.Write(server._crawl)
+            crawlId == server._crawlId ? Write(server._crawl)
                 : Results.Content(JsonSerializer.Serialize(new { error = $"No crawl '{crawlId}'." }, Json), "application/json", statusCode: 404));
 
         app.MapGet("/api/playlists", (string? category, string? q, string? sort, string? top, string? continuation) =>
@@ -105,7 +105,7 @@ public sealed class FakeStatusServer : IAsyncDisposable
         _crawl = new(200, JsonSerializer.Serialize(status, Json));
     }
 
-    private IResult Write(Answer answer)
+    private static IResult Write(Answer answer)
     {
         return Results.Content(answer.Body, "application/json; charset=utf-8", statusCode: answer.StatusCode);
     }

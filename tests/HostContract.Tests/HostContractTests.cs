@@ -4,13 +4,13 @@ using Azure.Storage.Queues;
 using FunctionsCrawler.Api;
 using FunctionsCrawler.Configuration;
 using FunctionsCrawler.Hosting;
-using FunctionsCrawler.Integration.Tests;
 using FunctionsCrawler.Pipeline;
 using FunctionsCrawler.Progress;
 using FunctionsCrawler.Sandbox;
 using FunctionsCrawler.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace FunctionsCrawler.HostContract.Tests;
@@ -72,9 +72,9 @@ public sealed class HostContractTests(ContractFixture fixture) : IClassFixture<C
         ["Crawler:StallSeconds"] = "1",
     };
 
-    private async Task<HostUnderTest> StartAsync(string name, Dictionary<string, string>? settings = null)
+    private async Task<HostUnderTest> StartAsync(string name, Dictionary<string, string>? settings = null, TimeProvider? time = null)
     {
-        var host = HostUnderTest.Create(name, settings ?? Settings());
+        var host = HostUnderTest.Create(name, settings ?? Settings(), time);
         _hosts.Add(host);
         await host.Services.GetRequiredService<StartupCheck>().CheckAsync(CancellationToken.None);
         return host;
@@ -281,7 +281,7 @@ public sealed class HostContractTests(ContractFixture fixture) : IClassFixture<C
     [MemberData(nameof(Hosts))]
     public async Task Only_the_last_try_of_a_page_the_site_never_answers_counts_it_failed(string name)
     {
-        var host = await StartAsync(name, Settings(baseUrl: $"http://127.0.0.1:{Azurite.FreePort()}"));
+        var host = await StartAsync(name, Settings(baseUrl: $"http://127.0.0.1:{FreePort.Next()}"));
         var crawlId = await StartCrawlAsync(host);
         var message = JsonSerializer.Serialize(new PageWork(crawlId, "说唱", 0, 1), CrawlQueues.Json);
         var lastTry = host.Services.GetRequiredService<HostJson>().MaxDequeueCount;
@@ -344,11 +344,12 @@ public sealed class HostContractTests(ContractFixture fixture) : IClassFixture<C
     [MemberData(nameof(Hosts))]
     public async Task The_stall_check_skips_a_crawl_it_cannot_read_and_resumes_the_others(string name)
     {
-        var host = await StartAsync(name);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var host = await StartAsync(name, time: time);
         var unreadable = await StartCrawlAsync(host, """{"categories":["说唱"],"maxPages":1}""");
         var stalled = await StartCrawlAsync(host, """{"categories":["华语"],"maxPages":1}""");
         await FlushAsync(host);
-        await Task.Delay(TimeSpan.FromSeconds(1.5)); // Crawler:StallSeconds = 1
+        time.Advance(TimeSpan.FromSeconds(1.5)); // Crawler:StallSeconds = 1
 
         host.Entities.FailReads(unreadable, 100);
         await host.ResumeStalledAsync();
@@ -356,6 +357,37 @@ public sealed class HostContractTests(ContractFixture fixture) : IClassFixture<C
 
         Assert.Contains(ProgressEventKind.Resumed, host.Entities.Kinds(stalled));
         Assert.DoesNotContain(ProgressEventKind.Resumed, host.Entities.Kinds(unreadable));
+    }
+
+    public static TheoryData<string, string, string, string> BadSettings
+    {
+        get
+        {
+            var data = new TheoryData<string, string, string, string>();
+            foreach (var host in new[] { HostUnderTest.WebJobs, HostUnderTest.Functions })
+            {
+                data.Add(host, "NetEase:RequestsPerSecond", "-3", "NetEase__RequestsPerSecond");
+                data.Add(host, "NetEase:BaseUrl", "ftp://music.163.com", "NetEase__BaseUrl");
+                data.Add(host, "NetEase:BaseUrl", "music.163.com", "NetEase__BaseUrl");
+                data.Add(host, "Crawler:Categories", " , ", "Crawler__Categories");
+                data.Add(host, "Crawler:RetentionDays", "1.5", "Crawler__RetentionDays");
+            }
+            return data;
+        }
+    }
+
+    /// <summary>Each bad value in each host: one line naming the setting (the process's exit code 2 is StartupChecksTests').</summary>
+    [Theory]
+    [MemberData(nameof(BadSettings))]
+    public async Task A_bad_setting_fails_the_start_up_check_in_one_line_naming_it(string name, string key, string value, string named)
+    {
+        var settings = Settings();
+        settings[key] = value;
+        var host = HostUnderTest.Create(name, settings);
+        _hosts.Add(host);
+        var error = await Assert.ThrowsAsync<CrawlerConfigurationException>(() => host.Services.GetRequiredService<StartupCheck>().CheckAsync(CancellationToken.None));
+        Assert.StartsWith(named + " ", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
     }
 
     [Theory]

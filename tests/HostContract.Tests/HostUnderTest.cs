@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text;
 using FunctionsCrawler.Functions;
-using FunctionsCrawler.Integration.Tests;
 using FunctionsCrawler.Progress;
 using FunctionsCrawler.WebJobsHost;
 using Microsoft.AspNetCore.Builder;
@@ -28,8 +27,9 @@ public abstract class HostUnderTest : IAsyncDisposable
 {
     public const string WebJobs = "webjobs", Functions = "functions";
 
-    public static HostUnderTest Create(string name, IReadOnlyDictionary<string, string> settings) =>
-        name == WebJobs ? new WebJobsHostUnderTest(settings) : new FunctionsHostUnderTest(settings);
+    /// <param name="time">The clock of every service, when a case moves time on itself (null: the system's).</param>
+    public static HostUnderTest Create(string name, IReadOnlyDictionary<string, string> settings, TimeProvider? time = null) =>
+        name == WebJobs ? new WebJobsHostUnderTest(settings, time) : new FunctionsHostUnderTest(settings, time);
 
     public InMemoryStatusEntities Entities { get; } = new();
 
@@ -41,8 +41,13 @@ public abstract class HostUnderTest : IAsyncDisposable
     /// <summary>The service types the host registered (resolving every hosted service would start the worker's gRPC client).</summary>
     public IReadOnlySet<Type> Registered { get; private set; } = new HashSet<Type>();
 
-    protected void SwapEntitySink(IServiceCollection services)
+    protected void SwapEntitySink(IServiceCollection services, TimeProvider? time)
     {
+        if (time is not null)
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton(time);
+        }
         Registered = services.Select(d => d.ServiceType).ToHashSet();
         HostEntitySink = services.LastOrDefault(d => d.ServiceType == typeof(IBatchProgressSink))?.ImplementationType;
         services.RemoveAll<IBatchProgressSink>();
@@ -89,12 +94,12 @@ public abstract class HostUnderTest : IAsyncDisposable
     {
         private readonly WebApplication _app;
 
-        public WebJobsHostUnderTest(IReadOnlyDictionary<string, string> settings)
+        public WebJobsHostUnderTest(IReadOnlyDictionary<string, string> settings, TimeProvider? time)
         {
             string[] args = [.. settings.Select(s => $"--{s.Key}={s.Value}")];
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = Repo.Root });
             builder.AddCrawlerHost(args, Repo.Root);
-            SwapEntitySink(builder.Services);
+            SwapEntitySink(builder.Services, time);
             _app = builder.Build();
             _app.MapCrawlRoutes();
         }
@@ -123,7 +128,7 @@ public abstract class HostUnderTest : IAsyncDisposable
     {
         private readonly IHost _host;
 
-        public FunctionsHostUnderTest(IReadOnlyDictionary<string, string> settings)
+        public FunctionsHostUnderTest(IReadOnlyDictionary<string, string> settings, TimeProvider? time)
         {
             var builder = FunctionsApplication.CreateBuilder([]);
             // What func hands the worker: local.settings.json's Values, then the test's settings (as environment variables would).
@@ -131,7 +136,7 @@ public abstract class HostUnderTest : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
             builder.ConfigureFunctionsWebApplication();
             builder.Services.AddCrawlerFunctions(builder.Configuration); // host.json beside the app, as deployed
-            SwapEntitySink(builder.Services);
+            SwapEntitySink(builder.Services, time);
             _host = builder.Build();
         }
 

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using FunctionsCrawler.Api;
-using FunctionsCrawler.Integration.Tests;
+using FunctionsCrawler.TestSupport;
 using FunctionsCrawler.WebJobsHost;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Azure.WebJobs;
@@ -51,11 +51,11 @@ public class RouteHosts : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         Azurite = await Azurite.StartAsync();
-        var port = Azurite.FreePort();
+        var port = FreePort.Next();
         var settings = new Dictionary<string, string>
         {
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
-            ["NetEase:BaseUrl"] = $"http://127.0.0.1:{Azurite.FreePort()}", // no route fetches from the site
+            ["NetEase:BaseUrl"] = $"http://127.0.0.1:{FreePort.Next()}", // no route fetches from the site
             ["Urls"] = $"http://127.0.0.1:{port}",
         };
         string[] args = [.. settings.Select(s => $"--{s.Key}={s.Value}")];

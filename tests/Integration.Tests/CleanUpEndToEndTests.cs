@@ -11,12 +11,12 @@ namespace FunctionsCrawler.Integration.Tests;
 /// rows back-dated), the timer run every 2 s; the older one's status entity is purged from the hub with its
 /// rows and registry row, the newer one (the newest completed of its category) and the dataset stay.
 /// </summary>
-public sealed class CleanUpEndToEndTests
+public sealed class CleanUpEndToEndTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     private const string Category = "说唱";
     private const string TaskHub = "FunctionsCrawler";
 
-    private static Dictionary<string, string> CrawlOnce(Azurite azurite, SandboxSite site) => new()
+    private static Dictionary<string, string> CrawlOnce(StorageAccount azurite, SandboxSite site) => new()
     {
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
@@ -40,7 +40,7 @@ public sealed class CleanUpEndToEndTests
     [Fact]
     public async Task The_host_timer_purges_an_old_crawls_status_entity_and_rows_and_keeps_the_newest_completed_one()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 5, PagesPerCategory = 1, DeletedRate = 0 });
         foreach (var run in new[] { 1, 2 })
         {

@@ -6,21 +6,20 @@ using Xunit;
 namespace FunctionsCrawler.Integration.Tests;
 
 /// <summary>The item table on a real Azurite: every first transition is won exactly once, and the tally matches it.</summary>
-public sealed class CrawlItemTableTests : IAsyncLifetime
+[Collection(nameof(InProcessStorage))]
+public sealed class CrawlItemTableTests(AzuriteFixture azurites) : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
-    private Azurite _azurite = null!;
     private CrawlItemTable _items = null!;
 
     public async Task InitializeAsync()
     {
-        _azurite = await Azurite.StartAsync();
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = _azurite.ConnectionString }).Build();
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurites.NewAccount().ConnectionString }).Build();
         _items = new CrawlItemTable(StorageClients.FromConfiguration(config));
         await _items.EnsureCreatedAsync(CancellationToken.None);
     }
 
-    public async Task DisposeAsync() => await _azurite.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task A_page_is_finished_once_and_records_only_the_playlists_the_category_has_not_met()

@@ -6,9 +6,9 @@ using Xunit;
 namespace FunctionsCrawler.Integration.Tests;
 
 /// <summary>./run.sh and an unfinished crawl of other categories: refused with exit code 2 naming it; --new cancels it.</summary>
-public sealed class CrawlOverlapTests
+public sealed class CrawlOverlapTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
-    private static Dictionary<string, string> Run(Azurite azurite, SandboxSite site, string categories, string output, bool startNew = false) => new()
+    private static Dictionary<string, string> Run(StorageAccount azurite, SandboxSite site, string categories, string output, bool startNew = false) => new()
     {
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
@@ -25,7 +25,7 @@ public sealed class CrawlOverlapTests
     [Fact]
     public async Task A_run_overlapping_an_unfinished_crawl_exits_2_naming_it_and_new_cancels_it()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 3, PagesPerCategory = 1, LatencyMs = 40 });
         var output = Directory.CreateTempSubdirectory("crawl-overlap-").FullName;
 

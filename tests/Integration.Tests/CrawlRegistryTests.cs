@@ -17,26 +17,9 @@ namespace FunctionsCrawler.Integration.Tests;
 /// overlapping crawls refused, --new cancelling, and the stall check leaving finished crawls alone.
 /// The status entity is an in-memory sink fed the same events the steps signal.
 /// </summary>
-public sealed class CrawlRegistryTests
+[Collection(nameof(InProcessStorage))]
+public sealed class CrawlRegistryTests(AzuriteFixture azurites)
 {
-    /// <summary>Applies every signal at once, as the Durable entity does eventually.</summary>
-    private sealed class MemorySink : ICrawlProgressSink
-    {
-        private readonly ConcurrentDictionary<string, CrawlProgress> _states = new(StringComparer.Ordinal);
-        public ConcurrentQueue<(string CrawlId, ProgressEventKind Kind)> Signals { get; } = new();
-
-        public Task SignalAsync(string crawlId, ProgressEvent progressEvent, CancellationToken ct = default)
-        {
-            var state = _states.GetOrAdd(crawlId, _ => new CrawlProgress());
-            lock (state) state.Apply(progressEvent);
-            Signals.Enqueue((crawlId, progressEvent.Kind));
-            return Task.CompletedTask;
-        }
-
-        public Task<CrawlProgress?> ReadAsync(string crawlId, CancellationToken ct = default) =>
-            Task.FromResult(_states.TryGetValue(crawlId, out var state) ? state : null);
-    }
-
     /// <summary>Real time, moved on by <see cref="Offset"/>.</summary>
     private sealed class ShiftedTime : TimeProvider
     {
@@ -59,7 +42,7 @@ public sealed class CrawlRegistryTests
         public required CrawlTable Crawls { get; init; }
         public required CrawlItemTable Items { get; init; }
         public required CrawlQueues Queues { get; init; }
-        public required MemorySink Sink { get; init; }
+        public required InMemoryStatusEntities Sink { get; init; }
         public required CrawlQueries Queries { get; init; }
         public required CancelledCrawls Cancelled { get; init; }
         public required StartCrawl Start { get; init; }
@@ -68,7 +51,6 @@ public sealed class CrawlRegistryTests
 
         public Task<CrawlInfo> StartAsync(params string[] categories) => Start.RunAsync(categories, 1, "test", CancellationToken.None);
 
-        /// <summary>Signals what the steps would for a crawl whose one page lists no playlists: it completes.</summary>
         public required FinishCrawl Finish { get; init; }
 
         /// <summary>Each category read as one empty page, as the list step records it; then the judge ends the crawl.</summary>
@@ -86,7 +68,7 @@ public sealed class CrawlRegistryTests
         public async Task<string> StateAsync(string crawlId) => (await Queries.FindStatusAsync(crawlId, CancellationToken.None))!.State;
     }
 
-    private static async Task<Registry> RegistryAsync(Azurite azurite, string configuredCategories = "说唱", string siteUrl = "http://127.0.0.1:9/")
+    private static async Task<Registry> RegistryAsync(StorageAccount azurite, string configuredCategories = "说唱", string siteUrl = "http://127.0.0.1:9/")
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [StorageClients.ConnectionName] = azurite.ConnectionString })
@@ -97,7 +79,7 @@ public sealed class CrawlRegistryTests
         var queues = new CrawlQueues(storage);
         await crawls.EnsureCreatedAsync(CancellationToken.None);
         await queues.EnsureCreatedAsync(CancellationToken.None);
-        var sink = new MemorySink();
+        var sink = new InMemoryStatusEntities();
         var items = new CrawlItemTable(storage);
         await items.EnsureCreatedAsync(CancellationToken.None);
         // Never asked here (no 'all'): a site that is not there.
@@ -119,7 +101,7 @@ public sealed class CrawlRegistryTests
     [Fact]
     public async Task Crawls_are_listed_newest_first_in_pages_and_the_latest_and_one_crawl_are_direct_reads()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         var registry = await RegistryAsync(azurite);
         var first = DateTimeOffset.Parse("2026-11-01T00:00:00Z");
         var ids = new List<string>();
@@ -166,7 +148,7 @@ public sealed class CrawlRegistryTests
     [Fact]
     public async Task A_crawl_of_a_category_an_unfinished_crawl_covers_is_refused_naming_that_crawl()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         var registry = await RegistryAsync(azurite);
         var running = await registry.StartAsync("说唱", "华语");
 
@@ -184,7 +166,7 @@ public sealed class CrawlRegistryTests
     [Fact]
     public async Task A_completed_crawl_does_not_refuse_the_next()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         var registry = await RegistryAsync(azurite);
         var done = await registry.StartAsync("说唱");
         await registry.CompleteAsync(done);
@@ -197,7 +179,7 @@ public sealed class CrawlRegistryTests
     [Fact]
     public async Task New_cancels_the_unfinished_crawl_which_then_reads_cancelled_and_the_new_one_is_in_the_way_after()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         var registry = await RegistryAsync(azurite);
         var old = await registry.StartAsync("说唱");
         Assert.False(await registry.Cancelled.IsCancelledAsync(old.CrawlId));
@@ -229,7 +211,7 @@ public sealed class CrawlRegistryTests
     [Fact]
     public async Task The_run_choice_resumes_the_same_categories_refuses_an_overlap_and_cancels_with_new()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         var registry = await RegistryAsync(azurite);
         var running = await registry.StartAsync("说唱", "华语");
 
@@ -246,7 +228,7 @@ public sealed class CrawlRegistryTests
     [Fact]
     public async Task The_timer_skips_an_overlapping_crawl_with_one_log_line()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         var registry = await RegistryAsync(azurite, configuredCategories: "说唱,华语");
         var running = await registry.StartAsync("华语");
 
@@ -262,7 +244,7 @@ public sealed class CrawlRegistryTests
     [Fact]
     public async Task The_stall_check_resends_only_the_unfinished_crawl_never_a_cancelled_or_completed_one()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         var registry = await RegistryAsync(azurite);
         var cancelled = await registry.StartAsync("说唱");
         var completed = await registry.Start.RunAsync(["说唱"], 1, "test", OverlapPolicy.CancelUnfinished, CancellationToken.None);
@@ -272,7 +254,7 @@ public sealed class CrawlRegistryTests
 
         registry.Time.Offset = TimeSpan.FromHours(1);
         Assert.Equal(1, await StallCheck(registry).RunAsync(CancellationToken.None));
-        Assert.Equal([stalled.CrawlId], registry.Sink.Signals.Where(s => s.Kind == ProgressEventKind.Resumed).Select(s => s.CrawlId));
+        Assert.Equal([stalled.CrawlId], registry.Sink.Events.Where(s => s.Event.Kind == ProgressEventKind.Resumed).Select(s => s.CrawlId));
     }
 
     private static ResumeStalledCrawls StallCheck(Registry registry) =>
@@ -283,7 +265,7 @@ public sealed class CrawlRegistryTests
     [Fact]
     public async Task A_crawl_belongs_to_its_site_another_site_neither_resumes_it_nor_is_refused_by_it_nor_is_sent_its_work()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         var sandbox = await RegistryAsync(azurite, siteUrl: "http://127.0.0.1:7081");
         var other = await RegistryAsync(azurite, siteUrl: "https://music.163.com/");
         var sandboxCrawl = await sandbox.StartAsync("说唱");
@@ -299,6 +281,6 @@ public sealed class CrawlRegistryTests
         // The stall check of each site sends only its own crawl's work.
         sandbox.Time.Offset = other.Time.Offset = TimeSpan.FromHours(1);
         Assert.Equal(1, await StallCheck(other).RunAsync(CancellationToken.None));
-        Assert.Equal([siteCrawl.CrawlId], other.Sink.Signals.Where(s => s.Kind == ProgressEventKind.Resumed).Select(s => s.CrawlId));
+        Assert.Equal([siteCrawl.CrawlId], other.Sink.Events.Where(s => s.Event.Kind == ProgressEventKind.Resumed).Select(s => s.CrawlId));
     }
 }

@@ -18,7 +18,7 @@ public static class Dataset
     ];
 
     /// <summary>CSV, JSONL and cover files in <paramref name="output"/>, and the cover blobs, equal the Sandbox's data exactly.</summary>
-    public static async Task AssertMatchesSandboxAsync(string output, SandboxCatalog catalog, IReadOnlyList<string> categories, int maxPages, Azurite azurite)
+    public static async Task AssertMatchesSandboxAsync(string output, SandboxCatalog catalog, IReadOnlyList<string> categories, int maxPages, StorageAccount azurite)
     {
         var expected = catalog.ExpectedRows(categories, maxPages);
         Assert.NotEmpty(expected);

@@ -15,7 +15,7 @@ namespace FunctionsCrawler.Integration.Tests;
 /// </para>
 /// </summary>
 [Collection(nameof(TimingSensitive))]
-public sealed class EndToEndCrawlTests
+public sealed class EndToEndCrawlTests(AzuriteFixture azurites)
 {
     private static readonly string[] Categories = ["说唱", "华语"];
     private const int MaxPages = 3;
@@ -23,7 +23,7 @@ public sealed class EndToEndCrawlTests
     [Fact]
     public async Task Crawl_of_two_categories_exports_exactly_what_the_sandbox_serves()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 7, PagesPerCategory = MaxPages, DeletedRate = 0.05 });
         var output = Directory.CreateTempSubdirectory("crawl-export-").FullName;
 

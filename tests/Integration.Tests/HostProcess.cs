@@ -23,7 +23,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     public static HostProcess Start(IDictionary<string, string> settings)
     {
-        var port = Azurite.FreePort();
+        var port = FreePort.Next();
         var info = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { Repo.WebJobsHostDll, "--settings-dir", Repo.Root, "--Urls", $"http://127.0.0.1:{port}" },

@@ -9,11 +9,11 @@ namespace FunctionsCrawler.Integration.Tests;
 /// answered with HTTP 503 and the overload page, and the hostile answers (a dripping body, a gzip bomb, a
 /// count past 64 bits, a cover redirected to the cloud metadata address, a pager claiming 2147483647 pages).
 /// </summary>
-public sealed class HostileSiteTests
+public sealed class HostileSiteTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     private static readonly string[] Categories = ["说唱"];
 
-    private static Dictionary<string, string> Settings(Azurite azurite, SandboxSite site, string output, int maxPages) => new()
+    private static Dictionary<string, string> Settings(StorageAccount azurite, SandboxSite site, string output, int maxPages) => new()
     {
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
@@ -31,7 +31,7 @@ public sealed class HostileSiteTests
     public async Task Pages_labelled_utf8_and_503_blocks_end_with_the_exact_dataset_shown_paused_and_no_blocked_request_retried()
     {
         const int maxPages = 3;
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         await using var site = await SandboxSite.StartAsync(new SandboxOptions
         {
             Seed = 13, PagesPerCategory = maxPages, CharsetLabel = "utf8", BlockShape = "503", RetryAfterSeconds = 2,
@@ -60,7 +60,7 @@ public sealed class HostileSiteTests
     public async Task Every_hostile_answer_ends_with_one_clear_line_and_loses_nothing_else()
     {
         const int pages = 2;
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         await using var site = await SandboxSite.StartAsync(new SandboxOptions
         {
             Seed = 17, PagesPerCategory = pages, DeletedRate = 0, PagerLastPage = int.MaxValue, DripIntervalMs = 400,

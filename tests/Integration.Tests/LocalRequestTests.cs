@@ -10,12 +10,12 @@ namespace FunctionsCrawler.Integration.Tests;
 /// A web page in the user's browser must not drive the local host: other Host names (DNS rebinding) are refused,
 /// and POST routes take only JSON bodies, which a page cannot send cross-site without a preflight.
 /// </summary>
-public sealed class LocalRequestTests
+public sealed class LocalRequestTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     [Fact]
     public async Task Host_headers_other_than_this_machine_are_refused_and_posts_take_json_only()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         await using var host = HostProcess.Start(new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString });
         using var http = new HttpClient { BaseAddress = host.BaseUrl };
         await WaitUntilListeningAsync(http, host);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using FunctionsCrawler.Pipeline;
 using FunctionsCrawler.Progress;
 using FunctionsCrawler.Sandbox;
@@ -10,33 +9,15 @@ using Xunit;
 namespace FunctionsCrawler.Integration.Tests;
 
 /// <summary>
-/// The list-page and playlist steps in-process, on a real Azurite and the Sandbox over HTTP: a page's playlists travel
-/// in one message, a playlist that keeps failing is retried on its own without holding back its page, and a
-/// redelivered message neither fetches nor counts anything twice.
+/// The list-page and playlist steps in-process, on a real Azurite and the Sandbox over HTTP, one behaviour a test: a
+/// page's playlists travel in one message, a playlist that keeps failing is retried on its own without holding back its
+/// page and ends failed after its last try, a redelivered message neither fetches nor counts anything twice, and the
+/// export reports a lost cover instead of failing.
 /// </summary>
-public sealed class PlaylistStepTests
+[Collection(nameof(InProcessStorage))]
+public sealed class PlaylistStepTests(AzuriteFixture azurites)
 {
     private const string Category = "说唱";
-
-    /// <summary>Applies every signal at once, as the Durable entity does eventually, and keeps them in order.</summary>
-    private sealed class MemorySink : ICrawlProgressSink
-    {
-        private readonly ConcurrentDictionary<string, CrawlProgress> _states = new(StringComparer.Ordinal);
-        public ConcurrentQueue<ProgressEvent> Signals { get; } = new();
-
-        public Task SignalAsync(string crawlId, ProgressEvent progressEvent, CancellationToken ct = default)
-        {
-            var state = _states.GetOrAdd(crawlId, _ => new CrawlProgress());
-            lock (state) state.Apply(progressEvent);
-            Signals.Enqueue(progressEvent);
-            return Task.CompletedTask;
-        }
-
-        public Task<CrawlProgress?> ReadAsync(string crawlId, CancellationToken ct = default) =>
-            Task.FromResult(_states.TryGetValue(crawlId, out var state) ? state : null);
-
-        public int Count(ProgressEventKind kind) => Signals.Count(s => s.Kind == kind);
-    }
 
     private static async Task<List<(PlaylistWork Work, string Id, string Receipt)>> TakeAsync(StorageClients storage, string queue)
     {
@@ -45,78 +26,154 @@ public sealed class PlaylistStepTests
         return messages.Select(m => (CrawlQueues.Read<PlaylistWork>(m.Body.ToString()), m.MessageId, m.PopReceipt)).ToList();
     }
 
-    [Fact]
-    public async Task A_page_goes_in_one_message_a_failing_playlist_is_retried_alone_and_a_redelivery_changes_nothing()
+    /// <summary>One page of the Sandbox (one playlist on it always failing), the crawler's services on a fresh account, a started crawl.</summary>
+    private sealed class Step : IAsyncDisposable
     {
-        await using var azurite = await Azurite.StartAsync();
-        await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 11, PagesPerCategory = 1, DeletedRate = 0.05 });
-        var ids = site.Catalog.PageIds(Category, 0);
-        var victim = ids.First(id => site.Catalog.Playlist(id).Kind == CoverKind.Ok);
-        site.Options.FailingIds = victim.ToString();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        public const string CrawlId = "20261201-120000-step";
+        public required SandboxSite Site { get; init; }
+        public required ServiceProvider Services { get; init; }
+        public required InMemoryStatusEntities Sink { get; init; }
+        public required long Victim { get; init; }
+        public IReadOnlyList<long> Ids => Site.Catalog.PageIds(Category, 0);
+        public int Deleted => Ids.Count(id => Site.Catalog.Playlist(id).Deleted);
+        public StorageClients Clients => Services.GetRequiredService<StorageClients>();
+        public CrawlItemTable Items => Services.GetRequiredService<CrawlItemTable>();
+        public ScrapePlaylist Playlists => Services.GetRequiredService<ScrapePlaylist>();
+
+        public static async Task<Step> StartAsync(StorageAccount account)
         {
-            [StorageClients.ConnectionName] = azurite.ConnectionString,
-            ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
-            ["NetEase:RequestsPerSecond"] = "1000",
-            ["NetEase:SharedPacer"] = "false",
-            ["NetEase:RetryDelaySeconds"] = "0.01",
-        }).Build();
-        var sink = new MemorySink();
-        await using var services = new ServiceCollection().AddLogging().AddCrawler(configuration).AddSingleton<ICrawlProgressSink>(sink).BuildServiceProvider();
-        var storage = services.GetRequiredService<CrawlStorage>();
-        await storage.EnsureCreatedAsync(default);
-        var clients = services.GetRequiredService<StorageClients>();
-        var items = services.GetRequiredService<CrawlItemTable>();
-        const string crawlId = "20261201-120000-step";
-        await sink.SignalAsync(crawlId, ProgressEvent.Started(crawlId, [Category], 1, DateTimeOffset.UtcNow));
-
-        await services.GetRequiredService<ScrapeListPage>().RunAsync(new PageWork(crawlId, Category, 0, 1), new Delivery(1, 5), default);
-        var sent = Assert.Single(await TakeAsync(clients, CrawlQueues.Playlists));
-        Assert.Equal(ids.Distinct().Order(), sent.Work.Playlists.Select(p => p.Id).Order());
-        Assert.All(sent.Work.Playlists, p => Assert.NotNull(p.ETag));
-
-        var step = services.GetRequiredService<ScrapePlaylist>();
-        await step.RunAsync(sent.Work, new Delivery(1, 5), default);
-        var deleted = ids.Count(id => site.Catalog.Playlist(id).Deleted);
-        var rows = await items.ReadRowsAsync(crawlId, [Category], default).ToListAsync();
-        Assert.Equal(ids.Distinct().Count() - deleted - 1, rows.Count); // everything but the deleted ones and the victim
-        Assert.DoesNotContain(rows, r => r.Detail.Id == victim);
-        Assert.Equal(rows.Count, sink.Count(ProgressEventKind.PlaylistDone));
-        Assert.Equal(deleted, sink.Count(ProgressEventKind.PlaylistSkipped));
-        var latest = await services.GetRequiredService<PlaylistTable>().ReadCategoryAsync(Category, 100, default);
-        Assert.Equal(rows.Select(r => r.Detail.Id).Order(), latest.Rows.Select(r => r.Detail.Id).Order());
-
-        // The victim goes on alone, its try counted; after the last of 5 it ends failed, where requeue-failed finds it.
-        for (var attempt = 2; attempt <= 5; attempt++)
-        {
-            var retry = Assert.Single(await TakeAsync(clients, CrawlQueues.Playlists));
-            Assert.Equal([victim], retry.Work.Playlists.Select(p => p.Id));
-            Assert.Equal(attempt - 1, retry.Work.Retries);
-            await step.RunAsync(retry.Work, new Delivery(1, 5), default);
+            var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 11, PagesPerCategory = 1, DeletedRate = 0.05 });
+            var victim = site.Catalog.PageIds(Category, 0).First(id => site.Catalog.Playlist(id).Kind == CoverKind.Ok);
+            site.Options.FailingIds = victim.ToString();
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [StorageClients.ConnectionName] = account.ConnectionString,
+                ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
+                ["NetEase:RequestsPerSecond"] = "1000",
+                ["NetEase:SharedPacer"] = "false",
+                ["NetEase:RetryDelaySeconds"] = "0.01",
+            }).Build();
+            var sink = new InMemoryStatusEntities();
+            var services = new ServiceCollection().AddLogging().AddCrawler(configuration).AddSingleton<ICrawlProgressSink>(sink).BuildServiceProvider();
+            await services.GetRequiredService<CrawlStorage>().EnsureCreatedAsync(default);
+            await sink.SignalAsync(CrawlId, ProgressEvent.Started(CrawlId, [Category], 1, DateTimeOffset.UtcNow));
+            return new Step { Site = site, Services = services, Sink = sink, Victim = victim };
         }
-        Assert.Empty(await TakeAsync(clients, CrawlQueues.Playlists));
-        var poison = Assert.Single(await TakeAsync(clients, CrawlQueues.Playlists + CrawlQueues.PoisonSuffix));
-        Assert.Equal([victim], poison.Work.Playlists.Select(p => p.Id));
-        Assert.Equal(1, sink.Count(ProgressEventKind.PlaylistFailed));
-        Assert.Equal(CrawlItemTable.Failed, (await items.GetPlaylistAsync(crawlId, Category, victim, default))!.State);
+
+        /// <summary>The list page's step; returns the one playlists message it sent.</summary>
+        public async Task<(PlaylistWork Work, string Id, string Receipt)> ListPageAsync()
+        {
+            await Services.GetRequiredService<ScrapeListPage>().RunAsync(new PageWork(CrawlId, Category, 0, 1), new Delivery(1, 5), default);
+            return Assert.Single(await TakeAsync(Clients, CrawlQueues.Playlists));
+        }
+
+        /// <summary>The list page, then its playlists' message once: every playlist but the victim is recorded.</summary>
+        public async Task<PlaylistWork> FirstPassAsync()
+        {
+            var sent = await ListPageAsync();
+            await Playlists.RunAsync(sent.Work, new Delivery(1, 5), default);
+            return sent.Work;
+        }
+
+        /// <summary>The victim's retries, tries 2 to 5, each checked to carry the victim alone with its try counted.</summary>
+        public async Task RetryVictimToTheLastTryAsync()
+        {
+            for (var attempt = 2; attempt <= 5; attempt++)
+            {
+                var retry = Assert.Single(await TakeAsync(Clients, CrawlQueues.Playlists));
+                Assert.Equal([Victim], retry.Work.Playlists.Select(p => p.Id));
+                Assert.Equal(attempt - 1, retry.Work.Retries);
+                await Playlists.RunAsync(retry.Work, new Delivery(1, 5), default);
+            }
+        }
+
+        public async Task<List<PlaylistRecord>> RowsAsync() => await Items.ReadRowsAsync(CrawlId, [Category], default).ToListAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            await Services.DisposeAsync();
+            await Site.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_list_page_sends_its_playlists_in_one_message_with_their_row_etags()
+    {
+        await using var step = await Step.StartAsync(azurites.NewAccount());
+        var sent = await step.ListPageAsync();
+        Assert.Equal(step.Ids.Distinct().Order(), sent.Work.Playlists.Select(p => p.Id).Order());
+        Assert.All(sent.Work.Playlists, p => Assert.NotNull(p.ETag));
+    }
+
+    [Fact]
+    public async Task A_playlists_message_records_every_playlist_but_the_deleted_and_the_failing_one()
+    {
+        await using var step = await Step.StartAsync(azurites.NewAccount());
+        await step.FirstPassAsync();
+        var rows = await step.RowsAsync();
+        Assert.Equal(step.Ids.Distinct().Count() - step.Deleted - 1, rows.Count); // everything but the deleted ones and the victim
+        Assert.DoesNotContain(rows, r => r.Detail.Id == step.Victim);
+        Assert.Equal(rows.Count, step.Sink.Count(ProgressEventKind.PlaylistDone));
+        Assert.Equal(step.Deleted, step.Sink.Count(ProgressEventKind.PlaylistSkipped));
+        var latest = await step.Services.GetRequiredService<PlaylistTable>().ReadCategoryAsync(Category, 100, default);
+        Assert.Equal(rows.Select(r => r.Detail.Id).Order(), latest.Rows.Select(r => r.Detail.Id).Order());
+    }
+
+    [Fact]
+    public async Task A_failing_playlist_is_retried_alone_with_its_try_counted()
+    {
+        await using var step = await Step.StartAsync(azurites.NewAccount());
+        await step.FirstPassAsync();
+        var retry = Assert.Single(await TakeAsync(step.Clients, CrawlQueues.Playlists));
+        Assert.Equal([step.Victim], retry.Work.Playlists.Select(p => p.Id));
+        Assert.Equal(1, retry.Work.Retries);
+        Assert.Equal(0, step.Sink.Count(ProgressEventKind.PlaylistFailed));
+    }
+
+    [Fact]
+    public async Task After_its_last_try_a_failing_playlist_is_counted_failed_once_and_waits_in_the_poison_queue()
+    {
+        await using var step = await Step.StartAsync(azurites.NewAccount());
+        await step.FirstPassAsync();
+        await step.RetryVictimToTheLastTryAsync();
+        Assert.Empty(await TakeAsync(step.Clients, CrawlQueues.Playlists));
+        var poison = Assert.Single(await TakeAsync(step.Clients, CrawlQueues.Playlists + CrawlQueues.PoisonSuffix));
+        Assert.Equal([step.Victim], poison.Work.Playlists.Select(p => p.Id));
+        Assert.Equal(1, step.Sink.Count(ProgressEventKind.PlaylistFailed));
+        Assert.Equal(CrawlItemTable.Failed, (await step.Items.GetPlaylistAsync(Step.CrawlId, Category, step.Victim, default))!.State);
+    }
+
+    [Fact]
+    public async Task A_redelivered_playlists_message_fetches_and_counts_nothing_again()
+    {
+        await using var step = await Step.StartAsync(azurites.NewAccount());
+        var first = await step.FirstPassAsync();
+        await step.RetryVictimToTheLastTryAsync();
+        var rows = await step.RowsAsync();
 
         // The page's message delivered again (its first try's deletion was lost): nothing is fetched or counted again.
-        var requests = site.Log.Requests;
-        var signals = sink.Signals.Count;
-        await step.RunAsync(sent.Work, new Delivery(2, 5), default);
-        Assert.Equal(requests, site.Log.Requests);
-        Assert.Equal(signals, sink.Signals.Count);
-        Assert.Empty(await TakeAsync(clients, CrawlQueues.Playlists));
-        var status = (await sink.ReadAsync(crawlId))!.Counts[Category];
-        Assert.Equal((rows.Count, deleted, 1), (status.Done, status.Skipped, status.Failed));
+        var requests = step.Site.Log.Requests;
+        var signals = step.Sink.Events.Count;
+        await step.Playlists.RunAsync(first, new Delivery(2, 5), default);
+        Assert.Equal(requests, step.Site.Log.Requests);
+        Assert.Equal(signals, step.Sink.Events.Count);
+        Assert.Empty(await TakeAsync(step.Clients, CrawlQueues.Playlists));
+        var status = (await step.Sink.ReadAsync(Step.CrawlId))!.Counts[Category];
+        Assert.Equal((rows.Count, step.Deleted, 1), (status.Done, status.Skipped, status.Failed));
+    }
 
-        // The export: every row, every cover; one cover lost from storage is reported, not a failed export.
+    [Fact]
+    public async Task The_export_writes_every_row_and_cover_and_reports_a_cover_lost_from_storage_instead_of_failing()
+    {
+        await using var step = await Step.StartAsync(azurites.NewAccount());
+        await step.FirstPassAsync();
+        var rows = await step.RowsAsync();
         var withCover = rows.Where(r => r.Cover is not null).ToList();
         var lost = withCover[0].Detail.Id;
-        await services.GetRequiredService<CoverStore>().ContainerClient.DeleteBlobAsync(CoverStore.BlobName(lost));
+        await step.Services.GetRequiredService<CoverStore>().ContainerClient.DeleteBlobAsync(CoverStore.BlobName(lost));
         var folder = Directory.CreateTempSubdirectory("step-export-").FullName;
-        var summary = await services.GetRequiredService<FunctionsCrawler.Export.CrawlExport>()
-            .WriteAsync(new CrawlInfo(crawlId, [Category], 1, DateTimeOffset.UtcNow, "test"), folder, default);
+        var summary = await step.Services.GetRequiredService<FunctionsCrawler.Export.CrawlExport>()
+            .WriteAsync(new CrawlInfo(Step.CrawlId, [Category], 1, DateTimeOffset.UtcNow, "test"), folder, default);
         Assert.Equal((rows.Count, withCover.Count - 1, 1), (summary.Rows, summary.Covers, summary.MissingCovers));
         Assert.Equal(withCover.Count - 1, Directory.GetFiles(Path.Combine(folder, "covers")).Length);
         Assert.Equal(rows.Count, Dataset.ReadCsv(Path.Combine(folder, "playlists.csv")).Count);

@@ -8,12 +8,12 @@ namespace FunctionsCrawler.Integration.Tests;
 /// Faults on the Sandbox and crashes of the processes; each run must still end with exactly the
 /// Sandbox's dataset and exact counts.
 /// </summary>
-public sealed class ResilienceTests
+public sealed class ResilienceTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     private static readonly string[] Categories = ["说唱"];
     private const int MaxPages = 3;
 
-    private static Dictionary<string, string> CrawlSettings(Azurite azurite, SandboxSite site, string output) => new()
+    private static Dictionary<string, string> CrawlSettings(StorageAccount azurite, SandboxSite site, string output) => new()
     {
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
@@ -32,7 +32,7 @@ public sealed class ResilienceTests
     [Fact]
     public async Task Server_errors_and_a_block_window_end_with_the_exact_dataset_after_showing_paused()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         await using var site = await SandboxSite.StartAsync(new SandboxOptions
         {
             Seed = 11, PagesPerCategory = MaxPages, ErrorRate = 0.05, BlockAfterRequests = 40, BlockForSeconds = 3,
@@ -55,7 +55,8 @@ public sealed class ResilienceTests
     [Fact]
     public async Task Killing_everything_twice_mid_crawl_then_resuming_finishes_with_the_exact_dataset()
     {
-        await using var azurite = await Azurite.StartAsync(persistent: true);
+        await using var killable = await Azurite.StartAsync(persistent: true); // killed and restarted below: its own
+        var azurite = killable.Account;
         // Latency and a modest rate keep the crawl running long enough to be killed in the middle.
         await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 5, PagesPerCategory = MaxPages, LatencyMs = 30 });
         var output = Directory.CreateTempSubdirectory("crawl-killed-").FullName;
@@ -69,7 +70,7 @@ public sealed class ResilienceTests
             await using var victim = HostProcess.Start(settings);
             await victim.WaitForPlaylistsDoneAsync(minimumDone: 5 + random.Next(20));
             victim.KillHard();
-            if (kill == 1) await azurite.KillAndRestartAsync(); // the second time, storage dies too
+            if (kill == 1) await killable.KillAndRestartAsync(); // the second time, storage dies too
         }
 
         await using var host = HostProcess.Start(settings);
@@ -84,7 +85,7 @@ public sealed class ResilienceTests
     [Fact]
     public async Task A_playlist_that_keeps_failing_is_counted_failed_and_requeue_failed_brings_it_back()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 3, PagesPerCategory = 1, DeletedRate = 0 });
         var victim = site.Catalog.PageIds(Categories[0], 0).First(id => site.Catalog.Playlist(id).Kind == CoverKind.Ok);
         site.Options.FailingIds = victim.ToString();
@@ -124,7 +125,7 @@ public sealed class ResilienceTests
     [Fact]
     public async Task A_site_that_answers_only_errors_ends_the_crawl_failed_with_its_reason_and_exit_code_5()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         // The site is reachable (it answers), but every answer is a 500 or 502: no list page can ever be read.
         await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 7, PagesPerCategory = MaxPages, ErrorRate = 1 });
         var output = Directory.CreateTempSubdirectory("crawl-down-").FullName;

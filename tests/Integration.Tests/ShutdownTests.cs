@@ -5,7 +5,7 @@ using Xunit;
 namespace FunctionsCrawler.Integration.Tests;
 
 /// <summary>Ctrl+C and --once end the host promptly and quietly, and an interrupted crawl resumes to the exact dataset.</summary>
-public sealed class ShutdownTests
+public sealed class ShutdownTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     private static readonly string[] Categories = ["说唱"];
     private const int MaxPages = 3;
@@ -13,7 +13,7 @@ public sealed class ShutdownTests
     [Fact]
     public async Task Ctrl_C_mid_crawl_exits_130_within_3_s_without_a_stack_trace_and_the_next_run_resumes_to_the_exact_dataset()
     {
-        await using var azurite = await Azurite.StartAsync(persistent: true);
+        var azurite = azurites.NewAccount();
         // Latency keeps the crawl running long enough to be interrupted in the middle.
         await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 9, PagesPerCategory = MaxPages, LatencyMs = 50 });
         var output = Directory.CreateTempSubdirectory("crawl-interrupted-").FullName;

@@ -10,7 +10,7 @@ namespace FunctionsCrawler.Integration.Tests;
 /// the terminal) in a tmux pane of a fixed size, on a Sandbox that pushes back so warnings arrive mid-crawl. The
 /// screen is read every 200 ms while the crawl runs, and the whole history at the end.
 /// </summary>
-public sealed partial class TerminalViewTests
+public sealed partial class TerminalViewTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     [TmuxFact]
     public async Task On_a_160x40_terminal_the_panel_is_drawn_once_with_the_warnings_whole_above_it()
@@ -77,9 +77,9 @@ public sealed partial class TerminalViewTests
 
     private static bool IsPanelTop(string line) => line.StartsWith("┌─Crawl ");
 
-    private static async Task<(List<(DateTime At, string[] Lines)> Screens, string[] History, int? Exit)> CrawlInPaneAsync(int width, int height)
+    private async Task<(List<(DateTime At, string[] Lines)> Screens, string[] History, int? Exit)> CrawlInPaneAsync(int width, int height)
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         // One list page; the site answers 503 for a second after 15 requests (and again later), so the crawl pauses
         // and logs a warning per blocked request while the view is live.
         await using var site = await SandboxSite.StartAsync(new SandboxOptions
@@ -99,7 +99,7 @@ public sealed partial class TerminalViewTests
             ["Run:Once"] = "true",
             ["Run:Out"] = output,
             ["Run:LineSeconds"] = "1",
-            ["Urls"] = $"http://127.0.0.1:{Azurite.FreePort()}",
+            ["Urls"] = $"http://127.0.0.1:{FreePort.Next()}",
         };
         var command = string.Join(' ', new[] { "dotnet", Repo.WebJobsHostDll, "--settings-dir", Repo.Root }
             .Concat(settings.Select(s => $"--{s.Key}={s.Value}")).Select(TmuxPane.Quote)) + " </dev/null"; // as run.sh starts it

@@ -12,14 +12,14 @@ namespace FunctionsCrawler.Integration.Tests;
 /// the Sandbox's menu lists and exports exactly their rows; while it runs, an overlapping POST is refused with 409
 /// naming it, and the crawl list has its paged shape.
 /// </summary>
-public sealed class WholeSiteCrawlTests
+public sealed class WholeSiteCrawlTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     private const int MaxPages = 1;
 
     [Fact]
     public async Task Category_all_crawls_every_category_the_menu_lists_and_an_overlapping_start_is_refused()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         // A little latency keeps the crawl running while the test asks the host to start another.
         await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 7, PagesPerCategory = 2, MenuCategories = 4, LatencyMs = 15 });
         var menu = site.Catalog.MenuCategories;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text.Json;
 
 namespace FunctionsCrawler.Sandbox.Tests;
@@ -34,11 +35,13 @@ public sealed class BlockRepeatTests
     [Fact]
     public async Task A_repeat_after_the_window_given_is_not_counted()
     {
-        await using var site = await SandboxSite.StartAsync(new SandboxOptions { BlockAfterRequests = 1, BlockForSeconds = 30 });
+        // Each reading of the clock moves it on a millisecond, as an answer is written after its request arrives.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+        await using var site = await SandboxSite.StartAsync(new SandboxOptions { BlockAfterRequests = 1, BlockForSeconds = 30 }, time: time);
         using var client = new SiteClient(site);
         await client.TextAsync("/playlist?id=1");
         await client.GetAsync("/api/v6/playlist/detail?id=1");
-        await Task.Delay(1100);
+        time.Advance(TimeSpan.FromSeconds(1.1));
         await client.GetAsync("/api/v6/playlist/detail?id=1");
 
         Assert.Empty(site.Log.RepeatsWithin(TimeSpan.FromSeconds(1)));

@@ -7,13 +7,15 @@ using Xunit;
 
 namespace FunctionsCrawler.Tests.Logging;
 
-public sealed class SafeLoggerProviderTests
+public sealed class SafeLoggerProviderTests : IDisposable
 {
     private readonly CapturingProvider _captured = new();
     private readonly HostStopping _stopping = new();
     private readonly ILogger _log;
 
     public SafeLoggerProviderTests() => _log = new SafeLoggerProvider(_captured, _stopping).CreateLogger("Function.ScrapePlaylist");
+
+    public void Dispose() => _captured.Dispose();
 
     [Fact]
     public void A_crawled_title_with_escapes_reaches_the_sink_stripped_in_message_and_values()

@@ -108,7 +108,7 @@ public sealed class NetEaseClientTests
     [Fact]
     public async Task A_site_that_refuses_connections_gives_one_line_after_the_retries()
     {
-        var port = FreePort();
+        var port = FunctionsCrawler.TestSupport.FreePort.Next();
         var e = await Assert.ThrowsAsync<SiteFetchException>(() =>
             Client(new Uri($"http://127.0.0.1:{port}/")).GetListPageAsync("说唱", 0, CancellationToken.None));
         Assert.Contains("gave up after 4 tries", e.Message);
@@ -228,14 +228,5 @@ public sealed class NetEaseClientTests
             for (var written = 0; written < size; written += zeros.Length) gzip.Write(zeros);
         }
         return output.ToArray();
-    }
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -12,41 +12,19 @@ using Xunit;
 namespace FunctionsCrawler.Integration.Tests.Storage;
 
 /// <summary>The retention clean-up on a real Azurite: what old crawls leave is deleted, the dataset and the newest completed crawl of each category stay.</summary>
-public sealed class CleanUpOldCrawlsTests
+[Collection(nameof(InProcessStorage))]
+public sealed class CleanUpOldCrawlsTests(AzuriteFixture azurites)
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 4, 30, 0, TimeSpan.Zero);
 
-    /// <summary>The status entities, in memory: signals apply as the Durable entity applies them.</summary>
-    private sealed class InMemoryStatuses : ICrawlProgressSink, ICrawlStatusStore
-    {
-        public Dictionary<string, CrawlProgress> States { get; } = new(StringComparer.Ordinal);
-        public List<string> Purged { get; } = [];
-
-        public Task SignalAsync(string crawlId, ProgressEvent progressEvent, CancellationToken ct = default)
-        {
-            if (!States.TryGetValue(crawlId, out var state)) States[crawlId] = state = new CrawlProgress();
-            state.Apply(progressEvent);
-            return Task.CompletedTask;
-        }
-
-        public Task<CrawlProgress?> ReadAsync(string crawlId, CancellationToken ct = default) =>
-            Task.FromResult(States.GetValueOrDefault(crawlId));
-
-        public Task<bool> DeleteAsync(string crawlId, CancellationToken ct = default)
-        {
-            Purged.Add(crawlId);
-            return Task.FromResult(States.Remove(crawlId));
-        }
-    }
-
-    private sealed class World(StorageClients storage, InMemoryStatuses statuses, FakeTimeProvider time)
+    private sealed class World(StorageClients storage, InMemoryStatusEntities statuses, FakeTimeProvider time)
     {
         public CrawlTable Crawls { get; } = new(storage);
         public PlaylistTable Playlists { get; } = new(storage);
         public CrawlQueues Queues { get; } = new(storage);
         public CrawlItemTable ItemTable { get; } = new(storage);
         public TableClient Items { get; } = storage.Tables.GetTableClient(CrawlItemTable.Name);
-        public InMemoryStatuses Statuses => statuses;
+        public InMemoryStatusEntities Statuses => statuses;
         public StorageClients Storage => storage;
 
         public CleanUpOldCrawls Step(string retentionDays = "30") => new(Crawls, new CrawlQueries(Crawls, ItemTable, Queues, statuses, Options.Create(new NetEaseOptions()), time),
@@ -102,10 +80,10 @@ public sealed class CleanUpOldCrawlsTests
         Detail = new PlaylistDetail { Id = id, Name = $"playlist {id}" },
     };
 
-    private static async Task<World> WorldAsync(Azurite azurite)
+    private static async Task<World> WorldAsync(StorageAccount azurite)
     {
         var storage = LocalStorage.Clients(azurite);
-        var world = new World(storage, new InMemoryStatuses(), new FakeTimeProvider(Now));
+        var world = new World(storage, new InMemoryStatusEntities(), new FakeTimeProvider(Now));
         await world.Queues.EnsureCreatedAsync(default);
         await world.Playlists.EnsureCreatedAsync(default);
         await world.Crawls.EnsureCreatedAsync(default);
@@ -116,7 +94,7 @@ public sealed class CleanUpOldCrawlsTests
     [Fact]
     public async Task Old_crawls_lose_rows_entity_poison_and_registry_row_but_the_dataset_and_the_newest_completed_crawl_per_category_stay()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         var w = await WorldAsync(azurite);
         // Oldest first: an old completed crawl with a newer completed one of its category; the newest completed crawl of
         // 说唱 and 华语 (old too); an old crawl never finished; a recent crawl still running.
@@ -134,7 +112,7 @@ public sealed class CleanUpOldCrawlsTests
         foreach (var gone in summary.Deleted)
         {
             Assert.Equal(0, await w.RowsAsync(CrawlItemTable.Name, gone));
-            Assert.False(w.Statuses.States.ContainsKey(gone));
+            Assert.False(w.Statuses.Has(gone));
         }
         Assert.Equal(summary.Deleted.Order(StringComparer.Ordinal), w.Statuses.Purged.Order(StringComparer.Ordinal));
         Assert.Equal((5, 4), (await w.RowsAsync(CrawlItemTable.Name, "20261001-030000-bbbb"), await w.RowsAsync(CrawlItemTable.Name, "20261125-030000-dddd")));
@@ -152,9 +130,9 @@ public sealed class CleanUpOldCrawlsTests
     [Fact]
     public async Task A_newer_completed_crawl_of_every_category_frees_the_old_one_and_missing_poison_queues_are_fine()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         var storage = LocalStorage.Clients(azurite);
-        var statuses = new InMemoryStatuses();
+        var statuses = new InMemoryStatusEntities();
         var time = new FakeTimeProvider(Now);
         var w = new World(storage, statuses, time);
         await w.Crawls.EnsureCreatedAsync(default);

@@ -11,7 +11,8 @@ using Xunit;
 namespace FunctionsCrawler.Integration.Tests.Storage;
 
 /// <summary>A stored cover is fetched again only when the playlist's cover URL changed, and replaced only by a valid image.</summary>
-public sealed class CoverRefreshTests
+[Collection(nameof(InProcessStorage))]
+public sealed class CoverRefreshTests(AzuriteFixture azurites)
 {
     private static readonly byte[] FirstJpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 1];
     private static readonly byte[] SecondJpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 2, 2];
@@ -28,7 +29,7 @@ public sealed class CoverRefreshTests
         public CoverServer(Dictionary<string, (string, byte[])> files)
         {
             _files = files;
-            BaseUrl = new Uri($"http://127.0.0.1:{Azurite.FreePort()}/");
+            BaseUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
             _listener.Prefixes.Add(BaseUrl.ToString());
             _listener.Start();
             _ = ServeAsync();
@@ -74,7 +75,7 @@ public sealed class CoverRefreshTests
     [Fact]
     public async Task The_same_cover_URL_is_not_fetched_again_a_changed_one_is_and_a_broken_or_failing_new_one_keeps_the_old_cover()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         using var server = new CoverServer(new()
         {
             ["/img/first.jpg"] = ("image/jpeg", FirstJpeg),

@@ -17,41 +17,20 @@ using Xunit;
 namespace FunctionsCrawler.Integration.Tests.Storage;
 
 /// <summary>The data routes' core handlers on a real Azurite: listing, figures, history, Parquet export and covers.</summary>
-public sealed class DataRoutesTests : IAsyncLifetime
+[Collection(nameof(InProcessStorage))]
+public sealed class DataRoutesTests(AzuriteFixture azurites) : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 3, 0, 0, TimeSpan.Zero);
-    private Azurite _azurite = null!;
     private StorageClients _storage = null!;
-    private readonly InMemoryStatuses _statuses = new();
+    private readonly InMemoryStatusEntities _statuses = new();
     private PlaylistTable _playlists = null!;
     private CrawlItemTable _items = null!;
     private CrawlTable _crawls = null!;
     private CoverStore _covers = null!;
 
-    private sealed class InMemoryStatuses : ICrawlProgressSink
-    {
-        private readonly Dictionary<string, CrawlProgress> _states = new(StringComparer.Ordinal);
-
-        public Task SignalAsync(string crawlId, ProgressEvent progressEvent, CancellationToken ct = default)
-        {
-            lock (_states)
-            {
-                if (!_states.TryGetValue(crawlId, out var state)) _states[crawlId] = state = new CrawlProgress();
-                state.Apply(progressEvent);
-            }
-            return Task.CompletedTask;
-        }
-
-        public Task<CrawlProgress?> ReadAsync(string crawlId, CancellationToken ct = default)
-        {
-            lock (_states) return Task.FromResult(_states.GetValueOrDefault(crawlId));
-        }
-    }
-
     public async Task InitializeAsync()
     {
-        _azurite = await Azurite.StartAsync();
-        _storage = LocalStorage.Clients(_azurite);
+        _storage = LocalStorage.Clients(azurites.NewAccount());
         _playlists = new PlaylistTable(_storage);
         _items = new CrawlItemTable(_storage);
         _crawls = new CrawlTable(_storage);
@@ -62,7 +41,7 @@ public sealed class DataRoutesTests : IAsyncLifetime
         await _covers.EnsureCreatedAsync(default);
     }
 
-    public async Task DisposeAsync() => await _azurite.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private PlaylistBrowser Browser() =>
         new(_playlists, _items, _crawls, new CrawlQueries(_crawls, _items, new CrawlQueues(_storage), _statuses, Microsoft.Extensions.Options.Options.Create(new FunctionsCrawler.Configuration.NetEaseOptions()), TimeProvider.System));

@@ -6,14 +6,15 @@ using Xunit;
 namespace FunctionsCrawler.Integration.Tests.Storage;
 
 /// <summary>The shared schedule's row in Table storage: concurrent claims never overlap, and what they cost.</summary>
-public sealed class TableTurnScheduleTests
+[Collection(nameof(InProcessStorage))]
+public sealed class TableTurnScheduleTests(AzuriteFixture azurites)
 {
     private static readonly TimeSpan Spacing = TimeSpan.FromMilliseconds(100);
 
     [Fact]
     public async Task Claims_from_three_processes_at_once_never_overlap()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         // Three schedules, each with its own clients and kept ETags: three processes.
         var schedules = Enumerable.Range(0, 3).Select(_ => new TableTurnSchedule(LocalStorage.Clients(azurite))).ToArray();
         var leases = new ConcurrentBag<(long Start, long End)>();
@@ -41,7 +42,7 @@ public sealed class TableTurnScheduleTests
     [Fact]
     public async Task One_process_alone_pays_one_transaction_per_claim()
     {
-        await using var azurite = await Azurite.StartAsync();
+        var azurite = azurites.NewAccount();
         var schedule = new TableTurnSchedule(LocalStorage.Clients(azurite));
         var now = DateTimeOffset.UtcNow;
         for (var i = 0; i < 50; i++) await schedule.ClaimAsync("site", 2, Spacing, now, CancellationToken.None);

@@ -2,14 +2,15 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using FunctionsCrawler.Progress;
 
-namespace FunctionsCrawler.HostContract.Tests;
+namespace FunctionsCrawler.TestSupport;
 
 /// <summary>
 /// The crawls' status entities where the Durable engine cannot run in-process: it stands in for each host's own
 /// entity sink (under the core's progress store), applies operations one at a time as an entity does, keeps the state
-/// as JSON between operations, and fails reads or signals on demand.
+/// as JSON between operations, purges an entity as the clean-up does, and fails reads or signals on demand.
+/// The one in-memory status fake of every test project.
 /// </summary>
-public sealed class InMemoryStatusEntities : IBatchProgressSink
+public sealed class InMemoryStatusEntities : IBatchProgressSink, ICrawlStatusStore
 {
     private readonly ConcurrentDictionary<string, string> _states = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _readFailures = new(StringComparer.Ordinal);
@@ -47,7 +48,7 @@ public sealed class InMemoryStatusEntities : IBatchProgressSink
             state.ApplyAll(events);
             _states[crawlId] = JsonSerializer.Serialize(state);
             Operations.Enqueue((crawlId, events.Count, events.Count > 0 ? events[0].BatchId : null));
-            foreach (var e in events) _kinds.Enqueue((crawlId, e.Kind));
+            foreach (var e in events) _events.Enqueue((crawlId, e));
             if (fail) throw new IOException("the task hub did not confirm the signal");
             return Task.CompletedTask;
         }
@@ -68,8 +69,26 @@ public sealed class InMemoryStatusEntities : IBatchProgressSink
     public CrawlProgress? State(string crawlId) =>
         _states.TryGetValue(crawlId, out var json) ? JsonSerializer.Deserialize<CrawlProgress>(json) : null;
 
-    /// <summary>The kinds of the events applied to <paramref name="crawlId"/>'s entity, in order.</summary>
-    public IReadOnlyList<ProgressEventKind> Kinds(string crawlId) => _kinds.Where(k => k.CrawlId == crawlId).Select(k => k.Kind).ToList();
+    /// <summary>The crawls that have an entity.</summary>
+    public bool Has(string crawlId) => _states.ContainsKey(crawlId);
 
-    private readonly ConcurrentQueue<(string CrawlId, ProgressEventKind Kind)> _kinds = new();
+    /// <summary>The crawls whose entity was purged, in order (a purge of a missing entity too).</summary>
+    public ConcurrentQueue<string> Purged { get; } = new();
+
+    public Task<bool> DeleteAsync(string crawlId, CancellationToken ct = default)
+    {
+        Purged.Enqueue(crawlId);
+        return Task.FromResult(_states.TryRemove(crawlId, out _));
+    }
+
+    /// <summary>Every event applied, with its crawl, in order.</summary>
+    public IReadOnlyList<(string CrawlId, ProgressEvent Event)> Events => [.. _events];
+
+    /// <summary>The kinds of the events applied to <paramref name="crawlId"/>'s entity, in order.</summary>
+    public IReadOnlyList<ProgressEventKind> Kinds(string crawlId) => _events.Where(k => k.CrawlId == crawlId).Select(k => k.Event.Kind).ToList();
+
+    /// <summary>How many events of this kind were applied, to any crawl.</summary>
+    public int Count(ProgressEventKind kind) => _events.Count(e => e.Event.Kind == kind);
+
+    private readonly ConcurrentQueue<(string CrawlId, ProgressEvent Event)> _events = new();
 }

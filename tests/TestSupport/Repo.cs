@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace FunctionsCrawler.Integration.Tests;
+namespace FunctionsCrawler.TestSupport;
 
 public static class Repo
 {
