@@ -70,6 +70,9 @@ public sealed class HostContractTests(ContractFixture fixture) : IClassFixture<C
         ["Crawler:Categories"] = "说唱",
         ["Crawler:MaxPages"] = "1",
         ["Crawler:StallSeconds"] = "1",
+        // The tests flush the progress store themselves (FlushAsync): its own timer would race them for the batches.
+        ["ProgressStore:FlushEvery"] = "01:00:00",
+        ["ProgressStore:FirstFlushAfter"] = "01:00:00",
     };
 
     private async Task<HostUnderTest> StartAsync(string name, Dictionary<string, string>? settings = null, TimeProvider? time = null)
@@ -124,7 +127,10 @@ public sealed class HostContractTests(ContractFixture fixture) : IClassFixture<C
     [MemberData(nameof(Hosts))]
     public async Task Both_hosts_wire_the_cores_progress_store_start_up_check_and_host_json(string name)
     {
-        var host = await StartAsync(name);
+        var settings = Settings();
+        settings.Remove("ProgressStore:FlushEvery"); // the defaults, as a deploy without these settings has them
+        settings.Remove("ProgressStore:FirstFlushAfter");
+        var host = await StartAsync(name, settings);
         var sink = Assert.IsType<BatchingProgressSink>(host.Services.GetRequiredService<ICrawlProgressSink>());
         Assert.Same(host.Entities, sink.Inner);
         Assert.Equal("DurableProgressSink", host.HostEntitySink?.Name);

@@ -38,6 +38,8 @@ public sealed class BatchingProgressSink : ICrawlProgressSink, IAsyncDisposable
     private readonly TimeProvider _time;
     private int _started;
     private int _failedFlushes;
+    // One flush at a time: a flush asked for while the loop's is sending waits for it, so "sent" means what was gathered.
+    private readonly SemaphoreSlim _flushing = new(1, 1);
     private Task _loop = Task.CompletedTask;
 
     public BatchingProgressSink(IBatchProgressSink inner, ProgressStoreOptions options, ILogger<BatchingProgressSink> log, TimeProvider? time = null)
@@ -85,6 +87,19 @@ public sealed class BatchingProgressSink : ICrawlProgressSink, IAsyncDisposable
 
     /// <summary>Sends everything gathered so far; false when a signal failed (its events are kept for the next flush).</summary>
     public async Task<bool> FlushAsync(CancellationToken ct)
+    {
+        await _flushing.WaitAsync(ct);
+        try
+        {
+            return await FlushPendingAsync(ct);
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    private async Task<bool> FlushPendingAsync(CancellationToken ct)
     {
         var sent = true;
         foreach (var (crawlId, queue) in _pending)
@@ -175,6 +190,7 @@ public sealed class BatchingProgressSink : ICrawlProgressSink, IAsyncDisposable
         await _loop;
         await FlushOnStopAsync();
         _stop.Dispose();
+        _flushing.Dispose();
     }
 
     /// <summary><paramref name="first"/> × 2^(attempt−1), give or take a fifth.</summary>
