@@ -20,7 +20,7 @@ public sealed partial class SharedPacerTests(ITestOutputHelper output, AzuriteFi
 {
     private static readonly string[] Categories = ["说唱"];
     private const int MaxPages = 6;
-    private const int Limit = 10;
+    private const int Limit = 20;
 
     [Fact]
     public async Task Three_hosts_keep_one_rate_at_the_site_and_one_killed_mid_crawl_leaves_the_export_exact()
@@ -36,7 +36,7 @@ public sealed partial class SharedPacerTests(ITestOutputHelper output, AzuriteFi
             ["Crawler:Categories"] = string.Join(',', Categories),
             ["Crawler:MaxPages"] = MaxPages.ToString(),
             ["Crawler:ResumeSchedule"] = "*/5 * * * * *",
-            ["Crawler:StallSeconds"] = "15", // the killed host's messages come back when the survivors run dry
+            ["Crawler:StallSeconds"] = "10", // the killed host's messages come back when the survivors run dry
             // One message per queue at a time in each host: this small crawl is 6 pages, so 6 playlist messages, which
             // one host with the default batch would take all of; here each host gets its share, as on a whole site.
             ["AzureFunctionsJobHost:extensions:queues:batchSize"] = "1",

@@ -57,10 +57,15 @@ public sealed class ScrapePlaylist(CrawlItemTable items, FetchPlaylist fetch, Re
 
             var deferred = new List<PlaylistItem>();
             var deferBy = TimeSpan.Zero;
+            var want = 1;
             while (await results.Reader.WaitToReadAsync(ct))
             {
+                // Batches of 1, 2, 4, … up to about four seconds of requests at the rate: the first row shows at once, and
+                // the transactions of the moves and the dataset rows are shared by a batch (while the fetches go on).
                 var batch = new List<(PlaylistItem Item, PlaylistFetch Fetch)>();
-                while (results.Reader.TryRead(out var result)) batch.Add(result);
+                while (batch.Count < Math.Min(want, unrecorded.Count) && await results.Reader.WaitToReadAsync(ct))
+                    while (results.Reader.TryRead(out var result)) batch.Add(result);
+                want = Math.Min(want * 2, MaxBatch);
                 var recorded = await record.RunAsync(work, batch, tries, ct);
                 foreach (var (item, _) in batch) unrecorded.Remove(item.PlaylistId);
                 await ReleaseAsync(work, batch.Select(b => b.Item.PlaylistId).Where(id => mine.Remove(id) && !recorded.Saved.Contains(id)));
@@ -130,6 +135,9 @@ public sealed class ScrapePlaylist(CrawlItemTable items, FetchPlaylist fetch, Re
             catch (Exception e) { log.LogWarning("Playlist {PlaylistId}: could not give back its fetch claim: {Error}", id, e.Message); }
         }
     }
+
+    /// <summary>The largest batch: about four seconds of requests (a detail page and a cover each) at the rate, at most a message.</summary>
+    private int MaxBatch => (int)Math.Clamp(Math.Floor(options.Value.RequestsPerSecond * 2), 1, PlaylistWork.MaxPlaylists);
 
     /// <summary>A claim this old belongs to a delivery that died mid-fetch: every try of a page and a cover has ended by then.</summary>
     private TimeSpan StaleClaim => TimeSpan.FromSeconds(options.Value.ReadTimeoutSeconds * 10 + 30);
