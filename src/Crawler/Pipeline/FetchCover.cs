@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FunctionsCrawler.NetEase;
 using FunctionsCrawler.Storage;
 using Microsoft.Extensions.Logging;
@@ -21,9 +22,28 @@ public sealed record CoverResult(StoredCover? Cover, string? Problem, bool Downl
 /// </summary>
 public sealed class FetchCover(NetEaseClient site, CoverStore covers, ILogger<FetchCover> log)
 {
-    public async Task<CoverResult> RunAsync(long playlistId, string? coverUrl, CancellationToken ct)
+    /// <summary>
+    /// Per crawl and category: covers looked up before fetching, and how many of those were stored already. A category
+    /// crawled for the first time has none stored, so after <see cref="LookupsBeforeTrusting"/> lookups that found
+    /// nothing its covers are written conditionally instead of looked up (one storage transaction a playlist fewer:
+    /// bench, 5.14 → about 4.2 a playlist); a cover found stored after all is then looked at as after a lookup.
+    /// </summary>
+    private readonly ConcurrentDictionary<(string CrawlId, string Category), (int Lookups, int Found)> _lookups = new();
+
+    private const int LookupsBeforeTrusting = 8;
+
+    public async Task<CoverResult> RunAsync(PlaylistWork work, long playlistId, string? coverUrl, CancellationToken ct)
     {
-        var existing = await covers.StatAsync(playlistId, ct);
+        var key = (work.CrawlId, work.Category);
+        var (lookups, found) = _lookups.GetValueOrDefault(key);
+        var lookUp = found > 0 || lookups < LookupsBeforeTrusting;
+        var existing = lookUp ? await covers.StatAsync(playlistId, ct) : null;
+        if (lookUp) _lookups.AddOrUpdate(key, _ => (1, existing is null ? 0 : 1), (_, c) => (c.Lookups + 1, c.Found + (existing is null ? 0 : 1)));
+        return await StoreAsync(playlistId, coverUrl, existing, conditional: !lookUp, ct);
+    }
+
+    private async Task<CoverResult> StoreAsync(long playlistId, string? coverUrl, StoredCoverInfo? existing, bool conditional, CancellationToken ct)
+    {
         var (url, problem) = site.CoverUrl(coverUrl);
         if (existing is { } kept)
         {
@@ -59,7 +79,14 @@ public sealed class FetchCover(NetEaseClient site, CoverStore covers, ILogger<Fe
                 playlistId, existing.Source, CoverStore.Source(url), refused);
             return new CoverResult(existing.Cover, null, true);
         }
-        var stored = await covers.PersistAsync(playlistId, bytes, url, ct);
+        var stored = await covers.PersistAsync(playlistId, bytes, url, ct, onlyIfAbsent: conditional);
+        if (stored is null)
+        {
+            // Stored after all (the id was crawled under another category): the same image stays, a moved one replaces it.
+            existing = await covers.StatAsync(playlistId, ct);
+            if (existing is not null && CoverStore.SameSource(existing.Source, url)) return new CoverResult(existing.Cover, null, true);
+            stored = (await covers.PersistAsync(playlistId, bytes, url, ct))!;
+        }
         if (existing is not null)
             log.LogInformation("Playlist {PlaylistId}: cover replaced, its source moved from {OldSource} to {NewSource}", playlistId, existing.Source, CoverStore.Source(url));
         return new CoverResult(stored, null, true);

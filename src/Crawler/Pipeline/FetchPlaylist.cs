@@ -39,7 +39,7 @@ public sealed class FetchPlaylist(NetEaseClient site, FetchCover cover, Politene
                     return new PlaylistFetch(null, false, Failure: result.Reason ?? "malformed");
             }
 
-            var stored = await cover.RunAsync(result.Value!.Id, result.Value.CoverUrl, ct);
+            var stored = await cover.RunAsync(work, result.Value!.Id, result.Value.CoverUrl, ct);
             if (stored.Blocked is { } blocked)
                 return new PlaylistFetch(null, false, await politeness.OnBlockedAsync(work.CrawlId, $"cover of {what}", blocked, stored.RetryAfter, ct));
             if (stored.Problem is not null)

@@ -49,15 +49,26 @@ public sealed class CoverStore(StorageClients storage)
         }
     }
 
-    /// <summary>Stores (or replaces) the playlist's cover: an image already checked, and the URL it came from.</summary>
-    public async Task<StoredCover> PersistAsync(long playlistId, byte[] image, Uri fullSizeUrl, CancellationToken ct)
+    /// <summary>
+    /// Stores (or replaces) the playlist's cover: an image already checked, and the URL it came from. With
+    /// <paramref name="onlyIfAbsent"/> the write is conditional: null when a cover is stored already (nothing written).
+    /// </summary>
+    public async Task<StoredCover?> PersistAsync(long playlistId, byte[] image, Uri fullSizeUrl, CancellationToken ct, bool onlyIfAbsent = false)
     {
         var sha = Convert.ToHexStringLower(SHA256.HashData(image));
-        await _container.GetBlobClient(BlobName(playlistId)).UploadAsync(BinaryData.FromBytes(image), new BlobUploadOptions
+        try
         {
-            HttpHeaders = new BlobHttpHeaders { ContentType = ImageContentType(image) },
-            Metadata = new Dictionary<string, string> { [ShaKey] = sha, [SourceKey] = Source(fullSizeUrl) },
-        }, ct);
+            await _container.GetBlobClient(BlobName(playlistId)).UploadAsync(BinaryData.FromBytes(image), new BlobUploadOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentType = ImageContentType(image) },
+                Metadata = new Dictionary<string, string> { [ShaKey] = sha, [SourceKey] = Source(fullSizeUrl) },
+                Conditions = onlyIfAbsent ? new BlobRequestConditions { IfNoneMatch = ETag.All } : null,
+            }, ct);
+        }
+        catch (RequestFailedException e) when (onlyIfAbsent && e.Status == 409)
+        {
+            return null;
+        }
         return new StoredCover($"{Container}/{BlobName(playlistId)}", image.Length, sha);
     }
 

@@ -59,6 +59,8 @@ public sealed class CoverRefreshTests(AzuriteFixture azurites)
 
     private sealed record Covers(CoverStore Store, FetchCover Fetch);
 
+    private static readonly PlaylistWork Work = new("20261201-080000-cvr1", "说唱", []);
+
     private static Covers Store(StorageClients storage, Uri site)
     {
         var options = new NetEaseOptions { BaseUrl = site.ToString(), RetryDelaySeconds = 0, ReadTimeoutSeconds = 5 };
@@ -86,17 +88,17 @@ public sealed class CoverRefreshTests(AzuriteFixture azurites)
         await covers.Store.EnsureCreatedAsync(default);
         var first = new Uri(server.BaseUrl, "img/first.jpg").ToString();
 
-        var stored = await covers.Fetch.RunAsync(42, first, default);
+        var stored = await covers.Fetch.RunAsync(Work, 42, first, default);
         Assert.True(stored.Downloaded);
         Assert.Single(server.Requests);
 
         // Same image, asked with the list page's thumbnail parameter: the stored cover, no request.
-        var again = await covers.Fetch.RunAsync(42, first + "?param=140y140", default);
+        var again = await covers.Fetch.RunAsync(Work, 42, first + "?param=140y140", default);
         Assert.False(again.Downloaded);
         Assert.Equal(stored.Cover, again.Cover);
         Assert.Single(server.Requests);
 
-        var changed = await covers.Fetch.RunAsync(42, new Uri(server.BaseUrl, "img/second.jpg").ToString(), default);
+        var changed = await covers.Fetch.RunAsync(Work, 42, new Uri(server.BaseUrl, "img/second.jpg").ToString(), default);
         Assert.True(changed.Downloaded);
         Assert.Equal(2, server.Requests.Count);
         Assert.Equal(SecondJpeg, await StoredBytesAsync(covers, 42));
@@ -104,21 +106,50 @@ public sealed class CoverRefreshTests(AzuriteFixture azurites)
         Assert.Equal(SecondJpeg.Length, changed.Cover.Bytes);
 
         // A new URL that answers with no image: one request, the stored cover stays and is what the row gets.
-        var broken = await covers.Fetch.RunAsync(42, new Uri(server.BaseUrl, "img/broken.jpg").ToString(), default);
+        var broken = await covers.Fetch.RunAsync(Work, 42, new Uri(server.BaseUrl, "img/broken.jpg").ToString(), default);
         Assert.Equal(3, server.Requests.Count);
         Assert.Null(broken.Problem);
         Assert.Equal(changed.Cover, broken.Cover);
         Assert.Equal(SecondJpeg, await StoredBytesAsync(covers, 42));
 
         // A new URL whose host keeps failing (HTTP 500, retried): the stored cover stays instead of the playlist failing.
-        var failing = await covers.Fetch.RunAsync(42, new Uri(server.BaseUrl, "img/500.jpg").ToString(), default);
+        var failing = await covers.Fetch.RunAsync(Work, 42, new Uri(server.BaseUrl, "img/500.jpg").ToString(), default);
         Assert.True(server.Requests.Count > 3);
         Assert.Equal(changed.Cover, failing.Cover);
         Assert.Equal(SecondJpeg, await StoredBytesAsync(covers, 42));
         var requests = server.Requests.Count;
 
         // The source is still the last stored one: asking for it again costs nothing.
-        Assert.False((await covers.Fetch.RunAsync(42, new Uri(server.BaseUrl, "img/second.jpg").ToString(), default)).Downloaded);
+        Assert.False((await covers.Fetch.RunAsync(Work, 42, new Uri(server.BaseUrl, "img/second.jpg").ToString(), default)).Downloaded);
         Assert.Equal(requests, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task After_a_categorys_first_lookups_find_nothing_covers_are_written_without_a_lookup_and_one_stored_after_all_is_kept_or_replaced_by_its_source()
+    {
+        var azurite = azurites.NewAccount();
+        using var server = new CoverServer(new()
+        {
+            ["/img/first.jpg"] = ("image/jpeg", FirstJpeg),
+            ["/img/second.jpg"] = ("image/jpeg", SecondJpeg),
+        });
+        var covers = Store(LocalStorage.Clients(azurite), server.BaseUrl);
+        await covers.Store.EnsureCreatedAsync(default);
+        var first = new Uri(server.BaseUrl, "img/first.jpg").ToString();
+        var firstCrawl = new PlaylistWork("20261201-090000-cvr2", "华语", []);
+        // A category crawled for the first time: its first lookups find nothing stored.
+        for (var id = 1; id <= 8; id++) Assert.True((await covers.Fetch.RunAsync(firstCrawl, id, first, default)).Downloaded);
+
+        // Stored meanwhile under another category: the conditional write finds it; the same source keeps it...
+        var stored = await covers.Fetch.RunAsync(Work, 43, first, default);
+        var requests = server.Requests.Count;
+        var same = await covers.Fetch.RunAsync(firstCrawl, 43, first, default);
+        Assert.Equal(stored.Cover, same.Cover);
+        Assert.Equal(FirstJpeg, await StoredBytesAsync(covers, 43));
+        // ...and a moved source replaces it, as after a lookup.
+        var moved = await covers.Fetch.RunAsync(firstCrawl, 43, new Uri(server.BaseUrl, "img/second.jpg").ToString(), default);
+        Assert.Equal(SecondJpeg, await StoredBytesAsync(covers, 43));
+        Assert.Equal(SecondJpeg.Length, moved.Cover!.Bytes);
+        Assert.Equal(requests + 2, server.Requests.Count); // without a lookup first, each is downloaded before the write finds the stored one
     }
 }
