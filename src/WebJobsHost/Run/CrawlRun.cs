@@ -18,7 +18,7 @@ namespace FunctionsCrawler.WebJobsHost;
 public sealed class CrawlRun(
     IOptions<RunOptions> run, IOptions<CrawlerOptions> crawler, IOptions<NetEaseOptions> site,
     StartupCheck check, ResolveCategories resolveCategories, StartCrawl startCrawl, ResumeCrawl resumeCrawl, CrawlQueries queries, CrawlExport export, ProgressView view,
-    IHostApplicationLifetime lifetime, ILogger<CrawlRun> log) : BackgroundService
+    BatchingProgressSink progress, IHostApplicationLifetime lifetime, ILogger<CrawlRun> log) : BackgroundService
 {
     public const int ExitOverlap = 2, ExitSiteUnreachable = 3, ExitCrawlFailed = 5, ExitCrawlCancelled = 6, ExitInterrupted = 130;
 
@@ -97,6 +97,8 @@ public sealed class CrawlRun(
         var status = await view.FollowAsync(
             async token => await queries.FindStatusAsync(crawl.CrawlId, token) ?? throw new InvalidOperationException($"crawl {crawl.CrawlId} is not in the registry"),
             s => CrawlStates.IsFinished(s.State), ct);
+        // The item table ended the crawl; what this process signalled last (its last errors) reaches the status before it exits.
+        await progress.FlushAsync(ct);
         if (status.State == CrawlStates.Failed) return Fail(ExitCrawlFailed, $"Crawl {crawl.CrawlId} failed: {status.LastError}");
         if (status.State == CrawlStates.Cancelled)
             return Fail(ExitCrawlCancelled, $"Crawl {crawl.CrawlId} was cancelled: a newer crawl replaced it (--new or \"new\": true).");
