@@ -60,7 +60,7 @@ public sealed class EndToEndCrawlTests(AzuriteFixture azurites)
             new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
         var listed = site.Catalog.PageIds(Categories[0], 0)[0];
         await queues.GetQueueClient("crawl-pages").SendMessageAsync($$"""{"crawlId":"{{crawlId}}","category":"{{Categories[0]}}","pageIndex":1,"maxPages":{{MaxPages}}}""");
-        await queues.GetQueueClient("crawl-playlists").SendMessageAsync($$"""{"crawlId":"{{crawlId}}","category":"{{Categories[0]}}","playlistId":{{listed}}}""");
+        await queues.GetQueueClient("crawl-playlists").SendMessageAsync($$"""{"crawlId":"{{crawlId}}","category":"{{Categories[0]}}","playlists":[{"id":{{listed}}}]}""");
         var until = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < until && ((await queues.GetQueueClient("crawl-pages").GetPropertiesAsync()).Value.ApproximateMessagesCount > 0
                                            || (await queues.GetQueueClient("crawl-playlists").GetPropertiesAsync()).Value.ApproximateMessagesCount > 0))

@@ -116,7 +116,7 @@ public sealed class ScrapePlaylist(CrawlItemTable items, FetchPlaylist fetch, Re
     private async Task<List<PlaylistItem>> PendingAsync(PlaylistWork work, bool redelivered, CancellationToken ct)
     {
         var pending = new List<PlaylistItem>();
-        foreach (var p in work.Playlists.DistinctBy(p => p.Id))
+        foreach (var p in (work.Playlists ?? []).DistinctBy(p => p.Id)) // a message without its list names nothing to do
         {
             if (p.ETag is not null && !redelivered) pending.Add(new(work.CrawlId, work.Category, p.Id, CrawlItemTable.Pending, new ETag(p.ETag)));
             else if (await items.GetPlaylistAsync(work.CrawlId, work.Category, p.Id, ct) is { IsFinished: false } item) pending.Add(item);
