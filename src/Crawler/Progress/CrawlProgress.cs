@@ -188,16 +188,6 @@ public sealed class CrawlProgress
         AddError(e, FailedReason);
     }
 
-    /// <summary>Why a crawl whose work is all finished failed: every list page failed (the site was down or served only errors), or every playlist it found did.</summary>
-    public static string? NothingSucceeded(IReadOnlyCollection<CategoryCounts> all)
-    {
-        if (all.Sum(c => c.PagesDone) == 0 && all.Sum(c => c.PagesFailed) > 0)
-            return "every list page failed";
-        if (all.Sum(c => c.Discovered) > 0 && all.Sum(c => c.Done + c.Skipped) == 0 && all.Sum(c => c.Failed) > 0)
-            return "every playlist failed";
-        return null;
-    }
-
     private CategoryCounts For(string category)
     {
         if (!Counts.TryGetValue(category, out var counts)) Counts[category] = counts = new CategoryCounts();

@@ -23,13 +23,17 @@ public sealed record CrawlTally(Dictionary<string, CategoryCounts> Counts, int C
     string? PageFailure = null, string? PlaylistFailure = null)
 {
     /// <summary>Why a crawl with no open work failed (nothing it read succeeded), or null when it completed.</summary>
-    public string? FailedReason => CrawlProgress.NothingSucceeded(Counts.Values) switch
+    public string? FailedReason
     {
-        "every list page failed" => $"every list page failed: {PageFailure}",
-        { } reason => $"{reason}: {PlaylistFailure}",
-        null => null,
-    };
-}
+        get
+        {
+            var all = Counts.Values;
+            if (all.Sum(c => c.PagesDone) == 0 && all.Sum(c => c.PagesFailed) > 0) return $"every list page failed: {PageFailure}";
+            if (all.Sum(c => c.Discovered) > 0 && all.Sum(c => c.Done + c.Skipped) == 0 && all.Sum(c => c.Failed) > 0)
+                return $"every playlist failed: {PlaylistFailure}";
+            return null;
+        }
+    }}
 
 /// <summary>The crawl's unfinished work, as its open rows list it: what resuming sends again.</summary>
 public sealed record OpenWork(List<(string Category, int PageIndex)> Pages, List<(string Category, long PlaylistId)> Playlists)
