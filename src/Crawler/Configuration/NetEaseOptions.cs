@@ -23,6 +23,18 @@ public sealed class NetEaseOptions
     /// <summary><c>page</c> (the HTML detail page) or <c>api</c> (the JSON API) as the source of playlist details.</summary>
     public string DetailSource { get; set; } = "page";
 
+    /// <summary>
+    /// <c>api</c> (the JSON list answers, <c>/api/playlist/list</c>, which carry every field of a playlist: a detail
+    /// request only where an item lacks one) or <c>page</c> (the HTML list pages and a detail request per playlist).
+    /// </summary>
+    public string ListSource { get; set; } = "api";
+
+    /// <summary>Playlists asked for per JSON list answer (<c>limit</c>), 1 to 100; the site's own pages show 35.</summary>
+    public int ListPageSize { get; set; } = 35;
+
+    /// <summary>Cover size asked of the image CDN (<c>?param=NyN</c>), 0 for the original (often 1200×1200 or more).</summary>
+    public int CoverSize { get; set; }
+
     public string UserAgent { get; set; } =
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
@@ -53,4 +65,6 @@ public sealed class NetEaseOptions
         Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path).TrimEnd('/') : baseUrl;
 
     public bool UseJsonApi => string.Equals(DetailSource, "api", StringComparison.OrdinalIgnoreCase);
+
+    public bool UseApiLists => string.Equals(ListSource, "api", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,15 +1,39 @@
 namespace FunctionsCrawler.NetEase;
 
-/// <summary>One playlist as a category list page shows it (the detail page is the source of truth).</summary>
+/// <summary>
+/// One playlist as a category list shows it. An HTML list page shows only the first fields; a JSON list answer
+/// (<c>/api/playlist/list</c>) carries the playlist object itself, and <see cref="Detail"/> holds every field the crawl
+/// keeps when the item had them all and each parsed (the playlist then needs no detail request).
+/// </summary>
 public sealed record ListedPlaylist(
     long Id,
     string Title,
     string? CoverUrl,
     long? CreatorId,
-    string? CreatorNickname);
+    string? CreatorNickname)
+{
+    /// <summary>Every field of the row, from a JSON list item that carried them all; null otherwise.</summary>
+    public PlaylistDetail? Detail { get; init; }
 
-/// <summary>A parsed category list page: its playlists and the pager's last page number (1 when there is no pager).</summary>
-public sealed record ListPage(IReadOnlyList<ListedPlaylist> Playlists, int TotalPages);
+    /// <summary>Why a JSON list item's <see cref="Detail"/> is null: the first field it lacks or that does not parse.</summary>
+    public string? Incomplete { get; init; }
+
+    /// <summary>When the playlist's track list last changed (<c>trackUpdateTime</c>), when the list item says.</summary>
+    public DateTimeOffset? TracksUpdatedAt { get; init; }
+}
+
+/// <summary>
+/// A parsed category list: its playlists (each id once, in list order) and the pages the category has (the HTML pager's
+/// last page number, 1 when there is no pager; for a JSON list, <c>total</c> divided by the page size).
+/// </summary>
+public sealed record ListPage(IReadOnlyList<ListedPlaylist> Playlists, int TotalPages)
+{
+    /// <summary>Ids the answer held more than once (only the first is kept).</summary>
+    public int Repeats { get; init; }
+
+    /// <summary>One line per item or field that was wrong in the answer but did not spoil the rest (an item without an id, a count past 64 bits…).</summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
+}
 
 /// <summary>Every field the crawl keeps for one playlist, as the detail page or the JSON API gives it.</summary>
 public sealed record PlaylistDetail
