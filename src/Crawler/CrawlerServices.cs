@@ -53,6 +53,8 @@ public static class CrawlerServices
         services.AddSingleton<ResolveCategories>();
         services.AddSingleton<CancelledCrawls>();
         services.AddSingleton<StartCrawl>();
+        services.AddSingleton<ReadCategoryList>();
+        services.AddSingleton<RefreshFromList>();
         services.AddSingleton<ScrapeListPage>();
         services.AddSingleton<FetchSlots>();
         services.AddSingleton<FetchCover>();

@@ -13,49 +13,62 @@ public sealed record PlaylistFetch(ScrapedPlaylist? Scraped, bool Fetched, TimeS
 
     /// <summary>Not started within the message's time budget: a new message takes it.</summary>
     public bool HandedOver { get; init; }
+
+    /// <summary>This fetch asked the site for the playlist's details (else the list answer had them).</summary>
+    public bool Detailed { get; init; }
 }
 
 /// <summary>
-/// Fetches one playlist's details and cover for a crawl's category. A failure is an outcome here, so it holds back no
+/// Fetches one playlist's details and cover for a crawl's category, or only what a JSON list did not tell (its cover
+/// when new or moved; its details when the list item lacked a field). A failure is an outcome here, so it holds back no
 /// other playlist; a block pauses the crawl and comes back as the pause to wait.
 /// </summary>
 public sealed class FetchPlaylist(NetEaseClient site, FetchCover cover, Politeness politeness, TimeProvider time, ILogger<FetchPlaylist> log)
 {
-    public async Task<PlaylistFetch> RunAsync(PlaylistWork work, long id, CancellationToken ct)
+    public async Task<PlaylistFetch> RunAsync(PlaylistWork work, PlaylistItem item, CancellationToken ct)
     {
+        var id = item.PlaylistId;
         var what = $"playlist {id}";
+        var listed = item.Listed;
         try
         {
             if (await politeness.DeferByAsync(work.CrawlId, ct) is { } wait) return new PlaylistFetch(null, false, wait);
-            var result = await site.GetPlaylistAsync(id, ct);
-            switch (result.Outcome)
+            PlaylistDetail detail;
+            if (listed is { NeedsDetail: false }) detail = listed.Record.Detail; // the list answer carried every field
+            else
             {
-                case PageOutcome.Blocked:
-                    return new PlaylistFetch(null, false, await politeness.OnBlockedAsync(work.CrawlId, what, result.Reason, result.RetryAfter, ct));
-                case PageOutcome.Gone:
-                    log.LogInformation("Playlist {PlaylistId} skipped: {Reason}", id, result.Reason);
-                    return new PlaylistFetch(new ScrapedPlaylist(null, result.Reason ?? "gone"), true);
-                case PageOutcome.Malformed:
-                    return new PlaylistFetch(null, false, Failure: result.Reason ?? "malformed");
+                var result = await site.GetPlaylistAsync(id, ct);
+                switch (result.Outcome)
+                {
+                    case PageOutcome.Blocked:
+                        return new PlaylistFetch(null, false, await politeness.OnBlockedAsync(work.CrawlId, what, result.Reason, result.RetryAfter, ct));
+                    case PageOutcome.Gone:
+                        log.LogInformation("Playlist {PlaylistId} skipped: {Reason}", id, result.Reason);
+                        return new PlaylistFetch(new ScrapedPlaylist(null, result.Reason ?? "gone"), true) { Detailed = true };
+                    case PageOutcome.Malformed:
+                        return new PlaylistFetch(null, false, Failure: result.Reason ?? "malformed");
+                }
+                detail = result.Value!;
             }
 
-            var stored = await cover.RunAsync(work, result.Value!.Id, result.Value.CoverUrl, ct);
+            var stored = listed is { NeedsCover: false } ? new CoverResult(listed.Record.Cover, null, false)
+                : await cover.RunAsync(work, detail.Id, detail.CoverUrl, ct);
             if (stored.Blocked is { } blocked)
                 return new PlaylistFetch(null, false, await politeness.OnBlockedAsync(work.CrawlId, $"cover of {what}", blocked, stored.RetryAfter, ct));
             if (stored.Problem is not null)
                 log.LogWarning("Playlist {PlaylistId} has no stored cover: {Problem}", id, stored.Problem);
-            var (detail, cut) = TableText.Fit(result.Value);
+            var (fitted, cut) = TableText.Fit(detail);
             if (cut is not null)
                 log.LogWarning("Playlist {PlaylistId}: text cut to fit Table storage ({Cut})", id, cut);
             return new PlaylistFetch(new ScrapedPlaylist(new PlaylistRecord
             {
                 Category = work.Category,
-                Detail = detail,
+                Detail = fitted,
                 Cover = stored.Cover,
                 CrawlId = work.CrawlId,
                 CrawledAt = time.GetUtcNow(),
                 TextCut = cut,
-            }, null), true);
+            }, null), true) { Detailed = listed is not { NeedsDetail: false } };
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {

@@ -53,7 +53,7 @@ public sealed class RecordPlaylists(CrawlItemTable items, PlaylistTable playlist
                 }
             }
             else if (r.Scraped!.GoneReason is { } reason) finishes.Add(new(item, CrawlItemTable.Skipped, null, reason, keep));
-            else finishes.Add(new(item, CrawlItemTable.Done, r.Scraped.Record! with { Category = work.Category }, null, keep));
+            else finishes.Add(new(item, CrawlItemTable.Done, r.Scraped.Record! with { Category = work.Category }, null, keep) { Detailed = r.Detailed });
         }
 
         var won = await items.FinishPlaylistsAsync(finishes, now, ct);
@@ -65,7 +65,7 @@ public sealed class RecordPlaylists(CrawlItemTable items, PlaylistTable playlist
             var id = f.Item.PlaylistId;
             var signal = f.State switch
             {
-                CrawlItemTable.Done => ProgressEvent.PlaylistDone(work.Category, id, f.Record!.Cover?.Bytes, now, fetched[id]),
+                CrawlItemTable.Done => ProgressEvent.PlaylistDone(work.Category, id, f.Record!.Cover?.Bytes, now, fetched[id], f.Detailed, f.Item.IsNew),
                 CrawlItemTable.Skipped => ProgressEvent.PlaylistSkipped(work.Category, id, f.Reason!, now),
                 _ => ProgressEvent.PlaylistFailed(work.Category, id, f.Reason!, now),
             };

@@ -7,11 +7,13 @@ using Microsoft.Extensions.Logging;
 namespace FunctionsCrawler.Pipeline;
 
 /// <summary>
-/// The list-page consumer: fetches one page of a category, records and enqueues the playlists it shows for the
-/// first time, and reports the page done. Page 0 also reads the pager and enqueues the category's other pages.
+/// The list-page consumer: reads one page of a category's list (<see cref="ReadCategoryList"/>), records the playlists it
+/// shows for the first time — done at once when the list told everything (<see cref="RefreshFromList"/>), else pending
+/// and enqueued for their fetch — and reports the page done. Page 0 also plans the category's other pages and enqueues
+/// them, all at once, so the list is paged quickly, before the details, and a shift of the hot order has little time.
 /// </summary>
-public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, CrawlItemTable items, ICrawlProgressSink progress,
-    Politeness politeness, CancelledCrawls cancelled, FinishCrawl finish, TimeProvider time, ILogger<ScrapeListPage> log)
+public sealed class ScrapeListPage(ReadCategoryList lists, RefreshFromList refresh, CrawlQueues queues, CrawlItemTable items, PlaylistTable playlists,
+    ICrawlProgressSink progress, Politeness politeness, CancelledCrawls cancelled, FinishCrawl finish, TimeProvider time, ILogger<ScrapeListPage> log)
 {
     /// <summary>
     /// Most list pages planned for one category. The real site's largest categories have about 38 pages
@@ -33,7 +35,8 @@ public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, Crawl
                 await queues.EnqueueAsync(work, ct, wait);
                 return;
             }
-            var result = await site.GetListPageAsync(work.Category, work.PageIndex, ct);
+            var listing = await lists.RunAsync(work, ct);
+            var result = listing.Result;
             switch (result.Outcome)
             {
                 case PageOutcome.Blocked:
@@ -44,18 +47,31 @@ public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, Crawl
                     throw new CrawlStepException($"{what}: {result.Reason}");
             }
             var page = result.Value!;
-            if (work.PageIndex == 0) await PlanCategoryAsync(work, page, ct);
+            foreach (var problem in page.Problems.Take(MaxProblemLines))
+                log.LogWarning("{What}: {Problem}", what, problem);
+            if (work.PageIndex == 0 && await PlanCategoryAsync(work, page, listing.Lists, ct) is { } standing && standing != listing.Lists)
+            {
+                // A redelivery of page 0 found the category planned from the other source: read the page as planned.
+                listing = await lists.RunAsync(work with { Lists = standing }, ct);
+                if (listing.Result.Value is not { } planned) throw new CrawlStepException($"{what}: {listing.Result.Reason}");
+                page = planned;
+            }
 
-            // The page and its first-seen playlists are recorded in one transaction; a crash before the messages are
-            // sent leaves them pending in the item table, where resuming finds them.
+            // The page and its first-seen playlists are recorded together; a crash before the messages are sent leaves
+            // them pending in the item table, where resuming finds them.
             var now = time.GetUtcNow();
-            var fresh = await items.FinishPageAsync(work.CrawlId, work.Category, work.PageIndex, page.Playlists.Select(p => p.Id).ToList(), now, ct);
-            if (fresh is null) return; // another delivery finished it meanwhile
-            await queues.EnqueuePlaylistsAsync(work.CrawlId, work.Category, fresh, ct);
-            await progress.SignalAsync(work.CrawlId, ProgressEvent.PageDone(work.Category, work.PageIndex, fresh.Count, now), ct);
+            var listed = await refresh.RunAsync(work, page, listing.Lists, ct);
+            var finished = await items.FinishPageAsync(work.CrawlId, work.Category, work.PageIndex, listed, now, ct);
+            if (finished is null) return; // another delivery finished it meanwhile
+            await playlists.UpsertAllAsync(finished.Recorded, ct);
+            await queues.EnqueuePlaylistsAsync(work.CrawlId, work.Category, finished.Pending, ct);
+            var discovered = finished.Pending.Count + finished.Recorded.Count;
+            await progress.SignalAsync(work.CrawlId, ProgressEvent.PageDone(work.Category, work.PageIndex, discovered, now, finished.Repeats), ct);
+            foreach (var row in finished.Recorded)
+                await progress.SignalAsync(work.CrawlId, ProgressEvent.PlaylistDone(work.Category, row.Detail.Id, row.Cover?.Bytes, now, fetched: false), ct);
             if (work.PageIndex == 0 && page.Playlists.Count == 0)
                 log.LogWarning("Category {Category} lists no playlists on its first page: it is complete and empty", work.Category);
-            if (fresh.Count == 0) await finish.RunAsync(work.CrawlId, ct); // the crawl's last work may have been this page
+            if (finished.Pending.Count == 0) await finish.RunAsync(work.CrawlId, ct); // the crawl's last work may have been this page
         }
         catch (SiteFetchException e) when (!ct.IsCancellationRequested)
         {
@@ -79,23 +95,29 @@ public sealed class ScrapeListPage(NetEaseClient site, CrawlQueues queues, Crawl
         await finish.RunAsync(work.CrawlId, ct);
     }
 
-    private async Task PlanCategoryAsync(PageWork work, ListPage page, CancellationToken ct)
+    /// <summary>Plans the category from its page 0 and enqueues its other pages; returns where the standing plan reads them.</summary>
+    private async Task<string> PlanCategoryAsync(PageWork work, ListPage page, string source, CancellationToken ct)
     {
         var total = page.Playlists.Count == 0 ? 1 : Math.Max(1, page.TotalPages);
         if (total > MaxPagesPerCategory)
         {
-            // A pager is page content: one that claims 2147483647 pages must not enqueue for ever.
-            var note = $"the pager of {work.Category} says {page.TotalPages:N0} pages, more than the {MaxPagesPerCategory} a category can have; crawling the first {MaxPagesPerCategory}";
+            // A pager or a total is page content: one that claims 2147483647 pages must not enqueue for ever.
+            var note = $"the {(source == ListSources.Api ? "list answer" : "pager")} of {work.Category} says {page.TotalPages:N0} pages, more than the {MaxPagesPerCategory} a category can have; crawling the first {MaxPagesPerCategory}";
             log.LogWarning("Category {Category}: {Note}", work.Category, note);
             await progress.SignalAsync(work.CrawlId, ProgressEvent.Error(note, time.GetUtcNow()), ct);
             total = MaxPagesPerCategory;
         }
         if (work.MaxPages > 0) total = Math.Min(total, work.MaxPages);
         // The first plan wins: a redelivery of page 0 sends the pages of the plan that stands.
-        total = await items.PlanAsync(work.CrawlId, work.Category, total, ct);
-        await progress.SignalAsync(work.CrawlId, ProgressEvent.PagesPlanned(work.Category, total, time.GetUtcNow()), ct);
-        for (var index = 1; index < total; index++)
-            await queues.EnqueueAsync(work with { PageIndex = index }, ct);
-        log.LogInformation("Category {Category}: {Pages} list pages planned", work.Category, total);
+        var plan = await items.PlanAsync(work.CrawlId, work.Category, total, source, ct);
+        await progress.SignalAsync(work.CrawlId, ProgressEvent.PagesPlanned(work.Category, plan.Pages, time.GetUtcNow()), ct);
+        for (var index = 1; index < plan.Pages; index++)
+            await queues.EnqueueAsync(work with { PageIndex = index, Lists = plan.Lists }, ct);
+        log.LogInformation("Category {Category}: {Pages} list pages planned ({Lists})", work.Category, plan.Pages,
+            plan.Lists == ListSources.Api ? "JSON list answers" : "HTML list pages");
+        return plan.Lists;
     }
+
+    /// <summary>Problem lines logged for one answer: a hostile answer must not flood the log.</summary>
+    private const int MaxProblemLines = 5;
 }

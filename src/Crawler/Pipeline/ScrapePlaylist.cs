@@ -105,27 +105,29 @@ public sealed class ScrapePlaylist(CrawlItemTable items, FetchPlaylist fetch, Re
     {
         var result = await slots.RunAsync(async () =>
             !first && time.GetElapsedTime(started) >= Budget ? new PlaylistFetch(null, false) { HandedOver = true }
-            : await fetch.RunAsync(work, item.PlaylistId, ct), ct);
+            : await fetch.RunAsync(work, item, ct), ct);
         results.TryWrite((item, result));
     }
 
     /// <summary>
     /// The message's playlists still pending. Its ETags are trusted on its first delivery; a redelivered message (its
-    /// earlier try may have finished some), or a playlist without a known ETag (sent again by a resume), is read first.
+    /// earlier try may have finished some), a playlist without a known ETag (sent again by a resume), or one whose row
+    /// holds what a JSON list told (the fields the fetch completes), is read first.
     /// </summary>
     private async Task<List<PlaylistItem>> PendingAsync(PlaylistWork work, bool redelivered, CancellationToken ct)
     {
         var pending = new List<PlaylistItem>();
         foreach (var p in (work.Playlists ?? []).DistinctBy(p => p.Id)) // a message without its list names nothing to do
         {
-            if (p.ETag is not null && !redelivered) pending.Add(new(work.CrawlId, work.Category, p.Id, CrawlItemTable.Pending, new ETag(p.ETag)));
-            else if (await items.GetPlaylistAsync(work.CrawlId, work.Category, p.Id, ct) is { IsFinished: false } item) pending.Add(item);
+            if (p.ETag is not null && !redelivered && !p.Listed)
+                pending.Add(new(work.CrawlId, work.Category, p.Id, CrawlItemTable.Pending, new ETag(p.ETag)) { IsNew = p.New });
+            else if (await items.GetPlaylistAsync(work.CrawlId, work.Category, p.Id, ct, listed: p.Listed) is { IsFinished: false } item) pending.Add(item);
         }
         return pending;
     }
 
     private static List<PlaylistRef> Refs(IEnumerable<PlaylistItem> items) =>
-        items.Select(i => new PlaylistRef(i.PlaylistId, i.ETag.ToString() is { Length: > 0 } etag ? etag : null)).ToList();
+        items.Select(i => new PlaylistRef(i.PlaylistId, i.ETag.ToString() is { Length: > 0 } etag ? etag : null) { New = i.IsNew, Listed = i.Listed is not null }).ToList();
 
     private async Task ReleaseAsync(PlaylistWork work, IEnumerable<long> ids)
     {

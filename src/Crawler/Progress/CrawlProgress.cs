@@ -11,6 +11,16 @@ public sealed class CategoryCounts
     public int Done { get; set; }
     public int Skipped { get; set; }
     public int Failed { get; set; }
+    /// <summary>Done playlists whose row came from the list answer, with no detail request.</summary>
+    public int Refreshed { get; set; }
+    /// <summary>Done playlists whose details came from a detail request.</summary>
+    public int Detailed { get; set; }
+    /// <summary>Done playlists that were not in the category's dataset before this crawl.</summary>
+    public int New { get; set; }
+    /// <summary>Ids shown again on a later page (the hot order shifted while the category was paged); each is kept once.</summary>
+    public int Repeats { get; set; }
+    /// <summary>Playlists of the category's previous crawl in no list of this one (kept in the dataset); counted when the crawl ends.</summary>
+    public int Gone { get; set; }
     /// <summary>The category's page 0 failed before its pager was read: it counts as planned with that one page until a plan comes.</summary>
     public bool PlannedByFailure { get; set; }
 
@@ -111,6 +121,7 @@ public sealed class CrawlProgress
             case ProgressEventKind.PageDone:
                 counts!.PagesDone++;
                 counts.Discovered += e.Discovered ?? 0;
+                counts.Repeats += e.Repeats ?? 0;
                 break;
             case ProgressEventKind.PageFailed:
                 counts!.PagesFailed++;
@@ -125,6 +136,9 @@ public sealed class CrawlProgress
                 break;
             case ProgressEventKind.PlaylistDone:
                 counts!.Done++;
+                if (e.Detailed == false) counts.Refreshed++;
+                else counts.Detailed++;
+                if (e.New == true) counts.New++;
                 CountCover(e);
                 AddSample(e.At);
                 break;
@@ -230,7 +244,11 @@ public sealed class CrawlProgress
             CompletedAt = CompletedAt,
             ElapsedSeconds = StartedAt is { } start ? Math.Max(0, (long)(end - start).TotalSeconds) : 0,
             Pages = new PagesFigures(pagesTotal, pagesDone),
-            Playlists = new PlaylistFigures(all.Sum(c => c.Discovered), all.Sum(c => c.Done), all.Sum(c => c.Skipped), all.Sum(c => c.Failed)),
+            Playlists = new PlaylistFigures(all.Sum(c => c.Discovered), all.Sum(c => c.Done), all.Sum(c => c.Skipped), all.Sum(c => c.Failed))
+            {
+                Refreshed = all.Sum(c => c.Refreshed), Detailed = all.Sum(c => c.Detailed), New = all.Sum(c => c.New),
+                Gone = all.Sum(c => c.Gone), Repeats = all.Sum(c => c.Repeats),
+            },
             Covers = new CoverFigures(StoredCovers, MissingCovers, CoverBytes),
             RatePerMinute = Math.Round(rate, 1),
             // A pause still to run is part of the wait: nothing is fetched until it ends.
@@ -290,7 +308,10 @@ public sealed class CrawlProgress
     }
 
     private static CategoryStatus CategorySnapshot(string category, CategoryCounts c) =>
-        new(category, c.PagesTotal, c.PagesDone + c.PagesFailed, c.Discovered, c.Done, c.Skipped, c.Failed);
+        new(category, c.PagesTotal, c.PagesDone + c.PagesFailed, c.Discovered, c.Done, c.Skipped, c.Failed)
+        {
+            Refreshed = c.Refreshed, Detailed = c.Detailed, New = c.New, Gone = c.Gone, Repeats = c.Repeats,
+        };
 
     private void AddSample(DateTimeOffset at)
     {

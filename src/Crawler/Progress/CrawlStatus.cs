@@ -25,8 +25,32 @@ public sealed record CrawlStatus
 
 public sealed record PagesFigures(int Total, int Done);
 
-public sealed record PlaylistFigures(int Discovered, int Done, int Skipped, int Failed);
+public sealed record PlaylistFigures(int Discovered, int Done, int Skipped, int Failed)
+{
+    /// <summary>Done from the list answers alone (no detail request).</summary>
+    public int Refreshed { get; init; }
+    /// <summary>Done with a detail request.</summary>
+    public int Detailed { get; init; }
+    /// <summary>Not in the dataset before this crawl.</summary>
+    public int New { get; init; }
+    /// <summary>In the previous crawl's lists, in none of this one's (kept in the dataset); known once the crawl ended.</summary>
+    public int Gone { get; init; }
+    /// <summary>Ids a later page showed again (the hot order shifted while paging); each was kept once.</summary>
+    public int Repeats { get; init; }
+}
 
 public sealed record CoverFigures(int Stored, int Missing, long Bytes);
 
-public sealed record CategoryStatus(string Category, int? PagesTotal, int PagesDone, int Discovered, int Done, int Skipped, int Failed);
+public sealed record CategoryStatus(string Category, int? PagesTotal, int PagesDone, int Discovered, int Done, int Skipped, int Failed)
+{
+    /// <summary>Done from the list answers alone (no detail request).</summary>
+    public int Refreshed { get; init; }
+    /// <summary>Done with a detail request.</summary>
+    public int Detailed { get; init; }
+    /// <summary>Not in the dataset before this crawl.</summary>
+    public int New { get; init; }
+    /// <summary>In the previous crawl's lists, in none of this one's (kept in the dataset); known once the crawl ended.</summary>
+    public int Gone { get; init; }
+    /// <summary>Ids a later page showed again (the hot order shifted while paging); each was kept once.</summary>
+    public int Repeats { get; init; }
+}

@@ -37,6 +37,12 @@ public sealed class ProgressEvent
     public long? PlaylistId { get; set; }
     /// <summary>PageDone: playlists this page listed for the first time in the crawl.</summary>
     public int? Discovered { get; set; }
+    /// <summary>PageDone: ids the page showed that the category had met already (the hot order shifted while it was paged).</summary>
+    public int? Repeats { get; set; }
+    /// <summary>PlaylistDone: its details came from a detail request (else from the list answer).</summary>
+    public bool? Detailed { get; set; }
+    /// <summary>PlaylistDone: the playlist was not in the category's dataset before this crawl.</summary>
+    public bool? New { get; set; }
     /// <summary>Set on the event of the one step that fetched the playlist id in this crawl: its stored cover's bytes.</summary>
     public long? CoverBytes { get; set; }
     /// <summary>Set on the event of the one step that fetched the playlist id: it has no stored cover.</summary>
@@ -59,18 +65,22 @@ public sealed class ProgressEvent
     public static ProgressEvent PagesPlanned(string category, int totalPages, DateTimeOffset at) =>
         new() { Kind = ProgressEventKind.PagesPlanned, Category = category, TotalPages = totalPages, At = at };
 
-    public static ProgressEvent PageDone(string category, int pageIndex, int discovered, DateTimeOffset at) =>
-        new() { Kind = ProgressEventKind.PageDone, Category = category, PageIndex = pageIndex, Discovered = discovered, At = at };
+    public static ProgressEvent PageDone(string category, int pageIndex, int discovered, DateTimeOffset at, int repeats = 0) =>
+        new() { Kind = ProgressEventKind.PageDone, Category = category, PageIndex = pageIndex, Discovered = discovered, Repeats = repeats > 0 ? repeats : null, At = at };
 
     public static ProgressEvent PageFailed(string category, int pageIndex, string reason, DateTimeOffset at) =>
         new() { Kind = ProgressEventKind.PageFailed, Category = category, PageIndex = pageIndex, Reason = reason, At = at };
 
     /// <param name="fetched">Whether this step fetched the id (the first of its categories): then its cover is counted.</param>
-    public static ProgressEvent PlaylistDone(string category, long playlistId, long? coverBytes, DateTimeOffset at, bool fetched = true) =>
+    /// <param name="detailed">Whether a detail request was made for it (false: its row came from the list answer).</param>
+    /// <param name="isNew">Whether it was not in the category's dataset before this crawl.</param>
+    public static ProgressEvent PlaylistDone(string category, long playlistId, long? coverBytes, DateTimeOffset at, bool fetched = true,
+        bool detailed = true, bool isNew = false) =>
         new()
         {
             Kind = ProgressEventKind.PlaylistDone, Category = category, PlaylistId = playlistId, At = at,
             CoverBytes = fetched ? coverBytes : null, CoverMissing = fetched && coverBytes is null ? true : null,
+            Detailed = detailed, New = isNew ? true : null,
         };
 
     public static ProgressEvent PlaylistSkipped(string category, long playlistId, string reason, DateTimeOffset at) =>

@@ -10,7 +10,16 @@ namespace FunctionsCrawler.Storage;
 public sealed record PlaylistItem(string CrawlId, string Category, long PlaylistId, string State, ETag ETag)
 {
     public bool IsFinished => State != CrawlItemTable.Pending;
+
+    /// <summary>Not in the category's dataset before this crawl.</summary>
+    public bool IsNew { get; init; }
+
+    /// <summary>What a JSON list told of it, with what is left to fetch; null for a playlist met on an HTML list page.</summary>
+    public ListedDraft? Listed { get; init; }
 }
+
+/// <summary>A playlist's row as a JSON list gave it (the stored cover when unchanged), and what its fetch must still get.</summary>
+public sealed record ListedDraft(PlaylistRecord Record, bool NeedsDetail, bool NeedsCover);
 
 /// <summary>Who fetches a playlist id in a crawl: this delivery (<see cref="Won"/>), someone who already did, or someone doing it now.</summary>
 public sealed record FetchClaim(bool Won, ScrapedPlaylist? Fetched, DateTimeOffset? HeldSince);
@@ -34,6 +43,37 @@ public sealed record CrawlTally(Dictionary<string, CategoryCounts> Counts, int C
             return null;
         }
     }}
+
+/// <summary>Where a category's list pages are read: the site's JSON list answers or its HTML list pages.</summary>
+public static class ListSources
+{
+    public const string Api = "api", Page = "page";
+}
+
+/// <summary>A category's plan: how many list pages, read from which <see cref="ListSources"/>.</summary>
+public sealed record CategoryPlan(int Pages, string Lists);
+
+/// <summary>One playlist a list page shows, as the page step hands it to the item table.</summary>
+public sealed record ListedItem(long Id)
+{
+    /// <summary>Complete from the list and its cover unchanged: recorded done at once, with no message and no request.</summary>
+    public PlaylistRecord? Row { get; init; }
+
+    /// <summary>What a JSON list told already (its fields, the stored cover), for the fetch to complete; null on HTML lists.</summary>
+    public PlaylistRecord? Draft { get; init; }
+
+    /// <summary>With a draft: the list item lacked a field (or one did not parse), so the detail is asked for.</summary>
+    public bool NeedsDetail { get; init; } = true;
+
+    /// <summary>With a draft: the playlist is new to the category's dataset or its cover URL changed.</summary>
+    public bool NeedsCover { get; init; } = true;
+
+    /// <summary>Not in the dataset's latest view of the category before this crawl.</summary>
+    public bool IsNew { get; init; }
+}
+
+/// <summary>What finishing a page recorded: the playlists left to fetch (for their messages), the rows done from the list, the repeats.</summary>
+public sealed record FinishedPage(IReadOnlyList<PlaylistRef> Pending, IReadOnlyList<PlaylistRecord> Recorded, int Repeats);
 
 /// <summary>The crawl's unfinished work, as its open rows list it: what resuming sends again.</summary>
 public sealed record OpenWork(List<(string Category, int PageIndex)> Pages, List<(string Category, long PlaylistId)> Playlists)
@@ -99,81 +139,155 @@ public sealed class CrawlItemTable(StorageClients storage)
     public async Task<bool> IsPageFinishedAsync(string crawlId, string category, int index, CancellationToken ct) =>
         (await _table.GetEntityIfExistsAsync<TableEntity>(crawlId, PageKey(category, index), ["State"], ct)).HasValue;
 
+    /// <summary>Plans a category read from its HTML list pages; see <see cref="PlanAsync(string, string, int, string, CancellationToken)"/>.</summary>
+    public async Task<int> PlanAsync(string crawlId, string category, int pages, CancellationToken ct) =>
+        (await PlanAsync(crawlId, category, pages, ListSources.Page, ct)).Pages;
+
     /// <summary>
-    /// Plans a category from its page 0: <paramref name="pages"/> pages, and opens pages 1 to pages − 1, in one transaction.
-    /// The first plan wins (the hot order can shift the pager between redeliveries); a plan stood in for by a failed page 0
-    /// gives way to the real one. Returns the category's plan as it now stands.
+    /// Plans a category from its page 0: <paramref name="pages"/> pages read from <paramref name="lists"/>
+    /// (<see cref="ListSources"/>), and opens pages 1 to pages − 1, in one transaction. The first plan wins (the hot order
+    /// can shift the pager between redeliveries); a plan stood in for by a failed page 0 gives way to the real one.
+    /// Returns the category's plan as it now stands.
     /// </summary>
-    public async Task<int> PlanAsync(string crawlId, string category, int pages, CancellationToken ct)
+    public async Task<CategoryPlan> PlanAsync(string crawlId, string category, int pages, string lists, CancellationToken ct)
     {
         if (pages > MaxTransaction) throw new ArgumentOutOfRangeException(nameof(pages), pages, $"a category is planned with at most {MaxTransaction} pages");
-        var plan = new TableEntity(crawlId, PlanKey(category)) { ["Category"] = category, ["Pages"] = pages, ["ByFailure"] = false };
+        var plan = new TableEntity(crawlId, PlanKey(category)) { ["Category"] = category, ["Pages"] = pages, ["ByFailure"] = false, ["Lists"] = lists };
         var opened = Enumerable.Range(1, pages - 1).Select(i => OpenPage(crawlId, category, i));
         try
         {
             await _table.SubmitTransactionAsync([new(TableTransactionActionType.Add, plan), .. opened], ct);
-            return pages;
+            return new CategoryPlan(pages, lists);
         }
         catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is 0 or null)
         {
         }
         var existing = (await _table.GetEntityAsync<TableEntity>(crawlId, PlanKey(category), cancellationToken: ct)).Value;
-        if (existing.GetBoolean("ByFailure") != true) return existing.GetInt32("Pages") ?? pages;
+        if (existing.GetBoolean("ByFailure") != true) return new CategoryPlan(existing.GetInt32("Pages") ?? pages, existing.GetString("Lists") ?? ListSources.Page);
         try
         {
             await _table.SubmitTransactionAsync([new(TableTransactionActionType.UpdateReplace, plan, existing.ETag), .. opened], ct);
-            return pages;
+            return new CategoryPlan(pages, lists);
         }
         catch (TableTransactionFailedException x) when (x.Status is 412 or 404)
         {
-            return await PlanAsync(crawlId, category, pages, ct); // planned meanwhile by another delivery: read it again
+            return await PlanAsync(crawlId, category, pages, lists, ct); // planned meanwhile by another delivery: read it again
         }
     }
 
+    /// <summary>Where the category's planned pages are read from, or null before it is planned.</summary>
+    public async Task<string?> PlannedListsAsync(string crawlId, string category, CancellationToken ct)
+    {
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(crawlId, PlanKey(category), ["Lists", "ByFailure"], ct);
+        return row.HasValue && row.Value is { } e && e.GetBoolean("ByFailure") != true ? e.GetString("Lists") ?? ListSources.Page : null;
+    }
+
     /// <summary>
-    /// Finishes a page and records the playlists it shows that the category has not met yet, in one transaction.
-    /// Returns those new playlists with their rows' ETags, or null when the page was already finished (a redelivery:
-    /// nothing to do or count).
+    /// Finishes a page and records the playlists it shows that the category has not met yet. Returns those new playlists
+    /// with their rows' ETags, or null when the page was already finished (a redelivery: nothing to do or count).
     /// </summary>
     public async Task<IReadOnlyList<PlaylistRef>?> FinishPageAsync(string crawlId, string category, int index, IReadOnlyList<long> ids,
+        DateTimeOffset at, CancellationToken ct) =>
+        (await FinishPageAsync(crawlId, category, index, ids.Select(id => new ListedItem(id)).ToList(), at, ct))?.Pending;
+
+    /// <summary>
+    /// Finishes a page and records the playlists it shows that the category has not met yet: those complete from the list
+    /// (<see cref="ListedItem.Row"/>) as done at once, the others pending with an open row. A page's worth (up to
+    /// <see cref="MaxPlaylistsPerPage"/>) is one transaction; a longer list answer goes in a few, the page row last, and
+    /// every row carries the page's index, so a redelivery after a crash in between knows its own rows from repeats of
+    /// another page. Returns the pending ones with their rows' ETags and the rows recorded, or null when the page was
+    /// already finished.
+    /// </summary>
+    public async Task<FinishedPage?> FinishPageAsync(string crawlId, string category, int index, IReadOnlyList<ListedItem> listed,
         DateTimeOffset at, CancellationToken ct)
     {
-        var fresh = ids.Distinct().ToList();
-        if (fresh.Count > MaxPlaylistsPerPage) throw new InvalidOperationException($"a page lists at most {MaxPlaylistsPerPage} playlists, got {fresh.Count}");
+        var fresh = listed.DistinctBy(l => l.Id).ToList();
+        var repeats = listed.Count - fresh.Count;
         var close = true;
+        var pending = new List<PlaylistRef>();
+        var recorded = new List<PlaylistRecord>();
+        var earlier = new HashSet<long>(); // rows an earlier try of this page wrote
         // A batch fails whole on the first row that exists: drop that row and try again (a repeat from the previous page,
-        // or a concurrent delivery). The page row goes first, so "already finished" is recognised at once.
+        // a concurrent delivery, or this page's own earlier try). The page row goes last, so it is written only with the rest.
         while (true)
         {
-            var batch = new List<TableTransactionAction>(2 * fresh.Count + 2)
+            var todo = fresh.Where(l => !earlier.Contains(l.Id)).ToList();
+            var groups = todo.Select(l => ListedRows(crawlId, category, index, l, at)).ToList();
+            var pageRows = new List<TableTransactionAction>
             {
                 new(TableTransactionActionType.Add, new TableEntity(crawlId, PageKey(category, index))
                 {
-                    ["State"] = Done, ["Category"] = category, ["Discovered"] = fresh.Count, ["ChangedAt"] = at,
+                    ["State"] = Done, ["Category"] = category, ["Discovered"] = fresh.Count, ["Repeats"] = repeats, ["ChangedAt"] = at,
                 }),
             };
-            if (close) batch.Add(Close(crawlId, OpenPageKey(category, index)));
-            var first = batch.Count;
-            foreach (var id in fresh)
-            {
-                batch.Add(new(TableTransactionActionType.Add,
-                    new TableEntity(crawlId, ListKey(category, id)) { ["State"] = Pending, ["Category"] = category, ["PlaylistId"] = id, ["ChangedAt"] = at }));
-                batch.Add(OpenPlaylist(crawlId, category, id));
-            }
+            if (close) pageRows.Add(Close(crawlId, OpenPageKey(category, index)));
+            groups.Add(pageRows);
+            var written = 0;
+            List<TableTransactionAction>? current = null;
             try
             {
-                var answers = (await _table.SubmitTransactionAsync(batch, ct)).Value;
-                // Each insert's answer carries the new row's ETag: the playlist's message takes it along, so moving the
-                // row on needs no read first.
-                return fresh.Select((id, i) => new PlaylistRef(id, first + 2 * i < answers.Count ? EtagOf(answers[first + 2 * i]) : null)).ToList();
+                foreach (var batch in TableBatches.Split(groups))
+                {
+                    current = batch;
+                    var answers = (await _table.SubmitTransactionAsync(batch, ct)).Value;
+                    // Each insert's answer carries the new row's ETag: the playlist's message takes it along, so moving the
+                    // row on needs no read first.
+                    for (var a = 0; a < batch.Count; a++)
+                    {
+                        var key = batch[a].Entity.RowKey;
+                        if (!key.StartsWith("list|", StringComparison.Ordinal)) continue;
+                        var l = todo[written++];
+                        if (l.Row is { } row) recorded.Add(row);
+                        else pending.Add(new PlaylistRef(l.Id, a < answers.Count ? EtagOf(answers[a]) : null) { New = l.IsNew, Listed = l.Draft is not null });
+                    }
+                    earlier.UnionWith(todo.Take(written).Select(l => l.Id));
+                }
+                return new FinishedPage(pending, recorded, repeats);
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 404)
             {
-                if (e.FailedTransactionActionIndex is not { } failed || failed == 0) return null;
-                if (close && failed == 1) close = false; // no open row (a crawl from before open rows): nothing to close
-                else fresh.RemoveAt((failed - first) / 2);
+                if (e.FailedTransactionActionIndex is not { } failed || current is null || failed >= current.Count) throw;
+                var key = current[failed].Entity.RowKey;
+                if (key == PageKey(category, index)) return null; // finished already
+                if (key == OpenPageKey(category, index)) { close = false; continue; } // no open row (a crawl from before open rows)
+                var l = todo.First(t => ListKey(category, t.Id) == key);
+                var row = await _table.GetEntityIfExistsAsync<TableEntity>(crawlId, key, ["State", "Page", "New"], ct);
+                if (row.HasValue && row.Value is { } existing && existing.GetInt32("Page") == index)
+                {
+                    // Written by this page's earlier try, which died before its page row: its message may not have been sent.
+                    earlier.Add(l.Id);
+                    if (existing.GetString("State") == Pending)
+                        pending.Add(new PlaylistRef(l.Id, EtagOf(existing.ETag)) { New = existing.GetBoolean("New") == true, Listed = l.Draft is not null });
+                }
+                else
+                {
+                    fresh.Remove(l);
+                    repeats++;
+                }
             }
         }
+    }
+
+    /// <summary>The rows one listed playlist adds to its page's transaction: done with its record, or pending with its open row.</summary>
+    private static IReadOnlyList<TableTransactionAction> ListedRows(string crawlId, string category, int index, ListedItem l, DateTimeOffset at)
+    {
+        var source = l.Row ?? l.Draft;
+        var entity = source is not null ? source.ToEntity(crawlId) : new TableEntity(crawlId, "");
+        entity.RowKey = ListKey(category, l.Id);
+        entity["State"] = l.Row is not null ? Done : Pending;
+        entity["Category"] = category;
+        entity["PlaylistId"] = l.Id;
+        entity["Page"] = index;
+        entity["New"] = l.IsNew;
+        entity["ChangedAt"] = at;
+        if (l.Row is not null) entity["Detailed"] = false;
+        else if (l.Draft is not null)
+        {
+            entity["NeedsDetail"] = l.NeedsDetail;
+            entity["NeedsCover"] = l.NeedsCover;
+        }
+        var add = new TableTransactionAction(TableTransactionActionType.Add, entity);
+        return l.Row is not null ? [add] : [add, OpenPlaylist(crawlId, category, l.Id)];
     }
 
     private static string? EtagOf(Response answer) => answer.Headers.ETag is { } etag ? EtagOf(etag) : null;
@@ -218,14 +332,24 @@ public sealed class CrawlItemTable(StorageClients storage)
         }
     }
 
-    public async Task<PlaylistItem?> GetPlaylistAsync(string crawlId, string category, long id, CancellationToken ct)
+    /// <summary>A playlist's pending or finished row; with <paramref name="listed"/>, also what a JSON list told of it.</summary>
+    public async Task<PlaylistItem?> GetPlaylistAsync(string crawlId, string category, long id, CancellationToken ct, bool listed = false)
     {
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(crawlId, ListKey(category, id), ["State"], ct);
-        return row.HasValue && row.Value is { } e ? new PlaylistItem(crawlId, category, id, e.GetString("State") ?? Pending, e.ETag) : null;
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(crawlId, ListKey(category, id), listed ? null : ["State", "New"], ct);
+        if (!row.HasValue || row.Value is not { } e) return null;
+        var state = e.GetString("State") ?? Pending;
+        var draft = listed && state == Pending && e.GetBoolean("NeedsDetail") is { } needsDetail
+            ? new ListedDraft(PlaylistRecord.FromEntity(e), needsDetail, e.GetBoolean("NeedsCover") != false)
+            : null;
+        return new PlaylistItem(crawlId, category, id, state, e.ETag) { IsNew = e.GetBoolean("New") == true, Listed = draft };
     }
 
     /// <summary>One playlist's move to its final state, as <see cref="FinishPlaylistsAsync"/> takes it.</summary>
-    public sealed record Finish(PlaylistItem Item, string State, PlaylistRecord? Record, string? Reason, ScrapedPlaylist? Fetched);
+    public sealed record Finish(PlaylistItem Item, string State, PlaylistRecord? Record, string? Reason, ScrapedPlaylist? Fetched)
+    {
+        /// <summary>A done row whose details came from a detail request (else from the list answer).</summary>
+        public bool Detailed { get; init; }
+    }
 
     /// <summary>
     /// Moves playlists of one crawl from pending to their final state (with the record when done), closes their open rows,
@@ -289,6 +413,8 @@ public sealed class CrawlItemTable(StorageClients storage)
         entity["PlaylistId"] = f.Item.PlaylistId;
         entity["Reason"] = f.Reason;
         entity["ChangedAt"] = at;
+        entity["New"] = f.Item.IsNew;
+        if (f.State == Done) entity["Detailed"] = f.Detailed;
         return entity;
     }
     /// <summary>
@@ -457,7 +583,7 @@ public sealed class CrawlItemTable(StorageClients storage)
         long coverBytes = 0;
         string? pageFailure = null, playlistFailure = null;
         CategoryCounts For(string c) => counts.TryGetValue(c, out var k) ? k : counts[c] = new CategoryCounts();
-        var select = new[] { "RowKey", "State", "Category", "Discovered", "Pages", "ByFailure", "CoverBytes", "CoverBlob", "Reason", "PlaylistId" };
+        var select = new[] { "RowKey", "State", "Category", "Discovered", "Repeats", "Pages", "ByFailure", "CoverBytes", "CoverBlob", "Reason", "PlaylistId", "Detailed", "New" };
         await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == crawlId, select: select, cancellationToken: ct))
         {
             var state = e.GetString("State");
@@ -479,6 +605,7 @@ public sealed class CrawlItemTable(StorageClients storage)
                 {
                     k.PagesDone++;
                     k.Discovered += e.GetInt32("Discovered") ?? 0;
+                    k.Repeats += e.GetInt32("Repeats") ?? 0;
                 }
             }
             else if (e.RowKey.StartsWith("list|", StringComparison.Ordinal) && category is not null)
@@ -486,7 +613,12 @@ public sealed class CrawlItemTable(StorageClients storage)
                 var k = For(category);
                 switch (state)
                 {
-                    case Done: k.Done++; break;
+                    case Done:
+                        k.Done++;
+                        if (e.GetBoolean("Detailed") == false) k.Refreshed++;
+                        else k.Detailed++;
+                        if (e.GetBoolean("New") == true) k.New++;
+                        break;
                     case Skipped: k.Skipped++; break;
                     case Failed:
                         k.Failed++;

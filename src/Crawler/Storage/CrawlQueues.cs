@@ -4,13 +4,24 @@ using Azure.Storage.Queues;
 namespace FunctionsCrawler.Storage;
 
 /// <summary>One list page to scrape. Page 0 also plans the category's remaining pages.</summary>
-public sealed record PageWork(string CrawlId, string Category, int PageIndex, int MaxPages);
+public sealed record PageWork(string CrawlId, string Category, int PageIndex, int MaxPages)
+{
+    /// <summary>Where the page is read (<see cref="ListSources"/>), as its category was planned; null: page 0 as configured, else as the plan says.</summary>
+    public string? Lists { get; init; }
+}
 
 /// <summary>
 /// A playlist of a category to scrape: its id and the ETag its pending item row had when the work was sent (null when
 /// unknown: then the row is read first). The ETag spares a read per playlist; a stale one costs a read, never a wrong move.
 /// </summary>
-public sealed record PlaylistRef(long Id, string? ETag = null);
+public sealed record PlaylistRef(long Id, string? ETag = null)
+{
+    /// <summary>Not in the dataset's latest view of the category before this crawl.</summary>
+    public bool New { get; init; }
+
+    /// <summary>Its pending row holds what a JSON list told (<see cref="ListedItem.Draft"/>): the row is read before the fetch.</summary>
+    public bool Listed { get; init; }
+}
 
 /// <summary>
 /// The playlists of one category to scrape, as a list page first showed them (at most 35), or those of them that

@@ -45,6 +45,32 @@ public sealed class PlaylistTable(StorageClients storage)
         return found.Where(f => f.Row.HasValue).Select(f => f.Category).ToList();
     }
 
+    /// <summary>Ids per lookup query: Table storage allows 15 comparisons in a filter, one of them the partition's.</summary>
+    private const int IdsPerLookup = 14;
+
+    /// <summary>
+    /// What the dataset's latest view knows of these ids in one category (their cover and counts), keyed by id; an id it
+    /// does not hold is new to the category. A few queries of 14 ids each, not a read per playlist.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, PlaylistRecord>> LookupAsync(string category, IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        var partition = CategoryKey(category);
+        var chunks = ids.Distinct().Chunk(IdsPerLookup).ToList();
+        var found = await Task.WhenAll(chunks.Select(async chunk =>
+        {
+            var rows = new List<PlaylistRecord>();
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}") + " and ("
+                + string.Join(" or ", chunk.Select(id => TableClient.CreateQueryFilter($"RowKey eq {id.ToString(CultureInfo.InvariantCulture)}"))) + ")";
+            await foreach (var e in _rows.QueryAsync<TableEntity>(filter, select: ListColumns.Append("CoverUrl"), cancellationToken: ct))
+            {
+                e["Category"] ??= category;
+                rows.Add(PlaylistRecord.FromEntity(e));
+            }
+            return rows;
+        }));
+        return found.SelectMany(r => r).ToDictionary(r => r.Detail.Id);
+    }
+
     /// <summary>
     /// Up to <paramref name="max"/> rows of one category's latest view, in id order, with the columns a listing needs
     /// (no description); <see cref="CategoryRows.Truncated"/> says the partition holds more.

@@ -101,8 +101,12 @@ public sealed class ProgressView(IOptions<RunOptions> run, TerminalLog log)
 
     public static string Line(CrawlStatus s) =>
         $"[{SafeText.Of(s.State)}] {Duration(s.ElapsedSeconds)} elapsed · pages {s.Pages.Done}/{s.Pages.Total} · playlists {s.Playlists.Done}/{s.Playlists.Discovered} done, "
-        + $"{s.Playlists.Skipped} skipped, {s.Playlists.Failed} failed · covers {s.Covers.Stored} ({Bytes(s.Covers.Bytes)}) · {s.RatePerMinute:0.#}/min · ETA {Eta(s)} · projected {Bytes(s.ProjectedBytes)}"
+        + $"{s.Playlists.Skipped} skipped, {s.Playlists.Failed} failed ({Sources(s.Playlists)}) · covers {s.Covers.Stored} ({Bytes(s.Covers.Bytes)}) · {s.RatePerMinute:0.#}/min · ETA {Eta(s)} · projected {Bytes(s.ProjectedBytes)}"
         + (s.PausedUntil is { } until ? $" · paused until {until.ToLocalTime():HH:mm:ss}: {SafeText.Of(s.PauseReason)}" : "");
+
+    /// <summary>Where the done rows came from, what is new, gone and repeated: what a daily refresh is about.</summary>
+    private static string Sources(PlaylistFigures p) =>
+        $"{p.Refreshed} from the lists, {p.Detailed} in detail, {p.New} new, {p.Gone} gone" + (p.Repeats > 0 ? $", {p.Repeats} repeats" : "");
 
     private static Panel Render(CrawlStatus s, int terminalHeight)
     {
@@ -112,6 +116,7 @@ public sealed class ProgressView(IOptions<RunOptions> run, TerminalLog log)
         grid.AddRow("Pages", $"{s.Pages.Done} / {s.Pages.Total}  {Bar(s.Pages.Done, s.Pages.Total)}");
         grid.AddRow("Playlists", $"{s.Playlists.Done + s.Playlists.Skipped + s.Playlists.Failed} / {s.Playlists.Discovered}  {Bar(s.Playlists.Done + s.Playlists.Skipped + s.Playlists.Failed, s.Playlists.Discovered)}");
         grid.AddRow("", $"{s.Playlists.Done} done · {s.Playlists.Skipped} skipped · {s.Playlists.Failed} failed");
+        grid.AddRow("", Sources(s.Playlists));
         if (s.ByCategory.Count > 1)
         {
             // As many as leave the panel on the screen (its other rows, borders and a few log lines above it).

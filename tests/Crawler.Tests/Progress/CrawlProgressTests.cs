@@ -30,7 +30,7 @@ public sealed class CrawlProgressTests
         p.ApplyAll(batch); // the signal was sent again after an unclear failure
         var s = p.Snapshot(T0.AddSeconds(3));
         Assert.Equal(new PagesFigures(1, 1), s.Pages);
-        Assert.Equal(new PlaylistFigures(3, 1, 1, 0), s.Playlists);
+        Assert.Equal(new PlaylistFigures(3, 1, 1, 0) { Detailed = 1 }, s.Playlists);
         Assert.Equal(new CoverFigures(1, 0, 1000), s.Covers);
         Assert.Equal("running", s.State);
     }
