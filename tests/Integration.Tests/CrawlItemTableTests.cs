@@ -11,10 +11,12 @@ public sealed class CrawlItemTableTests(AzuriteFixture azurites) : IAsyncLifetim
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
     private CrawlItemTable _items = null!;
+    private string _connection = "";
 
     public async Task InitializeAsync()
     {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = azurites.NewAccount().ConnectionString }).Build();
+        _connection = azurites.NewAccount().ConnectionString;
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = _connection }).Build();
         _items = new CrawlItemTable(StorageClients.FromConfiguration(config));
         await _items.EnsureCreatedAsync(CancellationToken.None);
     }
@@ -154,6 +156,37 @@ public sealed class CrawlItemTableTests(AzuriteFixture azurites) : IAsyncLifetim
         Assert.Equal(T0, claims[2].HeldSince);
         Assert.Equal("deleted", claims[3].Fetched!.GoneReason);
         Assert.False((await _items.ClaimFetchAsync("c5", 4, T0.AddSeconds(2), TimeSpan.FromMinutes(5), default)).Won); // really held
+    }
+
+    [Fact]
+    public async Task A_long_list_answer_is_recorded_in_a_few_transactions_and_a_retry_after_a_crash_in_between_sends_its_own_rows_again()
+    {
+        // 100 playlists: 70 complete from the list (done at once, one row each), 30 left to fetch (a row and an open row each).
+        static PlaylistRecord Row(long id) => new() { Category = "说唱", CrawlId = "c8", CrawledAt = T0, Detail = new PlaylistDetail { Id = id, Name = $"歌单 {id}" } };
+        var listed = Enumerable.Range(1, 100).Select(i => i <= 70
+            ? new ListedItem(i) { Row = Row(i) }
+            : new ListedItem(i) { Draft = Row(i), NeedsDetail = false, NeedsCover = true, IsNew = true }).ToList();
+        var page = await _items.FinishListedPageAsync("c8", "说唱", 3, listed, T0, default);
+        Assert.Equal(70, page!.Recorded.Count);
+        Assert.Equal(Enumerable.Range(71, 30).Select(i => (long)i), page.Pending.Select(p => p.Id));
+        Assert.All(page.Pending, p => Assert.True(p.New && p.Listed && p.ETag is not null));
+        var open = await _items.ReadOpenAsync("c8", default);
+        Assert.Equal(30, open.Playlists.Count);
+        var draft = (await _items.GetPlaylistAsync("c8", "说唱", 71, default, listed: true))!;
+        Assert.Equal(("歌单 71", false, true), (draft.Listed!.Record.Detail.Name, draft.Listed.NeedsDetail, draft.Listed.NeedsCover));
+        Assert.True(draft.IsNew);
+
+        // The process died after the rows and before the page row: the retry recognises its own rows by their page
+        // and sends the pending ones again; a repeat of another page is still told apart.
+        var table = new Azure.Data.Tables.TableClient(_connection, CrawlItemTable.Name);
+        await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == "c8"))
+            if (row.RowKey.StartsWith("page|", StringComparison.Ordinal)) await table.DeleteEntityAsync("c8", row.RowKey);
+        await _items.FinishPageAsync("c8", "说唱", 4, [200], T0, default);
+        var again = await _items.FinishListedPageAsync("c8", "说唱", 3, [.. listed, new ListedItem(200)], T0, default);
+        Assert.Equal(Enumerable.Range(71, 30).Select(i => (long)i), again!.Pending.Select(p => p.Id).Order());
+        Assert.Equal(1, again.Repeats);
+        Assert.Null(await _items.FinishListedPageAsync("c8", "说唱", 3, listed, T0, default));
+        Assert.Equal(70, await _items.ReadRowsAsync("c8", ["说唱"], default).CountAsync());
     }
 
     [Fact]

@@ -124,7 +124,7 @@ public sealed partial class TerminalViewTests(AzuriteFixture azurites) : IClassF
     [GeneratedRegex(@"^\d\d:\d\d:\d\d warn: [\w.]+\[\d+\] [^│┌┐└┘]+$")]
     private static partial Regex WarningLine();
 
-    [GeneratedRegex(@"^\[(running|paused|completed)\] \d+m\d\ds elapsed · pages \d+/\d+ · playlists \d+/\d+ done, \d+ skipped, \d+ failed · covers \d+ \(.+\) · [\d.]+/min · ETA (—|done|\d+m\d\ds|\d+h\d\dm\d\ds) · projected .+$")]
+    [GeneratedRegex(@"^\[(running|paused|completed)\] \d+m\d\ds elapsed · pages \d+/\d+ · playlists \d+/\d+ done, \d+ skipped, \d+ failed \(\d+ from the lists, \d+ in detail, \d+ new, \d+ gone(, \d+ repeats)?\) · covers \d+ \(.+\) · [\d.]+/min · ETA (—|done|\d+m\d\ds|\d+h\d\dm\d\ds) · projected .+$")]
     private static partial Regex StatusLine();
 
     [GeneratedRegex(@"paused until (\d\d:\d\d:\d\d)")]

@@ -61,7 +61,7 @@ public sealed class ScrapeListPage(ReadCategoryList lists, RefreshFromList refre
             // them pending in the item table, where resuming finds them.
             var now = time.GetUtcNow();
             var listed = await refresh.RunAsync(work, page, listing.Lists, ct);
-            var finished = await items.FinishPageAsync(work.CrawlId, work.Category, work.PageIndex, listed, now, ct);
+            var finished = await items.FinishListedPageAsync(work.CrawlId, work.Category, work.PageIndex, listed, now, ct);
             if (finished is null) return; // another delivery finished it meanwhile
             await playlists.UpsertAllAsync(finished.Recorded, ct);
             await queues.EnqueuePlaylistsAsync(work.CrawlId, work.Category, finished.Pending, ct);

@@ -188,7 +188,7 @@ public sealed class CrawlItemTable(StorageClients storage)
     /// </summary>
     public async Task<IReadOnlyList<PlaylistRef>?> FinishPageAsync(string crawlId, string category, int index, IReadOnlyList<long> ids,
         DateTimeOffset at, CancellationToken ct) =>
-        (await FinishPageAsync(crawlId, category, index, ids.Select(id => new ListedItem(id)).ToList(), at, ct))?.Pending;
+        (await FinishListedPageAsync(crawlId, category, index, ids.Select(id => new ListedItem(id)).ToList(), at, ct))?.Pending;
 
     /// <summary>
     /// Finishes a page and records the playlists it shows that the category has not met yet: those complete from the list
@@ -198,7 +198,7 @@ public sealed class CrawlItemTable(StorageClients storage)
     /// another page. Returns the pending ones with their rows' ETags and the rows recorded, or null when the page was
     /// already finished.
     /// </summary>
-    public async Task<FinishedPage?> FinishPageAsync(string crawlId, string category, int index, IReadOnlyList<ListedItem> listed,
+    public async Task<FinishedPage?> FinishListedPageAsync(string crawlId, string category, int index, IReadOnlyList<ListedItem> listed,
         DateTimeOffset at, CancellationToken ct)
     {
         var fresh = listed.DistinctBy(l => l.Id).ToList();
