@@ -5,6 +5,12 @@ namespace FunctionsCrawler.Configuration;
 /// <summary>Every wrong <c>NetEase__*</c> setting, one sentence each naming its key (run at start: <c>ValidateOnStart</c>).</summary>
 public sealed class NetEaseOptionsValidator : IValidateOptions<NetEaseOptions>
 {
+    /// <summary>The largest <c>limit</c> asked of a JSON list (public clients use 35–60; the site's own ceiling is not known).</summary>
+    public const int MaxListPageSize = 100;
+
+    /// <summary>Cover sizes the CDN is asked for, in pixels a side: below 40 a cover is an icon, above 2000 more than most originals.</summary>
+    public const int MinCoverSize = 40, MaxCoverSize = 2000;
+
     public ValidateOptionsResult Validate(string? name, NetEaseOptions options)
     {
         var problems = new List<string>();
@@ -14,6 +20,12 @@ public sealed class NetEaseOptionsValidator : IValidateOptions<NetEaseOptions>
             problems.Add($"NetEase__RequestsPerSecond must be a number above 0, got {options.RequestsPerSecond}.");
         if (!options.UseJsonApi && !string.Equals(options.DetailSource, "page", StringComparison.OrdinalIgnoreCase))
             problems.Add($"NetEase__DetailSource must be 'page' or 'api', got '{options.DetailSource}'.");
+        if (!options.UseApiLists && !string.Equals(options.ListSource, "page", StringComparison.OrdinalIgnoreCase))
+            problems.Add($"NetEase__ListSource must be 'page' or 'api', got '{options.ListSource}'.");
+        if (options.ListPageSize is < 1 or > MaxListPageSize)
+            problems.Add($"NetEase__ListPageSize must be between 1 and {MaxListPageSize}, got {options.ListPageSize}.");
+        if (options.CoverSize != 0 && options.CoverSize is < MinCoverSize or > MaxCoverSize)
+            problems.Add($"NetEase__CoverSize must be 0 (the original) or between {MinCoverSize} and {MaxCoverSize}, got {options.CoverSize}.");
         if (!(options.PacerClockSkewMs >= 0) || options.PacerClockSkewMs > 1000)
             problems.Add($"NetEase__PacerClockSkewMs must be between 0 and 1000, got {options.PacerClockSkewMs}.");
         if (options.MaxCoverBytes <= 0)

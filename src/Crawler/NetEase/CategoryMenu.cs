@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace FunctionsCrawler.NetEase;
 
 /// <summary>One category of the site's playlist menu, with the menu group it sits in (语种, 风格, …) when known.</summary>
@@ -20,6 +22,57 @@ public static class CategoryMenu
         .. Group("主题", "影视原声", "ACG", "儿童", "校园", "游戏", "70后", "80后", "90后", "网络歌曲",
             "KTV", "经典", "翻唱", "吉他", "钢琴", "器乐", "榜单", "00后"),
     ];
+
+    // Longer than any real name by far; a longer one means the list is not what we think it is.
+    private const int MaxNameLength = 40;
+
+    /// <summary>
+    /// 全部, or <c>all</c> in any case (the crawl's own word for every category): never a category to crawl, whatever a
+    /// menu or catalogue says.
+    /// </summary>
+    internal static bool IsAll(string name) =>
+        name == All || string.Equals(name.Trim(), "all", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whitespace collapsed to single spaces and trimmed; null when nothing is left, or when the text
+    /// cannot be a category name (markup, control characters, far too long): it becomes a crawl key and a URL.
+    /// The menu page and the JSON catalogue both name categories through it.
+    /// </summary>
+    internal static string? CleanName(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var sb = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsWhiteSpace(c))
+            {
+                if (sb.Length > 0 && sb[^1] != ' ')
+                {
+                    sb.Append(' ');
+                }
+            }
+            else if (char.IsSurrogatePair(text, i))
+            {
+                sb.Append(c).Append(text[++i]);
+            }
+            else if (char.IsControl(c) || char.IsSurrogate(c) || c is '<' or '>')
+            {
+                return null;
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        var name = sb.ToString().TrimEnd();
+        return name.Length is > 0 and <= MaxNameLength ? name : null;
+    }
 
     private static IEnumerable<PlaylistCategory> Group(string group, params string[] names) =>
         names.Select(name => new PlaylistCategory(name, group));

@@ -1,4 +1,3 @@
-using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 
@@ -11,11 +10,8 @@ namespace FunctionsCrawler.NetEase;
 /// </summary>
 public static class CategoryMenuParser
 {
-    // Longer than any real name by far; a longer one means the menu is not what we think it is.
-    private const int MaxNameLength = 40;
-
     /// <summary>
-    /// Ok with the menu's categories in menu order, de-duplicated, without <see cref="CategoryMenu.All"/>:
+    /// Ok with the menu's categories in menu order, de-duplicated, without <see cref="CategoryMenu.All"/> (nor a category named <c>all</c>):
     /// each named by its <c>data-cat</c>, else the <c>cat=</c> value of its link (percent-decoded),
     /// else (inside a group) its text. Malformed when the page has no menu, the page is cut short inside it,
     /// or the menu names no category: the caller then falls back to <see cref="CategoryMenu.Known"/>.
@@ -47,7 +43,7 @@ public static class CategoryMenuParser
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var link in menu.QuerySelectorAll("a"))
         {
-            if (NameOf(link) is not { } name || name == CategoryMenu.All || !seen.Add(name))
+            if (NameOf(link) is not { } name || CategoryMenu.IsAll(name) || !seen.Add(name))
             {
                 continue;
             }
@@ -62,14 +58,14 @@ public static class CategoryMenuParser
 
     private static string? NameOf(IElement link)
     {
-        return Clean(link.GetAttribute("data-cat"))
-            ?? Clean(CatFromHref(link.GetAttribute("href")))
+        return CategoryMenu.CleanName(link.GetAttribute("data-cat"))
+            ?? CategoryMenu.CleanName(CatFromHref(link.GetAttribute("href")))
             // Link text only inside a group: outside one sits the header link (全部风格) and the like.
-            ?? (link.Closest("dd") is not null ? Clean(link.TextContent) : null);
+            ?? (link.Closest("dd") is not null ? CategoryMenu.CleanName(link.TextContent) : null);
     }
 
     private static string? GroupOf(IElement link) =>
-        Clean(link.Closest("dl")?.QuerySelector("dt")?.TextContent);
+        CategoryMenu.CleanName(link.Closest("dl")?.QuerySelector("dt")?.TextContent);
 
     /// <summary>The percent-decoded <c>cat</c> query value of a menu link, or null.</summary>
     internal static string? CatFromHref(string? href)
@@ -96,45 +92,5 @@ public static class CategoryMenuParser
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// Whitespace collapsed to single spaces and trimmed; null when nothing is left, or when the text
-    /// cannot be a category name (markup, control characters, far too long): it becomes a crawl key and a URL.
-    /// </summary>
-    private static string? Clean(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        var sb = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (char.IsWhiteSpace(c))
-            {
-                if (sb.Length > 0 && sb[^1] != ' ')
-                {
-                    sb.Append(' ');
-                }
-            }
-            else if (char.IsSurrogatePair(text, i))
-            {
-                sb.Append(c).Append(text[++i]);
-            }
-            else if (char.IsControl(c) || char.IsSurrogate(c) || c is '<' or '>')
-            {
-                return null;
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-
-        var name = sb.ToString().TrimEnd();
-        return name.Length is > 0 and <= MaxNameLength ? name : null;
     }
 }

@@ -75,10 +75,38 @@ public sealed class NetEaseClient
 
     public Uri BaseUri => _options.BaseUri;
 
+    /// <summary>Whether category lists are read as JSON (<c>NetEase__ListSource=api</c>) rather than as HTML pages.</summary>
+    public bool UseApiLists => _options.UseApiLists;
+
     public async Task<PageResult<ListPage>> GetListPageAsync(string category, int pageIndex, CancellationToken ct)
     {
         var response = await GetTextAsync(NetEaseUrls.ListPage(BaseUri, category, pageIndex * NetEaseUrls.PageSize), ct);
         return Parsed(response, ListPageParser.Parse);
+    }
+
+    /// <summary>
+    /// One page of a category's JSON list (<c>/api/playlist/list</c>), <c>NetEase__ListPageSize</c> playlists a page
+    /// (offset = <paramref name="pageIndex"/> × that); blocked, gone or malformed with its reason when it cannot be read
+    /// (the caller then falls back to the HTML list pages). Throws <see cref="SiteFetchException"/> when the site cannot be reached.
+    /// </summary>
+    public async Task<PageResult<ListPage>> GetApiListAsync(string category, int pageIndex, CancellationToken ct)
+    {
+        var limit = _options.ListPageSize;
+        ArgumentOutOfRangeException.ThrowIfNegative(pageIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageIndex, int.MaxValue / limit);
+        var response = await GetTextAsync(NetEaseUrls.ApiList(BaseUri, category, pageIndex * limit, limit), ct);
+        var now = _time.GetUtcNow();
+        return Parsed(response, (status, body) => PlaylistListParser.Parse(status, body, limit, now));
+    }
+
+    /// <summary>
+    /// Every category the JSON catalogue lists (<c>{base}/api/playlist/catalogue</c>), in its order; blocked or malformed
+    /// with its reason when it cannot be read. Throws <see cref="SiteFetchException"/> when the site cannot be reached.
+    /// </summary>
+    public async Task<PageResult<IReadOnlyList<PlaylistCategory>>> GetCatalogueAsync(CancellationToken ct)
+    {
+        var response = await GetTextAsync(NetEaseUrls.Catalogue(BaseUri), ct);
+        return Parsed(response, CatalogueParser.Parse);
     }
 
     /// <summary>
@@ -115,12 +143,15 @@ public sealed class NetEaseClient
     /// <summary>Longer than any real image URL; a longer one is hostile page content, not fetched.</summary>
     public const int MaxCoverUrlLength = 2048;
 
-    /// <summary>The full-size cover a playlist's cover URL names, or why it is not fetched (page content is hostile).</summary>
+    /// <summary>
+    /// The cover to fetch for a playlist's cover URL — the full-size image, or its <c>NetEase__CoverSize</c> resize
+    /// (<c>?param=NyN</c>) — or why it is not fetched (page content is hostile).
+    /// </summary>
     public (Uri? Url, string? Problem) CoverUrl(string? coverUrl)
     {
         if (string.IsNullOrWhiteSpace(coverUrl)) return (null, "playlist has no cover URL");
         if (coverUrl.Length > MaxCoverUrlLength) return (null, $"cover URL is {coverUrl.Length:N0} characters, over the {MaxCoverUrlLength:N0} allowed");
-        if (!Uri.TryCreate(NetEaseUrls.FullSizeCover(coverUrl), UriKind.Absolute, out var url))
+        if (!Uri.TryCreate(NetEaseUrls.SizedCover(coverUrl, Math.Max(_options.CoverSize, 0)), UriKind.Absolute, out var url))
             return (null, $"cover URL is not absolute: '{(coverUrl.Length <= 80 ? coverUrl : coverUrl[..80] + "…")}'");
         if (!CoverHosts.IsAllowed(url, BaseUri)) return (null, $"cover host '{url.Host}' is not allowed");
         return (url, null);

@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
+
 namespace FunctionsCrawler.NetEase;
 
 /// <summary>The addresses the crawl fetches, built against a base URL (the real site or a local stand-in).</summary>
-public static class NetEaseUrls
+public static partial class NetEaseUrls
 {
     /// <summary>Playlists per category list page; a page's offset is its index times this.</summary>
     public const int PageSize = 35;
@@ -18,6 +20,22 @@ public static class NetEaseUrls
         var cat = Uri.EscapeDataString(category);
         return Build(baseUrl, $"discover/playlist/?order=hot&cat={cat}&limit={PageSize}&offset={offset}");
     }
+
+    /// <summary>
+    /// <c>{base}/api/playlist/list?cat=&lt;cat&gt;&amp;order=hot&amp;limit=&lt;limit&gt;&amp;offset=&lt;offset&gt;&amp;total=true</c>:
+    /// a category's list as JSON, the category escaped as in <see cref="ListPage"/>.
+    /// </summary>
+    public static Uri ApiList(Uri baseUrl, string category, int offset, int limit)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(category);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var cat = Uri.EscapeDataString(category);
+        return Build(baseUrl, $"api/playlist/list?cat={cat}&order=hot&limit={limit}&offset={offset}&total=true");
+    }
+
+    /// <summary><c>{base}/api/playlist/catalogue</c>: every category as JSON (<c>sub[].name</c>).</summary>
+    public static Uri Catalogue(Uri baseUrl) => Build(baseUrl, "api/playlist/catalogue");
 
     /// <summary><c>{base}/discover/playlist/</c>: the playlist square, whose category menu lists every category.</summary>
     public static Uri CategoryMenu(Uri baseUrl) => Build(baseUrl, "discover/playlist/");
@@ -44,6 +62,62 @@ public static class NetEaseUrls
 
         return full.StartsWith("//", StringComparison.Ordinal) ? "http:" + full : full;
     }
+
+    /// <summary>
+    /// The cover to fetch: the full-size image, or with <paramref name="size"/> &gt; 0 the image CDN's resize of it
+    /// (<c>?param=&lt;size&gt;y&lt;size&gt;</c>).
+    /// </summary>
+    public static string SizedCover(string url, int size)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        var full = FullSizeCover(url);
+        return size == 0 ? full : $"{full}?param={size}y{size}";
+    }
+
+    /// <summary>
+    /// What identifies a fetched cover: the URL up to its path, and the CDN's resize (<c>?param=WyH</c>) when it asked
+    /// for one — another size of the same image is another cover. Any other query or fragment is left out.
+    /// </summary>
+    public static string CoverSource(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var path = url.GetLeftPart(UriPartial.Path);
+        return ResizeOf(url) is { } size ? $"{path}?param={size}" : path;
+    }
+
+    /// <summary>
+    /// Whether a stored cover's source (<see cref="CoverSource"/>) and a cover URL name the same image at the same size.
+    /// The image CDN serves one image from p1…p4.music.126.net, over http or https, so there only the path and the
+    /// size count; elsewhere the whole URL up to its path, and the size. An unknown source is never the same.
+    /// </summary>
+    public static bool SameCover(string? storedSource, Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (string.IsNullOrEmpty(storedSource) || !Uri.TryCreate(storedSource, UriKind.Absolute, out var stored)) return false;
+        if (!string.Equals(ResizeOf(stored), ResizeOf(url), StringComparison.Ordinal)) return false;
+        if (IsImageCdn(stored) && IsImageCdn(url))
+            return string.Equals(stored.AbsolutePath, url.AbsolutePath, StringComparison.Ordinal);
+        return string.Equals(stored.GetLeftPart(UriPartial.Path), url.GetLeftPart(UriPartial.Path), StringComparison.Ordinal);
+    }
+
+    private static bool IsImageCdn(Uri url) => url.Host.EndsWith(CoverHosts.ImageCdnSuffix, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The <c>param</c> query value when it is a resize (<c>400y400</c>), lower-cased; null otherwise.</summary>
+    private static string? ResizeOf(Uri url)
+    {
+        foreach (var pair in url.Query.TrimStart('?').Split('&'))
+        {
+            if (pair.StartsWith("param=", StringComparison.Ordinal) && ResizeValue().IsMatch(pair[6..]))
+            {
+                return pair[6..].ToLowerInvariant();
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex("^[0-9]{1,5}[yYxX][0-9]{1,5}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ResizeValue();
 
     private static Uri Build(Uri baseUrl, string relative)
     {

@@ -5,7 +5,7 @@ namespace FunctionsCrawler.Pipeline;
 
 /// <summary>
 /// The categories a crawl will crawl: the names asked for, trimmed and de-duplicated, with <c>all</c> expanded in place
-/// into <see cref="Names"/> from the site's menu. <see cref="Fallback"/> says why <see cref="CategoryMenu.Known"/> was
+/// into <see cref="Names"/> from the site's catalogue or menu. <see cref="Fallback"/> says why <see cref="CategoryMenu.Known"/> was
 /// used instead (blocked, malformed, unreachable); <see cref="Unreachable"/> is set when the site could not be reached.
 /// </summary>
 public sealed record ResolvedCategories(IReadOnlyList<string> Names, string? Fallback = null)
@@ -13,7 +13,10 @@ public sealed record ResolvedCategories(IReadOnlyList<string> Names, string? Fal
     public SiteFetchException? Unreachable { get; init; }
 }
 
-/// <summary>Expands <c>all</c> (any case, alone or among names) into every category the site's menu lists.</summary>
+/// <summary>
+/// Expands <c>all</c> (any case, alone or among names) into every category the site lists: its JSON catalogue when lists
+/// are read as JSON, else (or when that fails) its menu page.
+/// </summary>
 public sealed class ResolveCategories(NetEaseClient client, ILogger<ResolveCategories> log)
 {
     public const string All = "all";
@@ -30,34 +33,66 @@ public sealed class ResolveCategories(NetEaseClient client, ILogger<ResolveCateg
         return menu with { Names = expanded };
     }
 
+    /// <summary>
+    /// With JSON lists (<c>NetEase__ListSource=api</c>) the catalogue first, then the menu page, then
+    /// <see cref="CategoryMenu.Known"/>; each fallback is one warning naming the URL that failed and why. An unreachable
+    /// site goes straight to the known list: the next address is on the same site.
+    /// </summary>
     private async Task<ResolvedCategories> ReadMenuAsync(CancellationToken ct)
     {
-        var url = NetEaseUrls.CategoryMenu(client.BaseUri);
-        string why;
-        SiteFetchException? unreachable = null;
+        if (client.UseApiLists)
+        {
+            var catalogueUrl = NetEaseUrls.Catalogue(client.BaseUri);
+            var catalogue = await TryReadAsync(client.GetCatalogueAsync, ct);
+            if (catalogue.Names is { } fromCatalogue)
+            {
+                log.LogInformation("Category 'all': the site's catalogue lists {Count} categories{Note}", fromCatalogue.Count, Note(catalogue.Note));
+                return new ResolvedCategories(fromCatalogue);
+            }
+            if (catalogue.Unreachable is not null) return Known(catalogueUrl, "catalogue", catalogue.Why!, catalogue.Unreachable);
+            log.LogWarning("Category 'all': the catalogue at {Url} could not be read ({Why}); reading the menu page instead", catalogueUrl, catalogue.Why);
+        }
+
+        var menuUrl = NetEaseUrls.CategoryMenu(client.BaseUri);
+        var menu = await TryReadAsync(client.GetCategoryMenuAsync, ct);
+        if (menu.Names is { } fromMenu)
+        {
+            log.LogInformation("Category 'all': the site's menu lists {Count} categories", fromMenu.Count);
+            return new ResolvedCategories(fromMenu);
+        }
+        return Known(menuUrl, "menu", menu.Why!, menu.Unreachable);
+    }
+
+    private ResolvedCategories Known(Uri url, string what, string why, SiteFetchException? unreachable)
+    {
+        var known = CategoryMenu.Known.Select(c => c.Name).ToList();
+        log.LogWarning("Category 'all': the {What} at {Url} could not be read ({Why}); crawling the {Count} categories known from the reference instead",
+            what, url, why, known.Count);
+        return new ResolvedCategories(known, why) { Unreachable = unreachable };
+    }
+
+    private static string Note(string? note) => note is null ? "" : $" ({note})";
+
+    /// <summary>The names one source lists, or why it could not be read.</summary>
+    private static async Task<(IReadOnlyList<string>? Names, string? Note, string? Why, SiteFetchException? Unreachable)> TryReadAsync(
+        Func<CancellationToken, Task<PageResult<IReadOnlyList<PlaylistCategory>>>> read, CancellationToken ct)
+    {
         try
         {
-            var menu = await client.GetCategoryMenuAsync(ct);
-            if (menu is { Outcome: PageOutcome.Ok, Value: { } categories })
+            var result = await read(ct);
+            if (result is { Outcome: PageOutcome.Ok, Value: { } categories })
+                return ([.. categories.Select(c => c.Name)], result.Reason, null, null);
+            var why = result.Outcome switch
             {
-                log.LogInformation("Category 'all': the site's menu lists {Count} categories", categories.Count);
-                return new ResolvedCategories([.. categories.Select(c => c.Name)]);
-            }
-            why = menu.Outcome switch
-            {
-                PageOutcome.Blocked => $"blocked: {menu.Reason}",
-                PageOutcome.Gone => $"not found: {menu.Reason}",
-                _ => $"malformed: {menu.Reason}",
+                PageOutcome.Blocked => $"blocked: {result.Reason}",
+                PageOutcome.Gone => $"not found: {result.Reason}",
+                _ => $"malformed: {result.Reason}",
             };
+            return (null, null, why, null);
         }
         catch (SiteFetchException e) when (!ct.IsCancellationRequested)
         {
-            unreachable = e;
-            why = $"unreachable: {e.Message}";
+            return (null, null, $"unreachable: {e.Message}", e);
         }
-        var known = CategoryMenu.Known.Select(c => c.Name).ToList();
-        log.LogWarning("Category 'all': the menu at {Url} could not be read ({Why}); crawling the {Count} categories known from the reference instead",
-            url, why, known.Count);
-        return new ResolvedCategories(known, why) { Unreachable = unreachable };
     }
 }

@@ -95,12 +95,29 @@ public sealed class CrawlerOptionsTests
     [InlineData("NetEase:RequestsPerSecond", "0", "NetEase__RequestsPerSecond must be a number above 0, got 0.")]
     [InlineData("NetEase:BlockPauseSeconds", "0", "NetEase__BlockPauseSeconds must be above 0, got 0.")]
     [InlineData("NetEase:BaseUrl", "music.163.com", "NetEase__BaseUrl must be an absolute http(s) URL, got 'music.163.com'.")]
+    [InlineData("NetEase:ListSource", "html", "NetEase__ListSource must be 'page' or 'api', got 'html'.")]
+    [InlineData("NetEase:ListPageSize", "0", "NetEase__ListPageSize must be between 1 and 100, got 0.")]
+    [InlineData("NetEase:ListPageSize", "101", "NetEase__ListPageSize must be between 1 and 100, got 101.")]
+    [InlineData("NetEase:CoverSize", "39", "NetEase__CoverSize must be 0 (the original) or between 40 and 2000, got 39.")]
+    [InlineData("NetEase:CoverSize", "2001", "NetEase__CoverSize must be 0 (the original) or between 40 and 2000, got 2001.")]
+    [InlineData("NetEase:CoverSize", "-1", "NetEase__CoverSize must be 0 (the original) or between 40 and 2000, got -1.")]
     [InlineData("Crawler:StallSeconds", "0", "Crawler__StallSeconds must be above 0, got 0.")]
     [InlineData("ProgressStore:ReadTries", "0", "ProgressStore__ReadTries must be 1 or more, got 0.")]
     [InlineData("ProgressStore:FlushEvery", "00:00:00", "ProgressStore__FlushEvery must be above 0 and at most a day (hh:mm:ss), got 00:00:00.")]
     [InlineData("ProgressStore:FirstFlushAfter", "-00:00:01", "ProgressStore__FirstFlushAfter must be 0 or more and at most a day (hh:mm:ss), got -00:00:01.")]
     public void A_wrong_setting_of_any_section_is_one_sentence_naming_it(string key, string value, string message) =>
         Assert.Equal(message, StartupProblem(new() { [key] = value }));
+
+    [Theory]
+    [InlineData("NetEase:ListSource", "page")]
+    [InlineData("NetEase:ListSource", "API")]
+    [InlineData("NetEase:ListPageSize", "1")]
+    [InlineData("NetEase:ListPageSize", "100")]
+    [InlineData("NetEase:CoverSize", "0")]
+    [InlineData("NetEase:CoverSize", "40")]
+    [InlineData("NetEase:CoverSize", "2000")]
+    public void List_and_cover_settings_within_their_range_pass(string key, string value) =>
+        Assert.Null(StartupProblem(new() { [key] = value }));
 
     [Fact]
     public void Wrong_settings_of_several_sections_are_all_named_at_once() =>

@@ -211,6 +211,53 @@ public sealed class NetEaseClientTests
         Assert.Single(server.Requests);
     }
 
+    [Fact]
+    public async Task A_json_list_page_is_asked_at_the_configured_page_size_and_parsed()
+    {
+        await using var server = new HostileServer((_, s, ct) =>
+            HostileServer.WriteAsync(s, 200, "application/json;charset=UTF-8", Fixture.Read("api-list-page.json"), ct));
+        var result = await Client(server.BaseUrl, o => o.ListPageSize = 50).GetApiListAsync("R&B/Soul", 2, CancellationToken.None);
+
+        Assert.Equal(PageOutcome.Ok, result.Outcome);
+        Assert.Equal(27, result.Value!.TotalPages); // 1304 at 50 a page
+        Assert.Equal(4, result.Value.Playlists.Count);
+        Assert.Equal("/api/playlist/list?cat=R%26B%2FSoul&order=hot&limit=50&offset=100&total=true", Assert.Single(server.Requests).Target);
+    }
+
+    [Fact]
+    public async Task A_blocked_json_list_is_a_block_with_the_sites_wait()
+    {
+        await using var server = new HostileServer((_, s, ct) =>
+            HostileServer.WriteAsync(s, 200, "application/json", """{"code":-460,"msg":"Cheating"}""", ct, ("Retry-After", "7")));
+        var result = await Client(server.BaseUrl).GetApiListAsync("说唱", 0, CancellationToken.None);
+
+        Assert.Equal(PageOutcome.Blocked, result.Outcome);
+        Assert.Equal(TimeSpan.FromSeconds(7), result.RetryAfter);
+    }
+
+    [Fact]
+    public async Task The_catalogue_is_read_from_its_address()
+    {
+        await using var server = new HostileServer((_, s, ct) =>
+            HostileServer.WriteAsync(s, 200, "application/json", Fixture.Read("api-catalogue.json"), ct));
+        var result = await Client(server.BaseUrl).GetCatalogueAsync(CancellationToken.None);
+
+        Assert.Equal(PageOutcome.Ok, result.Outcome);
+        Assert.Equal(9, result.Value!.Count);
+        Assert.Equal("/api/playlist/catalogue", Assert.Single(server.Requests).Target);
+    }
+
+    [Theory]
+    [InlineData(0, "http://p1.music.126.net/abc==/1.jpg")]
+    [InlineData(400, "http://p1.music.126.net/abc==/1.jpg?param=400y400")]
+    public void The_cover_fetched_is_the_original_or_the_configured_size(int size, string expected)
+    {
+        var (url, problem) = Client(new Uri("https://music.163.com/"), o => o.CoverSize = size).CoverUrl("http://p1.music.126.net/abc==/1.jpg?param=140y140");
+
+        Assert.Null(problem);
+        Assert.Equal(expected, url!.AbsoluteUri);
+    }
+
     [Theory]
     [InlineData("http://p1.music.126.net/a.jpg", "music.126.net")]
     [InlineData("http://p4.music.126.net/b.jpg", "music.126.net")]

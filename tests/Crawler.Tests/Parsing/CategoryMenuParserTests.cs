@@ -72,6 +72,14 @@ public class CategoryMenuParserTests
     }
 
     [Fact]
+    public void A_category_named_all_is_left_out_as_the_crawls_own_word_for_every_category()
+    {
+        var body = Menu().Replace("data-cat=\"ACG\"", "data-cat=\"All\"", StringComparison.Ordinal);
+
+        Assert.DoesNotContain(ParseOk(body), c => c.Name is "All" or "ACG");
+    }
+
+    [Fact]
     public void Whitespace_in_names_is_collapsed_and_trimmed()
     {
         var body = Menu().Replace("data-cat=\"New Age\"", "data-cat=\"  New \t\n Age \"", StringComparison.Ordinal);

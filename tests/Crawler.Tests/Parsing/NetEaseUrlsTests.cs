@@ -98,6 +98,93 @@ public class NetEaseUrlsTests
         Assert.Equal(expected, NetEaseUrls.FullSizeCover(url));
     }
 
+    [Theory]
+    [InlineData("R&B/Soul", "R%26B%2FSoul")]
+    [InlineData("New Age", "New%20Age")]
+    [InlineData("全部", "%E5%85%A8%E9%83%A8")]
+    public void Api_list_url_escapes_the_category_and_asks_for_the_total(string category, string encoded)
+    {
+        var uri = NetEaseUrls.ApiList(Site, category, 70, 35);
+
+        var expected = $"https://music.163.com/api/playlist/list?cat={encoded}&order=hot&limit=35&offset=70&total=true";
+        Assert.Equal(expected, uri.AbsoluteUri);
+        Assert.Equal("/api/playlist/list", uri.AbsolutePath);
+    }
+
+    [Fact]
+    public async Task HttpClient_sends_the_api_list_request_line_exactly_as_built()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var uri = NetEaseUrls.ApiList(new Uri($"http://127.0.0.1:{port}"), "R&B/Soul", 100, 50);
+
+        var requestLine = ReadRequestLineAsync(listener);
+        using var client = new HttpClient();
+        using var response = await client.GetAsync(uri);
+
+        Assert.Equal("GET /api/playlist/list?cat=R%26B%2FSoul&order=hot&limit=50&offset=100&total=true HTTP/1.1", await requestLine);
+    }
+
+    [Theory]
+    [InlineData("https://music.163.com", "https://music.163.com/api/playlist/catalogue")]
+    [InlineData("http://localhost:8080/netease/", "http://localhost:8080/netease/api/playlist/catalogue")]
+    public void Catalogue_url_is_under_the_base(string baseUrl, string expected) =>
+        Assert.Equal(expected, NetEaseUrls.Catalogue(new Uri(baseUrl)).AbsoluteUri);
+
+    [Fact]
+    public void Api_list_url_rejects_a_negative_offset_a_limit_below_1_and_a_blank_category()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => NetEaseUrls.ApiList(Site, "华语", -1, 35));
+        Assert.Throws<ArgumentOutOfRangeException>(() => NetEaseUrls.ApiList(Site, "华语", 0, 0));
+        Assert.Throws<ArgumentException>(() => NetEaseUrls.ApiList(Site, " ", 0, 35));
+    }
+
+    [Theory]
+    [InlineData("http://p1.music.126.net/abc==/1.jpg?param=140y140", 0, "http://p1.music.126.net/abc==/1.jpg")]
+    [InlineData("http://p1.music.126.net/abc==/1.jpg?param=140y140", 400, "http://p1.music.126.net/abc==/1.jpg?param=400y400")]
+    [InlineData("//p2.music.126.net/abc==/1.jpg", 1200, "http://p2.music.126.net/abc==/1.jpg?param=1200y1200")]
+    public void Sized_cover_is_the_full_size_url_or_the_cdns_resize_of_it(string url, int size, string expected) =>
+        Assert.Equal(expected, NetEaseUrls.SizedCover(url, size));
+
+    [Theory]
+    [InlineData("http://p1.music.126.net/abc==/1.jpg", "http://p1.music.126.net/abc==/1.jpg")]
+    [InlineData("http://p1.music.126.net/abc==/1.jpg?param=400y400", "http://p1.music.126.net/abc==/1.jpg?param=400y400")]
+    [InlineData("http://p1.music.126.net/abc==/1.jpg?x=1&param=400Y400#f", "http://p1.music.126.net/abc==/1.jpg?param=400y400")]
+    [InlineData("http://p1.music.126.net/abc==/1.jpg?param=big", "http://p1.music.126.net/abc==/1.jpg")]
+    public void Cover_source_keeps_the_resize_and_nothing_else_of_the_query(string url, string source) =>
+        Assert.Equal(source, NetEaseUrls.CoverSource(new Uri(url)));
+
+    [Theory]
+    // The same image at the same size, from whichever CDN host: kept.
+    [InlineData("http://p1.music.126.net/abc==/1.jpg", "http://p3.music.126.net/abc==/1.jpg", true)]
+    [InlineData("http://p1.music.126.net/abc==/1.jpg?param=400y400", "https://p4.music.126.net/abc==/1.jpg?param=400y400", true)]
+    // Covers stored before sizes were kept have no size: the original, the same as asking for no size.
+    [InlineData("http://p2.music.126.net/abc==/1.jpg", "http://p2.music.126.net/abc==/1.jpg", true)]
+    // The size setting changed: fetched again.
+    [InlineData("http://p1.music.126.net/abc==/1.jpg", "http://p1.music.126.net/abc==/1.jpg?param=400y400", false)]
+    [InlineData("http://p1.music.126.net/abc==/1.jpg?param=400y400", "http://p1.music.126.net/abc==/1.jpg", false)]
+    [InlineData("http://p1.music.126.net/abc==/1.jpg?param=400y400", "http://p2.music.126.net/abc==/1.jpg?param=200y200", false)]
+    // Another image: fetched again.
+    [InlineData("http://p1.music.126.net/abc==/1.jpg?param=400y400", "http://p1.music.126.net/xyz==/1.jpg?param=400y400", false)]
+    [InlineData("http://127.0.0.1:5080/covers/1.jpg?param=400y400", "http://127.0.0.1:5080/covers/1.jpg?param=400y400", true)]
+    [InlineData("http://127.0.0.1:5080/covers/1.jpg", "http://127.0.0.1:5081/covers/1.jpg", false)]
+    [InlineData("", "http://p1.music.126.net/abc==/1.jpg", false)]
+    [InlineData("not a url", "http://p1.music.126.net/abc==/1.jpg", false)]
+    public void Same_cover_is_the_same_image_at_the_same_size_whatever_the_cdn_host(string stored, string asked, bool same) =>
+        Assert.Equal(same, NetEaseUrls.SameCover(stored, new Uri(asked)));
+
+    [Fact]
+    public void A_cover_fetched_at_a_size_and_stored_by_its_source_is_the_same_cover_next_time()
+    {
+        var fetched = new Uri(NetEaseUrls.SizedCover("http://p1.music.126.net/abc==/1.jpg?param=140y140", 400));
+        var source = NetEaseUrls.CoverSource(fetched);
+
+        Assert.True(NetEaseUrls.SameCover(source, new Uri(NetEaseUrls.SizedCover("http://p3.music.126.net/abc==/1.jpg", 400))));
+        Assert.False(NetEaseUrls.SameCover(source, new Uri(NetEaseUrls.SizedCover("http://p3.music.126.net/abc==/1.jpg", 0))));
+        Assert.False(NetEaseUrls.SameCover(source, new Uri(NetEaseUrls.SizedCover("http://p3.music.126.net/abc==/1.jpg", 600))));
+    }
+
     private static async Task<string> ReadRequestLineAsync(TcpListener listener)
     {
         using var socket = await listener.AcceptTcpClientAsync();

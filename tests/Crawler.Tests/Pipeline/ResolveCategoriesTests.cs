@@ -11,7 +11,10 @@ using Xunit;
 
 namespace FunctionsCrawler.Tests.Pipeline;
 
-/// <summary>Category <c>all</c>: the site's menu read through the client, and the known list when it cannot be read.</summary>
+/// <summary>
+/// Category <c>all</c>: the site's catalogue (JSON lists) or menu read through the client, the menu when the catalogue
+/// cannot be read, and the known list when neither can.
+/// </summary>
 public sealed class ResolveCategoriesTests
 {
     private const string Html = "text/html;charset=utf-8";
@@ -27,9 +30,10 @@ public sealed class ResolveCategoriesTests
             Written.Add((logLevel, formatter(state, exception)));
     }
 
-    private static (ResolveCategories Resolve, Lines Log) Resolver(Uri site)
+    /// <summary>A resolver reading the menu page (<c>page</c> lists) or, with <c>api</c> lists, the catalogue first.</summary>
+    private static (ResolveCategories Resolve, Lines Log) Resolver(Uri site, string listSource = "page")
     {
-        var options = new NetEaseOptions { BaseUrl = site.ToString(), RetryDelaySeconds = 0, ReadTimeoutSeconds = 5 };
+        var options = new NetEaseOptions { BaseUrl = site.ToString(), RetryDelaySeconds = 0, ReadTimeoutSeconds = 5, ListSource = listSource };
         var pushback = new SitePushback(Options.Create(options), TimeProvider.System);
         var client = new NetEaseClient(new HttpClient(NetEaseClient.CreateHandler(options)) { Timeout = Timeout.InfiniteTimeSpan },
             new HostRateLimiter(1000, pushback, TimeProvider.System), Options.Create(options), TimeProvider.System,
@@ -118,6 +122,84 @@ public sealed class ResolveCategoriesTests
         Assert.StartsWith("unreachable", resolved.Fallback);
         Assert.NotNull(resolved.Unreachable);
         Assert.Single(log.Written, l => l.Level >= LogLevel.Warning);
+    }
+
+    private const string Json = "application/json;charset=UTF-8";
+
+    /// <summary>The catalogue at /api/playlist/catalogue, the menu page everywhere else.</summary>
+    private static HostileServer SiteServer(int catalogueStatus, string catalogue, int menuStatus, string menu) =>
+        new((request, s, ct) => request.Target.StartsWith("/api/playlist/catalogue", StringComparison.Ordinal)
+            ? HostileServer.WriteAsync(s, catalogueStatus, Json, catalogue, ct)
+            : HostileServer.WriteAsync(s, menuStatus, Html, menu, ct));
+
+    [Fact]
+    public async Task With_json_lists_all_is_the_catalogue_and_the_menu_page_is_not_asked()
+    {
+        await using var server = SiteServer(200, Fixture.Read("api-catalogue.json"), 200, Fixture.Read("discover-playlist-menu.html"));
+        var (resolve, log) = Resolver(server.BaseUrl, "api");
+
+        var resolved = await resolve.RunAsync(["all"], CancellationToken.None);
+
+        Assert.Equal(["华语", "欧美", "说唱", "R&B/Soul", "New Age", "下午茶", "治愈", "ACG", "00后"], resolved.Names);
+        Assert.Null(resolved.Fallback);
+        Assert.Equal("/api/playlist/catalogue", Assert.Single(server.Requests).Target);
+        Assert.DoesNotContain(log.Written, l => l.Level >= LogLevel.Warning);
+    }
+
+    [Theory]
+    [InlineData(200, """{"code":200,"categories":{}}""", "malformed: catalogue has no sub list")]
+    [InlineData(200, """{"code":-460,"msg":"Cheating"}""", "blocked: code -460: Cheating")]
+    [InlineData(404, "", "not found: HTTP 404 from site")]
+    public async Task A_catalogue_that_cannot_be_read_falls_back_to_the_menu_with_one_warning_naming_its_url_and_why(int status, string body, string why)
+    {
+        await using var server = SiteServer(status, body, 200, Fixture.Read("discover-playlist-menu.html"));
+        var (resolve, log) = Resolver(server.BaseUrl, "api");
+
+        var resolved = await resolve.RunAsync(["all"], CancellationToken.None);
+
+        Assert.Equal(MenuNames, resolved.Names);
+        Assert.Null(resolved.Fallback);
+        var warning = Assert.Single(log.Written, l => l.Level >= LogLevel.Warning).Text;
+        Assert.Contains($"{server.BaseUrl}api/playlist/catalogue", warning);
+        Assert.Contains(why, warning);
+        Assert.Equal(["/api/playlist/catalogue", "/discover/playlist/"], server.Requests.Select(r => r.Target));
+    }
+
+    [Fact]
+    public async Task When_neither_catalogue_nor_menu_can_be_read_the_known_list_is_crawled_with_a_warning_for_each()
+    {
+        await using var server = SiteServer(200, "<html>not json</html>", 503, "");
+        var (resolve, log) = Resolver(server.BaseUrl, "api");
+
+        var resolved = await resolve.RunAsync(["all"], CancellationToken.None);
+
+        Assert.Equal(KnownNames, resolved.Names);
+        Assert.Equal("blocked: HTTP 503 from site", resolved.Fallback);
+        var warnings = log.Written.Where(l => l.Level >= LogLevel.Warning).Select(l => l.Text).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.Contains("api/playlist/catalogue", warnings[0]);
+        Assert.Contains("malformed: invalid JSON", warnings[0]);
+        Assert.Contains("discover/playlist/", warnings[1]);
+        Assert.Contains("72 categories", warnings[1]);
+    }
+
+    [Fact]
+    public async Task With_json_lists_an_unreachable_site_falls_back_to_the_known_list_at_once()
+    {
+        int port;
+        using (var listener = new TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        var (resolve, log) = Resolver(new Uri($"http://127.0.0.1:{port}/"), "api");
+
+        var resolved = await resolve.RunAsync(["all"], CancellationToken.None);
+
+        Assert.Equal(KnownNames, resolved.Names);
+        Assert.StartsWith("unreachable", resolved.Fallback);
+        Assert.NotNull(resolved.Unreachable);
+        Assert.Contains("api/playlist/catalogue", Assert.Single(log.Written, l => l.Level >= LogLevel.Warning).Text);
     }
 
     [Fact]

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace FunctionsCrawler.NetEase;
+
+/// <summary>What a JSON field held, as far as a 64-bit number goes: its value, or what was wrong with it.</summary>
+internal readonly record struct JsonNumber(long? Value, string? Trouble, bool Refused)
+{
+    public static JsonNumber Missing(string name) => new(null, $"no {name}", false);
+}
+
+/// <summary>
+/// The steps every JSON answer of the site goes through before its own fields are read: the block and not-found shapes
+/// (<see cref="ResponseClassifier"/>), then JSON, an object at the root and no unknown error <c>code</c>; and the
+/// readers of its fields, which take nothing on trust.
+/// </summary>
+internal static class JsonAnswer
+{
+    /// <summary>
+    /// Classifies the response, opens it as JSON and hands its root object to <paramref name="read"/>; Malformed, with one
+    /// line saying what was wrong, when the body is not JSON, its root is not an object, or it carries a non-200 code the
+    /// classifier does not know.
+    /// </summary>
+    public static PageResult<T> Read<T>(int httpStatus, string body, Func<JsonElement, PageResult<T>> read)
+    {
+        var (outcome, reason) = ResponseClassifier.Classify(httpStatus, body);
+        if (outcome != PageOutcome.Ok)
+        {
+            return new PageResult<T>(outcome, default, reason);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            // ArgumentException: text that is not valid UTF-16 (a lone surrogate) cannot even be transcoded.
+            return PageResult<T>.Malformed($"invalid JSON: {ResponseClassifier.Quote(e.Message)}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return PageResult<T>.Malformed($"JSON root is {root.ValueKind}, not an object");
+            }
+
+            if (ReadCode(root) is { } code and not 200)
+            {
+                return PageResult<T>.Malformed($"API code {code}: {ResponseClassifier.Quote(ReadString(root, "msg") ?? ReadString(root, "message"))}".TrimEnd(' ', ':'));
+            }
+
+            return read(root);
+        }
+    }
+
+    public static string? ReadString(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    public static bool TryGetObject(JsonElement obj, string name, out JsonElement value) =>
+        obj.TryGetProperty(name, out value) && value.ValueKind == JsonValueKind.Object;
+
+    /// <summary>
+    /// A 64-bit number from <c>{name}_str</c> when that holds one (exact past 2^53, where the site's numbers are rounded
+    /// for JavaScript), else from <c>{name}</c> as a number or numeric string. A number that is not a whole 64-bit value
+    /// is <see cref="JsonNumber.Refused"/>: the answer is refused rather than misread. Missing, null and non-numeric
+    /// fields have no value and say so in <see cref="JsonNumber.Trouble"/>.
+    /// </summary>
+    public static JsonNumber ReadNumber(JsonElement obj, string name)
+    {
+        var exact = Field(obj, name + "_str");
+        return exact.Value is not null || exact.Refused ? exact : Field(obj, name);
+    }
+
+    private static JsonNumber Field(JsonElement obj, string name)
+    {
+        if (!obj.TryGetProperty(name, out var value))
+        {
+            return JsonNumber.Missing(name);
+        }
+
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Number:
+                if (value.TryGetInt64(out var n))
+                {
+                    return new JsonNumber(n, null, false);
+                }
+
+                // 1e3 or 12.0 are whole numbers written another way.
+                if (value.TryGetDecimal(out var d) && d == decimal.Truncate(d) && d is >= long.MinValue and <= long.MaxValue)
+                {
+                    return new JsonNumber((long)d, null, false);
+                }
+
+                return Refuse(name, value.GetRawText());
+            case JsonValueKind.String:
+                var text = value.GetString()?.Trim();
+                if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
+                {
+                    return new JsonNumber(parsed, null, false);
+                }
+
+                // Digits that do not fit are a hostile number; other text is just not a number.
+                var digits = text?.TrimStart('-');
+                return digits is { Length: > 0 } && digits.All(char.IsAsciiDigit)
+                    ? Refuse(name, text!)
+                    : new JsonNumber(null, $"{name} \"{ResponseClassifier.Quote(text)}\" is not a number", false);
+            case JsonValueKind.Null:
+                return new JsonNumber(null, $"{name} is null", false);
+            default:
+                return new JsonNumber(null, $"{name} is {value.ValueKind}, not a number", false);
+        }
+    }
+
+    private static JsonNumber Refuse(string name, string text) =>
+        new(null, $"{name} \"{ResponseClassifier.Quote(text)}\" is not a whole number that fits in 64 bits", true);
+
+    private static long? ReadCode(JsonElement root)
+    {
+        if (!root.TryGetProperty("code", out var code))
+        {
+            return null;
+        }
+
+        return code.ValueKind switch
+        {
+            JsonValueKind.Number when code.TryGetInt64(out var n) => n,
+            JsonValueKind.String when long.TryParse(code.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) => n,
+            _ => null,
+        };
+    }
+}
