@@ -25,7 +25,7 @@ public sealed class ReadCategoryList(NetEaseClient site, CrawlItemTable items, I
         var answer = await site.GetApiListAsync(work.Category, work.PageIndex, ct);
         if (answer.Outcome != PageOutcome.Malformed || work.PageIndex > 0) return new(answer, ListSources.Api);
         log.LogWarning("Category {Category}: its list answer at {Url} is not a list ({Reason}); reading its list pages instead",
-            work.Category, ApiListStub.ApiList(site.BaseUri, work.Category, 0, options.Value.ListPageSize), answer.Reason);
+            work.Category, NetEaseUrls.ApiList(site.BaseUri, work.Category, 0, options.Value.ListPageSize), answer.Reason);
         return new(await site.GetListPageAsync(work.Category, 0, ct), ListSources.Page);
     }
 

@@ -72,23 +72,11 @@ public sealed class CoverStore(StorageClients storage)
         return new StoredCover($"{Container}/{BlobName(playlistId)}", image.Length, sha);
     }
 
-    /// <summary>What is kept as a cover's <c>source</c>: the full-size URL without query or fragment.</summary>
-    public static string Source(Uri fullSizeUrl) => fullSizeUrl.GetLeftPart(UriPartial.Path);
+    /// <summary>What is kept as a cover's <c>source</c>: the URL up to its path, with the CDN resize it asked for (<see cref="NetEaseUrls.CoverSource"/>).</summary>
+    public static string Source(Uri url) => NetEaseUrls.CoverSource(url);
 
-    /// <summary>
-    /// Whether a stored <c>source</c> and a full-size cover URL name the same image. The image CDN serves one image from
-    /// p1…p4.music.126.net, over http or https, so there only the path counts; elsewhere the whole URL up to its path.
-    /// An unknown source (a cover stored without one) is never the same: it is fetched again once.
-    /// </summary>
-    public static bool SameSource(string? storedSource, Uri fullSizeUrl)
-    {
-        if (string.IsNullOrEmpty(storedSource) || !Uri.TryCreate(storedSource, UriKind.Absolute, out var stored)) return false;
-        if (IsImageCdn(stored) && IsImageCdn(fullSizeUrl))
-            return string.Equals(stored.AbsolutePath, fullSizeUrl.AbsolutePath, StringComparison.Ordinal);
-        return string.Equals(Source(stored), Source(fullSizeUrl), StringComparison.Ordinal);
-    }
-
-    private static bool IsImageCdn(Uri url) => url.Host.EndsWith(CoverHosts.ImageCdnSuffix, StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether a stored <c>source</c> and a cover URL name the same image at the same size (<see cref="NetEaseUrls.SameCover"/>).</summary>
+    public static bool SameSource(string? storedSource, Uri url) => NetEaseUrls.SameCover(storedSource, url);
 
     /// <summary>The declared type must be an image and the bytes must start like one (JPEG, PNG, GIF or WebP).</summary>
     public static bool IsImage(ReadOnlySpan<byte> bytes, string? contentType) =>

@@ -22,6 +22,12 @@ public sealed class CoverSourceTests
         Assert.Equal(same, CoverStore.SameSource(stored, new Uri(asked)));
 
     [Fact]
-    public void The_source_kept_is_the_url_without_query_or_fragment() =>
-        Assert.Equal("http://p1.music.126.net/abc==/1.jpg", CoverStore.Source(new Uri("http://p1.music.126.net/abc==/1.jpg?param=140y140#x")));
+    public void The_source_kept_is_the_url_up_to_its_path_with_the_size_asked_for_and_no_other_query_or_fragment()
+    {
+        Assert.Equal("http://p1.music.126.net/abc==/1.jpg?param=140y140", CoverStore.Source(new Uri("http://p1.music.126.net/abc==/1.jpg?param=140y140#x")));
+        Assert.Equal("http://p1.music.126.net/abc==/1.jpg", CoverStore.Source(new Uri("http://p1.music.126.net/abc==/1.jpg?x=1#y")));
+        // Another size of the same image is another cover (NetEase__CoverSize changed): fetched again.
+        Assert.False(CoverStore.SameSource("http://p1.music.126.net/abc==/1.jpg", new Uri("http://p2.music.126.net/abc==/1.jpg?param=400y400")));
+        Assert.True(CoverStore.SameSource("http://p1.music.126.net/abc==/1.jpg?param=400y400", new Uri("http://p2.music.126.net/abc==/1.jpg?param=400y400")));
+    }
 }
