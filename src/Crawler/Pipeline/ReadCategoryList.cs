@@ -23,7 +23,7 @@ public sealed class ReadCategoryList(NetEaseClient site, CrawlItemTable items, I
         if (lists != ListSources.Api) return new(await site.GetListPageAsync(work.Category, work.PageIndex, ct), ListSources.Page);
 
         var answer = await site.GetApiListAsync(work.Category, work.PageIndex, ct);
-        if (answer.Outcome != PageOutcome.Malformed || work.PageIndex > 0) return new(answer, ListSources.Api);
+        if (answer.Outcome is PageOutcome.Ok or PageOutcome.Blocked || work.PageIndex > 0) return new(answer, ListSources.Api);
         log.LogWarning("Category {Category}: its list answer at {Url} is not a list ({Reason}); reading its list pages instead",
             work.Category, NetEaseUrls.ApiList(site.BaseUri, work.Category, 0, options.Value.ListPageSize), answer.Reason);
         return new(await site.GetListPageAsync(work.Category, 0, ct), ListSources.Page);
