@@ -1,0 +1,123 @@
+using System.Text.Json;
+using FunctionsCrawler.Sandbox;
+using Parquet;
+using Xunit;
+
+namespace FunctionsCrawler.Integration.Tests;
+
+/// <summary>
+/// The daily refresh as a user runs it (issue 18): a crawl of the JSON list answers on the Sandbox's day 0, then, with
+/// the Sandbox moved one day forward, a second run that refreshes the dataset from the lists — a detail request only
+/// where a list item lacks a field, a cover only where it is new or moved — and exports exactly the Sandbox's day-1
+/// truth, with both days in the history.
+/// </summary>
+[Collection(nameof(TimingSensitive))]
+public sealed class DailyRefreshTests(AzuriteFixture azurites)
+{
+    private static readonly string[] Categories = ["说唱", "华语"];
+    private const int MaxPages = 3;
+
+    [Fact]
+    public async Task Day_one_refreshes_from_the_lists_exports_the_days_truth_and_keeps_both_days_in_the_history()
+    {
+        var azurite = azurites.NewAccount();
+        await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 18, PagesPerCategory = MaxPages, DeletedRate = 0.03 });
+
+        // Day 0: every playlist is new, so each distinct cover is fetched; no list item lacks a field, so no detail request.
+        var day0 = await CrawlAsync(azurite, site, "day0");
+        await Dataset.AssertMatchesSandboxAsync(day0.Output, site.Catalog, Categories, MaxPages, azurite);
+        Dataset.AssertFinalStatus(day0.Status, site.Catalog, Categories, MaxPages, apiLists: true);
+        var rows0 = site.Catalog.ExpectedRows(Categories, MaxPages);
+        Assert.Equal(0, day0.Requests.GetValueOrDefault("detail"));
+        Assert.Equal(rows0.Count, day0.Status.GetProperty("playlists").GetProperty("new").GetInt32());
+
+        // Day 1: the lists again, and only what changed.
+        site.Options.Day = 1;
+        var day1 = await CrawlAsync(azurite, site, "day1");
+        await Dataset.AssertMatchesSandboxAsync(day1.Output, site.Catalog, Categories, MaxPages, azurite);
+        var rows1 = site.Catalog.ExpectedRows(Categories, MaxPages);
+        var before = rows0.ToDictionary(r => (r.Category, r.Playlist.Id), r => r.Playlist);
+        var after = rows1.ToDictionary(r => (r.Category, r.Playlist.Id), r => r.Playlist);
+        var fresh = after.Keys.Where(k => !before.ContainsKey(k)).ToList();
+        var gone = before.Keys.Where(k => !after.ContainsKey(k)).ToList();
+        // A cover is fetched for an id new to a category's dataset or whose cover moved (each id once).
+        var coversToFetch = after.Where(a => a.Value.Kind != CoverKind.ForeignHost
+                && (!before.TryGetValue(a.Key, out var old) || old.CoverUrl != a.Value.CoverUrl))
+            .Select(a => a.Key.Item2).Distinct().Count();
+        var pages = Categories.Sum(c => Math.Min(site.Catalog.TotalPages(c), MaxPages));
+        Assert.Equal(0, day1.Requests.GetValueOrDefault("detail"));
+        Assert.Equal(pages, day1.Requests.GetValueOrDefault("list"));
+        Assert.Equal(coversToFetch, day1.Requests.GetValueOrDefault("cover"));
+        var figures = day1.Status.GetProperty("playlists");
+        Assert.Equal(fresh.Count, figures.GetProperty("new").GetInt32());
+        Assert.Equal(gone.Count, figures.GetProperty("gone").GetInt32());
+        // Every row came from the lists: none needed a detail request.
+        Assert.Equal(0, figures.GetProperty("detailed").GetInt32());
+        Assert.Equal(after.Count, figures.GetProperty("refreshed").GetInt32());
+
+        // The history holds both days' counters for every playlist listed both days.
+        var history = await ReadHistoryAsync(Path.Combine(day1.Output, "playlist_history.parquet"));
+        foreach (var key in after.Keys.Where(before.ContainsKey))
+        {
+            var points = history.Where(h => h.Category == key.Category && h.Id == key.Item2).OrderBy(h => h.At).ToList();
+            Assert.True(points.Count == 2, $"{key}: {points.Count} history rows");
+            Assert.Equal([before[key].PlayCount, after[key].PlayCount], points.Select(p => p.Plays));
+        }
+    }
+
+    private sealed record Run(string Output, JsonElement Status, IReadOnlyDictionary<string, long> Requests);
+
+    private async Task<Run> CrawlAsync(StorageAccount azurite, SandboxSite site, string name)
+    {
+        var output = Directory.CreateTempSubdirectory($"crawl-{name}-").FullName;
+        var requestsBefore = site.Log.Entries().Count;
+        await using (var host = HostProcess.Start(new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
+            ["NetEase:RequestsPerSecond"] = "50",
+            ["NetEase:ListSource"] = "api",
+            ["Crawler:Categories"] = string.Join(',', Categories),
+            ["Crawler:MaxPages"] = MaxPages.ToString(),
+            ["Run:Crawl"] = "true",
+            ["Run:Once"] = "true",
+            ["Run:Out"] = output,
+            ["Run:LineSeconds"] = "1",
+        }))
+        {
+            var exitCode = await host.WaitForExitAsync(TimeSpan.FromMinutes(4));
+            Assert.True(exitCode == 0, $"host exited {exitCode}:\n{host.Output}");
+        }
+        var requests = site.Log.Entries().Skip(requestsBefore).GroupBy(e => Kind(e.PathAndQuery)).ToDictionary(g => g.Key, g => (long)g.Count());
+        await using var server = HostProcess.Start(new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString });
+        return new Run(output, await server.ReadStatusAsync(), requests);
+    }
+
+    private static string Kind(string pathAndQuery) =>
+        pathAndQuery.StartsWith("/api/playlist/list", StringComparison.Ordinal) ? "list"
+        : pathAndQuery.StartsWith("/discover/playlist", StringComparison.Ordinal) ? "page"
+        : pathAndQuery.StartsWith("/playlist", StringComparison.Ordinal) || pathAndQuery.Contains("/playlist/detail", StringComparison.Ordinal) ? "detail"
+        : pathAndQuery.StartsWith("/api/", StringComparison.Ordinal) ? "api"
+        : "cover";
+
+    private sealed record HistoryRow(string Category, long Id, DateTime At, long Plays);
+
+    private static async Task<List<HistoryRow>> ReadHistoryAsync(string path)
+    {
+        await using var file = File.OpenRead(path);
+        using var reader = await ParquetReader.CreateAsync(file);
+        var rows = new List<HistoryRow>();
+        for (var g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var group = reader.OpenRowGroupReader(g);
+            var fields = reader.Schema.DataFields;
+            var ids = (long[])(await group.ReadColumnAsync(fields.Single(f => f.Name == "playlist_id"))).Data;
+            var categories = (string[])(await group.ReadColumnAsync(fields.Single(f => f.Name == "category"))).Data;
+            var at = (await group.ReadColumnAsync(fields.Single(f => f.Name == "crawled_at"))).Data;
+            var plays = (long[])(await group.ReadColumnAsync(fields.Single(f => f.Name == "play_count"))).Data;
+            for (var i = 0; i < ids.Length; i++)
+                rows.Add(new HistoryRow(categories[i], ids[i], at.GetValue(i) switch { DateTime d => d, DateTimeOffset o => o.UtcDateTime, var x => throw new InvalidOperationException($"crawled_at is {x?.GetType()}") }, plays[i]));
+        }
+        return rows;
+    }
+}
