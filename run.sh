@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # FunctionsCrawler: run a crawl locally (Azurite + the WebJobs host), watch it, export it.
 # Usage: ./run.sh [--sandbox] [--category NAME]... [--max-pages N] [--rps R] [--base-url URL]
-#                 [--hosts N] [--new] [--once] [--out DIR] [--sandbox-arg ARG]...
+#                 [--hosts N] [--new] [--once] [--out DIR] [--sandbox-day N] [--sandbox-arg ARG]...
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
@@ -24,12 +24,14 @@ Usage: ./run.sh [options]
                       unfinished crawl of another set that shares a category stops the run, exit 2)
   --once              exit when the crawl is complete (0 when it completed)
   --out DIR           where exports go (default output/)
+  --sandbox-day N     with --sandbox: serve the Sandbox's catalogue as it is N days on (0..3650, default 0:
+                      counts grown, tracks and covers changed, playlists new and deleted; same N, same site)
   --sandbox-arg ARG   pass ARG to the Sandbox (e.g. --sandbox-arg --Sandbox:ErrorRate=0.05)
   --requeue-failed    put the unfinished crawl's poison messages back in the queues and resume it
 USAGE
 }
 
-SANDBOX=0; HOSTS=1; NEW=false; ONCE=false; REQUEUE=false; OUT="output"; RPS=""; BASE_URL=""; MAX_PAGES=""
+SANDBOX=0; HOSTS=1; NEW=false; ONCE=false; REQUEUE=false; OUT="output"; RPS=""; BASE_URL=""; MAX_PAGES=""; SANDBOX_DAY=""
 CATEGORIES=(); SANDBOX_ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -43,6 +45,7 @@ while [[ $# -gt 0 ]]; do
     --requeue-failed) REQUEUE=true ;;
     --once) ONCE=true ;;
     --out) OUT="${2:?--out needs a folder}"; shift ;;
+    --sandbox-day) SANDBOX_DAY="${2:?--sandbox-day needs a number}"; shift ;;
     --sandbox-arg) SANDBOX_ARGS+=("${2:?--sandbox-arg needs a value}"); shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
@@ -51,6 +54,11 @@ while [[ $# -gt 0 ]]; do
 done
 if [[ -n "$MAX_PAGES" && ! "$MAX_PAGES" =~ ^[0-9]+$ ]]; then echo "run.sh: --max-pages must be a whole number ≥ 0, got '$MAX_PAGES'" >&2; exit 2; fi
 if [[ ! "$HOSTS" =~ ^[1-9][0-9]*$ || "$HOSTS" -gt 16 ]]; then echo "run.sh: --hosts must be a whole number from 1 to 16, got '$HOSTS'" >&2; exit 2; fi
+if [[ -n "$SANDBOX_DAY" ]]; then
+  if [[ $SANDBOX != 1 ]]; then echo "run.sh: --sandbox-day needs --sandbox (the real site has only today)" >&2; exit 2; fi
+  if [[ ! "$SANDBOX_DAY" =~ ^[0-9]{1,4}$ || "$((10#$SANDBOX_DAY))" -gt 3650 ]]; then echo "run.sh: --sandbox-day must be a whole number from 0 to 3650, got '$SANDBOX_DAY'" >&2; exit 2; fi
+  SANDBOX_ARGS+=("--Sandbox:Day=$((10#$SANDBOX_DAY))")
+fi
 
 # What this run starts is written to .azurite/run.pids; a run killed with -9 leaves its children
 # behind, so the next run stops those leftovers before it starts its own.

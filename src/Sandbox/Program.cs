@@ -43,7 +43,7 @@ catch (IOException error)
     return 1;
 }
 await using var running = site;
-Console.WriteLine($"Sandbox site listening on {site.BaseUrl.GetLeftPart(UriPartial.Authority)} (seed {options.Seed}, {options.PagesPerCategory} pages per category)");
+Console.WriteLine($"Sandbox site listening on {site.BaseUrl.GetLeftPart(UriPartial.Authority)} (seed {options.Seed}, {options.PagesPerCategory} pages per category, day {options.Day})");
 try
 {
     await Task.Delay(Timeout.Infinite, stop.Token);

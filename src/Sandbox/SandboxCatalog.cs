@@ -8,7 +8,9 @@ namespace FunctionsCrawler.Sandbox;
 
 /// <summary>
 /// The Sandbox's data: every category's hot list and every playlist, derived from
-/// (Seed, PagesPerCategory, LastPageSize, DeletedRate) alone. Tests use it as the expected answer.
+/// (Seed, PagesPerCategory, AllPagesFull, LastPageSize, DeletedRate) and the day alone. Tests use it as the expected
+/// answer. The methods here answer for the configured <see cref="SandboxOptions.Day"/> (read on every call, so a
+/// running site's day can change); <see cref="OnDay"/> answers for any day.
 /// </summary>
 public sealed class SandboxCatalog
 {
@@ -31,10 +33,8 @@ public sealed class SandboxCatalog
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>图片不存在</title></head>"
         + "<body><p>很抱歉，图片不存在或已被删除</p></body></html>");
 
-    private readonly ConcurrentDictionary<string, IReadOnlyList<long[]>> _pages = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Category, int Day), IReadOnlyList<long[]>> _pages = new();
     private readonly PlaylistIds _ids;
-    private readonly PlaylistFactory _playlists;
-    private readonly CoverImages _images;
 
     public SandboxCatalog(SandboxOptions options, Uri baseUrl)
     {
@@ -43,8 +43,8 @@ public sealed class SandboxCatalog
         BaseUrl = baseUrl;
         _ids = new PlaylistIds(options.Seed);
         Covers = new CoverAddress(options.Seed);
-        _playlists = new PlaylistFactory(options, baseUrl, _ids, Covers);
-        _images = new CoverImages(options.Seed);
+        Playlists = new PlaylistFactory(options, baseUrl, _ids, Covers);
+        Images = new CoverImages(options.Seed);
     }
 
     public SandboxOptions Options { get; }
@@ -52,11 +52,19 @@ public sealed class SandboxCatalog
     /// <summary>The site root that cover URLs point at.</summary>
     public Uri BaseUrl { get; }
 
+    /// <summary>The catalogue on the configured day, <see cref="SandboxOptions.Day"/>.</summary>
+    public SandboxCatalogDay Current => OnDay(Options.Day);
+
     internal CoverAddress Covers { get; }
 
-    internal CoverImages Images => _images;
+    internal CoverImages Images { get; }
 
-    /// <summary>Pages in a category's hot list (0 for <see cref="EmptyCategory"/> and blank names).</summary>
+    internal PlaylistFactory Playlists { get; }
+
+    /// <summary>The catalogue on <paramref name="day"/> (0..<see cref="SandboxOptions.MaxDay"/>), whatever day the site serves.</summary>
+    public SandboxCatalogDay OnDay(int day) => new(this, day);
+
+    /// <summary>Pages in a category's hot list (0 for <see cref="EmptyCategory"/> and blank names); the same on every day.</summary>
     public int TotalPages(string category) => CategoryPages.TotalPages(category, Options.PagesPerCategory, Options.AllPagesFull);
 
     /// <summary>
@@ -66,70 +74,39 @@ public sealed class SandboxCatalog
     /// </summary>
     public IReadOnlyList<string> MenuCategories => CategoryNames.Menu(Options.MenuCategories);
 
-    /// <summary>The ids on one page, in page order; empty past the last page.</summary>
-    public IReadOnlyList<long> PageIds(string category, int pageIndex)
-    {
-        var pages = Pages(category);
-        return pageIndex >= 0 && pageIndex < pages.Count ? pages[pageIndex] : [];
-    }
+    /// <summary>The ids on one page on the configured day, in page order; empty past the last page.</summary>
+    public IReadOnlyList<long> PageIds(string category, int pageIndex) => Current.PageIds(category, pageIndex);
 
-    /// <summary>Every id of the category's list in page order, repeats included (what offset/limit index into).</summary>
-    public IReadOnlyList<long> ListedIds(string category) => [.. Pages(category).SelectMany(page => page)];
+    /// <summary>Every id of the category's list on the configured day in page order, repeats included (what offset/limit index into).</summary>
+    public IReadOnlyList<long> ListedIds(string category) => Current.ListedIds(category);
 
-    public bool IsKnown(long id) => _ids.TryRead(id, out _);
+    /// <summary>An id the site knows on the configured day.</summary>
+    public bool IsKnown(long id) => Current.IsKnown(id);
 
-    /// <summary>The playlist with this id, deleted or not. Throws KeyNotFoundException for an id the Sandbox never lists.</summary>
-    public SandboxPlaylist Playlist(long id) =>
-        _playlists.Create(id) ?? throw new KeyNotFoundException($"The Sandbox has no playlist {id}.");
+    /// <summary>The playlist with this id on the configured day, deleted or not. Throws KeyNotFoundException for an id the Sandbox does not list by then.</summary>
+    public SandboxPlaylist Playlist(long id) => Current.Playlist(id);
 
-    public bool TryGetPlaylist(long id, [NotNullWhen(true)] out SandboxPlaylist? playlist)
-    {
-        playlist = _playlists.Create(id);
-        return playlist is not null;
-    }
+    public bool TryGetPlaylist(long id, [NotNullWhen(true)] out SandboxPlaylist? playlist) => Current.TryGetPlaylist(id, out playlist);
 
     /// <summary>
-    /// What a perfect crawl of these categories outputs: one row per distinct (category, playlist id)
+    /// What a perfect crawl of these categories outputs on the configured day: one row per distinct (category, playlist id)
     /// on the first <paramref name="maxPages"/> pages (0 = all), deleted playlists left out,
     /// in category order, then order of first appearance.
     /// </summary>
-    public IReadOnlyList<(string Category, SandboxPlaylist Playlist)> ExpectedRows(IEnumerable<string> categories, int maxPages = 0)
-    {
-        var rows = new List<(string, SandboxPlaylist)>();
-        foreach (var category in categories.Distinct(StringComparer.Ordinal))
-        {
-            var seen = new HashSet<long>();
-            var pages = Pages(category);
-            var crawled = maxPages > 0 ? Math.Min(maxPages, pages.Count) : pages.Count;
-            foreach (var id in pages.Take(crawled).SelectMany(page => page))
-            {
-                if (!seen.Add(id))
-                    continue;
-                var playlist = Playlist(id);
-                if (!playlist.Deleted)
-                    rows.Add((category, playlist));
-            }
-        }
-        return rows;
-    }
+    public IReadOnlyList<(string Category, SandboxPlaylist Playlist)> ExpectedRows(IEnumerable<string> categories, int maxPages = 0) =>
+        Current.ExpectedRows(categories, maxPages);
 
-    /// <summary>The exact full-size bytes served at the playlist's CoverUrl (for NotAnImage: the HTML served).</summary>
-    public byte[] CoverBytes(long id)
-    {
-        var playlist = Playlist(id);
-        return playlist.Kind switch
-        {
-            CoverKind.Ok => _images.Full(id),
-            CoverKind.NotAnImage => NotAnImageBody.ToArray(),
-            _ => throw new InvalidOperationException($"Playlist {id}'s cover is on a foreign host; the Sandbox never serves it."),
-        };
-    }
+    /// <summary>The exact full-size bytes served at the playlist's CoverUrl on the configured day (for NotAnImage: the HTML served).</summary>
+    public byte[] CoverBytes(long id) => Current.CoverBytes(id);
 
-    /// <summary>The bytes served for the cover URL with <c>?param=WxH</c>.</summary>
-    public byte[] ThumbnailBytes(long id, int width, int height) => _images.Resized(id, ImagePurpose.Cover, width, height);
+    /// <summary>The bytes served for the cover URL with <c>?param=WxH</c> on the configured day.</summary>
+    public byte[] ThumbnailBytes(long id, int width, int height) => Current.ThumbnailBytes(id, width, height);
 
-    internal string AvatarUrl(long id) => _playlists.AvatarUrl(id);
+    internal string AvatarUrl(long id) => Playlists.AvatarUrl(id);
 
-    private IReadOnlyList<long[]> Pages(string category) =>
-        _pages.GetOrAdd(category, name => CategoryPages.Build(name, Options, _ids));
+    internal bool Knows(long id, int day) => _ids.TryRead(id, out _, out var firstDay) && firstDay <= day;
+
+    /// <summary>A category's pages on a day: built on first use, then kept (a few per category and day asked).</summary>
+    internal IReadOnlyList<long[]> Pages(string category, int day) =>
+        _pages.GetOrAdd((category, day), key => CategoryPages.Build(key.Category, Options, _ids, key.Day));
 }

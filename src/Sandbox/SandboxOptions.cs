@@ -12,6 +12,9 @@ public sealed partial class SandboxOptions
     /// <summary>The <see cref="CoverRedirectTo"/> value that redirects to the same image on the Sandbox.</summary>
     public const string SelfRedirect = "self";
 
+    /// <summary>The last <see cref="Day"/> the Sandbox shows: ten years after day 0.</summary>
+    public const int MaxDay = 3650;
+
     private static readonly string[] BlockShapes = ["rotate", "503", "429", "460", "460-400", "462", "empty"];
     private static readonly string[] PageEncodings = ["utf-8", "gbk"];
 
@@ -20,6 +23,7 @@ public sealed partial class SandboxOptions
     private readonly PlaylistIdList _inflateIds = new(nameof(InflateIds));
     private readonly PlaylistIdList _hugeCountIds = new(nameof(HugeCountIds));
     private readonly PlaylistIdList _redirectCoverIds = new(nameof(RedirectCoverIds));
+    private readonly CategoryNameList _notAListCategories = new();
 
     /// <summary>Seeds the catalog and the fault RNG: the same seed gives the same site.</summary>
     public int Seed { get; set; } = 1;
@@ -54,8 +58,21 @@ public sealed partial class SandboxOptions
     /// <summary>Retry-After seconds on 503 and 429 blocks; 0 = no header.</summary>
     public int RetryAfterSeconds { get; set; }
 
-    /// <summary>Fraction (0..1) of ordinary playlist ids that are deleted (listed, but not found).</summary>
+    /// <summary>Fraction (0..1) of ordinary playlist ids that are deleted (listed, but not found) on day 0.</summary>
     public double DeletedRate { get; set; } = 0.03;
+
+    /// <summary>
+    /// Which day of the catalogue the site serves, 0..MaxDay: day 0 is the generated catalogue, each later day follows
+    /// from the one before (counts grow, tracks and covers change, new playlists, deletions; see the README).
+    /// Settable while running: every answer after the change is the new day's.
+    /// </summary>
+    public int Day { get; set; }
+
+    /// <summary>Overrides the list API's <c>total</c> (any value, negative or absurd); 0 = the real count. Settable while running.</summary>
+    public long ListTotal { get; set; }
+
+    /// <summary>The list API says <c>"more":true</c> on every answer, also past the end. Settable while running.</summary>
+    public bool ListMoreAlways { get; set; }
 
     /// <summary>The charset parameter of the HTML pages' Content-Type, sent verbatim (utf8, UTF8, "utf-8", gbk); empty = none.</summary>
     public string CharsetLabel { get; set; } = "utf-8";
@@ -96,6 +113,9 @@ public sealed partial class SandboxOptions
     /// <summary>Playlist ids whose full-size cover answers 302 to CoverRedirectTo. Settable while running.</summary>
     public string RedirectCoverIds { get => _redirectCoverIds.Text; set => _redirectCoverIds.Text = value; }
 
+    /// <summary>Comma-separated categories whose list API answers an HTML page with HTTP 200 instead of JSON. Settable while running.</summary>
+    public string NotAListCategories { get => _notAListCategories.Text; set => _notAListCategories.Text = value; }
+
     public bool IsFailing(long playlistId) => _failingIds.Contains(playlistId);
 
     internal bool Drips(long playlistId) => _dripIds.Contains(playlistId);
@@ -105,6 +125,8 @@ public sealed partial class SandboxOptions
     internal bool HasHugeCount(long playlistId) => _hugeCountIds.Contains(playlistId);
 
     internal bool RedirectsCover(long playlistId) => _redirectCoverIds.Contains(playlistId);
+
+    internal bool ListIsNotJson(string category) => _notAListCategories.Contains(category);
 
     /// <summary>Binds and validates the section; a bad value throws an ArgumentException with a one-line message.</summary>
     public static SandboxOptions From(IConfiguration configuration)
@@ -135,6 +157,7 @@ public sealed partial class SandboxOptions
         Require(LatencyMs >= 0, nameof(LatencyMs), LatencyMs, "must not be negative");
         Require(ErrorRate is >= 0 and <= 1, nameof(ErrorRate), ErrorRate, "must be within 0..1");
         Require(DeletedRate is >= 0 and <= 1, nameof(DeletedRate), DeletedRate, "must be within 0..1");
+        Require(Day is >= 0 and <= MaxDay, nameof(Day), Day, $"must be within 0..{MaxDay} (days after the generated catalogue)");
         Require(BlockAfterRequests >= 0, nameof(BlockAfterRequests), BlockAfterRequests, "must not be negative");
         Require(BlockForSeconds >= 0, nameof(BlockForSeconds), BlockForSeconds, "must not be negative");
         Require(BlockShapes.Contains(BlockShape), nameof(BlockShape), BlockShape, "must be one of " + string.Join(", ", BlockShapes));

@@ -13,11 +13,12 @@ public enum CoverKind
     NotAnImage,
 }
 
-/// <summary>One playlist as the Sandbox serves it. Text fields hold the exact original text.</summary>
+/// <summary>One playlist as the Sandbox serves it on one day (the Day option). Text fields hold the exact original text.</summary>
 /// <param name="Description">Empty when the playlist has none; lines are separated by '\n'.</param>
 /// <param name="CreatedAt">UTC, whole seconds. HTML shows it in China time (UTC+8), the API as ms since epoch.</param>
-/// <param name="CoverUrl">Full-size cover URL, without <c>?param=</c>.</param>
-/// <param name="Deleted">Listed on category pages, but its detail page and API answer "not found".</param>
+/// <param name="UpdatedAt">UTC: the last change of its tracks or cover (or, before day 1, of anything).</param>
+/// <param name="CoverUrl">Full-size cover URL, without <c>?param=</c>; a new one when the cover changes.</param>
+/// <param name="Deleted">Listed on category pages, but its detail page and API answer "not found" (and JSON lists leave it out).</param>
 /// <param name="HasHostileText">Name, nickname and description are taken from the hostile-text set.</param>
 public sealed record SandboxPlaylist(
     long Id,
@@ -37,4 +38,14 @@ public sealed record SandboxPlaylist(
     long CoverImageId,
     CoverKind Kind,
     bool Deleted,
-    bool HasHostileText);
+    bool HasHostileText)
+{
+    /// <summary>UTC: when its tracks last changed (the list API's <c>trackUpdateTime</c> and <c>trackNumberUpdateTime</c>).</summary>
+    public DateTimeOffset TracksUpdatedAt { get; init; }
+
+    /// <summary>How many times the cover has changed since day 0 (or since it appeared): 0 = the first cover.</summary>
+    public int CoverVersion { get; init; }
+
+    /// <summary>The day it was first listed: 0 for the day-0 catalogue's, d for a playlist new on day d.</summary>
+    public int FirstDay { get; init; }
+}

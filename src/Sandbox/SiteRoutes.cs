@@ -24,6 +24,8 @@ internal static partial class SiteRoutes
         routes.MapMethods("/api/v6/playlist/detail", ["GET", "POST"], context => PlaylistApi(context, site, "playlist"));
         routes.MapMethods("/api/v3/playlist/detail", ["GET", "POST"], context => PlaylistApi(context, site, "playlist"));
         routes.MapMethods("/api/playlist/detail", ["GET", "POST"], context => PlaylistApi(context, site, "result"));
+        routes.MapMethods("/api/playlist/list", ["GET", "POST"], context => ListApi(context, site));
+        routes.MapMethods("/api/playlist/catalogue", ["GET", "POST"], context => CatalogueApi(context, site));
         routes.MapGet("/{token}/{file}", context => Cover(context, site, mayRedirect: true));
         routes.MapGet(MovedCoverPrefix + "/{token}/{file}", context => Cover(context, site, mayRedirect: false));
         routes.MapGet("/_sandbox/health", context => SiteResponse.Bytes(context, 200, "text/plain", "ok"u8.ToArray()));
@@ -41,6 +43,26 @@ internal static partial class SiteRoutes
 
     private static Task ListPage(HttpContext context, SiteState site)
     {
+        var (category, offset, limit) = ListQuery(context);
+        return SiteResponse.Html(context, site.Charset, Pages.ListPage.Render(site.Catalog.Current, category, offset, limit, site.Charset.MetaName));
+    }
+
+    /// <summary>The list as JSON; for NotAListCategories the HTML list page instead, with HTTP 200 (a proxy that serves the web page).</summary>
+    private static Task ListApi(HttpContext context, SiteState site)
+    {
+        var (category, offset, limit) = ListQuery(context);
+        var day = site.Catalog.Current;
+        return site.Options.ListIsNotJson(category)
+            ? SiteResponse.Html(context, site.Charset, Pages.ListPage.Render(day, category, offset, limit, site.Charset.MetaName))
+            : SiteResponse.Bytes(context, 200, site.Charset.JsonType, Pages.ListApi.Render(day, category, offset, limit));
+    }
+
+    private static Task CatalogueApi(HttpContext context, SiteState site) =>
+        SiteResponse.Bytes(context, 200, site.Charset.JsonType, Pages.CatalogueApi.Render(site.Catalog));
+
+    /// <summary>?cat= (missing or empty: 全部) &amp;offset= (64-bit, at least 0) &amp;limit= (1..100, default 35), as the list page and the list API read them.</summary>
+    private static (string Category, long Offset, int Limit) ListQuery(HttpContext context)
+    {
         var query = context.Request.Query;
         var category = query["cat"].ToString();
         if (category.Length == 0)
@@ -48,14 +70,14 @@ internal static partial class SiteRoutes
         // Long: a pager that claims ~2^31 pages links to offsets past int.MaxValue.
         var offset = Math.Max(0, Long(query["offset"], 0));
         var limit = Math.Clamp(Int(query["limit"], SandboxCatalog.PageSize), 1, MaxLimit);
-        return SiteResponse.Html(context, site.Charset, Pages.ListPage.Render(site.Catalog, category, offset, limit, site.Charset.MetaName));
+        return (category, offset, limit);
     }
 
     private static Task PlaylistPage(HttpContext context, SiteState site)
     {
         var id = Id(context);
         string html;
-        if (Found(id, site.Catalog) is { } playlist)
+        if (Found(id, site.Catalog.Current) is { } playlist)
         {
             html = Pages.PlaylistPage.Render(site.Catalog, playlist, site.Charset.MetaName);
         }
@@ -75,7 +97,7 @@ internal static partial class SiteRoutes
     private static Task PlaylistApi(HttpContext context, SiteState site, string wrapper)
     {
         var id = Id(context);
-        if (Found(id, site.Catalog) is not { } playlist)
+        if (Found(id, site.Catalog.Current) is not { } playlist)
         {
             SiteResponse.MarkNotFound(context);
             return Send(context, site, id, site.Charset.JsonType, Pages.PlaylistApi.NotFound());
@@ -89,13 +111,18 @@ internal static partial class SiteRoutes
             ? DripResponse.Write(context, 200, contentType, body, TimeSpan.FromMilliseconds(site.Options.DripIntervalMs))
             : SiteResponse.Bytes(context, 200, contentType, body);
 
+    /// <summary>
+    /// A cover or avatar. Only the playlist's cover of the day is served: an older version's URL is 404 from the day the
+    /// cover changed (the CDN dropped it), and so is a version that does not exist yet.
+    /// </summary>
     private static Task Cover(HttpContext context, SiteState site, bool mayRedirect)
     {
         var catalog = site.Catalog;
         var token = (string)context.Request.RouteValues["token"]!;
         var file = (string)context.Request.RouteValues["file"]!;
-        if (!catalog.Covers.TryRead(token, file, out var id, out var purpose)
-            || !catalog.TryGetPlaylist(id, out var playlist)
+        if (!catalog.Covers.TryRead(token, file, out var id, out var purpose, out var version)
+            || !catalog.Current.TryGetPlaylist(id, out var playlist)
+            || version != (purpose == ImagePurpose.Cover ? playlist.CoverVersion : 0)
             || (purpose == ImagePurpose.Cover && playlist.Kind == CoverKind.ForeignHost))
             return Fallback(context, site);
 
@@ -107,8 +134,8 @@ internal static partial class SiteRoutes
             return SiteResponse.Bytes(context, 200, SiteResponse.JpegType, SandboxCatalog.NotAnImageBody);
 
         var bytes = size is var (width, height)
-            ? catalog.Images.Resized(id, purpose, width, height)
-            : catalog.Images.Full(id, purpose);
+            ? catalog.Images.Resized(id, purpose, width, height, version)
+            : catalog.Images.Full(id, purpose, version);
         return SiteResponse.Bytes(context, 200, SiteResponse.JpegType, bytes);
     }
 
@@ -137,21 +164,28 @@ internal static partial class SiteRoutes
         return SiteResponse.Bytes(context, 200, SiteResponse.JsonType, StatsJson.RenderArrivals(site.Log.ArrivalsSince(since)));
     }
 
-    /// <summary>?categories=A,B (default: the menu's categories) &amp;maxPages=N (default 0, all pages).</summary>
+    /// <summary>
+    /// ?categories=A,B (default: the menu's categories) &amp;maxPages=N (default 0, all pages) &amp;day=N (default: the day
+    /// served) &amp;counts=true (each row's counts too).
+    /// </summary>
     private static Task Expected(HttpContext context, SiteState site)
     {
-        var asked = context.Request.Query["categories"].ToString();
+        var query = context.Request.Query;
+        var asked = query["categories"].ToString();
         IReadOnlyList<string> categories = asked.Length == 0
             ? site.Catalog.MenuCategories
             : [.. asked.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
-        var maxPages = (int)Math.Clamp(Long(context.Request.Query["maxPages"], 0), 0, int.MaxValue);
-        return SiteResponse.Bytes(context, 200, SiteResponse.JsonType, ExpectedJson.Render(site.Catalog, categories, maxPages));
+        var maxPages = (int)Math.Clamp(Long(query["maxPages"], 0), 0, int.MaxValue);
+        var day = (int)Math.Clamp(Long(query["day"], site.Options.Day), 0, SandboxOptions.MaxDay);
+        var withCounts = string.Equals(query["counts"].ToString(), "true", StringComparison.OrdinalIgnoreCase);
+        return SiteResponse.Bytes(context, 200, SiteResponse.JsonType,
+            ExpectedJson.Render(site.Catalog.OnDay(day), categories, maxPages, withCounts));
     }
 
     private static long? Id(HttpContext context) =>
         long.TryParse(context.Request.Query["id"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 
-    private static SandboxPlaylist? Found(long? id, SandboxCatalog catalog) =>
+    private static SandboxPlaylist? Found(long? id, SandboxCatalogDay catalog) =>
         id is { } known && catalog.TryGetPlaylist(known, out var playlist) && !playlist.Deleted ? playlist : null;
 
     /// <summary>The CDN's resize parameter: "140y140" (also accepts "140x140").</summary>

@@ -77,6 +77,9 @@ public sealed class OptionsTests
     [InlineData("CoverRedirectTo", "/relative", "Sandbox:CoverRedirectTo=/relative must be an absolute URL or self")]
     [InlineData("DripIds", "12,abc", "Sandbox:DripIds must be comma-separated playlist ids; 'abc' is not one")]
     [InlineData("HugeCountIds", "-5", "Sandbox:HugeCountIds must be comma-separated playlist ids; '-5' is not one")]
+    [InlineData("Day", "-1", "Sandbox:Day=-1 must be within 0..3650 (days after the generated catalogue)")]
+    [InlineData("Day", "3651", "Sandbox:Day=3651 must be within 0..3650")]
+    [InlineData("ListTotal", "many", "'many'")]
     [InlineData("Seed", "x", "'x'")]
     public void Bad_values_are_refused_with_a_one_line_message(string key, string value, string message)
     {
@@ -84,6 +87,20 @@ public sealed class OptionsTests
         var error = Assert.ThrowsAny<ArgumentException>(() => SandboxOptions.From(configuration));
         Assert.Contains(message, error.Message);
         Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Day_and_list_options_bind_from_the_command_line_and_default_to_the_honest_day_0()
+    {
+        var configuration = new ConfigurationBuilder().AddCommandLine(
+        [
+            "--Sandbox:Day=3650", "--Sandbox:ListTotal=-9000000000000", "--Sandbox:ListMoreAlways=true", "--Sandbox:NotAListCategories=说唱, R&B/Soul",
+        ]).Build();
+        var options = SandboxOptions.From(configuration);
+        Assert.Equal((3650, -9_000_000_000_000L, true, "说唱,R&B/Soul"), (options.Day, options.ListTotal, options.ListMoreAlways, options.NotAListCategories));
+
+        var defaults = SandboxOptions.From(new ConfigurationBuilder().Build());
+        Assert.Equal((0, 0L, false, ""), (defaults.Day, defaults.ListTotal, defaults.ListMoreAlways, defaults.NotAListCategories));
     }
 
     [Theory]

@@ -29,6 +29,24 @@ internal static class CategoryNames
     /// <summary>Every category listed on the real site besides 全部, in menu order; tags are drawn from these.</summary>
     public static readonly IReadOnlyList<string> Listed = [.. Groups.SelectMany(group => group.Categories)];
 
+    /// <summary>The first categories of each group are marked hot in the JSON catalogue (as far as known; no capture at hand).</summary>
+    private const int HotPerGroup = 4;
+
+    /// <summary>全部 or a category the site lists (the JSON list answers nothing for other names).</summary>
+    public static bool IsKnown(string category) => category == All || Listed.Contains(category);
+
+    /// <summary>The number of the menu group the category is in (0 = 语种 … 4 = 主题), as the JSON catalogue says it.</summary>
+    public static int GroupOf(string category)
+    {
+        for (var group = 0; group < Groups.Count; group++)
+            if (Groups[group].Categories.Contains(category))
+                return group;
+        throw new ArgumentException($"{category} is in no group of the menu.", nameof(category));
+    }
+
+    public static bool IsHot(string category) =>
+        Groups.Any(group => group.Categories.Take(HotPerGroup).Contains(category));
+
     /// <summary>The categories the menu links to: the first <paramref name="count"/> of <see cref="Listed"/>, 0 = all.</summary>
     public static IReadOnlyList<string> Menu(int count) => count <= 0 || count >= Listed.Count ? Listed : [.. Listed.Take(count)];
 }

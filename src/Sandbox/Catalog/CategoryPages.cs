@@ -39,13 +39,27 @@ internal static class CategoryPages
     public static int LastPageSize(string category, int lastPageSizeOption) =>
         lastPageSizeOption > 0 ? lastPageSizeOption : 21 + (int)(StableHash.Fnv32(category + "#last") % 14);
 
-    public static List<long[]> Build(string category, SandboxOptions options, PlaylistIds ids)
+    /// <summary>Items in the category's list, repeats included: the same on every day.</summary>
+    public static int ListedCount(string category, SandboxOptions options)
+    {
+        var total = TotalPages(category, options.PagesPerCategory, options.AllPagesFull);
+        return total == 0 ? 0 : (total - 1) * SandboxCatalog.PageSize + LastPageSize(category, options.LastPageSize);
+    }
+
+    /// <summary>
+    /// The category's pages on <paramref name="day"/>. Special slots (covers, hostile text, the shared pool) hold the
+    /// same ids on every day; the other ("own") slots are a queue in page order: each day a few new playlists go in
+    /// at the top and as many fall off the end, so the category keeps its pages. Slot 0 of every page after the
+    /// first repeats the previous page's last id, whatever that is on the day.
+    /// </summary>
+    public static List<long[]> Build(string category, SandboxOptions options, PlaylistIds ids, int day)
     {
         var total = TotalPages(category, options.PagesPerCategory, options.AllPagesFull);
         var lastSize = LastPageSize(category, options.LastPageSize);
         var sharedPool = SharedPerPage * options.PagesPerCategory;
         var sharedOffset = (int)(StableHash.Fnv32(category + "#shared") % (uint)sharedPool);
         var pages = new List<long[]>(total);
+        var own = new List<(int Page, int Slot)>();
         for (var page = 0; page < total; page++)
         {
             var size = page == total - 1 ? lastSize : SandboxCatalog.PageSize;
@@ -64,10 +78,60 @@ internal static class CategoryPages
                         Shared((page * SharedPerPage + slot / SharedEvery + sharedOffset) % sharedPool, options.Seed, ids),
                     _ => Own(category, page, slot, PlaylistOrigin.Ordinary, options.Seed, ids),
                 };
+                if (IsOwn(page, slot))
+                    own.Add((page, slot));
             }
             pages.Add(slots);
         }
+        if (day > 0 && own.Count > 0)
+            MoveOn(pages, own, Arrivals(category, options.Seed, ids, day, own.Count, ListedCount(category, options)));
         return pages;
+    }
+
+    /// <summary>A slot of the category's own ordinary playlists: not a repeat, a special case or the shared pool.</summary>
+    private static bool IsOwn(int page, int slot) =>
+        (page, slot) is not (> 0, 0) and not (0, ForeignCoverSlot or NotAnImageSlot)
+        && !HostileSlots.Contains(slot) && slot % SharedEvery != SharedFirst;
+
+    /// <summary>
+    /// The newest playlists of the category up to <paramref name="day"/>, newest first, at most <paramref name="room"/>:
+    /// each day d adds 0..2 × NewRate of the list (its own count per category and day) on top of day d−1's.
+    /// </summary>
+    private static List<long> Arrivals(string category, int seed, PlaylistIds ids, int day, int room, int listed)
+    {
+        var arrivals = new List<long>();
+        var seen = new HashSet<long>();
+        for (var d = day; d >= 1 && arrivals.Count < room; d--)
+        {
+            var count = new SeededSequence(StableHash.Of(seed, "new-count:" + category, d));
+            var newToday = (int)(listed * 2 * DailyChange.NewRate * count.NextDouble() + count.NextDouble());
+            for (var i = 0; i < newToday && arrivals.Count < room; i++)
+            {
+                var id = ids.MintNew(StableHash.Of(seed, "new:" + category, d, i), d);
+                if (seen.Add(id))
+                    arrivals.Add(id);
+            }
+        }
+        return arrivals;
+    }
+
+    /// <summary>Puts the arrivals in the first own slots, shifts the day-0 own ids down past them, and redoes the repeats.</summary>
+    private static void MoveOn(List<long[]> pages, List<(int Page, int Slot)> own, List<long> arrivals)
+    {
+        if (arrivals.Count == 0)
+            return;
+        var queue = new List<long>(own.Count);
+        queue.AddRange(arrivals);
+        foreach (var (page, slot) in own)
+        {
+            if (queue.Count == own.Count)
+                break;
+            queue.Add(pages[page][slot]);
+        }
+        for (var i = 0; i < own.Count; i++)
+            pages[own[i].Page][own[i].Slot] = queue[i];
+        for (var page = 1; page < pages.Count; page++)
+            pages[page][0] = pages[page - 1][^1];
     }
 
     private static long Own(string category, int page, int slot, PlaylistOrigin origin, int seed, PlaylistIds ids) =>

@@ -11,28 +11,38 @@ internal enum ImagePurpose : byte
 
 /// <summary>
 /// Builds cover URLs shaped like the real CDN's (<c>/&lt;token&gt;==/&lt;imgId&gt;.jpg</c>) and reads
-/// them back: the token carries the playlist id and a seeded check, so no lookup table is needed.
+/// them back: the token carries the playlist id, the cover's version and a seeded check, so no lookup table
+/// is needed. Version 0 is the day-0 cover; a playlist that changes its cover (the Day option) gets version
+/// 1, 2, …: another image id, another token, another URL.
 /// </summary>
 internal sealed class CoverAddress(int seed)
 {
     public const string ForeignHost = "http://p1.not-allowed.invalid";
 
-    public string Path(long playlistId, ImagePurpose purpose) =>
-        $"/{Token(playlistId, purpose)}/{ImageId(playlistId, purpose)}.jpg";
+    // The token's 64 plain bits: version (12) | playlist id (44: every Sandbox id is below 2^44) | purpose (8).
+    private const int IdBits = 44;
+    private const int VersionShift = IdBits + 8;
+    private const int MaxVersion = (1 << (64 - VersionShift)) - 1;
+
+    public string Path(long playlistId, ImagePurpose purpose, int version = 0) =>
+        $"/{Token(playlistId, purpose, version)}/{ImageId(playlistId, purpose, version)}.jpg";
 
     /// <summary>Image ids are 17–18 digits like the real ones (above 2^53, so they need 64-bit parsing).</summary>
-    public long ImageId(long playlistId, ImagePurpose purpose)
+    public long ImageId(long playlistId, ImagePurpose purpose, int version = 0)
     {
-        var hash = StableHash.Of(seed, "image-id", playlistId, (long)purpose);
+        var hash = version == 0
+            ? StableHash.Of(seed, "image-id", playlistId, (long)purpose)
+            : StableHash.Of(seed, "image-id", playlistId, (long)purpose, version);
         return hash % 5 < 3
             ? 109_951_160_000_000_000L + (long)(hash / 5 % 10_000_000_000UL)
             : 10_000_000_000_000_000L + (long)(hash / 5 % 9_000_000_000_000_000UL);
     }
 
-    public bool TryRead(string token, string fileName, out long playlistId, out ImagePurpose purpose)
+    public bool TryRead(string token, string fileName, out long playlistId, out ImagePurpose purpose, out int version)
     {
         playlistId = 0;
         purpose = ImagePurpose.Cover;
+        version = 0;
         if (token.Length != 24 || !token.EndsWith("==", StringComparison.Ordinal))
             return false;
         Span<byte> bytes = stackalloc byte[16];
@@ -41,18 +51,19 @@ internal sealed class CoverAddress(int seed)
             return false;
         var scrambled = BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..]);
         var plain = BinaryPrimitives.ReadUInt64LittleEndian(bytes) ^ Mask(scrambled);
-        playlistId = (long)(plain >> 8);
+        playlistId = (long)((plain >> 8) & ((1UL << IdBits) - 1));
+        version = (int)(plain >> VersionShift);
         purpose = (ImagePurpose)(byte)plain;
         if (purpose is not (ImagePurpose.Cover or ImagePurpose.Avatar) || playlistId <= 0)
             return false;
-        return scrambled == Check(playlistId, purpose)
-            && fileName == $"{ImageId(playlistId, purpose)}.jpg";
+        return scrambled == Check(playlistId, purpose, version)
+            && fileName == $"{ImageId(playlistId, purpose, version)}.jpg";
     }
 
-    private string Token(long playlistId, ImagePurpose purpose)
+    private string Token(long playlistId, ImagePurpose purpose, int version)
     {
         Span<byte> bytes = stackalloc byte[16];
-        Fill(bytes, playlistId, purpose);
+        Fill(bytes, playlistId, purpose, version);
         // Base64 of 16 bytes ends in "==" like the real tokens; '+' and '/' are swapped so the token is one path segment.
         return Convert.ToBase64String(bytes).Replace('+', '-').Replace('/', '_');
     }
@@ -61,15 +72,19 @@ internal sealed class CoverAddress(int seed)
     /// Bytes 8..15 are a seeded check of (id, purpose); bytes 0..7 are (id, purpose) masked by a hash of
     /// the check, so tokens look random like the real ones yet decode back to the id.
     /// </summary>
-    private void Fill(Span<byte> bytes, long playlistId, ImagePurpose purpose)
+    private void Fill(Span<byte> bytes, long playlistId, ImagePurpose purpose, int version)
     {
-        var check = Check(playlistId, purpose);
-        var plain = ((ulong)playlistId << 8) | (byte)purpose;
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(playlistId, 1L << IdBits);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(version, MaxVersion);
+        var check = Check(playlistId, purpose, version);
+        var plain = ((ulong)version << VersionShift) | ((ulong)playlistId << 8) | (byte)purpose;
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, plain ^ Mask(check));
         BinaryPrimitives.WriteUInt64LittleEndian(bytes[8..], check);
     }
 
-    private ulong Check(long playlistId, ImagePurpose purpose) => StableHash.Of(seed, "cover-token", playlistId, (long)purpose);
+    private ulong Check(long playlistId, ImagePurpose purpose, int version) => version == 0
+        ? StableHash.Of(seed, "cover-token", playlistId, (long)purpose)
+        : StableHash.Of(seed, "cover-token", playlistId, (long)purpose, version);
 
     private ulong Mask(ulong check) => StableHash.Of(seed, "cover-mask", (long)check);
 }

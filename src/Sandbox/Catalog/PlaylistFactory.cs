@@ -3,7 +3,10 @@ using System.Text;
 
 namespace FunctionsCrawler.Sandbox.Catalog;
 
-/// <summary>Makes one playlist's fields from (seed, id) alone, so any process with the same options agrees.</summary>
+/// <summary>
+/// Makes one playlist's fields from (seed, id, day) alone, so any process with the same options agrees: its day-0
+/// fields (or, for a playlist first listed later, those of the day it appeared), then each later day's changes.
+/// </summary>
 internal sealed class PlaylistFactory(SandboxOptions options, Uri baseUrl, PlaylistIds ids, CoverAddress covers)
 {
     private static readonly DateTimeOffset Earliest = new(2013, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -11,9 +14,10 @@ internal sealed class PlaylistFactory(SandboxOptions options, Uri baseUrl, Playl
 
     private readonly string _siteRoot = baseUrl.GetLeftPart(UriPartial.Authority);
 
-    public SandboxPlaylist? Create(long id)
+    /// <summary>The playlist as it is on <paramref name="day"/>; null for an unknown id or one first listed later.</summary>
+    public SandboxPlaylist? Create(long id, int day)
     {
-        if (!ids.TryRead(id, out var origin))
+        if (!ids.TryRead(id, out var origin, out var firstDay) || firstDay > day)
             return null;
         var random = new SeededSequence(StableHash.Of(options.Seed, "playlist", id));
         var hostile = origin == PlaylistOrigin.HostileText;
@@ -34,20 +38,39 @@ internal sealed class PlaylistFactory(SandboxOptions options, Uri baseUrl, Playl
             PlaylistOrigin.NotAnImageCover => CoverKind.NotAnImage,
             _ => CoverKind.Ok,
         };
-        var coverPath = covers.Path(id, ImagePurpose.Cover);
-        var coverUrl = (kind == CoverKind.ForeignHost ? CoverAddress.ForeignHost : _siteRoot) + coverPath;
         // Only ordinary playlists are deleted, so every category keeps its special cases.
-        var deleted = origin == PlaylistOrigin.Ordinary
-            && StableHash.Unit(StableHash.Of(options.Seed, "deleted", id)) < options.DeletedRate;
-
-        return new SandboxPlaylist(
-            id, name, creatorId, nickname, description, Tags(random),
+        var deletable = origin == PlaylistOrigin.Ordinary;
+        var tags = Tags(random);
+        var state = new PlaylistState(
             TrackCount: (int)random.Next(1, 1000),
             PlayCount: PlayCount(random),
             SubscribedCount: Count(random, 0.2, 500_000),
             ShareCount: Count(random, 0.3, 20_000),
             CommentCount: Count(random, 0.25, 5_000),
-            created, updated, coverUrl, covers.ImageId(id, ImagePurpose.Cover), kind, deleted, hostile);
+            updated,
+            TracksUpdatedAt: created.AddSeconds(
+                (long)((updated - created).TotalSeconds * StableHash.Unit(StableHash.Of(options.Seed, "tracks-updated", id)))),
+            CoverVersion: 0,
+            Deleted: deletable && StableHash.Unit(StableHash.Of(options.Seed, "deleted", id)) < options.DeletedRate);
+        if (firstDay > 0)
+        {
+            // Texts, tags and creator as any playlist's; the rest of a playlist made that day.
+            state = PlaylistHistory.Newborn(options.Seed, id, firstDay);
+            created = state.UpdatedAt;
+        }
+        state = PlaylistHistory.Advance(options.Seed, id, deletable, state, firstDay, day);
+
+        var coverPath = covers.Path(id, ImagePurpose.Cover, state.CoverVersion);
+        var coverUrl = (kind == CoverKind.ForeignHost ? CoverAddress.ForeignHost : _siteRoot) + coverPath;
+        return new SandboxPlaylist(
+            id, name, creatorId, nickname, description, tags,
+            state.TrackCount, state.PlayCount, state.SubscribedCount, state.ShareCount, state.CommentCount,
+            created, state.UpdatedAt, coverUrl, covers.ImageId(id, ImagePurpose.Cover, state.CoverVersion), kind, state.Deleted, hostile)
+        {
+            TracksUpdatedAt = state.TracksUpdatedAt,
+            CoverVersion = state.CoverVersion,
+            FirstDay = firstDay,
+        };
     }
 
     public string AvatarUrl(long id) => _siteRoot + covers.Path(id, ImagePurpose.Avatar);

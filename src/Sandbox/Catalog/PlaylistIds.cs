@@ -5,10 +5,14 @@ namespace FunctionsCrawler.Sandbox.Catalog;
 /// Sandbox still answers detail pages for ids a crawler saw before the restart.
 /// An id is body × 1000 + tail, where the tail is a seeded check that also encodes the origin;
 /// a number whose tail does not check out is an unknown id (about 996 in 1000 random numbers).
+/// Playlists that appear on a later day (the Day option) get the newest ids, above every day-0 id, in a
+/// range per day, so the id alone says the day it was first listed.
 /// </summary>
 internal sealed class PlaylistIds(int seed)
 {
     private const int OriginCount = 4;
+    private const long NewBodies = 9_000_000_000;        // above every day-0 body (the largest is 8,999,999,999)
+    private const long NewBodiesPerDay = 200_000;
 
     /// <summary>A playlist id of a realistic size, from a hash: small ones, ones below 2^31, and 10- and 13-digit ones.</summary>
     public long Mint(ulong hash, PlaylistOrigin origin)
@@ -25,9 +29,20 @@ internal sealed class PlaylistIds(int seed)
         return body * 1000 + Tail(body, origin);
     }
 
-    public bool TryRead(long id, out PlaylistOrigin origin)
+    /// <summary>An ordinary playlist first listed on <paramref name="day"/> (1..MaxDay): 13 digits, above every earlier day's.</summary>
+    public long MintNew(ulong hash, int day)
+    {
+        var body = NewBodies + (day - 1) * NewBodiesPerDay + (long)(hash % NewBodiesPerDay);
+        return body * 1000 + Tail(body, PlaylistOrigin.Ordinary);
+    }
+
+    public bool TryRead(long id, out PlaylistOrigin origin) => TryRead(id, out origin, out _);
+
+    /// <param name="firstDay">The day the playlist was first listed: 0 for the day-0 catalogue's.</param>
+    public bool TryRead(long id, out PlaylistOrigin origin, out int firstDay)
     {
         origin = PlaylistOrigin.Ordinary;
+        firstDay = 0;
         if (id < 1_000_000)
             return false;
         var body = id / 1000;
@@ -35,7 +50,10 @@ internal sealed class PlaylistIds(int seed)
         if (offset >= OriginCount)
             return false;
         origin = (PlaylistOrigin)offset;
-        return true;
+        if (body < NewBodies)
+            return true;
+        firstDay = (int)((body - NewBodies) / NewBodiesPerDay) + 1;
+        return origin == PlaylistOrigin.Ordinary && firstDay <= DailyChange.MaxDay;
     }
 
     private int Tail(long body, PlaylistOrigin origin) => (Check(body) + (int)origin) % 1000;

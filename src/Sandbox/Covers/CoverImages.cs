@@ -8,9 +8,10 @@ using SixLabors.ImageSharp.Processing;
 namespace FunctionsCrawler.Sandbox.Covers;
 
 /// <summary>
-/// Draws real JPEG covers: a gradient with a checker pattern derived from the playlist id, so every
-/// cover's bytes differ. Resized variants (<c>?param=WxH</c>) are encoded separately and never equal
-/// the full-size bytes, which catches a crawler that stores the thumbnail.
+/// Draws real JPEG covers: a gradient with a checker pattern derived from the playlist id and the cover's
+/// version (a changed cover is another image), so every cover's bytes differ. Resized variants
+/// (<c>?param=WxH</c>) are encoded separately and never equal the full-size bytes, which catches a crawler
+/// that stores the thumbnail.
 /// </summary>
 internal sealed class CoverImages(int seed)
 {
@@ -19,34 +20,34 @@ internal sealed class CoverImages(int seed)
     // Enough for a large crawl's covers; past it the cache starts over (images are cheap to redraw, and identical).
     private const int CacheLimit = 4096;
 
-    private readonly ConcurrentDictionary<(long Id, ImagePurpose Purpose, int Width, int Height), Lazy<byte[]>> _cache = new();
+    private readonly ConcurrentDictionary<(long Id, ImagePurpose Purpose, int Version, int Width, int Height), Lazy<byte[]>> _cache = new();
 
-    public int FullSize(long id, ImagePurpose purpose) => purpose == ImagePurpose.Avatar
+    public int FullSize(long id, ImagePurpose purpose, int version = 0) => purpose == ImagePurpose.Avatar
         ? 180
-        : 300 + (int)(StableHash.Of(seed, "cover-size", id) % 301);
+        : 300 + (int)(Hash("cover-size", id, null, version) % 301);
 
-    public byte[] Full(long id, ImagePurpose purpose = ImagePurpose.Cover) => Get(id, purpose, 0, 0);
+    public byte[] Full(long id, ImagePurpose purpose = ImagePurpose.Cover, int version = 0) => Get(id, purpose, version, 0, 0);
 
     /// <summary>The cover resized to at most width×height (clamped to the full size).</summary>
-    public byte[] Resized(long id, ImagePurpose purpose, int width, int height)
+    public byte[] Resized(long id, ImagePurpose purpose, int width, int height, int version = 0)
     {
-        var size = FullSize(id, purpose);
-        return Get(id, purpose, Math.Clamp(width, 1, size), Math.Clamp(height, 1, size));
+        var size = FullSize(id, purpose, version);
+        return Get(id, purpose, version, Math.Clamp(width, 1, size), Math.Clamp(height, 1, size));
     }
 
-    private byte[] Get(long id, ImagePurpose purpose, int width, int height)
+    private byte[] Get(long id, ImagePurpose purpose, int version, int width, int height)
     {
         if (_cache.Count > CacheLimit)
             _cache.Clear();
-        return _cache.GetOrAdd((id, purpose, width, height),
-            key => new Lazy<byte[]>(() => Draw(key.Id, key.Purpose, key.Width, key.Height))).Value;
+        return _cache.GetOrAdd((id, purpose, version, width, height),
+            key => new Lazy<byte[]>(() => Draw(key.Id, key.Purpose, key.Version, key.Width, key.Height))).Value;
     }
 
-    private byte[] Draw(long id, ImagePurpose purpose, int width, int height)
+    private byte[] Draw(long id, ImagePurpose purpose, int version, int width, int height)
     {
-        var size = FullSize(id, purpose);
+        var size = FullSize(id, purpose, version);
         using var image = new Image<Rgb24>(size, size);
-        Paint(image, StableHash.Of(seed, "cover-colours", id, (long)purpose));
+        Paint(image, Hash("cover-colours", id, purpose, version));
         using var output = new MemoryStream();
         if (width == 0)
         {
@@ -80,6 +81,15 @@ internal sealed class CoverImages(int seed)
             }
         });
     }
+
+    /// <summary>Version 0 hashes as before versions existed, so the day-0 covers keep their bytes.</summary>
+    private ulong Hash(string what, long id, ImagePurpose? purpose, int version) => (purpose, version) switch
+    {
+        (null, 0) => StableHash.Of(seed, what, id),
+        (null, _) => StableHash.Of(seed, what, id, version),
+        (var shown, 0) => StableHash.Of(seed, what, id, (long)shown),
+        (var shown, _) => StableHash.Of(seed, what, id, (long)shown, version),
+    };
 
     private static byte Blend(byte from, byte to, double t, int lift) =>
         (byte)Math.Clamp((int)(from + (to - from) * t) + lift, 0, 255);

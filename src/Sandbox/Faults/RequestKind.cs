@@ -8,6 +8,10 @@ internal enum RequestKind
     List,
     Playlist,
     Api,
+    /// <summary>A category's list as JSON (/api/playlist/list).</summary>
+    ListApi,
+    /// <summary>The category catalogue as JSON (/api/playlist/catalogue).</summary>
+    CatalogueApi,
     Cover,
     Thumbnail,
     Other,
@@ -26,6 +30,10 @@ internal static class RequestKinds
             return RequestKind.List;
         if (path is "/playlist" or "/playlist/")
             return RequestKind.Playlist;
+        if (path is "/api/playlist/list" or "/api/playlist/list/")
+            return RequestKind.ListApi;
+        if (path is "/api/playlist/catalogue" or "/api/playlist/catalogue/")
+            return RequestKind.CatalogueApi;
         if (path.StartsWith("/api/", StringComparison.Ordinal))
             return RequestKind.Api;
         if (path.EndsWith(".jpg", StringComparison.Ordinal))
@@ -39,6 +47,8 @@ internal static class RequestKinds
         RequestKind.List => "list",
         RequestKind.Playlist => "playlist",
         RequestKind.Api => "api",
+        RequestKind.ListApi => "listApi",
+        RequestKind.CatalogueApi => "catalogue",
         RequestKind.Cover => "cover",
         RequestKind.Thumbnail => "thumbnail",
         RequestKind.Control => "control",
@@ -46,5 +56,6 @@ internal static class RequestKinds
     };
 
     /// <summary>Anti-crawling blocks hit pages and the API; covers come from a CDN on the real site.</summary>
-    public static bool CanBeBlocked(this RequestKind kind) => kind is RequestKind.List or RequestKind.Playlist or RequestKind.Api;
+    public static bool CanBeBlocked(this RequestKind kind) =>
+        kind is RequestKind.List or RequestKind.Playlist or RequestKind.Api or RequestKind.ListApi or RequestKind.CatalogueApi;
 }

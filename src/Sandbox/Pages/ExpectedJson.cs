@@ -4,14 +4,15 @@ using FunctionsCrawler.Sandbox.Catalog;
 namespace FunctionsCrawler.Sandbox.Pages;
 
 /// <summary>
-/// <c>/_sandbox/expected</c>: what a perfect crawl of some categories outputs, for benchmarks that check a large
-/// crawl's export and final status without the catalogue in process (tests use <see cref="SandboxCatalog.ExpectedRows"/>).
+/// <c>/_sandbox/expected</c>: what a perfect crawl of some categories outputs on one day, for benchmarks that check a
+/// large crawl's export and final status without the catalogue in process (tests use <see cref="SandboxCatalog.ExpectedRows"/>).
 /// Per category: pages crawled, the exported rows' ids (first appearance order), the deleted (category, playlist)
-/// pairs; in all: rows, deleted pairs, discovered pairs and the distinct ids whose cover is a stored image.
+/// pairs, and with <paramref name="withCounts"/> each row's counts; in all: rows, deleted pairs, discovered pairs and
+/// the distinct ids whose cover is a stored image.
 /// </summary>
 internal static class ExpectedJson
 {
-    public static byte[] Render(SandboxCatalog catalog, IReadOnlyList<string> categories, int maxPages)
+    public static byte[] Render(SandboxCatalogDay day, IReadOnlyList<string> categories, int maxPages, bool withCounts)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, Html.ApiJson))
@@ -19,22 +20,23 @@ internal static class ExpectedJson
             long rows = 0, deleted = 0, pages = 0;
             var covers = new HashSet<long>();
             json.WriteStartObject();
+            json.WriteNumber("day", day.Day);
             json.WriteNumber("maxPages", maxPages);
             json.WriteStartArray("categories");
             foreach (var category in categories.Distinct(StringComparer.Ordinal))
             {
-                var total = catalog.TotalPages(category);
+                var total = day.TotalPages(category);
                 var crawled = maxPages > 0 ? Math.Min(maxPages, total) : total;
                 var seen = new HashSet<long>();
-                var ids = new List<long>();
+                var ids = new List<SandboxPlaylist>();
                 var gone = 0;
                 for (var page = 0; page < crawled; page++)
-                    foreach (var id in catalog.PageIds(category, page))
+                    foreach (var id in day.PageIds(category, page))
                     {
                         if (!seen.Add(id)) continue;
-                        var playlist = catalog.Playlist(id);
+                        var playlist = day.Playlist(id);
                         if (playlist.Deleted) { gone++; continue; }
-                        ids.Add(id);
+                        ids.Add(playlist);
                         if (playlist.Kind == CoverKind.Ok) covers.Add(id);
                     }
                 json.WriteStartObject();
@@ -43,8 +45,10 @@ internal static class ExpectedJson
                 json.WriteNumber("rows", ids.Count);
                 json.WriteNumber("deletedPairs", gone);
                 json.WriteStartArray("ids");
-                foreach (var id in ids) json.WriteNumberValue(id);
+                foreach (var row in ids) json.WriteNumberValue(row.Id);
                 json.WriteEndArray();
+                if (withCounts)
+                    WriteCounts(json, ids);
                 json.WriteEndObject();
                 rows += ids.Count;
                 deleted += gone;
@@ -59,5 +63,23 @@ internal static class ExpectedJson
             json.WriteEndObject();
         }
         return buffer.ToArray();
+    }
+
+    /// <summary>Each row's counts on the day, in the order of <c>ids</c>.</summary>
+    private static void WriteCounts(Utf8JsonWriter json, List<SandboxPlaylist> rows)
+    {
+        json.WriteStartArray("counts");
+        foreach (var row in rows)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("id", row.Id);
+            json.WriteNumber("trackCount", row.TrackCount);
+            json.WriteNumber("playCount", row.PlayCount);
+            json.WriteNumber("subscribedCount", row.SubscribedCount);
+            json.WriteNumber("shareCount", row.ShareCount);
+            json.WriteNumber("commentCount", row.CommentCount);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
     }
 }

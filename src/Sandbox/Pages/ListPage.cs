@@ -16,9 +16,10 @@ internal static class ListPage
         " <sup class=\"icn u-icn2 u-icn2-music2 \"></sup>",
     ];
 
-    public static string Render(SandboxCatalog catalog, string category, long offset, int limit, string metaCharset)
+    public static string Render(SandboxCatalogDay day, string category, long offset, int limit, string metaCharset)
     {
-        var listed = catalog.ListedIds(category);
+        var catalog = day.Catalog;
+        var listed = day.ListedIds(category);
         var items = offset < listed.Count ? listed.Skip((int)offset).Take(limit).ToList() : [];
         // PagerLastPage makes the pager claim more (or fewer) pages than there are items for.
         var totalPages = catalog.Options.PagerLastPage > 0 ? catalog.Options.PagerLastPage : (listed.Count + limit - 1) / limit;
@@ -33,7 +34,7 @@ internal static class ListPage
         html.Append(CategoryMenu.Markup(catalog.Options.MenuCategories));
         html.Append("<ul class=\"m-cvrlst f-cb\" id=\"m-pl-container\">\n");
         foreach (var id in items)
-            WriteItem(html, catalog.Playlist(id), catalog.Options.HasHugeCount(id));
+            WriteItem(html, day.Playlist(id), catalog.Options.HasHugeCount(id));
         html.Append("</ul>\n");
         if (items.Count > 0 && totalPages > 1)
             ListPager.Write(html, category, offset / limit, totalPages, limit);
