@@ -1,6 +1,5 @@
 using System.Text.Json;
 using FunctionsCrawler.Sandbox;
-using Parquet;
 using Xunit;
 
 namespace FunctionsCrawler.Integration.Tests;
@@ -67,7 +66,7 @@ public sealed class DailyRefreshTests(AzuriteFixture azurites)
 
     private sealed record Run(string Output, JsonElement Status, IReadOnlyDictionary<string, long> Requests);
 
-    private async Task<Run> CrawlAsync(StorageAccount azurite, SandboxSite site, string name)
+    private static async Task<Run> CrawlAsync(StorageAccount azurite, SandboxSite site, string name)
     {
         var output = Directory.CreateTempSubdirectory($"crawl-{name}-").FullName;
         var requestsBefore = site.Log.Entries().Count;
@@ -100,24 +99,19 @@ public sealed class DailyRefreshTests(AzuriteFixture azurites)
         : pathAndQuery.StartsWith("/api/", StringComparison.Ordinal) ? "api"
         : "cover";
 
-    private sealed record HistoryRow(string Category, long Id, DateTime At, long Plays);
+    /// <summary>The columns of <c>playlist_history.parquet</c> the test reads, by their exported names.</summary>
+    public sealed class HistoryRow
+    {
+        [System.Text.Json.Serialization.JsonPropertyName("playlist_id")] public long Id { get; set; }
+        [System.Text.Json.Serialization.JsonPropertyName("category")] public string Category { get; set; } = "";
+        [System.Text.Json.Serialization.JsonPropertyName("crawled_at")] public DateTime At { get; set; }
+        [System.Text.Json.Serialization.JsonPropertyName("play_count")] public long Plays { get; set; }
+    }
 
     private static async Task<List<HistoryRow>> ReadHistoryAsync(string path)
     {
         await using var file = File.OpenRead(path);
-        using var reader = await ParquetReader.CreateAsync(file);
-        var rows = new List<HistoryRow>();
-        for (var g = 0; g < reader.RowGroupCount; g++)
-        {
-            using var group = reader.OpenRowGroupReader(g);
-            var fields = reader.Schema.DataFields;
-            var ids = (long[])(await group.ReadColumnAsync(fields.Single(f => f.Name == "playlist_id"))).Data;
-            var categories = (string[])(await group.ReadColumnAsync(fields.Single(f => f.Name == "category"))).Data;
-            var at = (await group.ReadColumnAsync(fields.Single(f => f.Name == "crawled_at"))).Data;
-            var plays = (long[])(await group.ReadColumnAsync(fields.Single(f => f.Name == "play_count"))).Data;
-            for (var i = 0; i < ids.Length; i++)
-                rows.Add(new HistoryRow(categories[i], ids[i], at.GetValue(i) switch { DateTime d => d, DateTimeOffset o => o.UtcDateTime, var x => throw new InvalidOperationException($"crawled_at is {x?.GetType()}") }, plays[i]));
-        }
-        return rows;
+        var result = await Parquet.Serialization.ParquetSerializer.DeserializeAsync<HistoryRow>(file, null, null, CancellationToken.None);
+        return result.Data.ToList();
     }
 }
