@@ -31,6 +31,7 @@ public sealed class EndToEndCrawlTests(AzuriteFixture azurites)
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
+            ["NetEase:ListSource"] = "page", // HTML list pages and a detail request per playlist: what this test is about
             ["NetEase:RequestsPerSecond"] = "50",
             ["Crawler:Categories"] = string.Join(',', Categories),
             ["Crawler:MaxPages"] = MaxPages.ToString(),

@@ -17,6 +17,7 @@ public sealed class HostileSiteTests(AzuriteFixture azurites) : IClassFixture<Az
     {
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
         ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
+        ["NetEase:ListSource"] = "page", // HTML list pages and a detail request per playlist: what this test is about
         ["NetEase:RequestsPerSecond"] = "40",
         ["NetEase:RetryDelaySeconds"] = "0.2",
         ["Crawler:Categories"] = string.Join(',', Categories),

@@ -49,6 +49,7 @@ public sealed class PlaylistStepTests(AzuriteFixture azurites)
             {
                 [StorageClients.ConnectionName] = account.ConnectionString,
                 ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
+                ["NetEase:ListSource"] = "page", // HTML list pages and a detail request per playlist: what this test is about
                 ["NetEase:RequestsPerSecond"] = "1000",
                 ["NetEase:SharedPacer"] = "false",
                 ["NetEase:RetryDelaySeconds"] = "0.01",

@@ -32,6 +32,7 @@ public sealed partial class SharedPacerTests(ITestOutputHelper output, AzuriteFi
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
+            ["NetEase:ListSource"] = "page", // HTML list pages and a detail request per playlist: what this test is about
             ["NetEase:RequestsPerSecond"] = Limit.ToString(),
             ["Crawler:Categories"] = string.Join(',', Categories),
             ["Crawler:MaxPages"] = MaxPages.ToString(),

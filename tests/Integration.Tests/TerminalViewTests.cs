@@ -91,6 +91,7 @@ public sealed partial class TerminalViewTests(AzuriteFixture azurites) : IClassF
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
+            ["NetEase:ListSource"] = "page", // HTML list pages and a detail request per playlist: what this test is about
             ["NetEase:RequestsPerSecond"] = "40",
             ["NetEase:BlockPauseSeconds"] = "3",
             ["Crawler:Categories"] = "说唱",

@@ -57,14 +57,16 @@ public sealed class WholeSiteCrawlTests(AzuriteFixture azurites) : IClassFixture
 
         var exitCode = await host.WaitForExitAsync(TimeSpan.FromMinutes(4));
         Assert.True(exitCode == 0, $"host exited {exitCode}:\n{host.Output}");
-        // The menu was read twice: by the run, and by the refused POST (it resolves 'all' before it can compare).
-        Assert.Equal(2, site.Log.Entries().Count(e => e.PathAndQuery == "/discover/playlist/"));
+        // The catalogue was read twice: by the run, and by the refused POST (it resolves 'all' before it can compare);
+        // the menu page not at all (it is the fallback when the catalogue cannot be read).
+        Assert.Equal(2, site.Log.Entries().Count(e => e.PathAndQuery == "/api/playlist/catalogue"));
+        Assert.Equal(0, site.Log.Entries().Count(e => e.PathAndQuery == "/discover/playlist/"));
 
         await Dataset.AssertMatchesSandboxAsync(output, site.Catalog, menu, MaxPages, azurite);
         await using var server = HostProcess.Start(new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString });
         var final = await server.ReadStatusAsync();
         Assert.Equal(crawlId, final.GetProperty("crawlId").GetString());
         Assert.Equal(menu, final.GetProperty("categories").EnumerateArray().Select(c => c.GetString()!));
-        Dataset.AssertFinalStatus(final, site.Catalog, menu, MaxPages);
+        Dataset.AssertFinalStatus(final, site.Catalog, menu, MaxPages, apiLists: true);
     }
 }
