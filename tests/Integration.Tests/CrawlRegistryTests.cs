@@ -94,7 +94,7 @@ public sealed class CrawlRegistryTests(AzuriteFixture azurites)
         return new Registry
         {
             Storage = storage, Crawls = crawls, Items = items, Queues = queues, Sink = sink, Queries = queries, Cancelled = cancelled,
-            Start = start, StartLog = log, Time = time, Finish = new FinishCrawl(crawls, items, sink, time, NullLogger<FinishCrawl>.Instance),
+            Start = start, StartLog = log, Time = time, Finish = new FinishCrawl(crawls, items, new PlaylistHistoryTable(storage, items), sink, time, NullLogger<FinishCrawl>.Instance),
         };
     }
 

@@ -9,9 +9,12 @@ namespace FunctionsCrawler.Pipeline;
 /// The judge of a crawl's end, asked by every step that finishes a message and by the stall check: a crawl is over when
 /// its item table holds no open row (every planned page read or failed, no playlist pending). Then its figures are
 /// counted once from that table, the registry records the crawl completed (or failed, when nothing it read succeeded)
-/// with them, and the one call that made that change tells the status entity, whose live counters they replace.
+/// with them, and the one call that made that change tells the status entity, whose live counters they replace. Just
+/// before, the crawl's own rows go to <see cref="PlaylistHistoryTable"/>: a crash in between leaves the crawl started, so
+/// the next call writes them again (upserts, the same rows).
 /// </summary>
-public sealed class FinishCrawl(CrawlTable crawls, CrawlItemTable items, ICrawlProgressSink progress, TimeProvider time, ILogger<FinishCrawl> log)
+public sealed class FinishCrawl(CrawlTable crawls, CrawlItemTable items, PlaylistHistoryTable history, ICrawlProgressSink progress, TimeProvider time,
+    ILogger<FinishCrawl> log)
 {
     /// <summary>Ends the crawl when it has no open work; true when this call ended it.</summary>
     public async Task<bool> RunAsync(string crawlId, CancellationToken ct)
@@ -27,7 +30,10 @@ public sealed class FinishCrawl(CrawlTable crawls, CrawlItemTable items, ICrawlP
         }
         var now = time.GetUtcNow();
         var reason = tally.FailedReason;
-        if (!await crawls.EndAsync(crawlId, reason is null ? CrawlInfo.Completed : CrawlInfo.Failed, reason, tally, now, ct)) return false;
+        var state = reason is null ? CrawlInfo.Completed : CrawlInfo.Failed;
+        // A failed crawl keeps the counters of the playlists it did record (a stalled one may have many).
+        if (tally.Counts.Values.Sum(c => c.Done) > 0) await history.RecordCrawlAsync(crawlId, crawl.Categories, state, ct);
+        if (!await crawls.EndAsync(crawlId, state, reason, tally, now, ct)) return false;
         await progress.SignalAsync(crawlId, ProgressEvent.Ended(tally.Counts, tally.CoversStored, tally.CoverBytes, tally.CoversMissing, reason, now), ct);
         using var scope = log.BeginCrawlScope(crawlId);
         var all = tally.Counts.Values;
