@@ -16,6 +16,17 @@ namespace FunctionsCrawler.Pipeline;
 public sealed class FinishCrawl(CrawlTable crawls, CrawlItemTable items, PlaylistHistoryTable history, ICrawlProgressSink progress, TimeProvider time,
     ILogger<FinishCrawl> log)
 {
+    /// <summary>
+    /// Records that a started crawl ended (<see cref="CrawlInfo.Completed"/> or <see cref="CrawlInfo.Failed"/>, here or when the
+    /// stall check gives up on it): first its done rows' counters go to the history (a failed crawl keeps those of the
+    /// playlists it did record), then the registry records the end. True for the call that made the change.
+    /// </summary>
+    public async Task<bool> EndAsync(CrawlInfo crawl, string state, string? reason, CrawlTally tally, DateTimeOffset at, CancellationToken ct)
+    {
+        if (tally.Counts.Values.Sum(c => c.Done) > 0) await history.RecordCrawlAsync(crawl.CrawlId, crawl.Categories, state, ct);
+        return await crawls.EndAsync(crawl.CrawlId, state, reason, tally, at, ct);
+    }
+
     /// <summary>Ends the crawl when it has no open work; true when this call ended it.</summary>
     public async Task<bool> RunAsync(string crawlId, CancellationToken ct)
     {
@@ -30,10 +41,7 @@ public sealed class FinishCrawl(CrawlTable crawls, CrawlItemTable items, Playlis
         }
         var now = time.GetUtcNow();
         var reason = tally.FailedReason;
-        var state = reason is null ? CrawlInfo.Completed : CrawlInfo.Failed;
-        // A failed crawl keeps the counters of the playlists it did record (a stalled one may have many).
-        if (tally.Counts.Values.Sum(c => c.Done) > 0) await history.RecordCrawlAsync(crawlId, crawl.Categories, state, ct);
-        if (!await crawls.EndAsync(crawlId, state, reason, tally, now, ct)) return false;
+        if (!await EndAsync(crawl, reason is null ? CrawlInfo.Completed : CrawlInfo.Failed, reason, tally, now, ct)) return false;
         await progress.SignalAsync(crawlId, ProgressEvent.Ended(tally.Counts, tally.CoversStored, tally.CoverBytes, tally.CoversMissing, reason, now), ct);
         using var scope = log.BeginCrawlScope(crawlId);
         var all = tally.Counts.Values;

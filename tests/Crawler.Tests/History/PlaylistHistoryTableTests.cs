@@ -50,6 +50,25 @@ public sealed class PlaylistHistoryTableTests(AzuriteFixture azurite, ITestOutpu
     }
 
     [Fact]
+    public async Task A_crawl_the_stall_check_fails_keeps_the_counters_it_recorded_marked_failed_and_a_change_skips_them()
+    {
+        var w = await HistoryWorld.CreateAsync(azurite.NewAccount());
+        var stalled = await w.CrawlAsync("20261130-030000-aaaa", Now.AddDays(-1), [HistoryWorld.Row("说唱", 1, 500, Now.AddDays(-1)), HistoryWorld.Row("说唱", 2, 9, Now.AddDays(-1))], end: false);
+        // As ResumeStalledCrawls gives up on a crawl: failed, with the item table's tally.
+        var tally = await w.Items.TallyAsync(stalled.CrawlId, default);
+        Assert.True(await w.Finish().EndAsync(stalled, CrawlInfo.Failed, "no progress after its unfinished work was sent again 3 times", tally, Now, default));
+        Assert.Equal(CrawlInfo.Failed, (await w.Crawls.GetAsync(stalled.CrawlId, default))!.State);
+        Assert.Equal(CrawlInfo.Failed, Assert.Single(await w.History.ReadPlaylistAsync("说唱", 1, default)).CrawlState);
+
+        await w.CrawlAsync("20261201-030000-bbbb", Now, [HistoryWorld.Row("说唱", 1, 800, Now)]);
+        var history = Assert.Single(((FunctionsCrawler.Data.PlaylistHistory)(await new FunctionsCrawler.Data.PlaylistBrowser(w.Playlists, w.Items, w.Crawls, w.History)
+            .HistoryAsync("1", "说唱", default)).Json!).Categories);
+        Assert.Equal([500L, 800], history.Points.Select(p => p.PlayCount));
+        Assert.Equal(["completed", "failed"], history.Crawls.Select(c => c.State));
+        Assert.Null(history.Previous); // a change is measured from a completed crawl only
+    }
+
+    [Fact]
     public async Task A_playlists_history_across_two_crawls_is_read_oldest_first_per_category()
     {
         var w = await HistoryWorld.CreateAsync(azurite.NewAccount());
