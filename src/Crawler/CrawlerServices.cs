@@ -29,11 +29,13 @@ public static class CrawlerServices
         services.AddSingleton<CrawlTable>();
         services.AddSingleton<PlaylistTable>();
         services.AddSingleton<CrawlItemTable>();
+        services.AddSingleton<PlaylistHistoryTable>();
         services.AddSingleton<CoverStore>();
         services.AddSingleton<CrawlExport>();
         services.AddSingleton<CrawlStorage>();
         services.AddSingleton<Data.PlaylistBrowser>();
         services.AddSingleton<Data.CoverRoute>();
+        services.AddSingleton<Data.CategoryChanges>();
 
         services.AddSingleton<TableTurnSchedule>();
         services.AddSingleton(sp =>
@@ -62,6 +64,7 @@ public static class CrawlerServices
         services.AddSingleton<RecordPlaylists>();
         services.AddSingleton<ScrapePlaylist>();
         services.AddSingleton<ResumeCrawl>();
+        services.AddSingleton<PreviousCrawl>();
         services.AddSingleton<FinishCrawl>();
         services.AddSingleton<ResumeStalledCrawls>();
         services.AddSingleton<CleanUpOldCrawls>();

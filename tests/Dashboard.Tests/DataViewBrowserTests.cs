@@ -249,6 +249,71 @@ public sealed class DataViewBrowserTests(BrowserFixture browser, ITestOutputHelp
     }
 
     [Fact]
+    public async Task A_playlists_plays_over_time_are_a_line_chart_with_its_dates_and_plays_on_the_axes()
+    {
+        var (page, problems) = await OpenAsync();
+
+        await page.GetByTestId("playlist-name").Nth(2).ClickAsync();
+        await Expect(page.GetByTestId("detail-title")).ToHaveTextAsync("夜跑 Night Run");
+        var chart = page.GetByTestId("history-chart");
+        await Expect(chart).ToBeVisibleAsync();
+        // One dot per crawl of the week, each with its date and plays; a line through them.
+        await Expect(chart.GetByTestId("history-point")).ToHaveCountAsync(FakeStatusServer.HistoryDays);
+        await Expect(chart.Locator("polyline")).ToHaveCountAsync(1);
+        // The dates in the page's time zone (Asia/Shanghai) and locale (en-GB); plays from 600 below the latest up to it.
+        await Expect(chart.GetByTestId("history-x-first")).ToHaveTextAsync("25 Nov 2026");
+        await Expect(chart.GetByTestId("history-x-last")).ToHaveTextAsync("1 Dec 2026");
+        await Expect(chart.GetByTestId("history-y-max")).ToHaveTextAsync("3,000,000");
+        await Expect(chart.GetByTestId("history-y-min")).ToHaveTextAsync("2,999,400");
+        await Expect(chart.GetByTestId("history-point").Last.Locator("title")).ToHaveTextAsync("1 Dec 2026: 3,000,000 plays");
+        await Expect(chart).ToHaveAttributeAsync("aria-label", "Plays in 流行: 7 crawls from 25 Nov 2026 to 1 Dec 2026");
+        // Later crawls sit further right, more plays higher up (SVG y grows downwards).
+        var dots = await chart.GetByTestId("history-point").EvaluateAllAsync<double[][]>("ds => ds.map(d => [+d.getAttribute('cx'), +d.getAttribute('cy')])");
+        Assert.Equal(dots.Select(d => d[0]).Order(), dots.Select(d => d[0]));
+        Assert.Equal(dots.Select(d => d[1]).OrderDescending(), dots.Select(d => d[1]));
+        await page.GetByTestId("detail").ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDirectory, "data-history-chart.png") });
+        Assert.Empty(problems.All);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Each_category_shows_what_grew_came_and_went_since_the_previous_crawl()
+    {
+        var (page, problems) = await OpenAsync();
+        await page.GetByTestId("tab-stats").ClickAsync();
+
+        var rap = page.GetByTestId("stats-category").Filter(new() { Has = page.GetByTestId("stats-name").GetByText("说唱", new() { Exact = true }) });
+        var panel = rap.GetByTestId("changes");
+        await Expect(panel).ToHaveAttributeAsync("open", ""); // the first categories' panels open by themselves
+        var expected = FakeStatusServer.Changes([.. FixtureDataset.Rows().Where(r => r.Category == "说唱").OrderByDescending(r => r.Detail.PlayCount)], 10);
+        await Expect(panel.GetByTestId("changes-summary")).ToContainTextAsync("against 20261124-030000-cd34");
+        await Expect(panel.GetByTestId("changes-summary")).ToContainTextAsync("2 new, 1 gone.");
+        var grew = panel.GetByTestId("changes-grew").Locator("li");
+        await Expect(grew).ToHaveCountAsync(expected.Grew.Count);
+        var en = CultureInfo.GetCultureInfo("en-GB");
+        for (var i = 0; i < expected.Grew.Count; i++)
+        {
+            var g = expected.Grew[i];
+            await Expect(grew.Nth(i)).ToHaveTextAsync($"{g.Name} — +{g.Increase.ToString("N0", en)} plays ({g.From.ToString("N0", en)} → {g.To.ToString("N0", en)})");
+        }
+        await Expect(panel.GetByTestId("changes-new").Locator("li")).ToHaveCountAsync(2);
+        await Expect(panel.GetByTestId("changes-new").Locator("li").First).ToContainTextAsync(expected.New[0].Name);
+        // A hostile name is text, in every list.
+        await Expect(panel.GetByTestId("changes-gone")).ToContainTextAsync(FakeStatusServer.GoneName + " — 4,321 plays when last listed");
+        await Expect(panel.GetByTestId("changes-grew")).ToContainTextAsync(FixtureDataset.ScriptName);
+        await Expect(page.Locator("img[src=x]")).ToHaveCountAsync(0);
+        await ScreenshotAsync(page, "data-changes.png");
+
+        // A name opens that playlist's history, chart included.
+        await grew.Nth(0).GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(page.GetByTestId("detail-title")).ToHaveTextAsync(expected.Grew[0].Name);
+        await Expect(page.GetByTestId("history-chart")).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => typeof window.__pwned === 'undefined'"));
+        Assert.Empty(problems.All);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task The_function_key_in_the_page_address_is_passed_to_the_dataset_routes()
     {
         var page = await browser.NewPageAsync();

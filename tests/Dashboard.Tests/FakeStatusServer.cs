@@ -75,8 +75,15 @@ public sealed class FakeStatusServer : IAsyncDisposable
             var previous = latest with { CrawlId = "20261124-030000-cd34", CrawledAt = row.CrawledAt.AddDays(-7), PlayCount = row.Detail.PlayCount - 1234, SubscribedCount = row.Detail.SubscribedCount + 2 };
             return ApiResult.Data(new PlaylistHistory(row.Detail.Id,
             [
-                new CategoryHistory(row.Category, row.Detail.Name, latest, previous, new PlaylistChange(1234, -2, 7, previous.CrawlId), [latest, previous]),
+                new CategoryHistory(row.Category, row.Detail.Name, latest, previous, new PlaylistChange(1234, -2, 7, previous.CrawlId), [latest, previous],
+                    HistoryPoints(row)),
             ])).ToResult();
+        });
+        app.MapGet("/api/categories/{category}/changes", (string category, string? top) =>
+        {
+            var rows = server._rows.Where(r => r.Category == CategoryChanges.RouteCategory(category)).OrderByDescending(r => r.Detail.PlayCount).ToList();
+            if (rows.Count == 0) return ApiResult.Fail(404, $"No completed crawl of category '{category}' yet.").ToResult();
+            return ApiResult.Data(Changes(rows, CategoryChanges.ParseTop(top))).ToResult();
         });
         app.MapGet("/api/covers/{file}", (string file) => ApiResult.File(FixtureDataset.CoverJpeg, "image/jpeg",
             new Dictionary<string, string> { ["Cache-Control"] = CoverRoute.CacheControl }).ToResult());
@@ -87,6 +94,29 @@ public sealed class FakeStatusServer : IAsyncDisposable
         server.BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         return server;
     }
+
+    /// <summary>A daily history of a week, oldest first, growing by 100 plays a day up to the row's plays.</summary>
+    public static IReadOnlyList<HistoryPoint> HistoryPoints(PlaylistRecord row) =>
+        [.. Enumerable.Range(0, HistoryDays).Select(d => new HistoryPoint(row.CrawledAt.AddDays(d - HistoryDays + 1), row.Detail.PlayCount - 100L * (HistoryDays - 1 - d),
+            row.Detail.SubscribedCount, row.Detail.ShareCount, row.Detail.CommentCount, row.Detail.TrackCount))];
+
+    public const int HistoryDays = 7;
+
+    /// <summary>
+    /// A category's changes as the core's route shapes them: the three most played grew by their id, the next two are new,
+    /// and one gone playlist carries a hostile name.
+    /// </summary>
+    public static CategoryChangesView Changes(IReadOnlyList<PlaylistRecord> rows, int top)
+    {
+        static string History(PlaylistRecord r) => $"playlists/{r.Detail.Id}/history?category={Uri.EscapeDataString(r.Category)}";
+        var grew = rows.Take(3).Select(r => new PlaylistGrowth(r.Detail.Id, r.Detail.Name, r.Detail.PlayCount - r.Detail.Id, r.Detail.PlayCount, r.Detail.Id, History(r)));
+        var added = rows.Skip(3).Take(2).Select(r => new ListedPlaylist(r.Detail.Id, r.Detail.Name, r.Detail.PlayCount, History(r)));
+        ListedPlaylist[] gone = [new(77, GoneName, 4321, $"playlists/77/history?category={Uri.EscapeDataString(rows[0].Category)}")];
+        return new CategoryChangesView(rows[0].Category, "20261201-030000-ab12", rows[0].CrawledAt, "20261124-030000-cd34", rows[0].CrawledAt.AddDays(-7),
+            2, 1, [.. added.Take(top)], gone, [.. grew.OrderByDescending(g => g.Increase).Take(top)]);
+    }
+
+    public const string GoneName = "<img src=x onerror=window.__pwned=5>";
 
     /// <summary>Serves this status, serialized the way both hosts do (System.Text.Json web defaults).</summary>
     public void Serve(CrawlStatus status) => _status = new(200, JsonSerializer.Serialize(status, Json));

@@ -15,7 +15,7 @@ namespace FunctionsCrawler.Functions.Tests;
 public class FunctionBindingTests
 {
     private static readonly string[] HttpFunctions = ["GetStatus", "ListCrawls", "GetCrawl", "StartCrawlOnRequest", "RequeueFailed", "ExportPlaylistsCsv", "Dashboard",
-        "ListPlaylists", "PlaylistStats", "PlaylistHistory", "ExportPlaylistsParquet", "GetCover"];
+        "ListPlaylists", "PlaylistStats", "PlaylistHistory", "ExportPlaylistsParquet", "ExportHistoryParquet", "ExportHistoryCsv", "CategoryChanges", "GetCover"];
     private static readonly string[] AllFunctions = ["StartCrawlOnSchedule", "ResumeStalledCrawls", "CleanUpOldCrawls", "ScrapeListPage", "ScrapePlaylist", "CrawlStatus", .. HttpFunctions];
 
     [Fact]
@@ -117,6 +117,9 @@ public class FunctionBindingTests
     [InlineData("PlaylistStats", "get", "playlists/stats", "Function")]
     [InlineData("PlaylistHistory", "get", "playlists/{playlistId}/history", "Function")]
     [InlineData("ExportPlaylistsParquet", "get", "playlists.parquet", "Function")]
+    [InlineData("ExportHistoryParquet", "get", "playlists/history.parquet", "Function")]
+    [InlineData("ExportHistoryCsv", "get", "playlists/history.csv", "Function")]
+    [InlineData("CategoryChanges", "get", "categories/{category}/changes", "Function")]
     [InlineData("GetCover", "get", "covers/{file}", "Function")]
     public void Http_routes_match_the_design_with_anonymous_figures_and_function_keys_for_changes_and_exports(string function, string method, string route, string authLevel)
     {
@@ -132,7 +135,8 @@ public class FunctionBindingTests
     public void Functions_that_report_or_read_progress_bind_a_durable_client()
     {
         // The sink can only reach the status entity through the invocation's [DurableClient].
-        string[] withoutClient = ["CrawlStatus", "ExportPlaylistsCsv", "Dashboard", "ListPlaylists", "PlaylistStats", "ExportPlaylistsParquet", "GetCover"];
+        string[] withoutClient = ["CrawlStatus", "ExportPlaylistsCsv", "Dashboard", "ListPlaylists", "PlaylistStats", "PlaylistHistory", "ExportPlaylistsParquet",
+            "ExportHistoryParquet", "ExportHistoryCsv", "CategoryChanges", "GetCover"];
         foreach (var function in AllFunctions.Except(withoutClient))
             Assert.True(FunctionsMetadata.Bindings(function).Any(b => b.Text("type") == "durableClient"), $"{function} binds no durableClient");
     }

@@ -137,6 +137,9 @@ public sealed class BadInputRouteTests(RouteHosts hosts) : IClassFixture<RouteHo
         (new("GET", "playlists", Query: "continuation=not-a-continuation"), 400, "continuation"),
         (new("GET", "covers/{file}", new() { ["file"] = "1.jpg" }, Query: "size=huge"), 400, "size"),
         (new("GET", "playlists/{playlistId}/history", new() { ["playlistId"] = "forty-two" }), 400, "playlistId"),
+        (new("GET", "playlists/history.parquet", Query: "category=" + Uri.EscapeDataString(new string('唱', 101))), 400, "category"),
+        (new("GET", "playlists/history.csv", Query: "category=a%00b"), 400, "category"),
+        (new("GET", "categories/{category}/changes", new() { ["category"] = "说唱" }, Query: "top=lots"), 400, "top"),
         (new("POST", "crawls", ContentType: "application/json", Body: """{"maxPages":-1}"""), 400, "MaxPages"),
         (new("POST", "crawls", ContentType: "application/json", Body: """{"categories":"""), 400, "Body"),
         (new("POST", "crawls", ContentType: "text/plain", Body: "{}"), 415, "Content-Type"),
@@ -153,6 +156,9 @@ public sealed class BadInputRouteTests(RouteHosts hosts) : IClassFixture<RouteHo
         new("GET", "playlists/stats", Query: "category=a%2Fb%23c%3F"),
         new("GET", "playlists/{playlistId}/history", new() { ["playlistId"] = "42" }, Query: "category=" + Uri.EscapeDataString(new string('唱', 400))),
         new("GET", "playlists/{playlistId}/history", new() { ["playlistId"] = "99999999999999999999" }),
+        new("GET", "playlists/history.csv", Query: "category=a%2Fb%23c%3F"),
+        new("GET", "categories/{category}/changes", new() { ["category"] = "a/b#c?d" }),
+        new("GET", "categories/{category}/changes", new() { ["category"] = new string('唱', 400) }, Query: "top=99999999999"),
         new("GET", "covers/{file}", new() { ["file"] = "..%2F1.jpg" }),
         new("POST", "crawls/{crawlId}/requeue-failed", new() { ["crawlId"] = "%00" }, ContentType: "application/json", Body: "{}"),
     ];
@@ -207,6 +213,9 @@ public sealed class StorageDownRouteTests(RouteHostsWithoutStorage hosts) : ICla
         new("GET", "playlists/stats"),
         // history
         new("GET", "playlists/{playlistId}/history", new() { ["playlistId"] = "42" }),
+        new("GET", "playlists/history.parquet"),
+        new("GET", "playlists/history.csv", Query: "category=" + Uri.EscapeDataString("说唱")),
+        new("GET", "categories/{category}/changes", new() { ["category"] = "说唱" }),
         // covers
         new("GET", "covers/{file}", new() { ["file"] = "42.jpg" }),
         new("GET", "covers/{file}", new() { ["file"] = "42.jpg" }, Query: "size=thumb"),

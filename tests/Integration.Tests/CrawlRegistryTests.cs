@@ -94,7 +94,7 @@ public sealed class CrawlRegistryTests(AzuriteFixture azurites)
         return new Registry
         {
             Storage = storage, Crawls = crawls, Items = items, Queues = queues, Sink = sink, Queries = queries, Cancelled = cancelled,
-            Start = start, StartLog = log, Time = time, Finish = new FinishCrawl(crawls, items, sink, time, NullLogger<FinishCrawl>.Instance),
+            Start = start, StartLog = log, Time = time, Finish = new FinishCrawl(crawls, items, new PlaylistHistoryTable(storage, items), new PreviousCrawl(crawls, items), sink, time, NullLogger<FinishCrawl>.Instance),
         };
     }
 
@@ -258,7 +258,7 @@ public sealed class CrawlRegistryTests(AzuriteFixture azurites)
     }
 
     private static ResumeStalledCrawls StallCheck(Registry registry) =>
-        new(registry.Queries, registry.Crawls, registry.Items, registry.Sink,
+        new(registry.Queries, registry.Items, registry.Sink,
             new ResumeCrawl(registry.Queues, registry.Items, registry.Finish, registry.Sink, NullLogger<ResumeCrawl>.Instance), registry.Finish,
             Options.Create(new CrawlerOptions { StallSeconds = 60 }), registry.Time, NullLogger<ResumeStalledCrawls>.Instance);
 

@@ -82,6 +82,36 @@ public static class Dataset
 
     }
 
+    /// <summary>
+    /// <c>playlist_history.csv</c> after a first crawl: one row per (category, playlist) it recorded, with the Sandbox's
+    /// counters, sorted by category and playlist id, and <c>playlist_history.parquet</c> with as many rows.
+    /// </summary>
+    public static async Task AssertFirstHistoryMatchesSandboxAsync(string output, SandboxCatalog catalog, IReadOnlyList<string> categories, int maxPages)
+    {
+        var expected = catalog.ExpectedRows(categories, maxPages);
+        var rows = ReadCsv(Path.Combine(output, "playlist_history.csv"), HistoryHeader);
+        Assert.Equal(expected.Count, rows.Count);
+        var keys = rows.Select(r => (r["category"], long.Parse(r["playlist_id"]))).ToList();
+        Assert.Equal(keys.OrderBy(k => k.Item1, StringComparer.Ordinal).ThenBy(k => k.Item2), keys);
+        var byKey = rows.ToDictionary(r => (r["category"], long.Parse(r["playlist_id"])));
+        foreach (var (category, p) in expected)
+        {
+            Assert.True(byKey.TryGetValue((category, p.Id), out var row), $"no history row for {p.Id} in {category}");
+            Assert.Equal((p.PlayCount.ToString(), p.SubscribedCount.ToString(), p.ShareCount.ToString(), p.CommentCount.ToString(), p.TrackCount.ToString()),
+                (row["play_count"], row["subscribed_count"], row["share_count"], row["comment_count"], row["track_count"]));
+            Assert.EndsWith("Z", row["crawled_at"]);
+        }
+        await using var parquet = File.OpenRead(Path.Combine(output, "playlist_history.parquet"));
+        await using var reader = await Parquet.ParquetReader.CreateAsync(parquet);
+        long parquetRows = 0;
+        for (var i = 0; i < reader.RowGroupCount; i++)
+        {
+            using var group = reader.OpenRowGroupReader(i);
+            parquetRows += group.RowCount;
+        }
+        Assert.Equal(expected.Count, parquetRows);
+    }
+
     /// <summary>The final status JSON's counts equal what the Sandbox serves.</summary>
     /// <param name="apiLists">Read through the JSON list answers, which leave deleted playlists out (HTML list pages show them).</param>
     public static void AssertFinalStatus(JsonElement final, SandboxCatalog catalog, IReadOnlyList<string> categories, int maxPages, int failed = 0,
@@ -110,13 +140,18 @@ public static class Dataset
     /// <summary>The design's formula guard: a text cell starting with = + - @ tab or CR gets a leading apostrophe.</summary>
     public static string Guarded(string text) => text.Length > 0 && "=+-@\t\r".Contains(text[0]) ? "'" + text : text;
 
-    public static List<Dictionary<string, string>> ReadCsv(string path)
+    public static readonly string[] HistoryHeader =
+        ["playlist_id", "category", "crawled_at", "play_count", "subscribed_count", "share_count", "comment_count", "track_count"];
+
+    /// <summary>The rows of a CSV export with this header (the playlists' by default), each a dictionary by column.</summary>
+    public static List<Dictionary<string, string>> ReadCsv(string path, string[]? header = null)
     {
-        Assert.Equal(string.Join(',', Header), File.ReadLines(path).First().TrimStart('\uFEFF'));
+        header ??= Header;
+        Assert.Equal(string.Join(',', header), File.ReadLines(path).First().TrimStart('\uFEFF'));
         using var reader = CsvReader.FromFile(path, CsvReaderOptions.Default, FileOptions.None);
         reader.ReadHeader();
         var rows = new List<Dictionary<string, string>>();
-        while (reader.Read()) rows.Add(Header.ToDictionary(h => h, h => reader.GetString(h)));
+        while (reader.Read()) rows.Add(header.ToDictionary(h => h, h => reader.GetString(h)));
         return rows;
     }
 }

@@ -46,6 +46,9 @@ public sealed class EndToEndCrawlTests(AzuriteFixture azurites)
         Assert.True(exitCode == 0, $"host exited {exitCode}:\n{host.Output}");
 
         await Dataset.AssertMatchesSandboxAsync(output, site.Catalog, Categories, MaxPages, azurite);
+        // The crawl's counters went to the history when it ended, and the run exported them beside the playlists.
+        await Dataset.AssertFirstHistoryMatchesSandboxAsync(output, site.Catalog, Categories, MaxPages);
+        Assert.Contains($"History: {site.Catalog.ExpectedRows(Categories, MaxPages).Count} rows", host.Output, StringComparison.Ordinal);
         Assert.True(site.Log.MaxPerSecond <= 50, $"the site saw {site.Log.MaxPerSecond} requests in one second, over the limit of 50");
 
         // Status: it answered while the crawl ran; its final counts are exact (read from a host started afresh).

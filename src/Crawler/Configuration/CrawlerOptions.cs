@@ -31,6 +31,15 @@ public sealed class CrawlerOptions
     /// </summary>
     public string RetentionDays { get; set; } = "30";
 
+    /// <summary>
+    /// Days of per-playlist counters kept in <c>PlaylistHistory</c> (rows recorded longer ago are deleted by the clean-up),
+    /// apart from <see cref="RetentionDays"/>: deleting a crawl never deletes its history. Text, as <see cref="RetentionDays"/>.
+    /// </summary>
+    public string HistoryDays { get; set; } = "365";
+
+    /// <summary><see cref="HistoryDays"/> as a duration (valid only once <see cref="CrawlerOptionsValidator"/> passed it).</summary>
+    public TimeSpan HistoryRetention => TimeSpan.FromDays(ParseRetentionDays(HistoryDays) ?? throw new InvalidOperationException($"Crawler__HistoryDays '{HistoryDays}' was not validated"));
+
     /// <summary><see cref="RetentionDays"/> as a duration (valid only once <see cref="CrawlerOptionsValidator"/> passed it).</summary>
     public TimeSpan Retention => TimeSpan.FromDays(ParseRetentionDays(RetentionDays) ?? throw new InvalidOperationException($"Crawler__RetentionDays '{RetentionDays}' was not validated"));
 

@@ -19,6 +19,8 @@ public sealed class CrawlerOptionsValidator : IValidateOptions<CrawlerOptions>
                 problems.Add($"Crawler__{key} must be a six-field CRON expression (seconds first), got '{value}'.");
         if (CrawlerOptions.ParseRetentionDays(options.RetentionDays) is null)
             problems.Add($"Crawler__RetentionDays must be a whole number of days from 1 to {CrawlerOptions.MaxRetentionDays}, got '{options.RetentionDays}'.");
+        if (CrawlerOptions.ParseRetentionDays(options.HistoryDays) is null)
+            problems.Add($"Crawler__HistoryDays must be a whole number of days from 1 to {CrawlerOptions.MaxRetentionDays}, got '{options.HistoryDays}'.");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

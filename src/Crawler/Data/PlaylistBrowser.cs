@@ -14,27 +14,42 @@ public sealed record PlaylistPoint(string CrawlId, DateTimeOffset CrawledAt, str
 {
     public static PlaylistPoint Of(PlaylistRecord r, string state) =>
         new(r.CrawlId, r.CrawledAt, state, r.Detail.PlayCount, r.Detail.SubscribedCount, r.Detail.ShareCount, r.Detail.CommentCount);
+
+    public static PlaylistPoint Of(HistoryRow r) =>
+        new(r.CrawlId, r.CrawledAt, r.CrawlState, r.PlayCount, r.SubscribedCount, r.ShareCount, r.CommentCount);
+}
+
+/// <summary>A playlist's counters when one crawl recorded it: a point of its history's chart.</summary>
+public sealed record HistoryPoint(DateTimeOffset CrawledAt, long PlayCount, long SubscribedCount, long ShareCount, long CommentCount, long TrackCount)
+{
+    public static HistoryPoint Of(HistoryRow r) => new(r.CrawledAt, r.PlayCount, r.SubscribedCount, r.ShareCount, r.CommentCount, r.TrackCount);
 }
 
 /// <summary>How plays and subscribers moved from the previous completed crawl to the latest row, over how many days.</summary>
 public sealed record PlaylistChange(long PlayCount, long SubscribedCount, double Days, string FromCrawlId);
 
-/// <summary>A playlist's history in one category: its latest row, the crawls that recorded it (newest first) and the change since the previous completed one.</summary>
-public sealed record CategoryHistory(string Category, string Name, PlaylistPoint Latest, PlaylistPoint? Previous, PlaylistChange? Change, IReadOnlyList<PlaylistPoint> Crawls);
+/// <summary>
+/// A playlist's history in one category: its latest row, the last crawls that recorded it (newest first), the change since
+/// the previous completed one, and every point of its history (<c>Crawler__HistoryDays</c> of them), oldest first.
+/// </summary>
+public sealed record CategoryHistory(string Category, string Name, PlaylistPoint Latest, PlaylistPoint? Previous, PlaylistChange? Change,
+    IReadOnlyList<PlaylistPoint> Crawls, IReadOnlyList<HistoryPoint> Points);
 
 public sealed record PlaylistHistory(long PlaylistId, IReadOnlyList<CategoryHistory> Categories);
 
 /// <summary>
 /// The data routes over the dataset: <c>GET /api/playlists</c> (the data view's pages), <c>/api/playlists/stats</c>,
-/// <c>/api/playlists/{id}/history</c> and <c>/api/playlists.parquet</c>. The listing and the figures read the latest view
-/// (table <c>Playlists</c>); history and export read each crawl's own rows (table <c>CrawlItems</c>).
+/// <c>/api/playlists/{id}/history</c>, <c>/api/playlists.parquet</c> and the history exports
+/// <c>/api/playlists/history.parquet</c> and <c>.csv</c>. The listing and the figures read the latest view (table
+/// <c>Playlists</c>), history reads table <c>PlaylistHistory</c>, and the crawl export each crawl's own rows (table <c>CrawlItems</c>).
 /// </summary>
-public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable items, CrawlTable crawls, CrawlQueries queries, ILogger<PlaylistBrowser>? log = null)
+public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable items, CrawlTable crawls, PlaylistHistoryTable history,
+    ILogger<PlaylistBrowser>? log = null)
 {
-    /// <summary>Crawls looked at for one playlist's history (newest first); older ones are not shown.</summary>
+    /// <summary>Crawls listed in a playlist's history answer (<c>crawls</c>, newest first); <c>points</c> holds them all.</summary>
     public const int MaxHistoryCrawls = 30;
     /// <summary>Registry rows read to learn which categories the dataset has (retention keeps it small).</summary>
-    public const int MaxRegistryRows = 2_000;
+    public const int MaxRegistryRows = PreviousCrawl.MaxRegistryRows;
 
     /// <summary><c>GET /api/playlists?category=&amp;q=&amp;sort=&amp;top=&amp;continuation=</c>.</summary>
     public Task<ApiResult> ListAsync(string? category, string? q, string? sort, string? top, string? continuation, CancellationToken ct) => RouteGuard.RunAsync(async () =>
@@ -61,38 +76,90 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
 
     /// <summary>
     /// <c>GET /api/playlists/{id}/history[?category=]</c>: for each category holding the playlist (or the one named), its
-    /// latest row, what the last <see cref="MaxHistoryCrawls"/> crawls of that category recorded, and the change in plays and
-    /// subscribers since the previous completed crawl that recorded it. 404 for an id the dataset does not hold, 400 for
-    /// a <c>playlistId</c> that is not an id.
+    /// latest row, every point its history holds (one range query of table <c>PlaylistHistory</c> per category, the
+    /// categories in parallel), the last <see cref="MaxHistoryCrawls"/> of them with their crawl's state, and the change in
+    /// plays and subscribers since the previous completed crawl that recorded it. 404 for an id the dataset does not hold,
+    /// 400 for a <c>playlistId</c> that is not an id or a <c>category</c> that cannot be one.
     /// </summary>
     public Task<ApiResult> HistoryAsync(string playlistId, string? category, CancellationToken ct) => RouteGuard.RunAsync(async () =>
     {
         if (!TryParseId(playlistId, out var id)) return ApiResult.Fail(StatusCodes.Status400BadRequest, ApiErrors.NotAPlaylistId(playlistId));
-        var categories = string.IsNullOrEmpty(category) ? await playlists.CategoriesOfAsync(id, await DatasetCategoriesAsync(ct), ct) : [category];
-        var registry = await RecentCrawlsAsync(ct);
-        var result = new List<CategoryHistory>();
-        foreach (var c in categories)
-        {
-            if (await playlists.GetAsync(c, id, ct) is not { } latest) continue;
-            var points = new List<PlaylistPoint>();
-            PlaylistPoint? previous = null;
-            var latestStart = registry.FirstOrDefault(r => r.CrawlId == latest.CrawlId)?.StartedAt ?? latest.CrawledAt;
-            foreach (var crawl in registry.Where(r => r.Categories.Contains(c, StringComparer.Ordinal)).Take(MaxHistoryCrawls))
-            {
-                if (await items.GetRowAsync(crawl.CrawlId, c, id, ct) is not { } row) continue;
-                var state = (await queries.StatusAsync(crawl, ct)).State;
-                var point = PlaylistPoint.Of(row, state);
-                points.Add(point);
-                if (previous is null && crawl.CrawlId != latest.CrawlId && crawl.StartedAt < latestStart && state == CrawlStates.Completed) previous = point;
-            }
-            var now = PlaylistPoint.Of(latest, points.FirstOrDefault(p => p.CrawlId == latest.CrawlId)?.State ?? "");
-            var change = previous is null ? null
-                : new PlaylistChange(latest.Detail.PlayCount - previous.PlayCount, latest.Detail.SubscribedCount - previous.SubscribedCount,
-                    Math.Round((latest.CrawledAt - previous.CrawledAt).TotalDays, 2), previous.CrawlId);
-            result.Add(new CategoryHistory(c, latest.Detail.Name, now, previous, change, points));
-        }
+        var named = PlaylistQuery.ParseCategory(category);
+        var categories = named is null ? await playlists.CategoriesOfAsync(id, await DatasetCategoriesAsync(ct), ct) : [named];
+        var found = await Task.WhenAll(categories.Select(c => CategoryHistoryAsync(c, id, ct)));
+        var result = found.OfType<CategoryHistory>().ToList();
         return result.Count == 0 ? NotInDataset(playlistId) : ApiResult.Data(new PlaylistHistory(id, result));
     }, log, ct);
+
+    private async Task<CategoryHistory?> CategoryHistoryAsync(string category, long id, CancellationToken ct)
+    {
+        var latestRead = playlists.GetAsync(category, id, ct);
+        var rowsRead = history.ReadPlaylistAsync(category, id, ct);
+        await Task.WhenAll(latestRead, rowsRead);
+        var rows = await rowsRead;
+        if (await latestRead is not { } latest) return null;
+        var points = rows.Select(PlaylistPoint.Of).ToList();
+        // The latest row may come from a crawl still running (its history is written when it ends): the registry says.
+        var state = points.LastOrDefault(p => p.CrawlId == latest.CrawlId)?.State ?? StateOf(await crawls.GetAsync(latest.CrawlId, ct));
+        var previous = points.LastOrDefault(p => p.CrawlId != latest.CrawlId && p.CrawledAt < latest.CrawledAt && p.State == CrawlStates.Completed);
+        var change = previous is null ? null
+            : new PlaylistChange(latest.Detail.PlayCount - previous.PlayCount, latest.Detail.SubscribedCount - previous.SubscribedCount,
+                Math.Round((latest.CrawledAt - previous.CrawledAt).TotalDays, 2), previous.CrawlId);
+        return new CategoryHistory(category, latest.Detail.Name, PlaylistPoint.Of(latest, state), previous, change,
+            points.AsEnumerable().Reverse().Take(MaxHistoryCrawls).ToList(), rows.Select(HistoryPoint.Of).ToList());
+    }
+
+    /// <summary>A registered crawl's state as the status names it (a started crawl is running); empty for one the registry no longer has.</summary>
+    private static string StateOf(CrawlInfo? crawl) => crawl is null ? "" : crawl.State == CrawlInfo.Started ? CrawlStates.Running : crawl.State;
+
+    /// <summary>
+    /// <c>GET /api/playlists/history.parquet[?category=]</c>: every history row of the dataset's categories (or the one named)
+    /// as <c>playlist_history.parquet</c>, sorted by category, playlist id and time.
+    /// </summary>
+    public Task<ApiResult> HistoryParquetAsync(string? category, CancellationToken ct) => RouteGuard.RunAsync(async () =>
+    {
+        var categories = await HistoryCategoriesAsync(category, ct);
+        return await ParquetFileAsync("playlist_history.parquet", file => PlaylistHistoryParquet.WriteAsync(file, history.ReadCategoriesAsync(categories, ct), ct));
+    }, log, ct);
+
+    /// <summary><c>GET /api/playlists/history.csv[?category=]</c>: the same rows as <c>playlist_history.csv</c>, streamed from the table.</summary>
+    public Task<ApiResult> HistoryCsvAsync(string? category, CancellationToken ct) => RouteGuard.RunAsync(async () =>
+    {
+        var categories = await HistoryCategoriesAsync(category, ct);
+        // The first page is read before the answer starts: storage that does not answer is a 503, not a cut-off 200.
+        var rows = await StartedAsync(history.ReadCategoriesAsync(categories, ct), ct);
+        return ApiResult.Stream("text/csv; charset=utf-8", (body, token) => PlaylistHistoryCsv.WriteAsync(body, rows, token),
+            new Dictionary<string, string> { ["Content-Disposition"] = "attachment; filename=\"playlist_history.csv\"" });
+    }, log, ct);
+
+    /// <summary>The rows, their first already read (so a failure to read them is thrown here).</summary>
+    private static async Task<IAsyncEnumerable<T>> StartedAsync<T>(IAsyncEnumerable<T> source, CancellationToken ct)
+    {
+        var rows = source.GetAsyncEnumerator(ct);
+        bool any;
+        try
+        {
+            any = await rows.MoveNextAsync();
+        }
+        catch
+        {
+            await rows.DisposeAsync();
+            throw;
+        }
+        return Rest(rows, any);
+
+        static async IAsyncEnumerable<T> Rest(IAsyncEnumerator<T> rows, bool any)
+        {
+            await using (rows)
+            {
+                for (var more = any; more; more = await rows.MoveNextAsync())
+                    yield return rows.Current;
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> HistoryCategoriesAsync(string? category, CancellationToken ct) =>
+        PlaylistQuery.ParseCategory(category) is { } named ? [named] : await DatasetCategoriesAsync(ct);
 
     /// <summary>
     /// <c>GET /api/playlists.parquet[?category=&amp;crawlId=]</c>: the latest crawl's own rows (or the named crawl's), as
@@ -103,11 +170,21 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
         var crawl = string.IsNullOrEmpty(crawlId) ? await crawls.LatestAsync(ct) : await crawls.GetAsync(crawlId, ct);
         if (crawl is null)
             return ApiResult.Fail(StatusCodes.Status404NotFound, string.IsNullOrEmpty(crawlId) ? ApiErrors.NoCrawlYet : ApiErrors.NoCrawl(crawlId));
+        IReadOnlyList<string> categories = string.IsNullOrEmpty(category) ? crawl.Categories : [category];
+        return await ParquetFileAsync("playlists.parquet", file => PlaylistParquet.WriteAsync(file, items.ReadRowsAsync(crawl.CrawlId, categories, ct), ct));
+    }, log, ct);
+
+    /// <summary>
+    /// A Parquet attachment: Parquet writes its footer by seeking back, so the file is written to a temporary file first,
+    /// then sent with its length (and deleted once sent).
+    /// </summary>
+    private static async Task<ApiResult> ParquetFileAsync(string fileName, Func<Stream, Task> write)
+    {
         var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920,
             FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         try
         {
-            await PlaylistParquet.WriteAsync(file, items.ReadRowsAsync(crawl.CrawlId, string.IsNullOrEmpty(category) ? crawl.Categories : [category], ct), ct);
+            await write(file);
         }
         catch
         {
@@ -124,10 +201,10 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
             }
         }, new Dictionary<string, string>
         {
-            ["Content-Disposition"] = "attachment; filename=playlists.parquet",
+            ["Content-Disposition"] = "attachment; filename=" + fileName,
             ["Content-Length"] = length.ToString(CultureInfo.InvariantCulture),
         });
-    }, log, ct);
+    }
 
     /// <summary>The rows of one category, or of every category the dataset has, at most <see cref="PlaylistQuery.MaxRows"/> in all.</summary>
     private async Task<(List<PlaylistRecord> Rows, bool Truncated)> ReadAsync(string? category, CancellationToken ct)

@@ -67,6 +67,21 @@ public sealed record PlaylistQuery(string? Category, string? Search, string Sort
         return string.IsNullOrEmpty(continuation) ? query : query with { Offset = query.ReadContinuation(continuation) };
     }
 
+    /// <summary>Longest category name a route takes: the site's are a few characters; a table key holds about a hundred escaped.</summary>
+    public const int MaxCategoryLength = 100;
+
+    /// <summary>
+    /// A route's <c>category</c> value: null when empty (every category); throws <see cref="CrawlQueryException"/> naming the
+    /// parameter when it cannot be a category (too long for a table key, or control characters).
+    /// </summary>
+    public static string? ParseCategory(string? category)
+    {
+        if (string.IsNullOrEmpty(category)) return null;
+        if (category.Length > MaxCategoryLength || category.Any(char.IsControl))
+            throw new CrawlQueryException($"category must be at most {MaxCategoryLength} characters, without control characters, got '{Shorten(Logging.SafeText.Of(category))}'.");
+        return category;
+    }
+
     public bool Matches(PlaylistRecord r) =>
         Search is null
         || r.Detail.Name.Contains(Search, StringComparison.OrdinalIgnoreCase)

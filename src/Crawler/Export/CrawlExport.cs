@@ -2,11 +2,22 @@ using FunctionsCrawler.Storage;
 
 namespace FunctionsCrawler.Export;
 
-/// <summary>What an export wrote; <see cref="MissingCovers"/>: rows whose cover was stored but is no longer in Blob storage.</summary>
-public sealed record ExportSummary(string Directory, int Rows, int Covers, long CoverBytes, int MissingCovers = 0);
+/// <summary>
+/// What an export wrote; <see cref="MissingCovers"/>: rows whose cover was stored but is no longer in Blob storage;
+/// <see cref="HistoryRows"/>: the rows of <see cref="HistoryFiles"/>.
+/// </summary>
+public sealed record ExportSummary(string Directory, int Rows, int Covers, long CoverBytes, int MissingCovers = 0, int HistoryRows = 0)
+{
+    public static readonly IReadOnlyList<string> HistoryFiles = ["playlist_history.csv", "playlist_history.parquet"];
+}
 
-/// <summary>Writes a crawl's own rows (its snapshot, whatever other crawls did since) to a folder: <c>playlists.csv</c>, <c>playlists.jsonl</c>, <c>playlists.parquet</c> and <c>covers/&lt;playlist_id&gt;.jpg</c>.</summary>
-public sealed class CrawlExport(CrawlItemTable items, CoverStore covers)
+/// <summary>
+/// Writes a crawl's own rows (its snapshot, whatever other crawls did since) to a folder: <c>playlists.csv</c>,
+/// <c>playlists.jsonl</c>, <c>playlists.parquet</c> and <c>covers/&lt;playlist_id&gt;.jpg</c>; beside them the history of the
+/// crawl's categories (every crawl's counters, <c>Crawler__HistoryDays</c> of them): <c>playlist_history.csv</c> and
+/// <c>playlist_history.parquet</c>.
+/// </summary>
+public sealed class CrawlExport(CrawlItemTable items, CoverStore covers, PlaylistHistoryTable history)
 {
     private const int CoverDownloads = 16;
 
@@ -24,6 +35,11 @@ public sealed class CrawlExport(CrawlItemTable items, CoverStore covers)
             WriteFileAsync(Path.Combine(directory, "playlists.csv"), s => PlaylistCsv.WriteAsync(s, records.ToAsyncEnumerable(), ct)),
             WriteFileAsync(Path.Combine(directory, "playlists.jsonl"), s => PlaylistJsonl.WriteAsync(s, records.ToAsyncEnumerable(), ct)),
             WriteFileAsync(Path.Combine(directory, "playlists.parquet"), s => PlaylistParquet.WriteAsync(s, records.ToAsyncEnumerable(), ct)));
+        // The history is read once per file (a year of a category does not fit in memory as comfortably as a crawl does).
+        var historyRows = 0;
+        var historyFiles = Task.WhenAll(
+            WriteFileAsync(Path.Combine(directory, "playlist_history.csv"), s => PlaylistHistoryCsv.WriteAsync(s, Counted(history.ReadCategoriesAsync(crawl.Categories, ct)), ct)),
+            WriteFileAsync(Path.Combine(directory, "playlist_history.parquet"), s => PlaylistHistoryParquet.WriteAsync(s, history.ReadCategoriesAsync(crawl.Categories, ct), ct)));
 
         int coverCount = 0, missing = 0;
         long coverBytes = 0;
@@ -47,7 +63,17 @@ public sealed class CrawlExport(CrawlItemTable items, CoverStore covers)
             Interlocked.Add(ref coverBytes, new FileInfo(path).Length);
         });
         await tables;
-        return new ExportSummary(Path.GetFullPath(directory), records.Count, coverCount, coverBytes, missing);
+        await historyFiles;
+        return new ExportSummary(Path.GetFullPath(directory), records.Count, coverCount, coverBytes, missing, historyRows);
+
+        async IAsyncEnumerable<HistoryRow> Counted(IAsyncEnumerable<HistoryRow> rows)
+        {
+            await foreach (var row in rows)
+            {
+                historyRows++;
+                yield return row;
+            }
+        }
     }
 
     public Task WriteParquetAsync(CrawlInfo crawl, IEnumerable<string> categories, Stream output, CancellationToken ct) =>

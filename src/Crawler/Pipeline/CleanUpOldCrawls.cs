@@ -6,16 +6,21 @@ using Microsoft.Extensions.Options;
 
 namespace FunctionsCrawler.Pipeline;
 
-/// <summary>What one clean-up run did: the crawls deleted, and the old ones kept as the newest completed crawl of a category.</summary>
-public sealed record CleanUpSummary(IReadOnlyList<string> Deleted, IReadOnlyList<string> Kept);
+/// <summary>
+/// What one clean-up run did: the crawls deleted, the old ones kept as the newest completed crawl of a category, and the
+/// history rows deleted for being older than <c>Crawler__HistoryDays</c>.
+/// </summary>
+public sealed record CleanUpSummary(IReadOnlyList<string> Deleted, IReadOnlyList<string> Kept, int HistoryRows = 0);
 
 /// <summary>
 /// The retention clean-up (timer <c>Crawler__CleanupSchedule</c>): everything per-crawl of a crawl started more than
 /// <c>Crawler__RetentionDays</c> ago is deleted — its partition of <c>CrawlItems</c>, its poison messages, its status
 /// entity and, last, its registry row — except the newest completed crawl of each category, whose rows the export reads.
 /// The dataset table <c>Playlists</c> is never touched. A run cut short leaves the registry row, so the next run finishes it.
+/// History (<see cref="PlaylistHistoryTable"/>) has its own retention, <c>Crawler__HistoryDays</c>: its rows go by their age,
+/// never with their crawl.
 /// </summary>
-public sealed class CleanUpOldCrawls(CrawlTable crawls, CrawlQueries queries, CrawlItemTable items, CrawlQueues queues,
+public sealed class CleanUpOldCrawls(CrawlTable crawls, CrawlQueries queries, CrawlItemTable items, CrawlQueues queues, PlaylistHistoryTable history,
     ICrawlStatusStore statuses, IOptions<CrawlerOptions> options, TimeProvider time, ILogger<CleanUpOldCrawls> log)
 {
     /// <summary>How long a poison message of another crawl stays invisible while the poison queues are scanned.</summary>
@@ -23,12 +28,17 @@ public sealed class CleanUpOldCrawls(CrawlTable crawls, CrawlQueries queries, Cr
 
     public async Task<CleanUpSummary> RunAsync(CancellationToken ct)
     {
-        var cutoff = time.GetUtcNow() - options.Value.Retention;
+        var now = time.GetUtcNow();
+        var historyCutoff = now - options.Value.HistoryRetention;
+        var historyRows = await history.DeleteOlderThanAsync(historyCutoff, ct);
+        log.LogInformation("Clean-up: deleted {Rows} history rows recorded before {Cutoff:u}", historyRows, historyCutoff);
+
+        var cutoff = now - options.Value.Retention;
         var (doomed, kept) = await ChooseAsync(cutoff, ct);
         if (doomed.Count == 0)
         {
             log.LogInformation("Clean-up: no crawl started before {Cutoff:u} to delete ({Kept} kept as the newest completed of a category)", cutoff, kept.Count);
-            return new CleanUpSummary([], kept);
+            return new CleanUpSummary([], kept, historyRows);
         }
 
         var poison = await queues.DeletePoisonAsync(doomed.Select(c => c.CrawlId).ToHashSet(StringComparer.Ordinal), ScanVisibility, ct);
@@ -44,7 +54,7 @@ public sealed class CleanUpOldCrawls(CrawlTable crawls, CrawlQueries queries, Cr
         }
         log.LogInformation("Clean-up: deleted {Deleted} crawls started before {Cutoff:u} ({Rows} item rows, {Poison} poison messages); kept {Kept} older ones as the newest completed of a category",
             doomed.Count, cutoff, rows, poison.Values.Sum(), kept.Count);
-        return new CleanUpSummary(doomed.Select(c => c.CrawlId).ToList(), kept);
+        return new CleanUpSummary(doomed.Select(c => c.CrawlId).ToList(), kept, historyRows);
     }
 
     /// <summary>Newest first: a crawl is kept when it is recent, or when it is the newest completed crawl of one of its categories.</summary>

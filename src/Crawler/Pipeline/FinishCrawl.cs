@@ -9,10 +9,24 @@ namespace FunctionsCrawler.Pipeline;
 /// The judge of a crawl's end, asked by every step that finishes a message and by the stall check: a crawl is over when
 /// its item table holds no open row (every planned page read or failed, no playlist pending). Then its figures are
 /// counted once from that table, the registry records the crawl completed (or failed, when nothing it read succeeded)
-/// with them, and the one call that made that change tells the status entity, whose live counters they replace.
+/// with them, and the one call that made that change tells the status entity, whose live counters they replace. Just
+/// before, the crawl's own rows go to <see cref="PlaylistHistoryTable"/>: a crash in between leaves the crawl started, so
+/// the next call writes them again (upserts, the same rows).
 /// </summary>
-public sealed class FinishCrawl(CrawlTable crawls, CrawlItemTable items, ICrawlProgressSink progress, TimeProvider time, ILogger<FinishCrawl> log)
+public sealed class FinishCrawl(CrawlTable crawls, CrawlItemTable items, PlaylistHistoryTable history, PreviousCrawl previous, ICrawlProgressSink progress,
+    TimeProvider time, ILogger<FinishCrawl> log)
 {
+    /// <summary>
+    /// Records that a started crawl ended (<see cref="CrawlInfo.Completed"/> or <see cref="CrawlInfo.Failed"/>, here or when the
+    /// stall check gives up on it): first its done rows' counters go to the history (a failed crawl keeps those of the
+    /// playlists it did record), then the registry records the end. True for the call that made the change.
+    /// </summary>
+    public async Task<bool> EndAsync(CrawlInfo crawl, string state, string? reason, CrawlTally tally, DateTimeOffset at, CancellationToken ct)
+    {
+        if (tally.Counts.Values.Sum(c => c.Done) > 0) await history.RecordCrawlAsync(crawl.CrawlId, crawl.Categories, state, ct);
+        return await crawls.EndAsync(crawl.CrawlId, state, reason, tally, at, ct);
+    }
+
     /// <summary>Ends the crawl when it has no open work; true when this call ended it.</summary>
     public async Task<bool> RunAsync(string crawlId, CancellationToken ct)
     {
@@ -25,15 +39,22 @@ public sealed class FinishCrawl(CrawlTable crawls, CrawlItemTable items, ICrawlP
             log.LogError("Crawl {CrawlId} has no open work but categories without a plan: not ended", crawlId);
             return false;
         }
+        // Gone: listed by the category's previous completed crawl of this site, in none of this crawl's lists.
+        await Task.WhenAll(crawl.Categories.Select(async c =>
+        {
+            if (tally.Counts.GetValueOrDefault(c) is { PagesDone: > 0 } counts && await previous.CountAsync(crawl, c, ct) is { } changes)
+                counts.Gone = changes.Gone;
+        }));
         var now = time.GetUtcNow();
         var reason = tally.FailedReason;
-        if (!await crawls.EndAsync(crawlId, reason is null ? CrawlInfo.Completed : CrawlInfo.Failed, reason, tally, now, ct)) return false;
+        if (!await EndAsync(crawl, reason is null ? CrawlInfo.Completed : CrawlInfo.Failed, reason, tally, now, ct)) return false;
         await progress.SignalAsync(crawlId, ProgressEvent.Ended(tally.Counts, tally.CoversStored, tally.CoverBytes, tally.CoversMissing, reason, now), ct);
         using var scope = log.BeginCrawlScope(crawlId);
         var all = tally.Counts.Values;
         if (reason is null)
-            log.LogInformation("Crawl {CrawlId} completed: {Done} playlists, {Skipped} skipped, {Failed} failed, {Pages} list pages",
-                crawlId, all.Sum(c => c.Done), all.Sum(c => c.Skipped), all.Sum(c => c.Failed), all.Sum(c => c.PagesDone + c.PagesFailed));
+            log.LogInformation("Crawl {CrawlId} completed: {Done} playlists ({Refreshed} from the lists, {Detailed} in detail, {New} new, {Gone} gone), {Skipped} skipped, {Failed} failed, {Pages} list pages",
+                crawlId, all.Sum(c => c.Done), all.Sum(c => c.Refreshed), all.Sum(c => c.Detailed), all.Sum(c => c.New), all.Sum(c => c.Gone),
+                all.Sum(c => c.Skipped), all.Sum(c => c.Failed), all.Sum(c => c.PagesDone + c.PagesFailed));
         else log.LogError("Crawl {CrawlId} failed: {Reason}", crawlId, reason);
         return true;
     }

@@ -14,7 +14,7 @@ namespace FunctionsCrawler.Pipeline;
 /// <see cref="MaxStalledResumes"/> times without moving cannot go on: it is marked failed. A crawl of another site is
 /// never sent to this one, and a completed, failed or cancelled crawl is never revived.
 /// </summary>
-public sealed class ResumeStalledCrawls(CrawlQueries queries, CrawlTable crawls, CrawlItemTable items, ICrawlProgressSink progress, ResumeCrawl resume,
+public sealed class ResumeStalledCrawls(CrawlQueries queries, CrawlItemTable items, ICrawlProgressSink progress, ResumeCrawl resume,
     FinishCrawl finish, IOptions<CrawlerOptions> options, TimeProvider time, ILogger<ResumeStalledCrawls> log)
 {
     /// <summary>Crawls started longer ago than this are not looked at (a crawl abandoned for good stays so).</summary>
@@ -47,7 +47,7 @@ public sealed class ResumeStalledCrawls(CrawlQueries queries, CrawlTable crawls,
             {
                 var reason = $"no progress after its unfinished work was sent again {state.StalledResumes} times"
                              + (state.RecentErrors.Count > 0 ? $"; last error: {state.RecentErrors[^1].Message}" : "");
-                if (!await crawls.EndAsync(crawl.CrawlId, CrawlInfo.Failed, reason, await items.TallyAsync(crawl.CrawlId, ct), now, ct)) continue;
+                if (!await finish.EndAsync(crawl, CrawlInfo.Failed, reason, await items.TallyAsync(crawl.CrawlId, ct), now, ct)) continue;
                 log.LogError("Crawl {CrawlId} failed: {Reason}", crawl.CrawlId, reason);
                 await progress.SignalAsync(crawl.CrawlId, ProgressEvent.CrawlFailed(reason, now), ct);
                 continue;

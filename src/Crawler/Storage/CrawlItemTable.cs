@@ -525,6 +525,20 @@ public sealed class CrawlItemTable(StorageClients storage)
         }
     }
 
+    /// <summary>
+    /// As <see cref="ReadRowsAsync(string, IEnumerable{string}, CancellationToken)"/> for one category, reading only
+    /// <paramref name="columns"/> (and the id): what history and the category changes need, without the text. The record's
+    /// other fields keep their defaults.
+    /// </summary>
+    public async IAsyncEnumerable<PlaylistRecord> ReadRowsAsync(string crawlId, string category, IReadOnlyCollection<string> columns,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var prefix = $"list|{Cat(category)}|";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {crawlId} and RowKey ge {prefix} and RowKey lt {After(prefix)} and State eq {Done}");
+        await foreach (var e in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: [.. columns.Append("PlaylistId").Distinct(StringComparer.Ordinal)], cancellationToken: ct))
+            yield return PlaylistRecord.FromEntity(e) with { Category = category };
+    }
+
     /// <summary>Whether the crawl has unfinished work: one range query for its first open row.</summary>
     public async Task<bool> HasOpenWorkAsync(string crawlId, CancellationToken ct)
     {

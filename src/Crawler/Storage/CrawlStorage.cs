@@ -1,7 +1,8 @@
 namespace FunctionsCrawler.Storage;
 
 /// <summary>Creates the crawl's queues, tables and blob container if they are missing.</summary>
-public sealed class CrawlStorage(StorageClients storage, CrawlQueues queues, PlaylistTable playlists, CrawlItemTable items, CrawlTable crawls, CoverStore covers)
+public sealed class CrawlStorage(StorageClients storage, CrawlQueues queues, PlaylistTable playlists, CrawlItemTable items, CrawlTable crawls, CoverStore covers,
+    PlaylistHistoryTable history)
 {
     /// <summary>Creates everything, or throws one clear message naming the storage setting.</summary>
     public async Task EnsureCreatedAsync(CancellationToken ct)
@@ -14,6 +15,7 @@ public sealed class CrawlStorage(StorageClients storage, CrawlQueues queues, Pla
             await playlists.EnsureCreatedAsync(timeout.Token);
             await items.EnsureCreatedAsync(timeout.Token);
             await crawls.EnsureCreatedAsync(timeout.Token);
+            await history.EnsureCreatedAsync(timeout.Token);
             await covers.EnsureCreatedAsync(timeout.Token);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)

@@ -2,7 +2,10 @@ using FunctionsCrawler.Data;
 
 namespace FunctionsCrawler.WebJobsHost;
 
-/// <summary>The dataset's routes (the data view, its figures, history, Parquet export, covers): each binds its parameters and returns the core's answer.</summary>
+/// <summary>
+/// The dataset's routes (the data view, its figures, history, the exports, a category's changes, covers): each binds its
+/// parameters and returns the core's answer.
+/// </summary>
 public static class DataRoutes
 {
     public static WebApplication MapDataRoutes(this WebApplication app)
@@ -15,6 +18,12 @@ public static class DataRoutes
             (await browser.HistoryAsync(playlistId, category, ct)).ToResult());
         api.MapGet("/playlists.parquet", async (string? category, string? crawlId, PlaylistBrowser browser, CancellationToken ct) =>
             (await browser.ParquetAsync(category, crawlId, ct)).ToResult());
+        api.MapGet("/playlists/history.parquet", async (string? category, PlaylistBrowser browser, CancellationToken ct) =>
+            (await browser.HistoryParquetAsync(category, ct)).ToResult());
+        api.MapGet("/playlists/history.csv", async (string? category, PlaylistBrowser browser, CancellationToken ct) =>
+            (await browser.HistoryCsvAsync(category, ct)).ToResult());
+        api.MapGet("/categories/{category}/changes", async (string category, string? top, CategoryChanges changes, CancellationToken ct) =>
+            (await changes.GetAsync(category, top, ct)).ToResult());
         api.MapGet("/covers/{file}", async (string file, string? size, HttpRequest request, CoverRoute covers, CancellationToken ct) =>
             (await covers.GetAsync(file, size, request.Headers.IfNoneMatch.ToString() is { Length: > 0 } etag ? etag : null, ct)).ToResult());
         return app;

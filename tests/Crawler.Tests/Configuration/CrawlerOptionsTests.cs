@@ -63,6 +63,25 @@ public sealed class CrawlerOptionsTests
         Assert.Equal(TimeSpan.FromDays(days), options.Retention);
     }
 
+    [Fact]
+    public void History_is_kept_a_year_by_default_apart_from_the_crawls()
+    {
+        var options = new CrawlerOptions();
+        Assert.Equal(TimeSpan.FromDays(365), options.HistoryRetention);
+        Assert.Equal(TimeSpan.FromDays(7), new CrawlerOptions { HistoryDays = "7", RetentionDays = "30" }.HistoryRetention);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("36501")]
+    [InlineData("a year")]
+    [InlineData("")]
+    public void History_days_must_be_a_whole_number_from_1_to_36500_named_by_its_key(string value)
+    {
+        Assert.Equal($"Crawler__HistoryDays must be a whole number of days from 1 to 36500, got '{value}'.",
+            StartupProblem(new() { ["Crawler:HistoryDays"] = value }));
+    }
+
     [Theory]
     [InlineData("Schedule", "30 4 * * *")]
     [InlineData("ResumeSchedule", "*/10 * * * *")]

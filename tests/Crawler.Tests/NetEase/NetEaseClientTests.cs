@@ -14,12 +14,12 @@ namespace FunctionsCrawler.Tests.NetEase;
 /// <summary>The site client against small hostile servers on 127.0.0.1: what each real-world answer gives.</summary>
 public sealed class NetEaseClientTests
 {
-    private const string Html = "text/html;charset=utf8";
+    internal const string Html = "text/html;charset=utf8";
     private static readonly string ListPage = Fixture.Read("list-page-1.html");
     private static readonly string OverloadPage =
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>网易云音乐</title></head><body><p class=\"note\">很抱歉，服务器开小差了，请稍后再试</p></body></html>";
 
-    private static NetEaseClient Client(Uri site, Action<NetEaseOptions>? configure = null,
+    internal static NetEaseClient Client(Uri site, Action<NetEaseOptions>? configure = null,
         Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
     {
         var options = new NetEaseOptions { BaseUrl = site.ToString(), RetryDelaySeconds = 0, ReadTimeoutSeconds = 5 };
@@ -138,21 +138,6 @@ public sealed class NetEaseClientTests
     }
 
     [Fact]
-    public async Task A_gzip_body_that_inflates_past_the_cap_is_malformed_and_never_held_whole()
-    {
-        var bomb = GzipOfZeros(64 * 1024 * 1024);
-        Assert.True(bomb.Length < 200_000);
-        await using var server = new HostileServer((_, s, ct) =>
-            HostileServer.WriteAsync(s, 200, [("Content-Type", Html), ("Content-Encoding", "gzip")], bomb, ct));
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        var result = await Client(server.BaseUrl, o => o.MaxPageBytes = 1024 * 1024).GetListPageAsync("说唱", 0, CancellationToken.None);
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-        Assert.Equal(PageOutcome.Malformed, result.Outcome);
-        Assert.Contains("over the 1,048,576-byte cap (after decompression)", result.Reason);
-        Assert.True(allocated < 32 * 1024 * 1024, $"reading a capped page allocated {allocated:N0} bytes");
-    }
-
-    [Fact]
     public async Task A_declared_length_over_the_cap_is_refused_without_reading()
     {
         await using var server = new HostileServer((_, s, ct) =>
@@ -266,7 +251,7 @@ public sealed class NetEaseClientTests
     public void The_image_hosts_share_one_politeness_group(string url, string group) =>
         Assert.Equal(group, HostRateLimiter.GroupOf(new Uri(url)));
 
-    private static byte[] GzipOfZeros(int size)
+    internal static byte[] GzipOfZeros(int size)
     {
         using var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.SmallestSize, leaveOpen: true))

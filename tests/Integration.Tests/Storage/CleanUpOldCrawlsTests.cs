@@ -28,7 +28,7 @@ public sealed class CleanUpOldCrawlsTests(AzuriteFixture azurites)
         public StorageClients Storage => storage;
 
         public CleanUpOldCrawls Step(string retentionDays = "30") => new(Crawls, new CrawlQueries(Crawls, ItemTable, Queues, statuses, Options.Create(new NetEaseOptions()), time),
-            ItemTable, Queues, statuses, Options.Create(new CrawlerOptions { RetentionDays = retentionDays }), time,
+            ItemTable, Queues, new PlaylistHistoryTable(storage, ItemTable), statuses, Options.Create(new CrawlerOptions { RetentionDays = retentionDays }), time,
             NullLogger<CleanUpOldCrawls>.Instance);
 
         /// <summary>A registered crawl with per-crawl rows, a dataset row and poison messages; completed or still running.</summary>

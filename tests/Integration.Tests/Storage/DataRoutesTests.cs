@@ -43,8 +43,7 @@ public sealed class DataRoutesTests(AzuriteFixture azurites) : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private PlaylistBrowser Browser() =>
-        new(_playlists, _items, _crawls, new CrawlQueries(_crawls, _items, new CrawlQueues(_storage), _statuses, Microsoft.Extensions.Options.Options.Create(new FunctionsCrawler.Configuration.NetEaseOptions()), TimeProvider.System));
+    private PlaylistBrowser Browser() => new(_playlists, _items, _crawls, new PlaylistHistoryTable(_storage, _items));
 
     private CoverRoute Covers() => new(_covers, NullLogger<CoverRoute>.Instance);
 
@@ -81,8 +80,12 @@ public sealed class DataRoutesTests(AzuriteFixture azurites) : IAsyncLifetime
             await _playlists.UpsertAllAsync([r with { CrawlId = crawlId }], default);
         }
         if (completed)
+        {
+            // What FinishCrawl does when a crawl ends: its rows go to the history, then the registry records the end.
+            await new PlaylistHistoryTable(_storage, _items).RecordCrawlAsync(crawlId, categories, CrawlInfo.Completed, default);
             await _crawls.EndAsync(crawlId, CrawlInfo.Completed, null,
                 new CrawlTally(categories.ToDictionary(c => c, _ => new CategoryCounts { PagesTotal = 1, PagesDone = 1 }), 0, 0, 0), startedAt, default);
+        }
         return crawl;
     }
 
@@ -175,8 +178,9 @@ public sealed class DataRoutesTests(AzuriteFixture azurites) : IAsyncLifetime
         var history = Assert.Single(((PlaylistHistory)result.Json!).Categories);
         Assert.Equal("new name", history.Name);
         Assert.Equal(2_000, history.Latest.PlayCount);
-        Assert.Equal(["20261201-030000-c004", "20261124-030000-c003", "20261117-030000-c002", "20261110-030000-c001"], history.Crawls.Select(c => c.CrawlId));
-        // The unfinished crawl in between is not the one compared with.
+        // History is written when a crawl ends: the unfinished crawl in between has no point, and is not the one compared with.
+        Assert.Equal(["20261201-030000-c004", "20261117-030000-c002", "20261110-030000-c001"], history.Crawls.Select(c => c.CrawlId));
+        Assert.Equal([1_000L, 1_500, 2_000], history.Points.Select(p => p.PlayCount)); // oldest first
         Assert.Equal("20261117-030000-c002", history.Previous!.CrawlId);
         Assert.Equal(new PlaylistChange(500, -3, 14, "20261117-030000-c002"), history.Change);
 
