@@ -59,6 +59,8 @@ public sealed class DashboardBrowserTests(BrowserFixture browser)
         await Expect(page.GetByTestId("playlists-saved")).ToHaveTextAsync("12");
         await Expect(page.GetByTestId("playlists-skipped")).ToHaveTextAsync("2");
         await Expect(page.GetByTestId("playlists-failed")).ToHaveTextAsync("1");
+        // Where the saved rows came from and what changed since the previous crawl: what a daily refresh is about.
+        await Expect(page.GetByTestId("playlists-sources")).ToHaveTextAsync("9 from the lists · 3 in detail · 4 new · 5 gone");
         await Expect(page.GetByTestId("elapsed")).ToHaveTextAsync("12m34s");
         await Expect(page.GetByTestId("eta")).ToHaveTextAsync("1h02m");
         await Expect(page.GetByTestId("rate")).ToHaveTextAsync("12.5");

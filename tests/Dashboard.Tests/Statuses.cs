@@ -15,7 +15,7 @@ public static class Statuses
         StartedAt = DateTimeOffset.UtcNow.AddSeconds(-754),
         ElapsedSeconds = 754,
         Pages = new PagesFigures(Total: 10, Done: 3),
-        Playlists = new PlaylistFigures(Discovered: 40, Done: 12, Skipped: 2, Failed: 1),
+        Playlists = new PlaylistFigures(Discovered: 40, Done: 12, Skipped: 2, Failed: 1) { Refreshed = 9, Detailed = 3, New = 4, Gone = 5 },
         Covers = new CoverFigures(Stored: 12, Missing: 0, Bytes: 5_452_595),
         RatePerMinute = 12.5,
         EtaSeconds = 3720,
