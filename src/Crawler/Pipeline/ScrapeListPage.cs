@@ -68,7 +68,7 @@ public sealed class ScrapeListPage(ReadCategoryList lists, RefreshFromList refre
             var discovered = finished.Pending.Count + finished.Recorded.Count;
             await progress.SignalAsync(work.CrawlId, ProgressEvent.PageDone(work.Category, work.PageIndex, discovered, now, finished.Repeats), ct);
             foreach (var row in finished.Recorded)
-                await progress.SignalAsync(work.CrawlId, ProgressEvent.PlaylistDone(work.Category, row.Detail.Id, row.Cover?.Bytes, now, fetched: false), ct);
+                await progress.SignalAsync(work.CrawlId, ProgressEvent.PlaylistDone(work.Category, row.Detail.Id, row.Cover?.Bytes, now, fetched: false, detailed: false), ct);
             if (work.PageIndex == 0 && page.Playlists.Count == 0)
                 log.LogWarning("Category {Category} lists no playlists on its first page: it is complete and empty", work.Category);
             if (finished.Pending.Count == 0) await finish.RunAsync(work.CrawlId, ct); // the crawl's last work may have been this page
