@@ -14,24 +14,8 @@ public static class PlaylistHistoryParquet
 {
     private const int RowGroupSize = 50_000;
 
-    public static async Task WriteAsync(Stream output, IAsyncEnumerable<HistoryRow> rows, CancellationToken ct)
-    {
-        var group = new List<Row>(RowGroupSize);
-        var written = false;
-        await foreach (var row in rows.WithCancellation(ct))
-        {
-            group.Add(Row.From(row));
-            if (group.Count < RowGroupSize) continue;
-            await WriteGroupAsync(output, group, append: written, ct);
-            written = true;
-            group.Clear();
-        }
-        // No history yet is still a valid file with the schema.
-        if (group.Count > 0 || !written) await WriteGroupAsync(output, group, append: written, ct);
-    }
-
-    private static async Task WriteGroupAsync(Stream output, List<Row> rows, bool append, CancellationToken ct) =>
-        await ParquetSerializer.SerializeAsync(rows, output, new ParquetOptions { Append = append }, null, ct);
+    public static Task WriteAsync(Stream output, IAsyncEnumerable<HistoryRow> rows, CancellationToken ct) =>
+        ParquetRowGroups.WriteAsync(output, rows, Row.From, RowGroupSize, ct);
 
     /// <summary>One row, with the column names and types of the file.</summary>
     internal sealed class Row

@@ -15,24 +15,8 @@ public static class PlaylistParquet
 {
     private const int RowGroupSize = 10_000;
 
-    public static async Task WriteAsync(Stream output, IAsyncEnumerable<PlaylistRecord> records, CancellationToken ct)
-    {
-        var group = new List<Row>(RowGroupSize);
-        var written = false;
-        await foreach (var record in records.WithCancellation(ct))
-        {
-            group.Add(Row.From(record));
-            if (group.Count < RowGroupSize) continue;
-            await WriteGroupAsync(output, group, append: written, ct);
-            written = true;
-            group.Clear();
-        }
-        // An empty dataset is still a valid file with the schema.
-        if (group.Count > 0 || !written) await WriteGroupAsync(output, group, append: written, ct);
-    }
-
-    private static async Task WriteGroupAsync(Stream output, List<Row> rows, bool append, CancellationToken ct) =>
-        await ParquetSerializer.SerializeAsync(rows, output, new ParquetOptions { Append = append }, null, ct);
+    public static Task WriteAsync(Stream output, IAsyncEnumerable<PlaylistRecord> records, CancellationToken ct) =>
+        ParquetRowGroups.WriteAsync(output, records, Row.From, RowGroupSize, ct);
 
     /// <summary>One row, with the column names and types of the file.</summary>
     internal sealed class Row
