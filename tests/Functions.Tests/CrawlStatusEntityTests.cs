@@ -55,7 +55,7 @@ public class CrawlStatusEntityTests
         await _entity.RunAsync(new CrawlStatusEntity(), "applyAll", batch); // re-sent after an unclear failure
 
         var status = Status();
-        Assert.Equal(new PlaylistFigures(2, 1, 0, 0), status.Playlists);
+        Assert.Equal(new PlaylistFigures(2, 1, 0, 0) { Detailed = 1 }, status.Playlists);
         Assert.Equal(new CoverFigures(1, 0, 2048), status.Covers);
         Assert.Equal("running", status.State);
     }
