@@ -112,7 +112,8 @@ public sealed class ScrapePlaylist(CrawlItemTable items, FetchPlaylist fetch, Re
     /// <summary>
     /// The message's playlists still pending. Its ETags are trusted on its first delivery; a redelivered message (its
     /// earlier try may have finished some), a playlist without a known ETag (sent again by a resume), or one whose row
-    /// holds what a JSON list told (the fields the fetch completes), is read first.
+    /// holds what a JSON list told (the fields the fetch completes), is read first, whole: a resumed row's draft is
+    /// found without the message saying so, and spares the detail request the list made unneeded.
     /// </summary>
     private async Task<List<PlaylistItem>> PendingAsync(PlaylistWork work, bool redelivered, CancellationToken ct)
     {
@@ -121,7 +122,7 @@ public sealed class ScrapePlaylist(CrawlItemTable items, FetchPlaylist fetch, Re
         {
             if (p.ETag is not null && !redelivered && !p.Listed)
                 pending.Add(new(work.CrawlId, work.Category, p.Id, CrawlItemTable.Pending, new ETag(p.ETag)) { IsNew = p.New });
-            else if (await items.GetPlaylistAsync(work.CrawlId, work.Category, p.Id, ct, listed: p.Listed) is { IsFinished: false } item) pending.Add(item);
+            else if (await items.GetPlaylistAsync(work.CrawlId, work.Category, p.Id, ct, listed: true) is { IsFinished: false } item) pending.Add(item);
         }
         return pending;
     }
