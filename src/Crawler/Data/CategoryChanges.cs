@@ -25,9 +25,9 @@ public sealed record CategoryChangesView(string Category, string CrawlId, DateTi
 /// <summary>
 /// <c>GET /api/categories/{category}/changes?top=20</c>: a category's newest completed crawl against the previous completed
 /// crawl of the same site (<see cref="CrawlInfo.Site"/>) that read it, from the two crawls' own rows in <c>CrawlItems</c>
-/// (ids, names and plays only). <see cref="CountAsync"/> gives the status the two counts for any crawl.
+/// (ids, names and plays only), found by <see cref="PreviousCrawl"/>, which also counts the status's gone playlists.
 /// </summary>
-public sealed class CategoryChanges(CrawlTable crawls, PreviousCrawl previous, ILogger<CategoryChanges>? log = null)
+public sealed class CategoryChanges(PreviousCrawl previous, ILogger<CategoryChanges>? log = null)
 {
     public const int DefaultTop = 20, MaxTop = 100;
 
@@ -40,10 +40,6 @@ public sealed class CategoryChanges(CrawlTable crawls, PreviousCrawl previous, I
         var (now, then) = await previous.ReadBothAsync(newest, before, name, ct);
         return ApiResult.Data(Compare(name, newest, before, now, then, count));
     }, log, ct);
-
-    /// <summary>How many playlists of the category the crawl listed that the previous completed crawl did not, and the other way round.</summary>
-    public async Task<(int New, int Gone)?> CountAsync(string crawlId, string category, CancellationToken ct) =>
-        await crawls.GetAsync(crawlId, ct) is { } crawl ? await previous.CountAsync(crawl, category, ct) : null;
 
     private static CategoryChangesView Compare(string category, CrawlInfo newest, CrawlInfo? previous,
         Dictionary<long, (string Name, long Plays)> now, Dictionary<long, (string Name, long Plays)>? before, int top)

@@ -51,15 +51,20 @@ public sealed class FetchPlaylist(NetEaseClient site, FetchCover cover, Politene
                 detail = result.Value!;
             }
 
-            var stored = listed is { NeedsCover: false } ? new CoverResult(listed.Record.Cover, null, false)
+            // The stored cover stands when the list said it is unchanged, unless the detail names another one after all.
+            var coverKnown = listed is { NeedsCover: false }
+                && (!listed.NeedsDetail || RefreshFromList.SameCover(listed.Record.Detail.CoverUrl, detail.CoverUrl));
+            var stored = coverKnown ? new CoverResult(listed!.Record.Cover, null, false)
                 : await cover.RunAsync(work, detail.Id, detail.CoverUrl, ct);
             if (stored.Blocked is { } blocked)
                 return new PlaylistFetch(null, false, await politeness.OnBlockedAsync(work.CrawlId, $"cover of {what}", blocked, stored.RetryAfter, ct));
             if (stored.Problem is not null)
                 log.LogWarning("Playlist {PlaylistId} has no stored cover: {Problem}", id, stored.Problem);
-            var (fitted, cut) = TableText.Fit(detail);
-            if (cut is not null)
-                log.LogWarning("Playlist {PlaylistId}: text cut to fit Table storage ({Cut})", id, cut);
+            var (fitted, fitCut) = TableText.Fit(detail);
+            // A list item's text was fitted already (and its cut noted) when its draft was written.
+            var cut = fitCut ?? (listed is { NeedsDetail: false } ? listed.Record.TextCut : null);
+            if (fitCut is not null)
+                log.LogWarning("Playlist {PlaylistId}: text cut to fit Table storage ({Cut})", id, fitCut);
             return new PlaylistFetch(new ScrapedPlaylist(new PlaylistRecord
             {
                 Category = work.Category,

@@ -40,11 +40,8 @@ public sealed class FinishCrawl(CrawlTable crawls, CrawlItemTable items, Playlis
             return false;
         }
         // Gone: listed by the category's previous completed crawl of this site, in none of this crawl's lists.
-        await Task.WhenAll(crawl.Categories.Select(async c =>
-        {
-            if (tally.Counts.GetValueOrDefault(c) is { PagesDone: > 0 } counts && await previous.CountAsync(crawl, c, ct) is { } changes)
-                counts.Gone = changes.Gone;
-        }));
+        foreach (var (category, gone) in await previous.CountGoneAsync(crawl, tally.Counts, ct))
+            tally.Counts[category].Gone = gone;
         var now = time.GetUtcNow();
         var reason = tally.FailedReason;
         if (!await EndAsync(crawl, reason is null ? CrawlInfo.Completed : CrawlInfo.Failed, reason, tally, now, ct)) return false;

@@ -1,3 +1,4 @@
+using FunctionsCrawler.Progress;
 using FunctionsCrawler.Storage;
 
 namespace FunctionsCrawler.Pipeline;
@@ -13,16 +14,52 @@ public sealed class PreviousCrawl(CrawlTable crawls, CrawlItemTable items)
 
     private static readonly string[] Columns = ["Name", "PlayCount"];
 
+    /// <summary>Categories whose gone playlists are counted at once when a crawl ends (each reads two crawls' lists).</summary>
+    private const int CountInParallel = 8;
+
     /// <summary>
-    /// How many playlists of <paramref name="category"/> the crawl listed that the previous completed crawl of its site did not
-    /// (<c>New</c>), and the other way round (<c>Gone</c>); null when the crawl is unknown or no earlier completed crawl read the category.
+    /// Per category of the crawl that read its pages without a failure: how many playlists the previous completed crawl of
+    /// its site listed there and this crawl did not meet at all (<c>gone</c>: in no list today). One pass over the registry
+    /// for every category; a category with no previous crawl, failed pages or another page cap than the previous crawl's
+    /// has no figure (its lists cannot be compared).
     /// </summary>
-    public async Task<(int New, int Gone)?> CountAsync(CrawlInfo crawl, string category, CancellationToken ct)
+    public async Task<Dictionary<string, int>> CountGoneAsync(CrawlInfo crawl, IReadOnlyDictionary<string, CategoryCounts> counts, CancellationToken ct)
     {
-        var (_, previous) = await FindAsync(category, crawl, ct);
-        if (previous is null) return null;
-        var (now, before) = await ReadBothAsync(crawl, previous, category, ct);
-        return (now.Keys.Count(id => !before!.ContainsKey(id)), before!.Keys.Count(id => !now.ContainsKey(id)));
+        var comparable = crawl.Categories.Where(c => counts.GetValueOrDefault(c) is { PagesDone: > 0, PagesFailed: 0 }).ToList();
+        var previous = await FindPreviousAsync(crawl, comparable, ct);
+        var gone = new Dictionary<string, int>(StringComparer.Ordinal);
+        using var slots = new SemaphoreSlim(CountInParallel);
+        await Task.WhenAll(previous.Where(p => p.Value.MaxPages == crawl.MaxPages).Select(async p =>
+        {
+            await slots.WaitAsync(ct);
+            try
+            {
+                var now = await items.ListedIdsAsync(crawl.CrawlId, p.Key, ct);
+                var before = await ListedAsync(p.Value.CrawlId, p.Key, ct);
+                lock (gone) gone[p.Key] = before.Keys.Count(id => !now.Contains(id));
+            }
+            finally { slots.Release(); }
+        }));
+        return gone;
+    }
+
+    /// <summary>For each category, the newest completed crawl of the crawl's site that read it and started before it: one pass over the registry.</summary>
+    private async Task<Dictionary<string, CrawlInfo>> FindPreviousAsync(CrawlInfo crawl, List<string> categories, CancellationToken ct)
+    {
+        var found = new Dictionary<string, CrawlInfo>(StringComparer.Ordinal);
+        string? continuation = null;
+        var read = 0;
+        while (found.Count < categories.Count)
+        {
+            var page = await crawls.ListPageAsync(CrawlQueries.MaxTop, continuation, ct);
+            foreach (var other in page.Crawls.Where(o => o.CrawlId != crawl.CrawlId && o.Site == crawl.Site && o.StartedAt < crawl.StartedAt))
+                foreach (var category in categories.Where(c => !found.ContainsKey(c) && ReadCompleted(other, c)))
+                    found[category] = other;
+            read += page.Crawls.Count;
+            continuation = page.Continuation;
+            if (continuation is null || read >= MaxRegistryRows) break;
+        }
+        return found;
     }
 
     /// <summary>

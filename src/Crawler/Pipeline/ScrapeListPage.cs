@@ -53,6 +53,11 @@ public sealed class ScrapeListPage(ReadCategoryList lists, RefreshFromList refre
             {
                 // A redelivery of page 0 found the category planned from the other source: read the page as planned.
                 listing = await lists.RunAsync(work with { Lists = standing }, ct);
+                if (listing.Result is { Outcome: PageOutcome.Blocked } blocked)
+                {
+                    await queues.EnqueueAsync(work, ct, await politeness.OnBlockedAsync(work.CrawlId, what, blocked.Reason, blocked.RetryAfter, ct));
+                    return;
+                }
                 if (listing.Result.Value is not { } planned) throw new CrawlStepException($"{what}: {listing.Result.Reason}");
                 page = planned;
             }
@@ -61,9 +66,11 @@ public sealed class ScrapeListPage(ReadCategoryList lists, RefreshFromList refre
             // them pending in the item table, where resuming finds them.
             var now = time.GetUtcNow();
             var listed = await refresh.RunAsync(work, page, listing.Lists, ct);
-            var finished = await items.FinishListedPageAsync(work.CrawlId, work.Category, work.PageIndex, listed, now, ct);
+            // The rows complete from the list go to the dataset first: they are the site's latest values whoever records
+            // them, and a crash after the page row cannot leave them out (a redelivery stops at the finished page).
+            await playlists.UpsertAllAsync(listed.Where(l => l.Row is not null).Select(l => l.Row!).ToList(), ct);
+            var finished = await items.FinishListedPageAsync(work.CrawlId, work.Category, work.PageIndex, listed, now, ct, page.Repeats);
             if (finished is null) return; // another delivery finished it meanwhile
-            await playlists.UpsertAllAsync(finished.Recorded, ct);
             await queues.EnqueuePlaylistsAsync(work.CrawlId, work.Category, finished.Pending, ct);
             var discovered = finished.Pending.Count + finished.Recorded.Count;
             await progress.SignalAsync(work.CrawlId, ProgressEvent.PageDone(work.Category, work.PageIndex, discovered, now, finished.Repeats), ct);

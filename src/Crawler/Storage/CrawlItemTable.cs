@@ -198,11 +198,12 @@ public sealed class CrawlItemTable(StorageClients storage)
     /// another page. Returns the pending ones with their rows' ETags and the rows recorded, or null when the page was
     /// already finished.
     /// </summary>
+    /// <param name="repeatsWithin">Ids the answer itself held twice (kept once by its parser), counted with the page's repeats.</param>
     public async Task<FinishedPage?> FinishListedPageAsync(string crawlId, string category, int index, IReadOnlyList<ListedItem> listed,
-        DateTimeOffset at, CancellationToken ct)
+        DateTimeOffset at, CancellationToken ct, int repeatsWithin = 0)
     {
         var fresh = listed.DistinctBy(l => l.Id).ToList();
-        var repeats = listed.Count - fresh.Count;
+        var repeats = listed.Count - fresh.Count + repeatsWithin;
         var close = true;
         var pending = new List<PlaylistRef>();
         var recorded = new List<PlaylistRecord>();
@@ -251,18 +252,27 @@ public sealed class CrawlItemTable(StorageClients storage)
                 if (key == PageKey(category, index)) return null; // finished already
                 if (key == OpenPageKey(category, index)) { close = false; continue; } // no open row (a crawl from before open rows)
                 var l = todo.First(t => ListKey(category, t.Id) == key);
-                var row = await _table.GetEntityIfExistsAsync<TableEntity>(crawlId, key, ["State", "Page", "New"], ct);
-                if (row.HasValue && row.Value is { } existing && existing.GetInt32("Page") == index)
+                var row = await _table.GetEntityIfExistsAsync<TableEntity>(crawlId, key, ["Page"], ct);
+                if (!row.HasValue || row.Value is not { } existing || existing.GetInt32("Page") != index)
                 {
-                    // Written by this page's earlier try, which died before its page row: its message may not have been sent.
-                    earlier.Add(l.Id);
-                    if (existing.GetString("State") == Pending)
-                        pending.Add(new PlaylistRef(l.Id, EtagOf(existing.ETag)) { New = existing.GetBoolean("New") == true, Listed = l.Draft is not null });
-                }
-                else
-                {
-                    fresh.Remove(l);
+                    fresh.Remove(l); // a repeat: another page of the category showed it first
                     repeats++;
+                    continue;
+                }
+                // Written by this page's earlier try, which died before its page row, or by a delivery finishing it now.
+                if (await IsPageFinishedAsync(crawlId, category, index, ct)) return null;
+                // Take over every row of that try (its answer may have been another order of the list): the pending ones
+                // get their message (it may not have been sent), the done ones their signal, and the page counts them all.
+                await foreach (var mine in _table.QueryAsync<TableEntity>(
+                    RangeFilter(crawlId, $"list|{Cat(category)}|") + $" and Page eq {index.ToString(CultureInfo.InvariantCulture)}", cancellationToken: ct))
+                {
+                    var id = mine.GetInt64("PlaylistId") ?? 0;
+                    if (!earlier.Add(id)) continue;
+                    if (!fresh.Any(f => f.Id == id)) fresh.Add(new ListedItem(id));
+                    if (mine.GetString("State") == Pending)
+                        pending.Add(new PlaylistRef(id, EtagOf(mine.ETag)) { New = mine.GetBoolean("New") == true, Listed = mine.GetBoolean("NeedsDetail") is not null });
+                    else if (mine.GetString("State") == Done)
+                        recorded.Add(PlaylistRecord.FromEntity(mine) with { Category = category });
                 }
             }
         }
@@ -537,6 +547,15 @@ public sealed class CrawlItemTable(StorageClients storage)
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {crawlId} and RowKey ge {prefix} and RowKey lt {After(prefix)} and State eq {Done}");
         await foreach (var e in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: [.. columns.Append("PlaylistId").Distinct(StringComparer.Ordinal)], cancellationToken: ct))
             yield return PlaylistRecord.FromEntity(e) with { Category = category };
+    }
+
+    /// <summary>Every playlist id the crawl met in the category, whatever became of it (done, skipped, failed, pending).</summary>
+    public async Task<HashSet<long>> ListedIdsAsync(string crawlId, string category, CancellationToken ct)
+    {
+        var ids = new HashSet<long>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(RangeFilter(crawlId, $"list|{Cat(category)}|"), maxPerPage: 1000, select: ["PlaylistId"], cancellationToken: ct))
+            if (e.GetInt64("PlaylistId") is { } id) ids.Add(id);
+        return ids;
     }
 
     /// <summary>Whether the crawl has unfinished work: one range query for its first open row.</summary>

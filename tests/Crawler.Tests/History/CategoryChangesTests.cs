@@ -33,7 +33,7 @@ public sealed class CategoryChangesTests(AzuriteFixture azurite) : IClassFixture
     public async Task New_gone_and_grew_compare_the_newest_completed_crawl_with_the_previous_one_of_its_site()
     {
         var w = await TwoWeeksAsync(azurite.NewAccount());
-        var changes = new CategoryChanges(w.Crawls, new PreviousCrawl(w.Crawls, w.Items));
+        var changes = new CategoryChanges(new PreviousCrawl(w.Crawls, w.Items));
 
         var result = await changes.GetAsync("说唱", "3", default);
         Assert.Equal(200, result.StatusCode);
@@ -48,17 +48,19 @@ public sealed class CategoryChangesTests(AzuriteFixture azurite) : IClassFixture
         Assert.Equal([(5L, 5_000L, 5_500L, 500L), (6, 6_000, 6_050, 50), (10, 10_000, 10_010, 10)],
             view.Grew.Select(g => (g.PlaylistId, g.From, g.To, g.Increase)));
 
-        Assert.Equal((2, 2), await changes.CountAsync("20261201-030000-bbbb", "说唱", default));
-        Assert.Null(await changes.CountAsync("20261124-030000-aaaa", "说唱", default)); // nothing before it
-        Assert.Null(await changes.CountAsync("20261201-030000-nope", "说唱", default));
-        Assert.Null(await changes.CountAsync("20261201-030000-bbbb", "华语", default)); // 华语 had no earlier crawl
+        // What the status counts when a crawl ends: gone per category, where a previous crawl read it.
+        var previous = new PreviousCrawl(w.Crawls, w.Items);
+        var newest = (await w.Crawls.GetAsync("20261201-030000-bbbb", default))!;
+        Assert.Equal(new Dictionary<string, int> { ["说唱"] = 2 }, await previous.CountGoneAsync(newest, newest.Final!.Counts, default));
+        var oldest = (await w.Crawls.GetAsync("20261124-030000-aaaa", default))!;
+        Assert.Empty(await previous.CountGoneAsync(oldest, oldest.Final!.Counts, default)); // nothing before it
     }
 
     [Fact]
     public async Task One_crawl_compares_nothing_and_bad_values_are_named()
     {
         var w = await TwoWeeksAsync(azurite.NewAccount());
-        var changes = new CategoryChanges(w.Crawls, new PreviousCrawl(w.Crawls, w.Items));
+        var changes = new CategoryChanges(new PreviousCrawl(w.Crawls, w.Items));
 
         var single = (CategoryChangesView)(await changes.GetAsync("华语", null, default)).Json!;
         Assert.Equal(("20261201-030000-bbbb", null, 0, 0), (single.CrawlId, single.PreviousCrawlId, single.NewCount, single.GoneCount));
