@@ -61,8 +61,9 @@ function usage() {
                       export against /_sandbox/expected for its day, the two day-0 exports against each other, the goals
                       and the Azure cost of a daily refresh; first a short refresh at --rate (default 2) req/s on
                       --polite-pages (default 2) pages for the politeness efficiency. Results: daily-*.{md,json}
-  --daily-pages N     with --daily: Sandbox pages per category (default 38, a real category's size: 88,973 rows on day 0;
-                      3 for a quick look, ~7 min)
+  --daily-pages N     with --daily: Sandbox pages per category (default 38, a real category's size: 88,973 rows on day 0,
+                      over 1 h on 2 shared cores; 12: 27,858 rows, ~16 min; 3 for a quick look, ~7 min). Fewer than 38
+                      are also projected to 38 from the Sandbox's truth at that size
   --daily-minutes M   with --daily: give up a crawl that has not completed after M minutes (default 40)
   --no-polite         with --daily: skip the short polite refresh; the time figures then use the efficiency
                       docs/performance.md quotes (0.961, measured at 20 req/s)
