@@ -8,6 +8,8 @@
 #   bench/run.sh --repeat 1      # ~5 min: one run of each
 #   bench/run.sh --soak          # ~10,000 playlists unthrottled, RSS sampled every 2 s, reports the slope
 #   bench/run.sh --soak --whole-site   # ~105,000 playlists: every category of the Sandbox, "all" (30-45 min)
+#   bench/run.sh --daily         # the daily refresh (issue 18): day 0 and day 1 through the JSON lists, day 0 through the
+#                                # HTML pages, on the whole site at 38 pages (over 1 h on 2 shared cores; --daily-pages 12: ~16 min)
 #   bench/run.sh --help          # every option
 #
 # Everything runs on 127.0.0.1 on free ports: the Sandbox, a fresh in-memory Azurite per crawl (behind a
@@ -29,7 +31,7 @@ if [[ ! -x node_modules/.bin/azurite ]]; then
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
 SOAK=0
-for arg in "$@"; do [[ "$arg" == "--soak" ]] && SOAK=1; done
+for arg in "$@"; do [[ "$arg" == "--soak" || "$arg" == "--daily" ]] && SOAK=1; done
 if [[ $SOAK == 0 && ! -d "$BENCH/crawlee/node_modules/crawlee" ]]; then
   echo "Installing the reference crawler (npm ci in bench/crawlee)…"
   (cd "$BENCH/crawlee" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
