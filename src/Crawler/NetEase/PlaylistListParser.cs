@@ -44,7 +44,7 @@ public static class PlaylistListParser
             return PageResult<ListPage>.Malformed($"list answer's playlists is {items.ValueKind}, not an array");
         }
 
-        var problems = new Problems();
+        var problems = new ProblemLines(MaxProblems);
         var playlists = new List<ListedPlaylist>();
         var seen = new HashSet<long>();
         int count = 0, skipped = 0, repeats = 0;
@@ -100,7 +100,7 @@ public static class PlaylistListParser
     }
 
     /// <summary><c>total</c> ÷ <paramref name="limit"/>, rounded up, at least 1; without a usable total, what <c>more</c> says.</summary>
-    private static int ReadTotalPages(JsonElement root, int limit, Problems problems)
+    private static int ReadTotalPages(JsonElement root, int limit, ProblemLines problems)
     {
         var total = JsonAnswer.ReadNumber(root, "total");
         if (total.Value is >= 0 and <= int.MaxValue)
@@ -119,21 +119,5 @@ public static class PlaylistListParser
             ? $"{what}; more is true: pages are asked for until the cap on pages per category"
             : $"{what}; more is not true: one page");
         return more ? int.MaxValue : 1;
-    }
-
-    /// <summary>At most <see cref="MaxProblems"/> lines, then one that counts the rest: a hostile answer cannot flood the log.</summary>
-    private sealed class Problems
-    {
-        private readonly List<string> _lines = [];
-        private int _dropped;
-
-        public void Add(string line)
-        {
-            if (_lines.Count < MaxProblems) _lines.Add(line);
-            else _dropped++;
-        }
-
-        public List<string> Lines() =>
-            _dropped == 0 ? _lines : [.. _lines, $"… and {_dropped} more problems"];
     }
 }
