@@ -84,9 +84,10 @@ public static class CatalogueParser
         {
             foreach (var group in names.EnumerateObject())
             {
-                if (group.Value.ValueKind == JsonValueKind.String && CategoryMenu.CleanName(group.Value.GetString()) is { } name)
+                if (group.Value.ValueKind == JsonValueKind.String && CategoryMenu.CleanName(JsonAnswer.Text(group.Value)) is { } name
+                    && JsonAnswer.NameOf(group) is { } key)
                 {
-                    groups[group.Name] = name;
+                    groups[key] = name;
                 }
             }
         }
@@ -99,7 +100,7 @@ public static class CatalogueParser
         var key = entry.TryGetProperty("category", out var value) ? value.ValueKind switch
         {
             JsonValueKind.Number when value.TryGetInt64(out var n) => n.ToString(CultureInfo.InvariantCulture),
-            JsonValueKind.String => value.GetString(),
+            JsonValueKind.String => JsonAnswer.Text(value),
             _ => null,
         } : null;
         return key is not null && groups.TryGetValue(key, out var group) ? group : null;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace FunctionsCrawler.NetEase;
@@ -58,7 +59,95 @@ internal static class JsonAnswer
     }
 
     public static string? ReadString(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? Text(value) : null;
+
+    /// <summary>
+    /// The text <c>obj.name</c> holds, as given (untrimmed); or, when it is missing or not text, why not (naming it
+    /// <paramref name="label"/>, else <paramref name="name"/>).
+    /// </summary>
+    public static (string? Value, string? Trouble) ReadText(JsonElement obj, string name, string? label = null)
+    {
+        label ??= name;
+        if (!obj.TryGetProperty(name, out var value))
+        {
+            return (null, $"no {label}");
+        }
+
+        return value.ValueKind == JsonValueKind.String ? (Text(value), null) : (null, $"{label} is {value.ValueKind}, not text");
+    }
+
+    /// <summary>
+    /// A JSON string's text. An escaped surrogate without its partner (<c>"\ud83d"</c>: a Java server cut an emoji in
+    /// half) makes <see cref="JsonElement.GetString"/> throw; here it reads as U+FFFD and the rest of the text is kept.
+    /// The caller has checked that <paramref name="value"/> is a string.
+    /// </summary>
+    public static string Text(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw new ArgumentException($"a JSON {value.ValueKind} is not text", nameof(value));
+        }
+
+        try
+        {
+            return value.GetString() ?? "";
+        }
+        catch (InvalidOperationException)
+        {
+            return Unescape(value.GetRawText());
+        }
+    }
+
+    /// <summary>A property's name; null when it cannot be text (an unpaired surrogate escape).</summary>
+    public static string? NameOf(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A JSON string literal (well-formed: its document parsed) as text, each unpaired surrogate as U+FFFD.</summary>
+    private static string Unescape(string literal)
+    {
+        var text = new StringBuilder(literal.Length);
+        for (var i = 1; i < literal.Length - 1; i++)
+        {
+            if (literal[i] != '\\')
+            {
+                text.Append(literal[i]);
+                continue;
+            }
+
+            var escaped = literal[++i];
+            if (escaped == 'u')
+            {
+                text.Append((char)int.Parse(literal.AsSpan(i + 1, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
+                i += 4;
+                continue;
+            }
+
+            text.Append(escaped switch { 'b' => '\b', 'f' => '\f', 'n' => '\n', 'r' => '\r', 't' => '\t', _ => escaped });
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                text[i] = '\uFFFD';
+            }
+        }
+
+        return text.ToString();
+    }
 
     public static bool TryGetObject(JsonElement obj, string name, out JsonElement value) =>
         obj.TryGetProperty(name, out value) && value.ValueKind == JsonValueKind.Object;
@@ -98,7 +187,7 @@ internal static class JsonAnswer
 
                 return Refuse(name, value.GetRawText());
             case JsonValueKind.String:
-                var text = value.GetString()?.Trim();
+                var text = Text(value).Trim();
                 if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
                 {
                     return new JsonNumber(parsed, null, false);
@@ -129,7 +218,7 @@ internal static class JsonAnswer
         return code.ValueKind switch
         {
             JsonValueKind.Number when code.TryGetInt64(out var n) => n,
-            JsonValueKind.String when long.TryParse(code.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) => n,
+            JsonValueKind.String when long.TryParse(Text(code), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) => n,
             _ => null,
         };
     }

@@ -59,9 +59,9 @@ internal sealed record PlaylistJson
         var shareCount = JsonAnswer.ReadNumber(playlist, "shareCount");
         var commentCount = JsonAnswer.ReadNumber(playlist, "commentCount");
         var created = JsonAnswer.ReadNumber(playlist, "createTime");
-        var name = ReadText(playlist, "name");
-        var cover = ReadText(playlist, "coverImgUrl");
-        var nickname = hasCreator ? ReadText(creator, "nickname", "creator.nickname") : (null, "no creator");
+        var name = JsonAnswer.ReadText(playlist, "name");
+        var cover = JsonAnswer.ReadText(playlist, "coverImgUrl");
+        var nickname = hasCreator ? JsonAnswer.ReadText(creator, "nickname", "creator.nickname") : (null, "no creator");
         var description = ReadDescription(playlist);
         var tags = ReadTags(playlist);
 
@@ -132,7 +132,8 @@ internal sealed record PlaylistJson
         CreatedAt = Time(CreateTime),
     };
 
-    private static DateTimeOffset? Time(long? milliseconds) =>
+    /// <summary>A time in ms since the epoch, when it is one (after 1970, before year 10000).</summary>
+    internal static DateTimeOffset? Time(long? milliseconds) =>
         milliseconds is > 0 and <= MaxUnixMilliseconds ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds.Value) : null;
 
     private static string? FirstOf(params ReadOnlySpan<string?> troubles)
@@ -161,17 +162,6 @@ internal sealed record PlaylistJson
         return own.Value is not null || own.Refused ? own : own with { Trouble = "no creator id (creator.userId or userId)" };
     }
 
-    private static (string? Value, string? Trouble) ReadText(JsonElement obj, string name, string? label = null)
-    {
-        label ??= name;
-        if (!obj.TryGetProperty(name, out var value))
-        {
-            return (null, $"no {label}");
-        }
-
-        return value.ValueKind == JsonValueKind.String ? (value.GetString(), null) : (null, $"{label} is {value.ValueKind}, not text");
-    }
-
     /// <summary>The API sends null for no description, so null is empty; a missing key is missing.</summary>
     private static (string? Value, string? Trouble) ReadDescription(JsonElement playlist)
     {
@@ -180,7 +170,7 @@ internal sealed record PlaylistJson
             return ("", null);
         }
 
-        var (text, trouble) = ReadText(playlist, "description");
+        var (text, trouble) = JsonAnswer.ReadText(playlist, "description");
         // Same normalisation as the detail page: line breaks as "\n", the whole trimmed.
         return (text?.Replace("\r\n", "\n", StringComparison.Ordinal).Trim(), trouble);
     }
@@ -200,7 +190,7 @@ internal sealed record PlaylistJson
         var tags = new List<string>();
         foreach (var tag in array.EnumerateArray())
         {
-            if (tag.ValueKind == JsonValueKind.String && tag.GetString()?.Trim() is { Length: > 0 } text)
+            if (tag.ValueKind == JsonValueKind.String && JsonAnswer.Text(tag).Trim() is { Length: > 0 } text)
             {
                 tags.Add(text);
             }

@@ -256,13 +256,13 @@ public static partial class PlaylistPageParser
                     && images.GetArrayLength() > 0
                     && images[0].ValueKind == JsonValueKind.String)
                 {
-                    image = images[0].GetString();
+                    image = JsonAnswer.Text(images[0]);
                 }
 
                 DateTimeOffset? published = null;
                 if (json.RootElement.TryGetProperty("pubDate", out var pubDate) && pubDate.ValueKind == JsonValueKind.String)
                 {
-                    published = ParseBeijingTime(pubDate.GetString());
+                    published = ParseBeijingTime(JsonAnswer.Text(pubDate));
                 }
 
                 return (image, published);

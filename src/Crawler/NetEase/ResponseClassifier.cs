@@ -172,7 +172,7 @@ public static class ResponseClassifier
     private static long? ReadCode(JsonElement code) => code.ValueKind switch
     {
         JsonValueKind.Number when code.TryGetInt64(out var n) => n,
-        JsonValueKind.String when long.TryParse(code.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) => n,
+        JsonValueKind.String when long.TryParse(JsonAnswer.Text(code), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) => n,
         _ => null,
     };
 
@@ -181,9 +181,9 @@ public static class ResponseClassifier
         foreach (var name in (ReadOnlySpan<string>)["msg", "message", "blockText"])
         {
             if (root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-                && !string.IsNullOrWhiteSpace(value.GetString()))
+                && JsonAnswer.Text(value) is { } text && !string.IsNullOrWhiteSpace(text))
             {
-                return value.GetString();
+                return text;
             }
         }
 
