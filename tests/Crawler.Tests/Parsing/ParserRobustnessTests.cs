@@ -19,7 +19,7 @@ public class ParserRobustnessTests
         "discover-playlist-menu.html", "playlist-319135616.html", "playlist-2829883282.html", "playlist-5078411239.html",
         "playlist-988690134.html", "playlist-owner-view.html", "playlist-not-found.html", "site-overloaded.html",
         "api-v6-playlist-2829883282.json", "api-v6-playlist-id-str.json", "api-legacy-playlist-362750972.json",
-        "api-v3-playlist-empty.json",
+        "api-v3-playlist-empty.json", "api-v3-song-detail.json",
     ];
 
     private static readonly string[] Pieces =
@@ -56,6 +56,8 @@ public class ParserRobustnessTests
             AssertResult(() => PlaylistPageParser.Parse(status, body, id), context);
             AssertResult(() => PlaylistApiParser.Parse(status, body, id), context);
             AssertResult(() => CategoryMenuParser.Parse(status, body), context);
+            AssertResult(() => PlaylistTracksParser.Parse(status, body, id), context);
+            AssertResult(() => SongDetailParser.Parse(status, body, [id, 1920025919]), context);
             var classified = Record(() => ResponseClassifier.Classify(status, body), context);
             Assert.True(classified.Outcome == PageOutcome.Ok || !string.IsNullOrEmpty(classified.Reason), context);
         }
@@ -76,6 +78,8 @@ public class ParserRobustnessTests
                 AssertResult(() => PlaylistPageParser.Parse(200, body, 319135616), context);
                 AssertResult(() => PlaylistApiParser.Parse(200, body, 319135616), context);
                 AssertResult(() => CategoryMenuParser.Parse(200, body), context);
+                AssertResult(() => PlaylistTracksParser.Parse(200, body, 319135616), context);
+                AssertResult(() => SongDetailParser.Parse(200, body, [2061234567]), context);
             }
         }
     }

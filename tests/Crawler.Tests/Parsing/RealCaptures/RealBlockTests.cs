@@ -13,6 +13,8 @@ public class RealBlockTests
         Assert.Equal((PageOutcome.Blocked, reason), Outcome(PlaylistPageParser.Parse(status, body, 1)));
         Assert.Equal((PageOutcome.Blocked, reason), Outcome(PlaylistApiParser.Parse(status, body, 1)));
         Assert.Equal((PageOutcome.Blocked, reason), Outcome(CategoryMenuParser.Parse(status, body)));
+        Assert.Equal((PageOutcome.Blocked, reason), Outcome(PlaylistTracksParser.Parse(status, body, 1)));
+        Assert.Equal((PageOutcome.Blocked, reason), Outcome(SongDetailParser.Parse(status, body, [1])));
     }
 
     private static (PageOutcome, string?) Outcome<T>(PageResult<T> result) => (result.Outcome, result.Reason);
