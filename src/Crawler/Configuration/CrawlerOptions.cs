@@ -16,6 +16,12 @@ public sealed class CrawlerOptions
     /// <summary>Cap on list pages per category; 0 means all.</summary>
     public int MaxPages { get; set; }
 
+    /// <summary>
+    /// Fetch each playlist's tracks and the songs not yet known; false crawls playlists only. (The client and parsers for
+    /// it exist; the pipeline's part comes with issue 19, and nothing reads this yet.)
+    /// </summary>
+    public bool Tracks { get; set; } = true;
+
     /// <summary>CRON of the check for stalled crawls (work lost in flight is sent again).</summary>
     public string ResumeSchedule { get; set; } = CrawlSchedules.StallCheck;
 

@@ -32,6 +32,12 @@ public sealed class NetEaseOptions
     /// <summary>Playlists asked for per JSON list answer (<c>limit</c>), 1 to 100; the site's own pages show 35.</summary>
     public int ListPageSize { get; set; } = 35;
 
+    /// <summary>
+    /// Song ids asked per song detail request, 1 to 1000 (public clients ask up to 1000). Up to about 250 fit a GET address;
+    /// a larger batch is POSTed.
+    /// </summary>
+    public int SongBatchSize { get; set; } = 200;
+
     /// <summary>Cover size asked of the image CDN (<c>?param=NyN</c>), 0 for the original (often 1200×1200 or more).</summary>
     public int CoverSize { get; set; }
 

@@ -8,6 +8,9 @@ public sealed class NetEaseOptionsValidator : IValidateOptions<NetEaseOptions>
     /// <summary>The largest <c>limit</c> asked of a JSON list (public clients use 35–60; the site's own ceiling is not known).</summary>
     public const int MaxListPageSize = 100;
 
+    /// <summary>The most song ids asked at once: what public clients ask (the site's own ceiling is not known).</summary>
+    public const int MaxSongBatchSize = 1000;
+
     /// <summary>Cover sizes the CDN is asked for, in pixels a side: below 40 a cover is an icon, above 2000 more than most originals.</summary>
     public const int MinCoverSize = 40, MaxCoverSize = 2000;
 
@@ -24,6 +27,8 @@ public sealed class NetEaseOptionsValidator : IValidateOptions<NetEaseOptions>
             problems.Add($"NetEase__ListSource must be 'page' or 'api', got '{options.ListSource}'.");
         if (options.ListPageSize is < 1 or > MaxListPageSize)
             problems.Add($"NetEase__ListPageSize must be between 1 and {MaxListPageSize}, got {options.ListPageSize}.");
+        if (options.SongBatchSize is < 1 or > MaxSongBatchSize)
+            problems.Add($"NetEase__SongBatchSize must be between 1 and {MaxSongBatchSize}, got {options.SongBatchSize}.");
         if (options.CoverSize != 0 && options.CoverSize is < MinCoverSize or > MaxCoverSize)
             problems.Add($"NetEase__CoverSize must be 0 (the original) or between {MinCoverSize} and {MaxCoverSize}, got {options.CoverSize}.");
         if (!(options.PacerClockSkewMs >= 0) || options.PacerClockSkewMs > 1000)

@@ -120,6 +120,9 @@ public sealed class CrawlerOptionsTests
     [InlineData("NetEase:CoverSize", "39", "NetEase__CoverSize must be 0 (the original) or between 40 and 2000, got 39.")]
     [InlineData("NetEase:CoverSize", "2001", "NetEase__CoverSize must be 0 (the original) or between 40 and 2000, got 2001.")]
     [InlineData("NetEase:CoverSize", "-1", "NetEase__CoverSize must be 0 (the original) or between 40 and 2000, got -1.")]
+    [InlineData("NetEase:SongBatchSize", "0", "NetEase__SongBatchSize must be between 1 and 1000, got 0.")]
+    [InlineData("NetEase:SongBatchSize", "1001", "NetEase__SongBatchSize must be between 1 and 1000, got 1001.")]
+    [InlineData("NetEase:SongBatchSize", "-200", "NetEase__SongBatchSize must be between 1 and 1000, got -200.")]
     [InlineData("Crawler:StallSeconds", "0", "Crawler__StallSeconds must be above 0, got 0.")]
     [InlineData("ProgressStore:ReadTries", "0", "ProgressStore__ReadTries must be 1 or more, got 0.")]
     [InlineData("ProgressStore:FlushEvery", "00:00:00", "ProgressStore__FlushEvery must be above 0 and at most a day (hh:mm:ss), got 00:00:00.")]
@@ -135,8 +138,33 @@ public sealed class CrawlerOptionsTests
     [InlineData("NetEase:CoverSize", "0")]
     [InlineData("NetEase:CoverSize", "40")]
     [InlineData("NetEase:CoverSize", "2000")]
+    [InlineData("NetEase:SongBatchSize", "1")]
+    [InlineData("NetEase:SongBatchSize", "1000")]
+    [InlineData("Crawler:Tracks", "false")]
+    [InlineData("Crawler:Tracks", "True")]
     public void List_and_cover_settings_within_their_range_pass(string key, string value) =>
         Assert.Null(StartupProblem(new() { [key] = value }));
+
+    [Fact]
+    public void Tracks_and_songs_are_fetched_by_default_200_songs_a_request()
+    {
+        Assert.True(new CrawlerOptions().Tracks);
+        Assert.Equal(200, new NetEaseOptions().SongBatchSize);
+    }
+
+    [Fact]
+    public void Tracks_and_song_batch_size_are_bound_from_their_sections()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Crawler:Tracks"] = "false",
+            ["NetEase:SongBatchSize"] = "50",
+        }).Build();
+        using var services = new ServiceCollection().AddCrawlerOptions(configuration).BuildServiceProvider();
+
+        Assert.False(services.GetRequiredService<IOptions<CrawlerOptions>>().Value.Tracks);
+        Assert.Equal(50, services.GetRequiredService<IOptions<NetEaseOptions>>().Value.SongBatchSize);
+    }
 
     [Fact]
     public void Wrong_settings_of_several_sections_are_all_named_at_once() =>
