@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 using FunctionsCrawler.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,7 @@ public sealed record CoverDownload(byte[]? Bytes, string? ContentType, string? P
 }
 
 /// <summary>
-/// Fetches list pages, detail pages, the JSON API and covers from the site (or the Sandbox).
+/// Fetches list pages, detail pages, the JSON API (details, track lists, songs) and covers from the site (or the Sandbox).
 /// Every request, retries and redirect hops included, waits its turn in the pacer; every answer is read
 /// within <c>NetEase__ReadTimeoutSeconds</c> and a size cap, then classified before anything retries it:
 /// only transport faults and HTTP 500/502/504 that are not a block are retried here (with backoff and
@@ -131,14 +132,47 @@ public sealed class NetEaseClient
     }
 
     /// <summary>
+    /// A playlist's track list (<c>playlist.trackIds</c> of the JSON detail, <c>{base}/api/v6/playlist/detail?id=N</c>,
+    /// whatever <c>NetEase__DetailSource</c> says); blocked, gone or malformed with its reason as
+    /// <see cref="PlaylistTracksParser"/> says. Throws <see cref="SiteFetchException"/> when the site cannot be reached.
+    /// </summary>
+    public async Task<PageResult<PlaylistTracks>> GetPlaylistTracksAsync(long playlistId, CancellationToken ct)
+    {
+        var response = await GetTextAsync(NetEaseUrls.PlaylistApi(BaseUri, playlistId), ct);
+        return Parsed(response, (status, body) => PlaylistTracksParser.Parse(status, body, playlistId));
+    }
+
+    /// <summary>Song ids asked per song detail request (<c>NetEase__SongBatchSize</c>); <see cref="GetSongsAsync"/> takes no more.</summary>
+    public int SongBatchSize => _options.SongBatchSize;
+
+    /// <summary>
+    /// The songs of 1 to <see cref="SongBatchSize"/> ids (ids above 0) in one request: a GET of
+    /// <see cref="NetEaseUrls.SongDetail"/>, or, when that address would be longer than
+    /// <see cref="NetEaseUrls.MaxSongDetailGetLength"/>, a POST of the same <c>c=</c> form; read as
+    /// <see cref="SongDetailParser"/> says. Throws <see cref="SiteFetchException"/> when the site cannot be reached.
+    /// </summary>
+    public async Task<PageResult<SongBatch>> GetSongsAsync(IReadOnlyList<long> ids, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ids.Count, SongBatchSize);
+        var url = NetEaseUrls.SongDetail(BaseUri, ids);
+        var fetched = url.AbsoluteUri.Length <= NetEaseUrls.MaxSongDetailGetLength
+            ? await FetchAsync(url, FetchKind.Page, ct)
+            : await FetchAsync(NetEaseUrls.SongDetailForm(BaseUri), FetchKind.Page, ct, NetEaseUrls.SongDetailQuery(ids));
+        return Parsed(AsResponse(fetched), (status, body) => SongDetailParser.Parse(status, body, ids));
+    }
+
+    /// <summary>
     /// GETs a page of the site as text. Throws <see cref="SiteFetchException"/> when the site cannot be reached
     /// or gives no complete answer in time, after the retries.
     /// </summary>
     public async Task<SiteResponse> GetTextAsync(Uri url, CancellationToken ct)
     {
-        var fetched = await FetchAsync(url, FetchKind.Page, ct);
-        return new SiteResponse(fetched.Status, fetched.Text ?? "") { Problem = fetched.Problem, RetryAfter = fetched.RetryAfter };
+        return AsResponse(await FetchAsync(url, FetchKind.Page, ct));
     }
+
+    private static SiteResponse AsResponse(Fetched fetched) =>
+        new(fetched.Status, fetched.Text ?? "") { Problem = fetched.Problem, RetryAfter = fetched.RetryAfter };
 
     /// <summary>Longer than any real image URL; a longer one is hostile page content, not fetched.</summary>
     public const int MaxCoverUrlLength = 2048;
@@ -186,12 +220,13 @@ public sealed class NetEaseClient
     /// <summary>One answer as read: status, type, body (and its text for pages), or the problem that stopped the read.</summary>
     private sealed record Fetched(Uri Url, int Status, string? ContentType, byte[] Body, string? Text, TimeSpan? RetryAfter, string? Problem);
 
-    private async Task<Fetched> FetchAsync(Uri url, FetchKind kind, CancellationToken ct)
+    /// <summary>A GET, or with <paramref name="form"/> (URL-encoded) a POST of it.</summary>
+    private async Task<Fetched> FetchAsync(Uri url, FetchKind kind, CancellationToken ct, string? form = null)
     {
         try
         {
-            return await _retry.ExecuteAsync(static (state, token) => state.Client.FetchOnceAsync(state.Url, state.Kind, token),
-                (Client: this, Url: url, Kind: kind), ct);
+            return await _retry.ExecuteAsync(static (state, token) => state.Client.FetchOnceAsync(state.Url, state.Kind, state.Form, token),
+                (Client: this, Url: url, Kind: kind, Form: form), ct);
         }
         catch (SiteFetchException e) when (!ct.IsCancellationRequested)
         {
@@ -200,7 +235,7 @@ public sealed class NetEaseClient
     }
 
     /// <summary>One try: every hop waits its turn, is checked against the allowed hosts, and is read within the deadline and cap.</summary>
-    private async ValueTask<Fetched> FetchOnceAsync(Uri url, FetchKind kind, CancellationToken ct)
+    private async ValueTask<Fetched> FetchOnceAsync(Uri url, FetchKind kind, string? form, CancellationToken ct)
     {
         var max = kind == FetchKind.Cover ? _options.MaxCoverBytes : _options.MaxPageBytes;
         var what = kind == FetchKind.Cover ? "cover" : "page";
@@ -211,7 +246,12 @@ public sealed class NetEaseClient
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                using var request = new HttpRequestMessage(form is null ? HttpMethod.Get : HttpMethod.Post, url);
+                if (form is not null)
+                {
+                    request.Content = new StringContent(form, Encoding.UTF8, "application/x-www-form-urlencoded");
+                }
+
                 AddBrowserHeaders(request);
                 using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
                 var status = (int)response.StatusCode;
@@ -219,6 +259,8 @@ public sealed class NetEaseClient
                 {
                     var next = response.Headers.Location is { } location ? new Uri(url, location) : null;
                     if (next is null) return Stopped(url, status, $"{what} redirect (HTTP {status}) without a Location");
+                    // 301/302/303 turn a POST into a GET without its form: only 307/308 keep the request as sent.
+                    if (form is not null && status is not (307 or 308)) return Stopped(url, status, $"{what} POST redirected with HTTP {status}, which drops its form");
                     if (hop >= MaxRedirects) return Stopped(url, status, $"{what} redirected more than {MaxRedirects} times");
                     if (!(kind == FetchKind.Cover ? CoverHosts.IsAllowed(next, BaseUri) : IsSite(next)))
                         return Stopped(url, status, $"{what} {Shorten(url)} redirected to '{next.Host}', which is not allowed");

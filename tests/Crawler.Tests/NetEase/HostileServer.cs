@@ -6,7 +6,11 @@ using System.Text;
 namespace FunctionsCrawler.Tests.NetEase;
 
 /// <summary>One request as the hostile server saw it.</summary>
-public sealed record SeenRequest(string Method, string Target, DateTimeOffset At);
+public sealed record SeenRequest(string Method, string Target, DateTimeOffset At)
+{
+    /// <summary>The request line and headers as received (the body, if any, is still on the stream).</summary>
+    public string Head { get; init; } = "";
+}
 
 /// <summary>
 /// A small HTTP/1.1 server on 127.0.0.1 that writes raw bytes, so a test can answer exactly as a misbehaving
@@ -79,7 +83,7 @@ public sealed class HostileServer : IAsyncDisposable
                 var stream = client.GetStream();
                 var head = await ReadHeadAsync(stream, _stop.Token);
                 var line = head.Split("\r\n")[0].Split(' ');
-                var seen = new SeenRequest(line[0], line.Length > 1 ? line[1] : "/", DateTimeOffset.UtcNow);
+                var seen = new SeenRequest(line[0], line.Length > 1 ? line[1] : "/", DateTimeOffset.UtcNow) { Head = head };
                 Requests.Enqueue(seen);
                 await _answer(seen, stream, _stop.Token);
             }

@@ -185,6 +185,65 @@ public class NetEaseUrlsTests
         Assert.False(NetEaseUrls.SameCover(source, new Uri(NetEaseUrls.SizedCover("http://p3.music.126.net/abc==/1.jpg", 600))));
     }
 
+    [Fact]
+    public void Song_detail_url_carries_the_ids_as_url_encoded_json_in_c()
+    {
+        var uri = NetEaseUrls.SongDetail(Site, [1920025919, 5, 9223372036854775807]);
+
+        Assert.Equal(
+            "https://music.163.com/api/v3/song/detail?c=%5B%7B%22id%22%3A1920025919%7D%2C%7B%22id%22%3A5%7D%2C%7B%22id%22%3A9223372036854775807%7D%5D",
+            uri.AbsoluteUri);
+        Assert.Equal("""[{"id":1920025919},{"id":5},{"id":9223372036854775807}]""", Uri.UnescapeDataString(uri.Query["?c=".Length..]));
+    }
+
+    [Fact]
+    public void Song_detail_form_is_the_query_of_the_get_posted_to_the_same_path()
+    {
+        long[] ids = [7, 8];
+
+        Assert.Equal("c=%5B%7B%22id%22%3A7%7D%2C%7B%22id%22%3A8%7D%5D", NetEaseUrls.SongDetailQuery(ids));
+        Assert.Equal(NetEaseUrls.SongDetailForm(Site).AbsoluteUri + "?" + NetEaseUrls.SongDetailQuery(ids), NetEaseUrls.SongDetail(Site, ids).AbsoluteUri);
+        Assert.Equal("http://127.0.0.1:5000/x/api/v3/song/detail", NetEaseUrls.SongDetailForm(new Uri("http://127.0.0.1:5000/x/")).AbsoluteUri);
+    }
+
+    [Fact]
+    public void Two_hundred_song_ids_fit_a_get_and_a_thousand_do_not()
+    {
+        // Song ids are 10 digits today (1920025919); the longest a long can be is 19.
+        var today = Enumerable.Range(0, 200).Select(i => 2_000_000_000L + i).ToArray();
+        var longest = Enumerable.Range(0, 200).Select(i => long.MaxValue - i).ToArray();
+        var most = Enumerable.Range(0, 265).Select(i => 2_000_000_000L + i).ToArray();
+        var thousand = Enumerable.Range(0, 1000).Select(i => 2_000_000_000L + i).ToArray();
+
+        Assert.Equal(6_046, NetEaseUrls.SongDetail(Site, today).AbsoluteUri.Length);
+        Assert.Equal(7_846, NetEaseUrls.SongDetail(Site, longest).AbsoluteUri.Length);
+        Assert.InRange(NetEaseUrls.SongDetail(Site, most).AbsoluteUri.Length, 7_900, NetEaseUrls.MaxSongDetailGetLength);
+        Assert.Equal(30_046, NetEaseUrls.SongDetail(Site, thousand).AbsoluteUri.Length);
+    }
+
+    [Fact]
+    public async Task HttpClient_sends_the_song_detail_request_line_exactly_as_built()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var uri = NetEaseUrls.SongDetail(new Uri($"http://127.0.0.1:{port}"), [1, 22]);
+
+        var requestLine = ReadRequestLineAsync(listener);
+        using var client = new HttpClient();
+        using var response = await client.GetAsync(uri);
+
+        Assert.Equal("GET /api/v3/song/detail?c=%5B%7B%22id%22%3A1%7D%2C%7B%22id%22%3A22%7D%5D HTTP/1.1", await requestLine);
+    }
+
+    [Fact]
+    public void Song_detail_url_rejects_no_ids_and_ids_not_above_0()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => NetEaseUrls.SongDetail(Site, []));
+        Assert.Throws<ArgumentOutOfRangeException>(() => NetEaseUrls.SongDetail(Site, [1, 0]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => NetEaseUrls.SongDetailQuery([-5]));
+    }
+
     private static async Task<string> ReadRequestLineAsync(TcpListener listener)
     {
         using var socket = await listener.AcceptTcpClientAsync();
