@@ -2,8 +2,8 @@ namespace FunctionsCrawler.Sandbox;
 
 /// <summary>One request the site answered.</summary>
 /// <param name="PathAndQuery">The path and query as the client sent them (percent-encoding kept).</param>
-/// <param name="Kind">list, playlist, api, cover, thumbnail or other.</param>
-/// <param name="Outcome">ok, notFound, error (5xx from ErrorRate), blocked, failing-id or aborted (the client gave up).</param>
+/// <param name="Kind">list, playlist, api, listApi, catalogue, songApi, cover, thumbnail or other.</param>
+/// <param name="Outcome">ok, notFound, error (5xx from ErrorRate), blocked, failing-id, aborted (the client gave up) or badRequest (a song detail request the site refused).</param>
 /// <param name="AnsweredAt">When the answer was written (for a dripping body: when it ended).</param>
 public sealed record RequestLogEntry(
     DateTimeOffset ArrivedAt, string Method, string PathAndQuery, string Kind, int Status, string Outcome, DateTimeOffset AnsweredAt);

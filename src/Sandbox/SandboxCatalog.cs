@@ -43,7 +43,8 @@ public sealed class SandboxCatalog
         BaseUrl = baseUrl;
         _ids = new PlaylistIds(options.Seed);
         Covers = new CoverAddress(options.Seed);
-        Playlists = new PlaylistFactory(options, baseUrl, _ids, Covers);
+        Songs = new SongPool(options, baseUrl.GetLeftPart(UriPartial.Authority), Covers);
+        Playlists = new PlaylistFactory(options, baseUrl, _ids, Covers, Songs);
         Images = new CoverImages(options.Seed);
     }
 
@@ -60,6 +61,8 @@ public sealed class SandboxCatalog
     internal CoverImages Images { get; }
 
     internal PlaylistFactory Playlists { get; }
+
+    internal SongPool Songs { get; }
 
     /// <summary>The catalogue on <paramref name="day"/> (0..<see cref="SandboxOptions.MaxDay"/>), whatever day the site serves.</summary>
     public SandboxCatalogDay OnDay(int day) => new(this, day);
@@ -95,6 +98,29 @@ public sealed class SandboxCatalog
     /// </summary>
     public IReadOnlyList<(string Category, SandboxPlaylist Playlist)> ExpectedRows(IEnumerable<string> categories, int maxPages = 0) =>
         Current.ExpectedRows(categories, maxPages);
+
+    /// <summary>
+    /// The playlist's track list on the configured day, in playlist order: what a perfect crawl stores (the whole list,
+    /// whatever a faulty answer shows). Empty for a deleted playlist. Throws KeyNotFoundException for an id the Sandbox
+    /// does not list by then.
+    /// </summary>
+    public IReadOnlyList<SandboxTrack> Tracks(long playlistId) => Current.Tracks(playlistId);
+
+    /// <summary>The song with this id (songs are the same on every day). Throws KeyNotFoundException for an id not in the pool.</summary>
+    public SandboxSong Song(long songId) =>
+        TryGetSong(songId, out var song) ? song : throw new KeyNotFoundException($"The Sandbox has no song {songId}.");
+
+    public bool TryGetSong(long songId, [NotNullWhen(true)] out SandboxSong? song)
+    {
+        song = Songs.TryPlace(songId, out var place) ? Songs.Song(place) : null;
+        return song is not null;
+    }
+
+    /// <summary>
+    /// The distinct songs of the playlists <see cref="ExpectedRows"/> gives on the configured day, in order of first
+    /// appearance (rows in order, each row's list in playlist order).
+    /// </summary>
+    public IReadOnlyList<SandboxSong> ExpectedTracks(IEnumerable<string> categories, int maxPages = 0) => Current.ExpectedTracks(categories, maxPages);
 
     /// <summary>The exact full-size bytes served at the playlist's CoverUrl on the configured day (for NotAnImage: the HTML served).</summary>
     public byte[] CoverBytes(long id) => Current.CoverBytes(id);

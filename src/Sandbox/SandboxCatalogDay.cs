@@ -74,6 +74,39 @@ public sealed class SandboxCatalogDay
         return rows;
     }
 
+    /// <summary>
+    /// The playlist's track list on this day, in playlist order: what a perfect crawl stores (the whole list, whatever a
+    /// faulty answer shows). Empty for a deleted playlist. Throws KeyNotFoundException for an id the Sandbox does not list by then.
+    /// </summary>
+    public IReadOnlyList<SandboxTrack> Tracks(long playlistId) =>
+        Catalog.Playlists.Tracks(playlistId, Day) ?? throw new KeyNotFoundException($"The Sandbox has no playlist {playlistId} on day {Day}.");
+
+    /// <summary>The song with this id (songs are the same on every day). Throws KeyNotFoundException for an id not in the pool.</summary>
+    public SandboxSong Song(long songId) => Catalog.Song(songId);
+
+    public bool TryGetSong(long songId, [NotNullWhen(true)] out SandboxSong? song) => Catalog.TryGetSong(songId, out song);
+
+    /// <summary>
+    /// The distinct songs of the playlists <see cref="ExpectedRows"/> gives on this day, in order of first appearance
+    /// (rows in order, each row's list in playlist order). Costs one list per distinct playlist (about 0.15 ms each); the
+    /// songs are made when read, so a whole-site answer holds only their ids.
+    /// </summary>
+    public IReadOnlyList<SandboxSong> ExpectedTracks(IEnumerable<string> categories, int maxPages = 0)
+    {
+        var seen = new HashSet<long>();
+        var songs = new List<long>();
+        var playlists = new HashSet<long>();
+        foreach (var (_, playlist) in ExpectedRows(categories, maxPages))
+        {
+            if (!playlists.Add(playlist.Id))
+                continue;
+            foreach (var track in Tracks(playlist.Id))
+                if (seen.Add(track.SongId))
+                    songs.Add(track.SongId);
+        }
+        return new SongList(Catalog, songs);
+    }
+
     /// <summary>The exact full-size bytes served at the playlist's CoverUrl on this day (for NotAnImage: the HTML served).</summary>
     public byte[] CoverBytes(long id)
     {

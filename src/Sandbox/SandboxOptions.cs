@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using FunctionsCrawler.Sandbox.Catalog;
 using Microsoft.Extensions.Configuration;
 
 namespace FunctionsCrawler.Sandbox;
@@ -23,6 +24,7 @@ public sealed partial class SandboxOptions
     private readonly PlaylistIdList _inflateIds = new(nameof(InflateIds));
     private readonly PlaylistIdList _hugeCountIds = new(nameof(HugeCountIds));
     private readonly PlaylistIdList _redirectCoverIds = new(nameof(RedirectCoverIds));
+    private readonly PlaylistIdList _oneTrackIds = new(nameof(OneTrackIds));
     private readonly CategoryNameList _notAListCategories = new();
 
     /// <summary>Seeds the catalog and the fault RNG: the same seed gives the same site.</summary>
@@ -74,6 +76,15 @@ public sealed partial class SandboxOptions
     /// <summary>The list API says <c>"more":true</c> on every answer, also past the end. Settable while running.</summary>
     public bool ListMoreAlways { get; set; }
 
+    /// <summary>Most song ids one song detail request may ask for; more is a code 400 answer.</summary>
+    public int SongDetailLimit { get; set; } = 1000;
+
+    /// <summary>
+    /// Fraction (0..1) of playlists, seeded per id, whose detail API answers a one-track list (as a distrusted address
+    /// gets), besides <see cref="OneTrackIds"/>. Settable while running.
+    /// </summary>
+    public double OneTrackRate { get; set; }
+
     /// <summary>The charset parameter of the HTML pages' Content-Type, sent verbatim (utf8, UTF8, "utf-8", gbk); empty = none.</summary>
     public string CharsetLabel { get; set; } = "utf-8";
 
@@ -113,6 +124,12 @@ public sealed partial class SandboxOptions
     /// <summary>Playlist ids whose full-size cover answers 302 to CoverRedirectTo. Settable while running.</summary>
     public string RedirectCoverIds { get => _redirectCoverIds.Text; set => _redirectCoverIds.Text = value; }
 
+    /// <summary>
+    /// Playlist ids whose detail API answers <c>trackIds</c> and <c>tracks</c> with the first track only while
+    /// <c>trackCount</c> stays the real one (the shape a distrusted address gets). Settable while running.
+    /// </summary>
+    public string OneTrackIds { get => _oneTrackIds.Text; set => _oneTrackIds.Text = value; }
+
     /// <summary>Comma-separated categories whose list API answers an HTML page with HTTP 200 instead of JSON. Settable while running.</summary>
     public string NotAListCategories { get => _notAListCategories.Text; set => _notAListCategories.Text = value; }
 
@@ -127,6 +144,10 @@ public sealed partial class SandboxOptions
     internal bool RedirectsCover(long playlistId) => _redirectCoverIds.Contains(playlistId);
 
     internal bool ListIsNotJson(string category) => _notAListCategories.Contains(category);
+
+    internal bool AnswersOneTrack(long playlistId) =>
+        _oneTrackIds.Contains(playlistId)
+        || (OneTrackRate > 0 && StableHash.Unit(StableHash.Of(Seed, "one-track", playlistId)) < OneTrackRate);
 
     /// <summary>Binds and validates the section; a bad value throws an ArgumentException with a one-line message.</summary>
     public static SandboxOptions From(IConfiguration configuration)
@@ -157,6 +178,8 @@ public sealed partial class SandboxOptions
         Require(LatencyMs >= 0, nameof(LatencyMs), LatencyMs, "must not be negative");
         Require(ErrorRate is >= 0 and <= 1, nameof(ErrorRate), ErrorRate, "must be within 0..1");
         Require(DeletedRate is >= 0 and <= 1, nameof(DeletedRate), DeletedRate, "must be within 0..1");
+        Require(OneTrackRate is >= 0 and <= 1, nameof(OneTrackRate), OneTrackRate, "must be within 0..1");
+        Require(SongDetailLimit >= 1, nameof(SongDetailLimit), SongDetailLimit, "must be at least 1");
         Require(Day is >= 0 and <= MaxDay, nameof(Day), Day, $"must be within 0..{MaxDay} (days after the generated catalogue)");
         Require(BlockAfterRequests >= 0, nameof(BlockAfterRequests), BlockAfterRequests, "must not be negative");
         Require(BlockForSeconds >= 0, nameof(BlockForSeconds), BlockForSeconds, "must not be negative");

@@ -48,4 +48,7 @@ public sealed record SandboxPlaylist(
 
     /// <summary>The day it was first listed: 0 for the day-0 catalogue's, d for a playlist new on day d.</summary>
     public int FirstDay { get; init; }
+
+    /// <summary>How its track list relates to <see cref="TrackCount"/> (empty, long, or one longer or shorter than the count says).</summary>
+    public TrackListShape TrackShape { get; init; }
 }

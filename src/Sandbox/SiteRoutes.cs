@@ -26,6 +26,7 @@ internal static partial class SiteRoutes
         routes.MapMethods("/api/playlist/detail", ["GET", "POST"], context => PlaylistApi(context, site, "result"));
         routes.MapMethods("/api/playlist/list", ["GET", "POST"], context => ListApi(context, site));
         routes.MapMethods("/api/playlist/catalogue", ["GET", "POST"], context => CatalogueApi(context, site));
+        routes.MapMethods("/api/v3/song/detail", ["GET", "POST"], context => SongApi(context, site));
         routes.MapGet("/{token}/{file}", context => Cover(context, site, mayRedirect: true));
         routes.MapGet(MovedCoverPrefix + "/{token}/{file}", context => Cover(context, site, mayRedirect: false));
         routes.MapGet("/_sandbox/health", context => SiteResponse.Bytes(context, 200, "text/plain", "ok"u8.ToArray()));
@@ -97,12 +98,44 @@ internal static partial class SiteRoutes
     private static Task PlaylistApi(HttpContext context, SiteState site, string wrapper)
     {
         var id = Id(context);
-        if (Found(id, site.Catalog.Current) is not { } playlist)
+        var day = site.Catalog.Current;
+        if (Found(id, day) is not { } playlist)
         {
             SiteResponse.MarkNotFound(context);
             return Send(context, site, id, site.Charset.JsonType, Pages.PlaylistApi.NotFound());
         }
-        return Send(context, site, id, site.Charset.JsonType, Pages.PlaylistApi.Render(site.Catalog, playlist, wrapper));
+        IReadOnlyList<SandboxTrack>? tracks = null;
+        if (wrapper == "playlist")
+        {
+            tracks = day.Tracks(playlist.Id);
+            // A distrusted address gets the list cut to its first track, the count left as it is.
+            if (site.Options.AnswersOneTrack(playlist.Id))
+                tracks = [.. tracks.Take(1)];
+        }
+        return Send(context, site, id, site.Charset.JsonType, Pages.PlaylistApi.Render(site.Catalog, playlist, wrapper, tracks));
+    }
+
+    /// <summary>Song details: <c>c</c> (or <c>ids</c>) from the query, or from a POST's form body as the web client sends it.</summary>
+    private static async Task SongApi(HttpContext context, SiteState site)
+    {
+        var parameters = context.Request.Query;
+        var (c, ids) = (parameters["c"].ToString(), parameters["ids"].ToString());
+        if (c.Length == 0 && ids.Length == 0 && HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType)
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            (c, ids) = (form["c"].ToString(), form["ids"].ToString());
+        }
+        var limit = site.Options.SongDetailLimit;
+        var problem = !Pages.SongDetailApi.TryRead(c, ids, out var asked, out var malformed) ? malformed
+            : asked.Count > limit ? Pages.SongDetailApi.TooMany(asked.Count, limit)
+            : null;
+        if (problem is null)
+        {
+            await SiteResponse.Bytes(context, 200, site.Charset.JsonType, Pages.SongDetailApi.Render(site.Catalog, asked));
+            return;
+        }
+        SiteResponse.MarkOutcome(context, "badRequest");
+        await SiteResponse.Bytes(context, 200, site.Charset.JsonType, Pages.SongDetailApi.Error(problem));
     }
 
     /// <summary>A detail page or API answer: at once, or one byte at a time for DripIds.</summary>
@@ -120,8 +153,11 @@ internal static partial class SiteRoutes
         var catalog = site.Catalog;
         var token = (string)context.Request.RouteValues["token"]!;
         var file = (string)context.Request.RouteValues["file"]!;
-        if (!catalog.Covers.TryRead(token, file, out var id, out var purpose, out var version)
-            || !catalog.Current.TryGetPlaylist(id, out var playlist)
+        if (!catalog.Covers.TryRead(token, file, out var id, out var purpose, out var version))
+            return Fallback(context, site);
+        if (purpose == ImagePurpose.Album)
+            return AlbumPicture(context, site, id, version, onMovedPath: !mayRedirect);
+        if (!catalog.Current.TryGetPlaylist(id, out var playlist)
             || version != (purpose == ImagePurpose.Cover ? playlist.CoverVersion : 0)
             || (purpose == ImagePurpose.Cover && playlist.Kind == CoverKind.ForeignHost))
             return Fallback(context, site);
@@ -136,6 +172,18 @@ internal static partial class SiteRoutes
         var bytes = size is var (width, height)
             ? catalog.Images.Resized(id, purpose, width, height, version)
             : catalog.Images.Full(id, purpose, version);
+        return SiteResponse.Bytes(context, 200, SiteResponse.JpegType, bytes);
+    }
+
+    /// <summary>A song's album picture: the same on every day, never redirected (a moved path is not one of its URLs).</summary>
+    private static Task AlbumPicture(HttpContext context, SiteState site, long albumId, int version, bool onMovedPath)
+    {
+        var catalog = site.Catalog;
+        if (version != 0 || onMovedPath || !catalog.Songs.IsAlbum(albumId))
+            return Fallback(context, site);
+        var bytes = ParamSize(context.Request.Query["param"].ToString()) is var (width, height)
+            ? catalog.Images.Resized(albumId, ImagePurpose.Album, width, height)
+            : catalog.Images.Full(albumId, ImagePurpose.Album);
         return SiteResponse.Bytes(context, 200, SiteResponse.JpegType, bytes);
     }
 
@@ -166,7 +214,7 @@ internal static partial class SiteRoutes
 
     /// <summary>
     /// ?categories=A,B (default: the menu's categories) &amp;maxPages=N (default 0, all pages) &amp;day=N (default: the day
-    /// served) &amp;counts=true (each row's counts too).
+    /// served) &amp;counts=true (each row's counts too) &amp;tracks=true (each row's track list length and the distinct songs).
     /// </summary>
     private static Task Expected(HttpContext context, SiteState site)
     {
@@ -178,8 +226,9 @@ internal static partial class SiteRoutes
         var maxPages = (int)Math.Clamp(Long(query["maxPages"], 0), 0, int.MaxValue);
         var day = (int)Math.Clamp(Long(query["day"], site.Options.Day), 0, SandboxOptions.MaxDay);
         var withCounts = string.Equals(query["counts"].ToString(), "true", StringComparison.OrdinalIgnoreCase);
+        var withTracks = string.Equals(query["tracks"].ToString(), "true", StringComparison.OrdinalIgnoreCase);
         return SiteResponse.Bytes(context, 200, SiteResponse.JsonType,
-            ExpectedJson.Render(site.Catalog.OnDay(day), categories, maxPages, withCounts));
+            ExpectedJson.Render(site.Catalog.OnDay(day), categories, maxPages, withCounts, withTracks));
     }
 
     private static long? Id(HttpContext context) =>

@@ -79,6 +79,9 @@ public sealed class OptionsTests
     [InlineData("HugeCountIds", "-5", "Sandbox:HugeCountIds must be comma-separated playlist ids; '-5' is not one")]
     [InlineData("Day", "-1", "Sandbox:Day=-1 must be within 0..3650 (days after the generated catalogue)")]
     [InlineData("Day", "3651", "Sandbox:Day=3651 must be within 0..3650")]
+    [InlineData("OneTrackRate", "1.5", "Sandbox:OneTrackRate=1.5 must be within 0..1")]
+    [InlineData("SongDetailLimit", "0", "Sandbox:SongDetailLimit=0 must be at least 1")]
+    [InlineData("OneTrackIds", "7,x", "Sandbox:OneTrackIds must be comma-separated playlist ids; 'x' is not one")]
     [InlineData("ListTotal", "many", "'many'")]
     [InlineData("Seed", "x", "'x'")]
     public void Bad_values_are_refused_with_a_one_line_message(string key, string value, string message)
@@ -101,6 +104,18 @@ public sealed class OptionsTests
 
         var defaults = SandboxOptions.From(new ConfigurationBuilder().Build());
         Assert.Equal((0, 0L, false, ""), (defaults.Day, defaults.ListTotal, defaults.ListMoreAlways, defaults.NotAListCategories));
+    }
+
+    [Fact]
+    public void Track_options_bind_from_the_command_line_and_default_to_whole_lists()
+    {
+        var configuration = new ConfigurationBuilder().AddCommandLine(
+            ["--Sandbox:OneTrackIds=12, 34", "--Sandbox:OneTrackRate=0.25", "--Sandbox:SongDetailLimit=500"]).Build();
+        var options = SandboxOptions.From(configuration);
+        Assert.Equal(("12,34", 0.25, 500), (options.OneTrackIds, options.OneTrackRate, options.SongDetailLimit));
+
+        var defaults = SandboxOptions.From(new ConfigurationBuilder().Build());
+        Assert.Equal(("", 0.0, 1000), (defaults.OneTrackIds, defaults.OneTrackRate, defaults.SongDetailLimit));
     }
 
     [Theory]

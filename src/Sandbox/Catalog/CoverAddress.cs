@@ -7,13 +7,16 @@ internal enum ImagePurpose : byte
 {
     Cover = 0,
     Avatar = 1,
+    /// <summary>A song's album picture (the id is the album's).</summary>
+    Album = 2,
 }
 
 /// <summary>
 /// Builds cover URLs shaped like the real CDN's (<c>/&lt;token&gt;==/&lt;imgId&gt;.jpg</c>) and reads
 /// them back: the token carries the playlist id, the cover's version and a seeded check, so no lookup table
 /// is needed. Version 0 is the day-0 cover; a playlist that changes its cover (the Day option) gets version
-/// 1, 2, …: another image id, another token, another URL.
+/// 1, 2, …: another image id, another token, another URL. A song's album picture is the same kind of URL, carrying the
+/// album id instead of a playlist id (purpose <see cref="ImagePurpose.Album"/>).
 /// </summary>
 internal sealed class CoverAddress(int seed)
 {
@@ -54,7 +57,7 @@ internal sealed class CoverAddress(int seed)
         playlistId = (long)((plain >> 8) & ((1UL << IdBits) - 1));
         version = (int)(plain >> VersionShift);
         purpose = (ImagePurpose)(byte)plain;
-        if (purpose is not (ImagePurpose.Cover or ImagePurpose.Avatar) || playlistId <= 0)
+        if (purpose is not (ImagePurpose.Cover or ImagePurpose.Avatar or ImagePurpose.Album) || playlistId <= 0)
             return false;
         return scrambled == Check(playlistId, purpose, version)
             && fileName == $"{ImageId(playlistId, purpose, version)}.jpg";

@@ -7,7 +7,7 @@ namespace FunctionsCrawler.Sandbox.Catalog;
 /// Makes one playlist's fields from (seed, id, day) alone, so any process with the same options agrees: its day-0
 /// fields (or, for a playlist first listed later, those of the day it appeared), then each later day's changes.
 /// </summary>
-internal sealed class PlaylistFactory(SandboxOptions options, Uri baseUrl, PlaylistIds ids, CoverAddress covers)
+internal sealed class PlaylistFactory(SandboxOptions options, Uri baseUrl, PlaylistIds ids, CoverAddress covers, SongPool songs)
 {
     private static readonly DateTimeOffset Earliest = new(2013, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Latest = new(2025, 6, 1, 0, 0, 0, TimeSpan.Zero);
@@ -15,7 +15,20 @@ internal sealed class PlaylistFactory(SandboxOptions options, Uri baseUrl, Playl
     private readonly string _siteRoot = baseUrl.GetLeftPart(UriPartial.Authority);
 
     /// <summary>The playlist as it is on <paramref name="day"/>; null for an unknown id or one first listed later.</summary>
-    public SandboxPlaylist? Create(long id, int day)
+    public SandboxPlaylist? Create(long id, int day) => Make(id, day, trackChanges: null)?.Playlist;
+
+    /// <summary>The playlist's track list on <paramref name="day"/> (empty once deleted); null for an unknown id or one first listed later.</summary>
+    public IReadOnlyList<SandboxTrack>? Tracks(long id, int day)
+    {
+        var changes = new List<TrackChange>();
+        if (Make(id, day, changes) is not var (playlist, first))
+            return null;
+        return playlist.Deleted ? [] : TrackLists.Build(options.Seed, songs, playlist, first, changes);
+    }
+
+    /// <param name="trackChanges">When given, gets every later day's change of the track count.</param>
+    /// <returns>The playlist, and its state on the day it was first listed (what its track list starts from).</returns>
+    private (SandboxPlaylist Playlist, PlaylistState First)? Make(long id, int day, List<TrackChange>? trackChanges)
     {
         if (!ids.TryRead(id, out var origin, out var firstDay) || firstDay > day)
             return null;
@@ -58,11 +71,16 @@ internal sealed class PlaylistFactory(SandboxOptions options, Uri baseUrl, Playl
             state = PlaylistHistory.Newborn(options.Seed, id, firstDay);
             created = state.UpdatedAt;
         }
-        state = PlaylistHistory.Advance(options.Seed, id, deletable, state, firstDay, day);
+        // Drawn apart from the fields above, so an ordinary list leaves every day-0 field as it was.
+        var shape = deletable ? TrackLists.Shape(options.Seed, id) : TrackListShape.Ordinary;
+        if (TrackLists.FirstCount(options.Seed, id, shape) is { } count)
+            state = state with { TrackCount = count };
+        var first = state;
+        state = PlaylistHistory.Advance(options.Seed, id, deletable, state, firstDay, day, trackChanges);
 
         var coverPath = covers.Path(id, ImagePurpose.Cover, state.CoverVersion);
         var coverUrl = (kind == CoverKind.ForeignHost ? CoverAddress.ForeignHost : _siteRoot) + coverPath;
-        return new SandboxPlaylist(
+        var playlist = new SandboxPlaylist(
             id, name, creatorId, nickname, description, tags,
             state.TrackCount, state.PlayCount, state.SubscribedCount, state.ShareCount, state.CommentCount,
             created, state.UpdatedAt, coverUrl, covers.ImageId(id, ImagePurpose.Cover, state.CoverVersion), kind, state.Deleted, hostile)
@@ -70,7 +88,9 @@ internal sealed class PlaylistFactory(SandboxOptions options, Uri baseUrl, Playl
             TracksUpdatedAt = state.TracksUpdatedAt,
             CoverVersion = state.CoverVersion,
             FirstDay = firstDay,
+            TrackShape = shape,
         };
+        return (playlist, first);
     }
 
     public string AvatarUrl(long id) => _siteRoot + covers.Path(id, ImagePurpose.Avatar);

@@ -12,6 +12,9 @@ internal readonly record struct PlaylistState(
     int CoverVersion,
     bool Deleted);
 
+/// <summary>A change of a playlist's track count on one day: <paramref name="Delta"/> tracks added (or removed, when negative) at <paramref name="At"/>.</summary>
+internal readonly record struct TrackChange(int Day, int Delta, DateTimeOffset At);
+
 /// <summary>
 /// Moves one playlist forward day by day, each day's changes drawn from (seed, id, day) alone: O(days) cheap steps
 /// (one hash and a few draws each), so a playlist on day d is the same whichever day was asked before.
@@ -25,7 +28,9 @@ internal static class PlaylistHistory
 
     /// <summary>The state on <paramref name="toDay"/> of a playlist that was <paramref name="state"/> on <paramref name="fromDay"/>.</summary>
     /// <param name="deletable">Only ordinary playlists are ever deleted, so every category keeps its special cases.</param>
-    public static PlaylistState Advance(int seed, long id, bool deletable, PlaylistState state, int fromDay, int toDay)
+    /// <param name="trackChanges">When given, each day's change of the track count is added to it, oldest first.</param>
+    public static PlaylistState Advance(
+        int seed, long id, bool deletable, PlaylistState state, int fromDay, int toDay, List<TrackChange>? trackChanges = null)
     {
         if (state.Deleted || fromDay >= toDay)
             return state;
@@ -35,7 +40,10 @@ internal static class PlaylistHistory
             var random = new SeededSequence(StableHash.Mix(history ^ StableHash.Mix((ulong)day)));
             if (deletable && random.Chance(DailyChange.DeleteRate))
                 return state with { Deleted = true }; // gone for good: nothing after matters
+            var tracksBefore = state.TrackCount;
             state = Step(state, day, random);
+            if (trackChanges is not null && state.TrackCount != tracksBefore)
+                trackChanges.Add(new TrackChange(day, state.TrackCount - tracksBefore, state.TracksUpdatedAt));
         }
         return state;
     }

@@ -1,6 +1,6 @@
 namespace FunctionsCrawler.Sandbox.Catalog;
 
-/// <summary>Words that ordinary playlist names, nicknames and descriptions are made of.</summary>
+/// <summary>Words that ordinary playlist names, nicknames and descriptions, and song, artist and album names are made of.</summary>
 internal static class WordLists
 {
     public static readonly IReadOnlyList<string> Moods =
@@ -44,5 +44,27 @@ internal static class WordLists
         "Keep it real, keep it loud.",
         "写作业的时候不会分心的歌。",
         "献给每一个熬夜的人。",
+    ];
+
+    public static readonly IReadOnlyList<string> SongWords =
+    [
+        "晴天", "夜曲", "星空", "海风", "告白", "旅途", "回忆", "梦境", "烟火", "雨季", "晚风", "月光", "远方", "孤岛",
+        "心跳", "白昼", "长街", "灯塔", "候鸟", "山河", "Forever", "Lonely", "Summer", "Midnight", "Dreamer", "Runaway",
+        "Tonight", "Letters", "Echoes", "Gravity", "Neon", "Paper Planes",
+    ];
+
+    public static readonly IReadOnlyList<string> SongShapes =
+    [
+        "{0}", "{0}", "{0}", "{0}{1}", "{0}的{1}", "{0} (Live)", "{0} - Remix", "{0}（伴奏）", "{0} {1}", "致{0}", "{0}与{1}",
+    ];
+
+    public static readonly IReadOnlyList<string> ArtistStarts =
+    [
+        "陈", "林", "周", "王", "张", "李", "刘", "许", "The ", "DJ ", "MC ", "Lil ", "",
+    ];
+
+    public static readonly IReadOnlyList<string> ArtistEnds =
+    [
+        "一鸣", "小雨", "子墨", "安然", "乐队", "北辰", "Nova", "Wave", "Kid", "Moon", "Cats", "Echo", "星河", "白", "夏",
     ];
 }

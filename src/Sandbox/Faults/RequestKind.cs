@@ -12,6 +12,8 @@ internal enum RequestKind
     ListApi,
     /// <summary>The category catalogue as JSON (/api/playlist/catalogue).</summary>
     CatalogueApi,
+    /// <summary>Song details as JSON (/api/v3/song/detail).</summary>
+    SongApi,
     Cover,
     Thumbnail,
     Other,
@@ -34,6 +36,8 @@ internal static class RequestKinds
             return RequestKind.ListApi;
         if (path is "/api/playlist/catalogue" or "/api/playlist/catalogue/")
             return RequestKind.CatalogueApi;
+        if (path is "/api/v3/song/detail" or "/api/v3/song/detail/")
+            return RequestKind.SongApi;
         if (path.StartsWith("/api/", StringComparison.Ordinal))
             return RequestKind.Api;
         if (path.EndsWith(".jpg", StringComparison.Ordinal))
@@ -49,6 +53,7 @@ internal static class RequestKinds
         RequestKind.Api => "api",
         RequestKind.ListApi => "listApi",
         RequestKind.CatalogueApi => "catalogue",
+        RequestKind.SongApi => "songApi",
         RequestKind.Cover => "cover",
         RequestKind.Thumbnail => "thumbnail",
         RequestKind.Control => "control",
@@ -57,5 +62,5 @@ internal static class RequestKinds
 
     /// <summary>Anti-crawling blocks hit pages and the API; covers come from a CDN on the real site.</summary>
     public static bool CanBeBlocked(this RequestKind kind) =>
-        kind is RequestKind.List or RequestKind.Playlist or RequestKind.Api or RequestKind.ListApi or RequestKind.CatalogueApi;
+        kind is RequestKind.List or RequestKind.Playlist or RequestKind.Api or RequestKind.ListApi or RequestKind.CatalogueApi or RequestKind.SongApi;
 }

@@ -7,18 +7,20 @@ namespace FunctionsCrawler.Sandbox.Pages;
 /// <c>/_sandbox/expected</c>: what a perfect crawl of some categories outputs on one day, for benchmarks that check a
 /// large crawl's export and final status without the catalogue in process (tests use <see cref="SandboxCatalog.ExpectedRows"/>).
 /// Per category: pages crawled, the exported rows' ids (first appearance order), the deleted (category, playlist)
-/// pairs, and with <paramref name="withCounts"/> each row's counts; in all: rows, deleted pairs, discovered pairs and
-/// the distinct ids whose cover is a stored image.
+/// pairs, with <paramref name="withCounts"/> each row's counts, and with <paramref name="withTracks"/> each row's track
+/// list length and the distinct songs; in all: rows, deleted pairs, discovered pairs, the distinct ids whose cover is a
+/// stored image, and with <paramref name="withTracks"/> the tracks listed and the distinct songs.
 /// </summary>
 internal static class ExpectedJson
 {
-    public static byte[] Render(SandboxCatalogDay day, IReadOnlyList<string> categories, int maxPages, bool withCounts)
+    public static byte[] Render(SandboxCatalogDay day, IReadOnlyList<string> categories, int maxPages, bool withCounts, bool withTracks = false)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, Html.ApiJson))
         {
-            long rows = 0, deleted = 0, pages = 0;
+            long rows = 0, deleted = 0, pages = 0, tracksListed = 0;
             var covers = new HashSet<long>();
+            var songs = new HashSet<long>();
             json.WriteStartObject();
             json.WriteNumber("day", day.Day);
             json.WriteNumber("maxPages", maxPages);
@@ -49,6 +51,23 @@ internal static class ExpectedJson
                 json.WriteEndArray();
                 if (withCounts)
                     WriteCounts(json, ids);
+                if (withTracks)
+                {
+                    var categorySongs = new HashSet<long>();
+                    json.WriteStartArray("tracksListed");
+                    foreach (var row in ids)
+                    {
+                        // Made again for a playlist in several categories: keeping every list would not fit a whole-site soak.
+                        var list = day.Tracks(row.Id);
+                        json.WriteNumberValue(list.Count);
+                        tracksListed += list.Count;
+                        foreach (var track in list)
+                            if (categorySongs.Add(track.SongId))
+                                songs.Add(track.SongId);
+                    }
+                    json.WriteEndArray();
+                    json.WriteNumber("songs", categorySongs.Count);
+                }
                 json.WriteEndObject();
                 rows += ids.Count;
                 deleted += gone;
@@ -60,6 +79,11 @@ internal static class ExpectedJson
             json.WriteNumber("deletedPairs", deleted);
             json.WriteNumber("discovered", rows + deleted);
             json.WriteNumber("coversStored", covers.Count);
+            if (withTracks)
+            {
+                json.WriteNumber("tracksListed", tracksListed);
+                json.WriteNumber("songs", songs.Count);
+            }
             json.WriteEndObject();
         }
         return buffer.ToArray();

@@ -5,11 +5,17 @@ namespace FunctionsCrawler.Sandbox.Pages;
 /// <summary>
 /// The playlist object of the JSON API, written once for both answers that carry it: the detail API's
 /// <c>"playlist"</c>/<c>"result"</c>, and each item of a list answer (which adds the track list's times,
-/// <c>status</c>, no subscribers and <c>"tracks":null</c>, as the real list answer).
+/// <c>status</c>, no subscribers and <c>"tracks":null</c>, as the real list answer). The v3/v6 detail also carries the
+/// track list: the times, <c>tracks</c> (full song objects of the first <see cref="FullTracks"/>) and <c>trackIds</c> (all).
 /// </summary>
 internal static class PlaylistJson
 {
-    public static void Write(Utf8JsonWriter json, SandboxCatalog catalog, SandboxPlaylist playlist, bool listItem = false)
+    /// <summary>Anonymous callers get full song objects for the first 20 tracks only (public clients report 10–20).</summary>
+    public const int FullTracks = 20;
+
+    /// <param name="tracks">The detail's track list as answered (the whole list, or one track for OneTrackIds); null for none.</param>
+    public static void Write(
+        Utf8JsonWriter json, SandboxCatalog catalog, SandboxPlaylist playlist, bool listItem = false, IReadOnlyList<SandboxTrack>? tracks = null)
     {
         json.WriteStartObject();
         json.WriteNumber("id", playlist.Id);
@@ -59,6 +65,32 @@ internal static class PlaylistJson
             json.WriteEndArray();
             json.WriteNull("tracks");
         }
+        if (tracks is not null)
+            WriteTracks(json, catalog, playlist, tracks);
         json.WriteEndObject();
+    }
+
+    private static void WriteTracks(Utf8JsonWriter json, SandboxCatalog catalog, SandboxPlaylist playlist, IReadOnlyList<SandboxTrack> tracks)
+    {
+        json.WriteNumber("trackUpdateTime", playlist.TracksUpdatedAt.ToUnixTimeMilliseconds());
+        json.WriteNumber("trackNumberUpdateTime", playlist.TracksUpdatedAt.ToUnixTimeMilliseconds());
+        json.WriteStartArray("tracks");
+        foreach (var track in tracks.Take(FullTracks))
+            SongJson.Write(json, catalog.Song(track.SongId), catalog.Options.Seed);
+        json.WriteEndArray();
+        json.WriteStartArray("trackIds");
+        foreach (var track in tracks)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("id", track.SongId);
+            json.WriteNumber("v", catalog.Songs.TryPlace(track.SongId, out var place) ? catalog.Songs.Version(place) : 0);
+            json.WriteNumber("t", 0);
+            json.WriteNumber("at", track.AddedAt.ToUnixTimeMilliseconds());
+            json.WriteNumber("uid", playlist.CreatorId);
+            json.WriteNull("alg");
+            json.WriteString("rcmdReason", "");
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
     }
 }
