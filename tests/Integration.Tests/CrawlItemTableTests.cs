@@ -1,3 +1,4 @@
+using FunctionsCrawler.TestSupport;
 using FunctionsCrawler.NetEase;
 using FunctionsCrawler.Storage;
 using Microsoft.Extensions.Configuration;

@@ -1,3 +1,4 @@
+using FunctionsCrawler.TestSupport;
 using System.Collections.Concurrent;
 using FunctionsCrawler.Configuration;
 using FunctionsCrawler.NetEase;

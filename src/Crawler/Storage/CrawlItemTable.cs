@@ -139,10 +139,6 @@ public sealed class CrawlItemTable(StorageClients storage)
     public async Task<bool> IsPageFinishedAsync(string crawlId, string category, int index, CancellationToken ct) =>
         (await _table.GetEntityIfExistsAsync<TableEntity>(crawlId, PageKey(category, index), ["State"], ct)).HasValue;
 
-    /// <summary>Plans a category read from its HTML list pages; see <see cref="PlanAsync(string, string, int, string, CancellationToken)"/>.</summary>
-    public async Task<int> PlanAsync(string crawlId, string category, int pages, CancellationToken ct) =>
-        (await PlanAsync(crawlId, category, pages, ListSources.Page, ct)).Pages;
-
     /// <summary>
     /// Plans a category from its page 0: <paramref name="pages"/> pages read from <paramref name="lists"/>
     /// (<see cref="ListSources"/>), and opens pages 1 to pages − 1, in one transaction. The first plan wins (the hot order
@@ -181,14 +177,6 @@ public sealed class CrawlItemTable(StorageClients storage)
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(crawlId, PlanKey(category), ["Lists", "ByFailure"], ct);
         return row.HasValue && row.Value is { } e && e.GetBoolean("ByFailure") != true ? e.GetString("Lists") ?? ListSources.Page : null;
     }
-
-    /// <summary>
-    /// Finishes a page and records the playlists it shows that the category has not met yet. Returns those new playlists
-    /// with their rows' ETags, or null when the page was already finished (a redelivery: nothing to do or count).
-    /// </summary>
-    public async Task<IReadOnlyList<PlaylistRef>?> FinishPageAsync(string crawlId, string category, int index, IReadOnlyList<long> ids,
-        DateTimeOffset at, CancellationToken ct) =>
-        (await FinishListedPageAsync(crawlId, category, index, ids.Select(id => new ListedItem(id)).ToList(), at, ct))?.Pending;
 
     /// <summary>
     /// Finishes a page and records the playlists it shows that the category has not met yet: those complete from the list

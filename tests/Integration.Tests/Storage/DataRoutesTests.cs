@@ -1,3 +1,4 @@
+using FunctionsCrawler.TestSupport;
 using FunctionsCrawler.Api;
 using System.Text;
 using System.Text.Json;
