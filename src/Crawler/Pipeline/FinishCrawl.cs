@@ -40,7 +40,7 @@ public sealed class FinishCrawl(CrawlTable crawls, CrawlItemTable items, Playlis
             return false;
         }
         // Gone: listed by the category's previous completed crawl of this site, in none of this crawl's lists.
-        foreach (var (category, gone) in await previous.CountGoneAsync(crawl, tally.Counts, ct))
+        foreach (var (category, gone) in await previous.CountGoneAsync(crawl, tally, ct))
             tally.Counts[category].Gone = gone;
         var now = time.GetUtcNow();
         var reason = tally.FailedReason;

@@ -19,13 +19,13 @@ public sealed class PreviousCrawl(CrawlTable crawls, CrawlItemTable items)
 
     /// <summary>
     /// Per category of the crawl that read its pages without a failure: how many playlists the previous completed crawl of
-    /// its site listed there and this crawl did not meet at all (<c>gone</c>: in no list today). One pass over the registry
+    /// its site listed there and this crawl did not meet at all (<c>gone</c>: in no list today; the tally has the ids met). One pass over the registry
     /// for every category; a category with no previous crawl, failed pages or another page cap than the previous crawl's
     /// has no figure (its lists cannot be compared).
     /// </summary>
-    public async Task<Dictionary<string, int>> CountGoneAsync(CrawlInfo crawl, IReadOnlyDictionary<string, CategoryCounts> counts, CancellationToken ct)
+    public async Task<Dictionary<string, int>> CountGoneAsync(CrawlInfo crawl, CrawlTally tally, CancellationToken ct)
     {
-        var comparable = crawl.Categories.Where(c => counts.GetValueOrDefault(c) is { PagesDone: > 0, PagesFailed: 0 }).ToList();
+        var comparable = crawl.Categories.Where(c => tally.Counts.GetValueOrDefault(c) is { PagesDone: > 0, PagesFailed: 0 }).ToList();
         var previous = await FindPreviousAsync(crawl, comparable, ct);
         var gone = new Dictionary<string, int>(StringComparer.Ordinal);
         using var slots = new SemaphoreSlim(CountInParallel);
@@ -34,7 +34,7 @@ public sealed class PreviousCrawl(CrawlTable crawls, CrawlItemTable items)
             await slots.WaitAsync(ct);
             try
             {
-                var now = await items.ListedIdsAsync(crawl.CrawlId, p.Key, ct);
+                var now = tally.Listed.GetValueOrDefault(p.Key) ?? [];
                 var before = await ListedAsync(p.Value.CrawlId, p.Key, ct);
                 lock (gone) gone[p.Key] = before.Keys.Count(id => !now.Contains(id));
             }

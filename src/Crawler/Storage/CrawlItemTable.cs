@@ -31,6 +31,10 @@ public sealed record FetchClaim(bool Won, ScrapedPlaylist? Fetched, DateTimeOffs
 public sealed record CrawlTally(Dictionary<string, CategoryCounts> Counts, int CoversStored, long CoverBytes, int CoversMissing,
     string? PageFailure = null, string? PlaylistFailure = null)
 {
+    /// <summary>Every playlist id the crawl met, per category, whatever became of it: what the gone count compares with. Not kept in the registry.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<string, HashSet<long>> Listed { get; init; } = new Dictionary<string, HashSet<long>>();
+
     /// <summary>Why a crawl with no open work failed (nothing it read succeeded), or null when it completed.</summary>
     public string? FailedReason
     {
@@ -503,13 +507,6 @@ public sealed class CrawlItemTable(StorageClients storage)
         }
     }
 
-    /// <summary>One playlist's own row in a crawl (its snapshot there), or null when that crawl did not record it as done.</summary>
-    public async Task<PlaylistRecord?> GetRowAsync(string crawlId, string category, long id, CancellationToken ct)
-    {
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(crawlId, ListKey(category, id), cancellationToken: ct);
-        return row.HasValue && row.Value is { } e && e.GetString("State") == Done ? PlaylistRecord.FromEntity(e) with { Category = category } : null;
-    }
-
     /// <summary>The crawl's own rows (done playlists) of the given categories, in category then id order.</summary>
     public async IAsyncEnumerable<PlaylistRecord> ReadRowsAsync(string crawlId, IEnumerable<string> categories,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
@@ -535,15 +532,6 @@ public sealed class CrawlItemTable(StorageClients storage)
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {crawlId} and RowKey ge {prefix} and RowKey lt {After(prefix)} and State eq {Done}");
         await foreach (var e in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: [.. columns.Append("PlaylistId").Distinct(StringComparer.Ordinal)], cancellationToken: ct))
             yield return PlaylistRecord.FromEntity(e) with { Category = category };
-    }
-
-    /// <summary>Every playlist id the crawl met in the category, whatever became of it (done, skipped, failed, pending).</summary>
-    public async Task<HashSet<long>> ListedIdsAsync(string crawlId, string category, CancellationToken ct)
-    {
-        var ids = new HashSet<long>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(RangeFilter(crawlId, $"list|{Cat(category)}|"), maxPerPage: 1000, select: ["PlaylistId"], cancellationToken: ct))
-            if (e.GetInt64("PlaylistId") is { } id) ids.Add(id);
-        return ids;
     }
 
     /// <summary>Whether the crawl has unfinished work: one range query for its first open row.</summary>
@@ -604,6 +592,7 @@ public sealed class CrawlItemTable(StorageClients storage)
         long coverBytes = 0;
         string? pageFailure = null, playlistFailure = null;
         CategoryCounts For(string c) => counts.TryGetValue(c, out var k) ? k : counts[c] = new CategoryCounts();
+        var listed = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
         var select = new[] { "RowKey", "State", "Category", "Discovered", "Repeats", "Pages", "ByFailure", "CoverBytes", "CoverBlob", "Reason", "PlaylistId", "Detailed", "New" };
         await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == crawlId, select: select, cancellationToken: ct))
         {
@@ -632,6 +621,7 @@ public sealed class CrawlItemTable(StorageClients storage)
             else if (e.RowKey.StartsWith("list|", StringComparison.Ordinal) && category is not null)
             {
                 var k = For(category);
+                if (e.GetInt64("PlaylistId") is { } listedId) (listed.TryGetValue(category, out var ids) ? ids : listed[category] = []).Add(listedId);
                 switch (state)
                 {
                     case Done:
@@ -657,7 +647,7 @@ public sealed class CrawlItemTable(StorageClients storage)
                 else coversMissing++;
             }
         }
-        return new CrawlTally(counts, coversStored, coverBytes, coversMissing, pageFailure, playlistFailure);
+        return new CrawlTally(counts, coversStored, coverBytes, coversMissing, pageFailure, playlistFailure) { Listed = listed };
     }
 
     /// <summary>Puts failed items back to open (their poison messages were requeued); returns how many moved, per category.</summary>

@@ -51,9 +51,9 @@ public sealed class CategoryChangesTests(AzuriteFixture azurite) : IClassFixture
         // What the status counts when a crawl ends: gone per category, where a previous crawl read it.
         var previous = new PreviousCrawl(w.Crawls, w.Items);
         var newest = (await w.Crawls.GetAsync("20261201-030000-bbbb", default))!;
-        Assert.Equal(new Dictionary<string, int> { ["说唱"] = 2 }, await previous.CountGoneAsync(newest, newest.Final!.Counts, default));
+        Assert.Equal(new Dictionary<string, int> { ["说唱"] = 2 }, await previous.CountGoneAsync(newest, await w.Items.TallyAsync(newest.CrawlId, default), default));
         var oldest = (await w.Crawls.GetAsync("20261124-030000-aaaa", default))!;
-        Assert.Empty(await previous.CountGoneAsync(oldest, oldest.Final!.Counts, default)); // nothing before it
+        Assert.Empty(await previous.CountGoneAsync(oldest, await w.Items.TallyAsync(oldest.CrawlId, default), default)); // nothing before it
     }
 
     [Fact]
