@@ -35,7 +35,7 @@ public sealed class CategoryChanges(PreviousCrawl previous, ILogger<CategoryChan
     {
         var name = PlaylistQuery.ParseCategory(RouteCategory(category)) ?? throw new CrawlQueryException("category must name a category, got ''.");
         var count = ParseTop(top);
-        var (newest, before) = await previous.FindAsync(name, null, ct);
+        var (newest, before) = await previous.FindAsync(name, ct);
         if (newest is null) return ApiResult.Fail(StatusCodes.Status404NotFound, $"No completed crawl of category '{Shorten(name)}' yet.");
         var (now, then) = await previous.ReadBothAsync(newest, before, name, ct);
         return ApiResult.Data(Compare(name, newest, before, now, then, count));
@@ -68,13 +68,7 @@ public sealed class CategoryChanges(PreviousCrawl previous, ILogger<CategoryChan
     /// </summary>
     public static string RouteCategory(string category) => category.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
 
-    public static int ParseTop(string? top)
-    {
-        if (string.IsNullOrEmpty(top)) return DefaultTop;
-        if (!int.TryParse(top, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1)
-            throw new CrawlQueryException($"top must be a whole number from 1 to {MaxTop}, got '{Shorten(top)}'.");
-        return Math.Min(count, MaxTop);
-    }
+    public static int ParseTop(string? top) => PlaylistQuery.ParseTop(top, DefaultTop, MaxTop);
 
-    private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
+    private static string Shorten(string s) => PlaylistQuery.Shorten(s);
 }

@@ -232,19 +232,7 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
         return seen;
     }
 
-    private async Task<List<CrawlInfo>> RecentCrawlsAsync(CancellationToken ct)
-    {
-        var list = new List<CrawlInfo>();
-        string? continuation = null;
-        do
-        {
-            var page = await crawls.ListPageAsync(CrawlQueries.MaxTop, continuation, ct);
-            list.AddRange(page.Crawls);
-            continuation = page.Continuation;
-        }
-        while (continuation is not null && list.Count < MaxRegistryRows);
-        return list;
-    }
+    private async Task<List<CrawlInfo>> RecentCrawlsAsync(CancellationToken ct) => await crawls.RecentAsync(MaxRegistryRows, ct).ToListAsync(ct);
 
     public static bool TryParseId(string? text, out long id) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0 && text!.Length <= 19;
@@ -252,5 +240,5 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
     internal static ApiResult NotInDataset(string playlistId) =>
         ApiResult.Fail(StatusCodes.Status404NotFound, $"No playlist '{Shorten(playlistId)}' in the dataset.");
 
-    private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
+    private static string Shorten(string s) => PlaylistQuery.Shorten(s);
 }

@@ -50,10 +50,7 @@ public sealed record PlaylistQuery(string? Category, string? Search, string Sort
     /// <summary>Reads the query string's values; throws <see cref="CrawlQueryException"/> naming a bad one.</summary>
     public static PlaylistQuery Parse(string? category, string? q, string? sort, string? top, string? continuation)
     {
-        var count = DefaultTop;
-        if (!string.IsNullOrEmpty(top) && (!int.TryParse(top, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1))
-            throw new CrawlQueryException($"top must be a whole number from 1 to {MaxTop}, got '{Shorten(top)}'.");
-        count = Math.Min(count, MaxTop);
+        var count = ParseTop(top, DefaultTop, MaxTop);
 
         var s = string.IsNullOrEmpty(sort) ? DefaultSort : sort.Trim();
         var descending = s.StartsWith('-');
@@ -138,5 +135,15 @@ public sealed record PlaylistQuery(string? Category, string? Search, string Sort
     private string Fingerprint() =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Category}\n{Search}\n{Sort}")))[..12];
 
-    private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
+    /// <summary>A route's <c>top</c>: <paramref name="default"/> when absent, at most <paramref name="max"/>; throws naming a bad one.</summary>
+    public static int ParseTop(string? top, int @default, int max)
+    {
+        if (string.IsNullOrEmpty(top)) return @default;
+        if (!int.TryParse(top, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1)
+            throw new CrawlQueryException($"top must be a whole number from 1 to {max}, got '{Shorten(top)}'.");
+        return Math.Min(count, max);
+    }
+
+    /// <summary>A value quoted back in an error line: at most 40 characters.</summary>
+    internal static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
 }

@@ -208,18 +208,6 @@ internal static class JsonAnswer
     private static JsonNumber Refuse(string name, string text) =>
         new(null, $"{name} \"{ResponseClassifier.Quote(text)}\" is not a whole number that fits in 64 bits", true);
 
-    private static long? ReadCode(JsonElement root)
-    {
-        if (!root.TryGetProperty("code", out var code))
-        {
-            return null;
-        }
-
-        return code.ValueKind switch
-        {
-            JsonValueKind.Number when code.TryGetInt64(out var n) => n,
-            JsonValueKind.String when long.TryParse(Text(code), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) => n,
-            _ => null,
-        };
-    }
+    private static long? ReadCode(JsonElement root) =>
+        root.TryGetProperty("code", out var code) ? ResponseClassifier.ReadCode(code) : null;
 }

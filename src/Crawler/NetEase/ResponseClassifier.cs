@@ -169,7 +169,8 @@ public static class ResponseClassifier
         }
     }
 
-    private static long? ReadCode(JsonElement code) => code.ValueKind switch
+    /// <summary>A JSON <c>code</c> as a number, whether the site sent it as one or as text; null otherwise.</summary>
+    internal static long? ReadCode(JsonElement code) => code.ValueKind switch
     {
         JsonValueKind.Number when code.TryGetInt64(out var n) => n,
         JsonValueKind.String when long.TryParse(JsonAnswer.Text(code), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) => n,

@@ -47,43 +47,27 @@ public sealed class PreviousCrawl(CrawlTable crawls, CrawlItemTable items)
     private async Task<Dictionary<string, CrawlInfo>> FindPreviousAsync(CrawlInfo crawl, List<string> categories, CancellationToken ct)
     {
         var found = new Dictionary<string, CrawlInfo>(StringComparer.Ordinal);
-        string? continuation = null;
-        var read = 0;
-        while (found.Count < categories.Count)
+        if (categories.Count == 0) return found;
+        await foreach (var other in crawls.RecentAsync(MaxRegistryRows, ct))
         {
-            var page = await crawls.ListPageAsync(CrawlQueries.MaxTop, continuation, ct);
-            foreach (var other in page.Crawls.Where(o => o.CrawlId != crawl.CrawlId && o.Site == crawl.Site && o.StartedAt < crawl.StartedAt))
-                foreach (var category in categories.Where(c => !found.ContainsKey(c) && ReadCompleted(other, c)))
-                    found[category] = other;
-            read += page.Crawls.Count;
-            continuation = page.Continuation;
-            if (continuation is null || read >= MaxRegistryRows) break;
+            if (other.CrawlId == crawl.CrawlId || other.Site != crawl.Site || other.StartedAt >= crawl.StartedAt) continue;
+            foreach (var category in categories.Where(c => !found.ContainsKey(c) && ReadCompleted(other, c)))
+                found[category] = other;
+            if (found.Count == categories.Count) break;
         }
         return found;
     }
 
-    /// <summary>
-    /// The newest completed crawl that read the category (or <paramref name="from"/>), and the previous one of its site:
-    /// the registry newest first, read a page at a time until both are found.
-    /// </summary>
-    public async Task<(CrawlInfo? Newest, CrawlInfo? Previous)> FindAsync(string category, CrawlInfo? from, CancellationToken ct)
+    /// <summary>The newest completed crawl that read the category, and the previous one of its site: the registry newest first.</summary>
+    public async Task<(CrawlInfo? Newest, CrawlInfo? Previous)> FindAsync(string category, CancellationToken ct)
     {
-        var newest = from;
-        string? continuation = null;
-        var read = 0;
-        do
+        CrawlInfo? newest = null;
+        await foreach (var crawl in crawls.RecentAsync(MaxRegistryRows, ct))
         {
-            var page = await crawls.ListPageAsync(CrawlQueries.MaxTop, continuation, ct);
-            foreach (var crawl in page.Crawls)
-            {
-                if (!ReadCompleted(crawl, category)) continue;
-                if (newest is null) newest = crawl;
-                else if (crawl.CrawlId != newest.CrawlId && crawl.Site == newest.Site && crawl.StartedAt < newest.StartedAt) return (newest, crawl);
-            }
-            read += page.Crawls.Count;
-            continuation = page.Continuation;
+            if (!ReadCompleted(crawl, category)) continue;
+            if (newest is null) newest = crawl;
+            else if (crawl.Site == newest.Site && crawl.StartedAt < newest.StartedAt) return (newest, crawl);
         }
-        while (continuation is not null && read < MaxRegistryRows);
         return (newest, null);
     }
 

@@ -90,6 +90,24 @@ public sealed class CrawlTable(StorageClients storage)
     public async Task<CrawlInfo?> LatestAsync(CancellationToken ct) => (await ListPageAsync(1, null, ct)).Crawls is [var latest, ..] ? latest : null;
 
     /// <summary>
+    /// The registry newest first, a page of 100 at a time, stopping after the page that reaches <paramref name="maxRows"/>
+    /// (a reader looking back through it reads no more than that).
+    /// </summary>
+    public async IAsyncEnumerable<CrawlInfo> RecentAsync(int maxRows, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        string? continuation = null;
+        var read = 0;
+        do
+        {
+            var page = await ListPageAsync(100, continuation, ct);
+            foreach (var crawl in page.Crawls) yield return crawl;
+            read += page.Crawls.Count;
+            continuation = page.Continuation;
+        }
+        while (continuation is not null && read < maxRows);
+    }
+
+    /// <summary>
     /// Up to <paramref name="top"/> crawls, newest first, after the one <paramref name="continuation"/> names.
     /// Throws <see cref="FormatException"/> when the continuation is not one this method gave out.
     /// </summary>
