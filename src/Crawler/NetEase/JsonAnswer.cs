@@ -208,6 +208,16 @@ internal static class JsonAnswer
     private static JsonNumber Refuse(string name, string text) =>
         new(null, $"{name} \"{ResponseClassifier.Quote(text)}\" is not a whole number that fits in 64 bits", true);
 
+    /// <summary>
+    /// A detail answer's playlist object (<c>{"code":200,"playlist":{…}}</c>, or the older <c>"result"</c>) read by
+    /// <paramref name="read"/>, after <see cref="Read{T}"/>'s checks; Malformed when the answer has none.
+    /// </summary>
+    public static PageResult<T> ReadPlaylist<T>(int httpStatus, string body, Func<JsonElement, PageResult<T>> read) =>
+        Read(httpStatus, body, root =>
+            TryGetObject(root, "playlist", out var playlist) || TryGetObject(root, "result", out playlist)
+                ? read(playlist)
+                : PageResult<T>.Malformed("API response has no playlist object"));
+
     private static long? ReadCode(JsonElement root) =>
         root.TryGetProperty("code", out var code) ? ResponseClassifier.ReadCode(code) : null;
 }

@@ -13,10 +13,7 @@ public static class PlaylistApiParser
     /// or gives an id, count or time that is not a whole 64-bit number (the reason names the field and quotes it).
     /// </summary>
     public static PageResult<PlaylistDetail> Parse(int httpStatus, string body, long expectedId) =>
-        JsonAnswer.Read(httpStatus, body, root =>
-            JsonAnswer.TryGetObject(root, "playlist", out var playlist) || JsonAnswer.TryGetObject(root, "result", out playlist)
-                ? Read(PlaylistJson.Read(playlist), expectedId)
-                : PageResult<PlaylistDetail>.Malformed("API response has no playlist object"));
+        JsonAnswer.ReadPlaylist(httpStatus, body, playlist => Read(PlaylistJson.Read(playlist), expectedId));
 
     private static PageResult<PlaylistDetail> Read(PlaylistJson playlist, long expectedId)
     {

@@ -32,10 +32,7 @@ public static class PlaylistTracksParser
     /// <see cref="PlaylistTracks.Problems"/>, as is an <c>at</c> that is not a time.
     /// </summary>
     public static PageResult<PlaylistTracks> Parse(int httpStatus, string body, long expectedId) =>
-        JsonAnswer.Read(httpStatus, body, root =>
-            JsonAnswer.TryGetObject(root, "playlist", out var playlist) || JsonAnswer.TryGetObject(root, "result", out playlist)
-                ? Read(playlist, expectedId)
-                : PageResult<PlaylistTracks>.Malformed("API response has no playlist object"));
+        JsonAnswer.ReadPlaylist(httpStatus, body, playlist => Read(playlist, expectedId));
 
     private static PageResult<PlaylistTracks> Read(JsonElement playlist, long expectedId)
     {
