@@ -24,13 +24,9 @@ internal static class JsonAnswer
     /// </summary>
     public static PageResult<T> Read<T>(int httpStatus, string body, Func<JsonElement, PageResult<T>> read)
     {
-        var (outcome, reason) = ResponseClassifier.Classify(httpStatus, body);
-        if (outcome != PageOutcome.Ok)
-        {
-            return new PageResult<T>(outcome, default, reason);
-        }
-
-        JsonDocument document;
+        // Parsed once: the classifier reads the code from the same document.
+        JsonDocument? document = null;
+        string? invalid = null;
         try
         {
             document = JsonDocument.Parse(body);
@@ -38,11 +34,22 @@ internal static class JsonAnswer
         catch (Exception e) when (e is JsonException or ArgumentException)
         {
             // ArgumentException: text that is not valid UTF-16 (a lone surrogate) cannot even be transcoded.
-            return PageResult<T>.Malformed($"invalid JSON: {ResponseClassifier.Quote(e.Message)}");
+            invalid = e.Message;
         }
 
         using (document)
         {
+            var (outcome, reason) = ResponseClassifier.Classify(httpStatus, body, document);
+            if (outcome != PageOutcome.Ok)
+            {
+                return new PageResult<T>(outcome, default, reason);
+            }
+
+            if (document is null)
+            {
+                return PageResult<T>.Malformed($"invalid JSON: {ResponseClassifier.Quote(invalid)}");
+            }
+
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {

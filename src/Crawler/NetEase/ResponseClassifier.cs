@@ -35,12 +35,15 @@ public static class ResponseClassifier
     /// Sorts a response into Blocked / Gone / Malformed by the rules above; <see cref="PageOutcome.Ok"/>
     /// means none matched and the caller should go on parsing (it does not mean the body is usable).
     /// </summary>
-    public static (PageOutcome Outcome, string? Reason) Classify(int httpStatus, string? body)
+    public static (PageOutcome Outcome, string? Reason) Classify(int httpStatus, string? body) => Classify(httpStatus, body, null);
+
+    /// <summary>As <see cref="Classify(int, string?)"/>, with the body already parsed as JSON by the caller (not parsed twice).</summary>
+    internal static (PageOutcome Outcome, string? Reason) Classify(int httpStatus, string? body, JsonDocument? parsed)
     {
         var text = body?.TrimStart('\uFEFF', ' ', '\t', '\r', '\n') ?? "";
         // JSON is judged by its code alone: its strings are user text (a description may quote any error phrase).
         var isJson = text.StartsWith('{');
-        var json = isJson ? ReadJsonCode(text) : null;
+        var json = !isJson ? null : parsed is not null ? ReadJsonCode(parsed.RootElement) : ReadJsonCode(text);
         var success = httpStatus is >= 200 and < 300;
 
         if (json is { Outcome: PageOutcome.Blocked } block)
@@ -146,27 +149,32 @@ public static class ResponseClassifier
 
         using (doc)
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object
-                || !doc.RootElement.TryGetProperty("code", out var codeElement)
-                || ReadCode(codeElement) is not { } code)
-            {
-                return null;
-            }
-
-            PageOutcome? outcome = code switch
-            {
-                -460 or -462 or 405 or 406 => PageOutcome.Blocked,
-                301 or 20001 or 401 or 404 => PageOutcome.Gone,
-                _ => null,
-            };
-            if (outcome is not { } known)
-            {
-                return null;
-            }
-
-            var message = Quote(ReadMessage(doc.RootElement));
-            return (known, message.Length == 0 ? $"code {code}" : $"code {code}: {message}");
+            return ReadJsonCode(doc.RootElement);
         }
+    }
+
+    private static (PageOutcome Outcome, string Reason)? ReadJsonCode(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("code", out var codeElement)
+            || ReadCode(codeElement) is not { } code)
+        {
+            return null;
+        }
+
+        PageOutcome? outcome = code switch
+        {
+            -460 or -462 or 405 or 406 => PageOutcome.Blocked,
+            301 or 20001 or 401 or 404 => PageOutcome.Gone,
+            _ => null,
+        };
+        if (outcome is not { } known)
+        {
+            return null;
+        }
+
+        var message = Quote(ReadMessage(root));
+        return (known, message.Length == 0 ? $"code {code}" : $"code {code}: {message}");
     }
 
     /// <summary>A JSON <c>code</c> as a number, whether the site sent it as one or as text; null otherwise.</summary>
