@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text;
 
 namespace FunctionsCrawler.NetEase;
 
@@ -224,6 +225,37 @@ internal static class JsonAnswer
             TryGetObject(root, "playlist", out var playlist) || TryGetObject(root, "result", out playlist)
                 ? read(playlist)
                 : PageResult<T>.Malformed("API response has no playlist object"));
+
+    /// <summary>
+    /// The objects of an answer's array that name a whole-number <c>id</c> above 0, with their index, read as the caller goes
+    /// (so its own lines stay in array order); every other entry is skipped with a line (<c>&lt;array&gt;[i] is …, not a
+    /// &lt;noun&gt;</c> / <c>has no &lt;noun&gt; id</c>) and counted in <paramref name="skipped"/>.
+    /// </summary>
+    internal static IEnumerable<(int Index, JsonElement Item, long Id)> ItemsWithId(JsonElement array, string arrayName, string noun, ProblemLines problems,
+        StrongBox<int> skipped)
+    {
+        var index = -1;
+        foreach (var entry in array.EnumerateArray())
+        {
+            index++;
+            if (entry.ValueKind != JsonValueKind.Object)
+            {
+                skipped.Value++;
+                problems.Add($"{arrayName}[{index}] is {entry.ValueKind}, not a {noun}: skipped");
+                continue;
+            }
+
+            var number = ReadNumber(entry, "id");
+            if (number.Value is not { } id || id <= 0)
+            {
+                skipped.Value++;
+                problems.Add($"{arrayName}[{index}] has no {noun} id ({number.Trouble ?? $"id {number.Value} is not above 0"}): skipped");
+                continue;
+            }
+
+            yield return (index, entry, id);
+        }
+    }
 
     private static long? ReadCode(JsonElement root) =>
         root.TryGetProperty("code", out var code) ? ResponseClassifier.ReadCode(code) : null;

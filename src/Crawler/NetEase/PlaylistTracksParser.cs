@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace FunctionsCrawler.NetEase;
@@ -77,25 +78,10 @@ public static class PlaylistTracksParser
         var problems = new ProblemLines(MaxProblems);
         var tracks = new List<PlaylistTrack>(length);
         var positions = new Dictionary<long, int>(length);
-        int index = -1, skipped = 0, repeats = 0;
-        foreach (var entry in entries.EnumerateArray())
+        var repeats = 0;
+        var skipped = new StrongBox<int>();
+        foreach (var (index, entry, songId) in JsonAnswer.ItemsWithId(entries, "trackIds", "track", problems, skipped))
         {
-            index++;
-            if (entry.ValueKind != JsonValueKind.Object)
-            {
-                skipped++;
-                problems.Add($"trackIds[{index}] is {entry.ValueKind}, not a track: skipped");
-                continue;
-            }
-
-            var trackId = JsonAnswer.ReadNumber(entry, "id");
-            if (trackId.Value is not { } songId || songId <= 0)
-            {
-                skipped++;
-                problems.Add($"trackIds[{index}] has no track id ({trackId.Trouble ?? $"id {trackId.Value} is not above 0"}): skipped");
-                continue;
-            }
-
             if (positions.TryGetValue(songId, out var first))
             {
                 repeats++;
@@ -107,7 +93,7 @@ public static class PlaylistTracksParser
             tracks.Add(new PlaylistTrack(songId, tracks.Count, AddedAt(entry, index, problems)));
         }
 
-        if (length > 0 && skipped == length)
+        if (length > 0 && skipped.Value == length)
         {
             return PageResult<PlaylistTracks>.Malformed($"none of the {length} trackIds entries names a song");
         }
@@ -116,7 +102,7 @@ public static class PlaylistTracksParser
         return PageResult<PlaylistTracks>.Ok(new PlaylistTracks(expectedId, count, tracks, updated)
         {
             Repeats = repeats,
-            Skipped = skipped,
+            Skipped = skipped.Value,
             Problems = problems.Lines(),
         });
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace FunctionsCrawler.NetEase;
@@ -48,25 +49,9 @@ public static class SongDetailParser
         var problems = new ProblemLines(MaxProblems);
         var songs = new List<Song>();
         var found = new HashSet<long>();
-        int index = -1, skipped = 0;
-        foreach (var item in items.EnumerateArray())
+        var skipped = new StrongBox<int>();
+        foreach (var (index, item, id) in JsonAnswer.ItemsWithId(items, "songs", "song", problems, skipped))
         {
-            index++;
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                skipped++;
-                problems.Add($"songs[{index}] is {item.ValueKind}, not a song: skipped");
-                continue;
-            }
-
-            var number = JsonAnswer.ReadNumber(item, "id");
-            if (number.Value is not { } id || id <= 0)
-            {
-                skipped++;
-                problems.Add($"songs[{index}] has no song id ({number.Trouble ?? $"id {number.Value} is not above 0"}): skipped");
-                continue;
-            }
-
             if (!wanted.Contains(id))
             {
                 problems.Add($"songs[{index}]: song {id} was not asked for: dropped");
@@ -82,8 +67,8 @@ public static class SongDetailParser
             songs.Add(ReadSong(item, id, problems));
         }
 
-        var length = index + 1;
-        if (length > 0 && skipped == length)
+        var length = items.GetArrayLength();
+        if (length > 0 && skipped.Value == length)
         {
             return PageResult<SongBatch>.Malformed($"none of the {length} songs has a song id");
         }
