@@ -30,6 +30,8 @@ public static class CrawlerServices
         services.AddSingleton<PlaylistTable>();
         services.AddSingleton<CrawlItemTable>();
         services.AddSingleton<PlaylistHistoryTable>();
+        services.AddSingleton<PlaylistTracksTable>();
+        services.AddSingleton<TrackTable>();
         services.AddSingleton<CoverStore>();
         services.AddSingleton<CrawlExport>();
         services.AddSingleton<CrawlStorage>();

@@ -2,7 +2,7 @@ namespace FunctionsCrawler.Storage;
 
 /// <summary>Creates the crawl's queues, tables and blob container if they are missing.</summary>
 public sealed class CrawlStorage(StorageClients storage, CrawlQueues queues, PlaylistTable playlists, CrawlItemTable items, CrawlTable crawls, CoverStore covers,
-    PlaylistHistoryTable history)
+    PlaylistHistoryTable history, PlaylistTracksTable trackLists, TrackTable tracks)
 {
     /// <summary>Creates everything, or throws one clear message naming the storage setting.</summary>
     public async Task EnsureCreatedAsync(CancellationToken ct)
@@ -16,6 +16,8 @@ public sealed class CrawlStorage(StorageClients storage, CrawlQueues queues, Pla
             await items.EnsureCreatedAsync(timeout.Token);
             await crawls.EnsureCreatedAsync(timeout.Token);
             await history.EnsureCreatedAsync(timeout.Token);
+            await trackLists.EnsureCreatedAsync(timeout.Token);
+            await tracks.EnsureCreatedAsync(timeout.Token);
             await covers.EnsureCreatedAsync(timeout.Token);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)

@@ -13,6 +13,8 @@ public sealed record PlaylistRecord
     public required DateTimeOffset CrawledAt { get; init; }
     /// <summary>Which text fields were cut to fit Table storage, and from what length (null when none was).</summary>
     public string? TextCut { get; init; }
+    /// <summary>The playlist's track list this crawl saw (null when tracks are off, or for a row recorded before they were kept).</summary>
+    public TrackListRef? Tracks { get; init; }
 
     internal TableEntity ToEntity(string partitionKey)
     {
@@ -39,6 +41,10 @@ public sealed record PlaylistRecord
             ["CrawlId"] = CrawlId,
             ["CrawledAt"] = CrawledAt,
             ["TextCut"] = TextCut,
+            ["TracksKey"] = Tracks?.Key,
+            ["TracksListed"] = Tracks?.Listed,
+            ["TracksUpdatedAt"] = Tracks?.UpdatedAt,
+            ["TracksFlag"] = Tracks?.Flag,
         };
     }
 
@@ -51,6 +57,9 @@ public sealed record PlaylistRecord
             CrawlId = e.GetString("CrawlId") ?? "",
             CrawledAt = e.GetDateTimeOffset("CrawledAt") ?? default,
             TextCut = e.GetString("TextCut"),
+            Tracks = e.GetString("TracksKey") is { Length: > 0 } tracksKey
+                ? new TrackListRef(tracksKey, e.GetInt32("TracksListed") ?? 0, e.GetDateTimeOffset("TracksUpdatedAt"), e.GetString("TracksFlag"))
+                : null,
             Cover = string.IsNullOrEmpty(blob) ? null
                 : new StoredCover(blob, e.GetInt64("CoverBytes") ?? 0, e.GetString("CoverSha256") ?? ""),
             Detail = new PlaylistDetail

@@ -92,6 +92,7 @@ public sealed class PlaylistTable(StorageClients storage)
     [
         "RowKey", "Category", "PlaylistId", "Name", "CreatorId", "CreatorNickname", "TrackCount", "PlayCount", "SubscribedCount",
         "ShareCount", "CommentCount", "Tags", "CreatedAt", "CoverBlob", "CoverBytes", "CoverSha256", "CrawlId", "CrawledAt",
+        "TracksKey", "TracksListed", "TracksUpdatedAt", "TracksFlag",
     ];
 
     public async Task<PlaylistRecord?> GetAsync(string category, long playlistId, CancellationToken ct)

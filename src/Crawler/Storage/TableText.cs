@@ -50,4 +50,11 @@ public static class TableText
         };
         return (fitted, cuts.Count == 0 ? null : string.Join("; ", cuts));
     }
+
+    /// <summary>A song's text cut to <see cref="MaxChars"/> (never inside a surrogate pair): a track has no cut column, the name alone is kept.</summary>
+    public static string Cap(string value)
+    {
+        if (value.Length <= MaxChars) return value;
+        return value[..(char.IsHighSurrogate(value[MaxChars - 1]) ? MaxChars - 1 : MaxChars)];
+    }
 }
