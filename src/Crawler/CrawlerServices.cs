@@ -63,6 +63,7 @@ public static class CrawlerServices
         services.AddSingleton<FetchSlots>();
         services.AddSingleton<FetchCover>();
         services.AddSingleton<FetchPlaylist>();
+        services.AddSingleton<FetchTracks>();
         services.AddSingleton<RecordPlaylists>();
         services.AddSingleton<ScrapePlaylist>();
         services.AddSingleton<ResumeCrawl>();

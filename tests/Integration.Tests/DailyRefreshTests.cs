@@ -21,18 +21,30 @@ public sealed class DailyRefreshTests(AzuriteFixture azurites) : IClassFixture<A
         var azurite = azurites.NewAccount();
         await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 18, PagesPerCategory = MaxPages, DeletedRate = 0.03 });
 
-        // Day 0: every playlist is new, so each distinct cover is fetched; no list item lacks a field, so no detail request.
+        // Day 0: every playlist is new, so each distinct cover is fetched and each one's track list (the JSON detail, once an
+        // id); no list item lacks a field, so no detail page.
         // The site blocks list answers after the first two (every shape in turn, a second each): the crawl pauses and goes on.
         site.Options.BlockAfterRequests = 2;
         site.Options.BlockForSeconds = 1;
+        // The block windows stop once a list answer was blocked: every JSON detail and song request counts towards the next one.
+        var listsBlocked = Task.Run(async () =>
+        {
+            while (!site.Log.Entries().Any(e => e.Kind == "listApi" && e.Outcome == "blocked")) await Task.Delay(20);
+            site.Options.BlockAfterRequests = 0;
+        });
         var day0 = await CrawlAsync(azurite, site, "day0");
+        await listsBlocked.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Contains(site.Log.Entries(), e => e.Kind == "listApi" && e.Outcome == "blocked");
         site.Options.BlockAfterRequests = 0;
         await Dataset.AssertMatchesSandboxAsync(day0.Output, site.Catalog, Categories, MaxPages, azurite);
         Dataset.AssertFinalStatus(day0.Status, site.Catalog, Categories, MaxPages, apiLists: true);
         var rows0 = site.Catalog.ExpectedRows(Categories, MaxPages);
-        Assert.Equal(0, day0.Requests.GetValueOrDefault("playlist") + day0.Requests.GetValueOrDefault("api"));
+        Assert.Equal(0, day0.Requests.GetValueOrDefault("playlist"));
+        Assert.Equal(rows0.Select(r => r.Playlist.Id).Distinct().Count(), day0.Answered.GetValueOrDefault("api"));
         Assert.Equal(rows0.Count, day0.Status.GetProperty("playlists").GetProperty("new").GetInt32());
+        var songs0 = await Dataset.AssertTracksMatchSandboxAsync(site.Catalog, Categories, MaxPages, azurite);
+        // Songs are asked for in batches of up to 200, each new song once.
+        Assert.InRange(day0.Answered.GetValueOrDefault("songApi"), (songs0 + 199) / 200, songs0 / 100 + rows0.Count);
 
         // Day 1: the lists again, and only what changed.
         site.Options.Day = 1;
@@ -48,15 +60,20 @@ public sealed class DailyRefreshTests(AzuriteFixture azurites) : IClassFixture<A
                 && (!before.TryGetValue(a.Key, out var old) || old.CoverUrl != a.Value.CoverUrl))
             .Select(a => a.Key.Item2).Distinct().Count();
         var pages = Categories.Sum(c => Math.Min(site.Catalog.TotalPages(c), MaxPages));
-        Assert.Equal(0, day1.Requests.GetValueOrDefault("playlist") + day1.Requests.GetValueOrDefault("api"));
+        // A track list is asked for (the JSON detail) where the playlist is new to the category or its tracks changed.
+        var tracksToFetch = after.Where(a => !before.TryGetValue(a.Key, out var old) || old.TracksUpdatedAt != a.Value.TracksUpdatedAt).ToList();
+        Assert.NotEmpty(tracksToFetch);
+        Assert.Equal(0, day1.Requests.GetValueOrDefault("playlist"));
+        Assert.Equal(tracksToFetch.Select(a => a.Key.Item2).Distinct().Count(), day1.Answered.GetValueOrDefault("api"));
         Assert.Equal(pages, day1.Requests.GetValueOrDefault("listApi"));
         Assert.Equal(coversToFetch, day1.Requests.GetValueOrDefault("cover"));
         var figures = day1.Status.GetProperty("playlists");
         Assert.Equal(fresh.Count, figures.GetProperty("new").GetInt32());
         Assert.Equal(gone.Count, figures.GetProperty("gone").GetInt32());
-        // Every row came from the lists: none needed a detail request.
-        Assert.Equal(0, figures.GetProperty("detailed").GetInt32());
-        Assert.Equal(after.Count, figures.GetProperty("refreshed").GetInt32());
+        // Every row came from the lists; only the new or changed track lists needed a detail request.
+        Assert.Equal(tracksToFetch.Count, figures.GetProperty("detailed").GetInt32());
+        Assert.Equal(after.Count - tracksToFetch.Count, figures.GetProperty("refreshed").GetInt32());
+        await Dataset.AssertTracksMatchSandboxAsync(site.Catalog, Categories, MaxPages, azurite);
 
         // The history holds both days' counters for every playlist listed both days.
         var history = await ReadHistoryAsync(Path.Combine(day1.Output, "playlist_history.parquet"));
@@ -68,7 +85,8 @@ public sealed class DailyRefreshTests(AzuriteFixture azurites) : IClassFixture<A
         }
     }
 
-    private sealed record Run(string Output, JsonElement Status, IReadOnlyDictionary<string, long> Requests);
+    /// <param name="Answered">The requests of each kind the site answered (not blocked, not failed).</param>
+    private sealed record Run(string Output, JsonElement Status, IReadOnlyDictionary<string, long> Requests, IReadOnlyDictionary<string, long> Answered);
 
     private static async Task<Run> CrawlAsync(StorageAccount azurite, SandboxSite site, string name)
     {
@@ -93,8 +111,9 @@ public sealed class DailyRefreshTests(AzuriteFixture azurites) : IClassFixture<A
             Assert.True(exitCode == 0, $"host exited {exitCode}:\n{host.Output}");
         }
         var requests = site.Log.Entries().Skip(requestsBefore).GroupBy(e => e.Kind).ToDictionary(g => g.Key, g => (long)g.Count());
+        var answered = site.Log.Entries().Skip(requestsBefore).Where(e => e.Outcome == "ok").GroupBy(e => e.Kind).ToDictionary(g => g.Key, g => (long)g.Count());
         await using var server = HostProcess.Start(new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString });
-        return new Run(output, await server.ReadStatusAsync(), requests);
+        return new Run(output, await server.ReadStatusAsync(), requests, answered);
     }
 
     /// <summary>The columns of <c>playlist_history.parquet</c> the test reads, by their exported names.</summary>

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using CsvHelper;
 using FunctionsCrawler.Sandbox;
+using FunctionsCrawler.Storage;
+using Microsoft.Extensions.Configuration;
 using Xunit;
 
 namespace FunctionsCrawler.Integration.Tests;
@@ -80,6 +82,48 @@ public static class Dataset
         }
         Assert.Equal(withCover.Count, Directory.GetFiles(Path.Combine(output, "covers")).Length);
 
+    }
+
+    /// <summary>
+    /// The tracks the crawl kept, read from storage: every expected row's playlist in the latest view names a track list
+    /// equal to the Sandbox's (the songs in order, each one's added time), with <c>tracks_listed</c> its length; every song
+    /// of those lists is stored once with the Sandbox's name, artists, album and duration. Returns the distinct songs.
+    /// </summary>
+    public static async Task<int> AssertTracksMatchSandboxAsync(SandboxCatalog catalog, IReadOnlyList<string> categories, int maxPages, StorageAccount azurite)
+    {
+        var storage = StorageClients.FromConfiguration(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [StorageClients.ConnectionName] = azurite.ConnectionString }).Build());
+        var playlists = new PlaylistTable(storage);
+        var lists = new PlaylistTracksTable(storage);
+        var songs = new HashSet<long>();
+        foreach (var group in catalog.ExpectedRows(categories, maxPages).GroupBy(r => r.Category))
+        {
+            var rows = await playlists.LookupAsync(group.Key, group.Select(r => r.Playlist.Id).ToList(), CancellationToken.None);
+            foreach (var (_, p) in group)
+            {
+                var expected = catalog.Tracks(p.Id);
+                var tracks = rows[p.Id].Tracks;
+                Assert.True(tracks is not null, $"playlist {p.Id} in {group.Key} has no track list");
+                Assert.Equal(expected.Count, tracks.Listed);
+                var stored = await lists.ReadAsync(p.Id, tracks.Key, CancellationToken.None);
+                Assert.True(stored is not null, $"playlist {p.Id}'s track list {tracks.Key} is not stored");
+                Assert.Equal(expected.Select(t => (t.SongId, t.AddedAt)), stored.Select(t => (t.TrackId, t.AddedAt!.Value)));
+                songs.UnionWith(expected.Select(t => t.SongId));
+            }
+        }
+        var kept = await new TrackTable(storage).GetAsync(songs, CancellationToken.None);
+        Assert.Equal(songs.Count, kept.Count);
+        foreach (var id in songs)
+        {
+            var song = catalog.Song(id);
+            var track = kept[id];
+            Assert.Equal(song.Name.Trim(), track.Name);
+            Assert.Equal(song.Artists.Select(a => a.Id), track.ArtistIds);
+            Assert.Equal(song.Artists.Select(a => a.Name.Trim()), track.ArtistNames);
+            Assert.Equal(song.Album.Id == 0 ? null : song.Album.Id, track.AlbumId);
+            Assert.Equal(song.DurationMs, track.DurationMs);
+        }
+        return songs.Count;
     }
 
     /// <summary>

@@ -46,6 +46,8 @@ public sealed class EndToEndCrawlTests(AzuriteFixture azurites)
         Assert.True(exitCode == 0, $"host exited {exitCode}:\n{host.Output}");
 
         await Dataset.AssertMatchesSandboxAsync(output, site.Catalog, Categories, MaxPages, azurite);
+        // HTML lists say nothing of the tracks: each playlist's JSON detail is asked for its list, which equals the Sandbox's.
+        await Dataset.AssertTracksMatchSandboxAsync(site.Catalog, Categories, MaxPages, azurite);
         // The crawl's counters went to the history when it ended, and the run exported them beside the playlists.
         await Dataset.AssertFirstHistoryMatchesSandboxAsync(output, site.Catalog, Categories, MaxPages);
         Assert.Contains($"History: {site.Catalog.ExpectedRows(Categories, MaxPages).Count} rows", host.Output, StringComparison.Ordinal);

@@ -142,6 +142,19 @@ public sealed class NetEaseClient
         return Parsed(response, (status, body) => PlaylistTracksParser.Parse(status, body, playlistId));
     }
 
+    /// <summary>
+    /// A playlist's row and its track list from one request of the JSON detail (<c>/api/v6/playlist/detail?id=N</c>),
+    /// whatever <c>NetEase__DetailSource</c> says: the HTML detail page carries no track ids.
+    /// </summary>
+    public async Task<PageResult<TrackedPlaylist>> GetPlaylistWithTracksAsync(long playlistId, CancellationToken ct)
+    {
+        var response = await GetTextAsync(NetEaseUrls.PlaylistApi(BaseUri, playlistId), ct);
+        return Parsed(response, (status, body) => PlaylistApiParser.ParseWithTracks(status, body, playlistId));
+    }
+
+    /// <summary>Whether playlist details come from the JSON detail (<c>NetEase__DetailSource=api</c>).</summary>
+    public bool UseJsonDetails => _options.UseJsonApi;
+
     /// <summary>Song ids asked per song detail request (<c>NetEase__SongBatchSize</c>); <see cref="GetSongsAsync"/> takes no more.</summary>
     public int SongBatchSize => _options.SongBatchSize;
 

@@ -15,6 +15,19 @@ public static class PlaylistApiParser
     public static PageResult<PlaylistDetail> Parse(int httpStatus, string body, long expectedId) =>
         JsonAnswer.ReadPlaylist(httpStatus, body, playlist => Read(PlaylistJson.Read(playlist), expectedId));
 
+    /// <summary>
+    /// The same answer read as the playlist's row and as its track list (<see cref="PlaylistTracksParser"/>), from one
+    /// parse: Ok only when both are; otherwise the first one's outcome and reason.
+    /// </summary>
+    public static PageResult<TrackedPlaylist> ParseWithTracks(int httpStatus, string body, long expectedId) =>
+        JsonAnswer.ReadPlaylist(httpStatus, body, playlist =>
+        {
+            var detail = Read(PlaylistJson.Read(playlist), expectedId);
+            if (detail.Outcome != PageOutcome.Ok) return detail.As<TrackedPlaylist>();
+            var tracks = PlaylistTracksParser.Read(playlist, expectedId);
+            return tracks.Outcome != PageOutcome.Ok ? tracks.As<TrackedPlaylist>() : PageResult<TrackedPlaylist>.Ok(new(detail.Value!, tracks.Value!));
+        });
+
     private static PageResult<PlaylistDetail> Read(PlaylistJson playlist, long expectedId)
     {
         if (playlist.Problem is { } problem)

@@ -35,7 +35,7 @@ public static class PlaylistTracksParser
     public static PageResult<PlaylistTracks> Parse(int httpStatus, string body, long expectedId) =>
         JsonAnswer.ReadPlaylist(httpStatus, body, playlist => Read(playlist, expectedId));
 
-    private static PageResult<PlaylistTracks> Read(JsonElement playlist, long expectedId)
+    internal static PageResult<PlaylistTracks> Read(JsonElement playlist, long expectedId)
     {
         var id = JsonAnswer.ReadNumber(playlist, "id");
         if (id.Refused)

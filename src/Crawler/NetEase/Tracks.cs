@@ -20,6 +20,9 @@ public sealed record PlaylistTracks(long PlaylistId, long TrackCount, IReadOnlyL
     public IReadOnlyList<string> Problems { get; init; } = [];
 }
 
+/// <summary>One JSON detail answer read both ways: the playlist's row and its track list (the same request feeds both).</summary>
+public sealed record TrackedPlaylist(PlaylistDetail Detail, PlaylistTracks Tracks);
+
 /// <summary>
 /// A song as the song detail answer gives it. <see cref="ArtistIds"/> and <see cref="ArtistNames"/> run in step, one
 /// entry per artist in the answer's order; an artist id is 0 when the artist has no page on the site (the site's own 0).

@@ -1,5 +1,7 @@
+using FunctionsCrawler.Configuration;
 using FunctionsCrawler.NetEase;
 using FunctionsCrawler.Storage;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsCrawler.Pipeline;
 
@@ -7,9 +9,10 @@ namespace FunctionsCrawler.Pipeline;
 /// Decides, for the playlists a list page shows, what is left to fetch. A JSON list item that carries every field becomes
 /// the playlist's row at once when the dataset already holds the playlist with the same cover (the CDN host digit aside);
 /// a detail request is left only for an item that lacks a field, and a cover fetch only for a playlist new to the
-/// category's dataset or whose cover URL changed. HTML list items carry too little: each is fetched.
+/// category's dataset or whose cover URL changed, and a track list fetch (with tracks on) for a playlist whose stored list
+/// is older than the item's <c>trackUpdateTime</c> (or none is stored). HTML list items carry too little: each is fetched.
 /// </summary>
-public sealed class RefreshFromList(PlaylistTable playlists, TimeProvider time)
+public sealed class RefreshFromList(PlaylistTable playlists, IOptions<CrawlerOptions> options, TimeProvider time)
 {
     public async Task<List<ListedItem>> RunAsync(PageWork work, ListPage page, string lists, CancellationToken ct)
     {
@@ -24,6 +27,9 @@ public sealed class RefreshFromList(PlaylistTable playlists, TimeProvider time)
                 result.Add(new ListedItem(listed.Id) { IsNew = before is null });
                 continue;
             }
+            // The stored track list stands while the list item says it has not changed since (trackUpdateTime).
+            var tracksOn = options.Value.Tracks;
+            var sameTracks = !tracksOn || (before?.Tracks is { UpdatedAt: { } updated } && listed.TracksUpdatedAt == updated);
             var sameCover = before is not null && SameCover(before.Detail.CoverUrl, listed.Detail?.CoverUrl ?? listed.CoverUrl);
             var draft = new PlaylistRecord
             {
@@ -32,12 +38,16 @@ public sealed class RefreshFromList(PlaylistTable playlists, TimeProvider time)
                 Cover = sameCover ? before!.Cover : null,
                 CrawlId = work.CrawlId,
                 CrawledAt = now,
+                Tracks = tracksOn && sameTracks ? before?.Tracks : null,
             };
             var (fitted, cut) = TableText.Fit(draft.Detail);
             draft = draft with { Detail = fitted, TextCut = cut };
-            result.Add(listed.Detail is not null && sameCover
+            result.Add(listed.Detail is not null && sameCover && sameTracks
                 ? new ListedItem(listed.Id) { Row = draft, IsNew = false, NeedsDetail = false, NeedsCover = false }
-                : new ListedItem(listed.Id) { Draft = draft, IsNew = before is null, NeedsDetail = listed.Detail is null, NeedsCover = !sameCover });
+                : new ListedItem(listed.Id)
+                {
+                    Draft = draft, IsNew = before is null, NeedsDetail = listed.Detail is null, NeedsCover = !sameCover, NeedsTracks = !sameTracks,
+                });
         }
         return result;
     }

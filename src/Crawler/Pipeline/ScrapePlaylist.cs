@@ -53,7 +53,7 @@ public sealed class ScrapePlaylist(CrawlItemTable items, FetchPlaylist fetch, Re
                 }
                 // Fetched for another category: its details came the way this row's would have (a JSON list item or a detail request).
                 else results.Writer.TryWrite((item, claim.Fetched is { } known
-                    ? new PlaylistFetch(known, false) { Detailed = item.Listed is not { NeedsDetail: false } }
+                    ? new PlaylistFetch(known, false) { Detailed = item.Listed is not { NeedsDetail: false, NeedsTracks: false } }
                     : new PlaylistFetch(null, false) { Waiting = true }));
             }
             _ = Task.WhenAll(fetches).ContinueWith(_ => results.Writer.TryComplete(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);

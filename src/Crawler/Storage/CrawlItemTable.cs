@@ -19,7 +19,11 @@ public sealed record PlaylistItem(string CrawlId, string Category, long Playlist
 }
 
 /// <summary>A playlist's row as a JSON list gave it (the stored cover when unchanged), and what its fetch must still get.</summary>
-public sealed record ListedDraft(PlaylistRecord Record, bool NeedsDetail, bool NeedsCover);
+public sealed record ListedDraft(PlaylistRecord Record, bool NeedsDetail, bool NeedsCover)
+{
+    /// <summary>The playlist is new to the dataset, or its track list changed since the stored one (or none is stored).</summary>
+    public bool NeedsTracks { get; init; }
+}
 
 /// <summary>Who fetches a playlist id in a crawl: this delivery (<see cref="Won"/>), someone who already did, or someone doing it now.</summary>
 public sealed record FetchClaim(bool Won, ScrapedPlaylist? Fetched, DateTimeOffset? HeldSince);
@@ -71,6 +75,9 @@ public sealed record ListedItem(long Id)
 
     /// <summary>With a draft: the playlist is new to the category's dataset or its cover URL changed.</summary>
     public bool NeedsCover { get; init; } = true;
+
+    /// <summary>With a draft: the playlist's track list is to be fetched (tracks on, and new or changed since the stored one).</summary>
+    public bool NeedsTracks { get; init; }
 
     /// <summary>Not in the dataset's latest view of the category before this crawl.</summary>
     public bool IsNew { get; init; }
@@ -287,6 +294,7 @@ public sealed class CrawlItemTable(StorageClients storage)
         {
             entity["NeedsDetail"] = l.NeedsDetail;
             entity["NeedsCover"] = l.NeedsCover;
+            entity["NeedsTracks"] = l.NeedsTracks;
         }
         var add = new TableTransactionAction(TableTransactionActionType.Add, entity);
         return l.Row is not null ? [add] : [add, OpenPlaylist(crawlId, category, l.Id)];
@@ -341,7 +349,7 @@ public sealed class CrawlItemTable(StorageClients storage)
         if (!row.HasValue || row.Value is not { } e) return null;
         var state = e.GetString("State") ?? Pending;
         var draft = listed && state == Pending && e.GetBoolean("NeedsDetail") is { } needsDetail
-            ? new ListedDraft(PlaylistRecord.FromEntity(e), needsDetail, e.GetBoolean("NeedsCover") != false)
+            ? new ListedDraft(PlaylistRecord.FromEntity(e), needsDetail, e.GetBoolean("NeedsCover") != false) { NeedsTracks = e.GetBoolean("NeedsTracks") == true }
             : null;
         return new PlaylistItem(crawlId, category, id, state, e.ETag) { IsNew = e.GetBoolean("New") == true, Listed = draft };
     }
