@@ -33,6 +33,7 @@ public static class CrawlerServices
         services.AddSingleton<PlaylistTracksTable>();
         services.AddSingleton<TrackTable>();
         services.AddSingleton<CoverStore>();
+        services.AddSingleton<TrackLists>();
         services.AddSingleton<CrawlExport>();
         services.AddSingleton<CrawlStorage>();
         services.AddSingleton<Data.PlaylistBrowser>();
