@@ -39,6 +39,7 @@ public static class CrawlerServices
         services.AddSingleton<Data.PlaylistBrowser>();
         services.AddSingleton<Data.CoverRoute>();
         services.AddSingleton<Data.CategoryChanges>();
+        services.AddSingleton<Data.TrackBrowser>();
 
         services.AddSingleton<TableTurnSchedule>();
         services.AddSingleton(sp =>
