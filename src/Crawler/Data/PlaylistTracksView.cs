@@ -38,7 +38,8 @@ public sealed record PlaylistTracksView(long PlaylistId, string Category, string
         var page = PageOf(list, skip, top);
         var id = row.Detail.Id.ToString(CultureInfo.InvariantCulture);
         var next = list is not null && skip + page.Count < list.Count && page.Count > 0
-            ? $"playlists/{id}/tracks?category={Uri.EscapeDataString(row.Category)}&skip={(skip + page.Count).ToString(CultureInfo.InvariantCulture)}&top={top.ToString(CultureInfo.InvariantCulture)}"
+            ? $"playlists/{id}/tracks?category={Uri.EscapeDataString(row.Category)}"
+                + $"&skip={(skip + page.Count).ToString(CultureInfo.InvariantCulture)}&top={top.ToString(CultureInfo.InvariantCulture)}"
             : null;
         return new(row.Detail.Id, row.Category, row.Detail.Name, row.CrawlId, row.CrawledAt, row.Detail.TrackCount, row.Tracks?.Listed, row.Tracks?.Flag,
             row.Tracks?.UpdatedAt, row.Tracks is null || list is not null, skip, top,

@@ -86,7 +86,8 @@ public sealed class CrawlExport(CrawlItemTable items, CoverStore covers, Playlis
 
     /// <summary>
     /// The two track tables, each read once for both of its files: the lists (a few read at a time, in playlist id order),
-    /// then the songs they name. Only the ids are kept between the two (a set of longs: some tens of MB for a whole-site crawl's million or two songs).
+    /// then the songs they name. Only the ids are kept between the two (a set of longs: some tens of MB for the million or
+    /// two songs of a whole-site crawl).
     /// </summary>
     private async Task<(long Memberships, int Songs)> WriteTracksAsync(IReadOnlyList<PlaylistRecord> records, string directory, CancellationToken ct)
     {
