@@ -33,11 +33,13 @@ public static class CrawlerServices
         services.AddSingleton<PlaylistTracksTable>();
         services.AddSingleton<TrackTable>();
         services.AddSingleton<CoverStore>();
+        services.AddSingleton<TrackLists>();
         services.AddSingleton<CrawlExport>();
         services.AddSingleton<CrawlStorage>();
         services.AddSingleton<Data.PlaylistBrowser>();
         services.AddSingleton<Data.CoverRoute>();
         services.AddSingleton<Data.CategoryChanges>();
+        services.AddSingleton<Data.TrackBrowser>();
 
         services.AddSingleton<TableTurnSchedule>();
         services.AddSingleton(sp =>

@@ -19,7 +19,8 @@ namespace FunctionsCrawler.Dashboard.Tests;
 /// <summary>
 /// A tiny Kestrel on 127.0.0.1:&lt;free port&gt; with the dashboard, a status route whose answer the test sets, and the
 /// dataset routes over rows the test sets (listing and figures through the core's own <see cref="PlaylistQuery"/> and
-/// <see cref="PlaylistStats"/>; every cover is one small JPEG).
+/// <see cref="PlaylistStats"/>, tracks through <see cref="PlaylistTracksView"/> and <see cref="TopTracks"/> over
+/// <see cref="FixtureDataset.Lists"/>; every cover is one small JPEG).
 /// </summary>
 public sealed class FakeStatusServer : IAsyncDisposable
 {
@@ -78,6 +79,24 @@ public sealed class FakeStatusServer : IAsyncDisposable
                 new CategoryHistory(row.Category, row.Detail.Name, latest, previous, new PlaylistChange(1234, -2, 7, previous.CrawlId), [latest, previous],
                     HistoryPoints(row)),
             ])).ToResult();
+        });
+        app.MapGet("/api/playlists/{playlistId}/tracks", (string playlistId, string? category, string? skip, string? top) =>
+        {
+            var row = server._rows.FirstOrDefault(r => r.Detail.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) == playlistId
+                && (string.IsNullOrEmpty(category) || r.Category == category));
+            if (row is null) return ApiResult.Fail(404, $"No playlist '{playlistId}' in the dataset.").ToResult();
+            var list = FixtureDataset.Lists.GetValueOrDefault(row.Detail.Id);
+            return ApiResult.Data(PlaylistTracksView.Of(row, list, FixtureDataset.Songs, TrackBrowser.ParseSkip(skip),
+                PlaylistQuery.ParseTop(top, PlaylistTracksView.DefaultTop, PlaylistTracksView.MaxTop))).ToResult();
+        });
+        app.MapGet("/api/tracks", async (string? category, string? top, string? q, CancellationToken ct) =>
+        {
+            var lists = server._rows.Where(r => (string.IsNullOrEmpty(category) || r.Category == category) && r.Tracks is not null)
+                .DistinctBy(r => r.Detail.Id).Select(r => FixtureDataset.Lists[r.Detail.Id].Select(t => t.TrackId));
+            var ranking = await TopTracks.RankAsync(lists.ToAsyncEnumerable(), truncated: false, ct);
+            var (items, searched) = await TopTracks.PickAsync(ranking.Ranked, q, PlaylistQuery.ParseTop(top, TopTracksView.DefaultTop, TopTracksView.MaxTop),
+                _ => Task.FromResult(FixtureDataset.Songs));
+            return ApiResult.Data(new TopTracksView(category, "20261201-030000-ab12", ranking.Playlists, ranking.Counted, false, q, q is null ? null : searched, items)).ToResult();
         });
         app.MapGet("/api/categories/{category}/changes", (string category, string? top) =>
         {

@@ -19,6 +19,7 @@ public static class FixtureDataset
         CrawlId = "20261201-030000-ab12",
         CrawledAt = new DateTimeOffset(2026, 12, 1, 3, 10, 0, TimeSpan.Zero),
         Cover = cover ? new StoredCover($"covers/{id}.jpg", 1234, "abc") : null,
+        Tracks = Lists.TryGetValue(id, out var list) ? new TrackListRef($"t{id}", list.Count, null, id == NightRun ? "the list and trackCount differ by more than the site's lag" : null) : null,
         Detail = new PlaylistDetail
         {
             Id = id,
@@ -48,6 +49,28 @@ public static class FixtureDataset
             rows.Add(Row(10_000 + i, $"歌单 {i:D2}", (long)Math.Pow(10, 1 + (i % 6)) + i, category: i % 3 == 0 ? "流行" : "说唱", subscribed: i * 3, cover: i % 10 != 0));
         return rows;
     }
+
+    /// <summary>夜跑 Night Run: 120 tracks (more than a page of 100), the first two with hostile names, the seventh unknown to the site.</summary>
+    public const long NightRun = 9003;
+
+    public const string ImgSong = "<img src=x onerror=window.__pwned=6>";
+    public const long UnknownSong = 599_999;
+    private static readonly DateTimeOffset Added = new(2025, 3, 14, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The stored track lists, by playlist id: 夜跑 Night Run's 120, and three playlists of 说唱 sharing songs.</summary>
+    public static IReadOnlyDictionary<long, IReadOnlyList<PlaylistTrack>> Lists { get; } = new Dictionary<long, IReadOnlyList<PlaylistTrack>>
+    {
+        [NightRun] = [.. Enumerable.Range(0, 120).Select(i => new PlaylistTrack(i == 6 ? UnknownSong : 500_000 + i, i, i == 3 ? null : Added.AddDays(i)))],
+        [9001] = [new(500_010, 0, Added), new(500_011, 1, Added), new(500_000, 2, null)],
+        [10_001] = [new(500_010, 0, Added), new(500_012, 1, Added)],
+        [10_002] = [new(500_010, 0, Added), new(500_011, 1, Added), new(500_001, 2, Added)],
+    };
+
+    /// <summary>The songs the lists name, but the unknown one: 3 min 0 s plus a second per id.</summary>
+    public static IReadOnlyDictionary<long, Song> Songs { get; } = Enumerable.Range(0, 120).Select(i => new Song(500_000 + i,
+            i switch { 0 => ImgSong, 1 => FormulaName, _ => $"曲目 {i:D3}" },
+            [100 + (i % 7)], [i == 0 ? "<b>artist</b>" : $"歌手 {i % 7}"], i % 5 == 4 ? null : 700 + (i % 5), i % 5 == 4 ? null : $"专辑 {i % 5}", 180_000 + i * 1000L))
+        .ToDictionary(s => s.Id);
 
     public static byte[] CoverJpeg { get; } = MakeJpeg();
 

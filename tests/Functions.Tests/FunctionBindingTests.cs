@@ -15,7 +15,8 @@ namespace FunctionsCrawler.Functions.Tests;
 public class FunctionBindingTests
 {
     private static readonly string[] HttpFunctions = ["GetStatus", "ListCrawls", "GetCrawl", "StartCrawlOnRequest", "RequeueFailed", "ExportPlaylistsCsv", "Dashboard",
-        "ListPlaylists", "PlaylistStats", "PlaylistHistory", "ExportPlaylistsParquet", "ExportHistoryParquet", "ExportHistoryCsv", "CategoryChanges", "GetCover"];
+        "ListPlaylists", "PlaylistStats", "PlaylistHistory", "ExportPlaylistsParquet", "ExportHistoryParquet", "ExportHistoryCsv", "CategoryChanges", "GetCover",
+        "PlaylistTracks", "TopTracks", "ExportPlaylistTracksParquet", "ExportPlaylistTracksCsv", "ExportTracksParquet", "ExportTracksCsv"];
     private static readonly string[] AllFunctions = ["StartCrawlOnSchedule", "ResumeStalledCrawls", "CleanUpOldCrawls", "ScrapeListPage", "ScrapePlaylist", "CrawlStatus", .. HttpFunctions];
 
     [Fact]
@@ -121,6 +122,12 @@ public class FunctionBindingTests
     [InlineData("ExportHistoryCsv", "get", "playlists/history.csv", "Function")]
     [InlineData("CategoryChanges", "get", "categories/{category}/changes", "Function")]
     [InlineData("GetCover", "get", "covers/{file}", "Function")]
+    [InlineData("PlaylistTracks", "get", "playlists/{playlistId}/tracks", "Function")]
+    [InlineData("TopTracks", "get", "tracks", "Function")]
+    [InlineData("ExportPlaylistTracksParquet", "get", "playlists/tracks.parquet", "Function")]
+    [InlineData("ExportPlaylistTracksCsv", "get", "playlists/tracks.csv", "Function")]
+    [InlineData("ExportTracksParquet", "get", "tracks.parquet", "Function")]
+    [InlineData("ExportTracksCsv", "get", "tracks.csv", "Function")]
     public void Http_routes_match_the_design_with_anonymous_figures_and_function_keys_for_changes_and_exports(string function, string method, string route, string authLevel)
     {
         var trigger = FunctionsMetadata.Trigger(function);
@@ -136,7 +143,8 @@ public class FunctionBindingTests
     {
         // The sink can only reach the status entity through the invocation's [DurableClient].
         string[] withoutClient = ["CrawlStatus", "ExportPlaylistsCsv", "Dashboard", "ListPlaylists", "PlaylistStats", "PlaylistHistory", "ExportPlaylistsParquet",
-            "ExportHistoryParquet", "ExportHistoryCsv", "CategoryChanges", "GetCover"];
+            "ExportHistoryParquet", "ExportHistoryCsv", "CategoryChanges", "GetCover", "PlaylistTracks", "TopTracks", "ExportPlaylistTracksParquet",
+            "ExportPlaylistTracksCsv", "ExportTracksParquet", "ExportTracksCsv"];
         foreach (var function in AllFunctions.Except(withoutClient))
             Assert.True(FunctionsMetadata.Bindings(function).Any(b => b.Text("type") == "durableClient"), $"{function} binds no durableClient");
     }

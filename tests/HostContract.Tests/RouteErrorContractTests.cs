@@ -140,6 +140,13 @@ public sealed class BadInputRouteTests(RouteHosts hosts) : IClassFixture<RouteHo
         (new("GET", "playlists/history.parquet", Query: "category=" + Uri.EscapeDataString(new string('唱', 101))), 400, "category"),
         (new("GET", "playlists/history.csv", Query: "category=a%00b"), 400, "category"),
         (new("GET", "categories/{category}/changes", new() { ["category"] = "说唱" }, Query: "top=lots"), 400, "top"),
+        (new("GET", "playlists/{playlistId}/tracks", new() { ["playlistId"] = "-42" }), 400, "playlistId"),
+        (new("GET", "playlists/{playlistId}/tracks", new() { ["playlistId"] = "42" }, Query: "skip=-1"), 400, "skip"),
+        (new("GET", "playlists/{playlistId}/tracks", new() { ["playlistId"] = "42" }, Query: "top=0"), 400, "top"),
+        (new("GET", "tracks", Query: "top=lots"), 400, "top"),
+        (new("GET", "tracks", Query: "q=" + new string('q', 201)), 400, "q "),
+        (new("GET", "playlists/tracks.parquet", Query: "category=" + Uri.EscapeDataString(new string('唱', 101))), 400, "category"),
+        (new("GET", "tracks.csv", Query: "category=a%00b"), 400, "category"),
         (new("POST", "crawls", ContentType: "application/json", Body: """{"maxPages":-1}"""), 400, "MaxPages"),
         (new("POST", "crawls", ContentType: "application/json", Body: """{"categories":"""), 400, "Body"),
         (new("POST", "crawls", ContentType: "text/plain", Body: "{}"), 415, "Content-Type"),
@@ -160,6 +167,10 @@ public sealed class BadInputRouteTests(RouteHosts hosts) : IClassFixture<RouteHo
         new("GET", "categories/{category}/changes", new() { ["category"] = "a/b#c?d" }),
         new("GET", "categories/{category}/changes", new() { ["category"] = new string('唱', 400) }, Query: "top=99999999999"),
         new("GET", "covers/{file}", new() { ["file"] = "..%2F1.jpg" }),
+        new("GET", "playlists/{playlistId}/tracks", new() { ["playlistId"] = "99999999999999999999" }, Query: "skip=99999999999&top=99999999999"),
+        new("GET", "tracks", Query: "category=a%2Fb%23c%3F&q=%00"),
+        new("GET", "tracks.parquet", Query: "crawlId=" + new string('9', 300)),
+        new("GET", "playlists/tracks.csv", Query: "crawlId=%00%27&category=a%2Fb%23c%3F"),
         new("POST", "crawls/{crawlId}/requeue-failed", new() { ["crawlId"] = "%00" }, ContentType: "application/json", Body: "{}"),
     ];
 
@@ -216,6 +227,11 @@ public sealed class StorageDownRouteTests(RouteHostsWithoutStorage hosts) : ICla
         new("GET", "playlists/history.parquet"),
         new("GET", "playlists/history.csv", Query: "category=" + Uri.EscapeDataString("说唱")),
         new("GET", "categories/{category}/changes", new() { ["category"] = "说唱" }),
+        // tracks
+        new("GET", "playlists/{playlistId}/tracks", new() { ["playlistId"] = "42" }),
+        new("GET", "tracks", Query: "category=" + Uri.EscapeDataString("说唱")),
+        new("GET", "playlists/tracks.parquet"),
+        new("GET", "tracks.csv", Query: "crawlId=20261201-030000-abcd"),
         // covers
         new("GET", "covers/{file}", new() { ["file"] = "42.jpg" }),
         new("GET", "covers/{file}", new() { ["file"] = "42.jpg" }, Query: "size=thumb"),

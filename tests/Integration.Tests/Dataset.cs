@@ -14,8 +14,8 @@ public static class Dataset
 {
     public static readonly string[] Header =
     [
-        "playlist_id", "category", "name", "creator_id", "creator_nickname", "description", "track_count", "play_count",
-        "subscribed_count", "share_count", "comment_count", "tags", "created_at", "cover_url", "cover_blob", "cover_bytes",
+        "playlist_id", "category", "name", "creator_id", "creator_nickname", "description", "track_count", "tracks_listed",
+        "play_count", "subscribed_count", "share_count", "comment_count", "tags", "created_at", "cover_url", "cover_blob", "cover_bytes",
         "cover_sha256", "crawled_at",
     ];
 

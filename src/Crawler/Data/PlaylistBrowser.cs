@@ -119,44 +119,16 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
     public Task<ApiResult> HistoryParquetAsync(string? category, CancellationToken ct) => RouteGuard.RunAsync(async () =>
     {
         var categories = await HistoryCategoriesAsync(category, ct);
-        return await ParquetFileAsync("playlist_history.parquet", file => PlaylistHistoryParquet.WriteAsync(file, history.ReadCategoriesAsync(categories, ct), ct));
+        return await Attachments.ParquetAsync("playlist_history.parquet", file => PlaylistHistoryParquet.WriteAsync(file, history.ReadCategoriesAsync(categories, ct), ct));
     }, log, ct);
 
     /// <summary><c>GET /api/playlists/history.csv[?category=]</c>: the same rows as <c>playlist_history.csv</c>, streamed from the table.</summary>
     public Task<ApiResult> HistoryCsvAsync(string? category, CancellationToken ct) => RouteGuard.RunAsync(async () =>
     {
         var categories = await HistoryCategoriesAsync(category, ct);
-        // The first page is read before the answer starts: storage that does not answer is a 503, not a cut-off 200.
-        var rows = await StartedAsync(history.ReadCategoriesAsync(categories, ct), ct);
-        return ApiResult.Stream("text/csv; charset=utf-8", (body, token) => PlaylistHistoryCsv.WriteAsync(body, rows, token),
-            new Dictionary<string, string> { ["Content-Disposition"] = "attachment; filename=\"playlist_history.csv\"" });
+        var rows = await Attachments.StartedAsync(history.ReadCategoriesAsync(categories, ct), ct);
+        return Attachments.Csv("playlist_history.csv", (body, token) => PlaylistHistoryCsv.WriteAsync(body, rows, token));
     }, log, ct);
-
-    /// <summary>The rows, their first already read (so a failure to read them is thrown here).</summary>
-    private static async Task<IAsyncEnumerable<T>> StartedAsync<T>(IAsyncEnumerable<T> source, CancellationToken ct)
-    {
-        var rows = source.GetAsyncEnumerator(ct);
-        bool any;
-        try
-        {
-            any = await rows.MoveNextAsync();
-        }
-        catch
-        {
-            await rows.DisposeAsync();
-            throw;
-        }
-        return Rest(rows, any);
-
-        static async IAsyncEnumerable<T> Rest(IAsyncEnumerator<T> rows, bool any)
-        {
-            await using (rows)
-            {
-                for (var more = any; more; more = await rows.MoveNextAsync())
-                    yield return rows.Current;
-            }
-        }
-    }
 
     private async Task<IReadOnlyList<string>> HistoryCategoriesAsync(string? category, CancellationToken ct) =>
         PlaylistQuery.ParseCategory(category) is { } named ? [named] : await DatasetCategoriesAsync(ct);
@@ -171,40 +143,8 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
         if (crawl is null)
             return ApiResult.Fail(StatusCodes.Status404NotFound, string.IsNullOrEmpty(crawlId) ? ApiErrors.NoCrawlYet : ApiErrors.NoCrawl(crawlId));
         IReadOnlyList<string> categories = string.IsNullOrEmpty(category) ? crawl.Categories : [category];
-        return await ParquetFileAsync("playlists.parquet", file => PlaylistParquet.WriteAsync(file, items.ReadRowsAsync(crawl.CrawlId, categories, ct), ct));
+        return await Attachments.ParquetAsync("playlists.parquet", file => PlaylistParquet.WriteAsync(file, items.ReadRowsAsync(crawl.CrawlId, categories, ct), ct));
     }, log, ct);
-
-    /// <summary>
-    /// A Parquet attachment: Parquet writes its footer by seeking back, so the file is written to a temporary file first,
-    /// then sent with its length (and deleted once sent).
-    /// </summary>
-    private static async Task<ApiResult> ParquetFileAsync(string fileName, Func<Stream, Task> write)
-    {
-        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920,
-            FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        try
-        {
-            await write(file);
-        }
-        catch
-        {
-            await file.DisposeAsync();
-            throw;
-        }
-        var length = file.Length;
-        return ApiResult.Stream("application/vnd.apache.parquet", async (output, token) =>
-        {
-            await using (file)
-            {
-                file.Position = 0;
-                await file.CopyToAsync(output, token);
-            }
-        }, new Dictionary<string, string>
-        {
-            ["Content-Disposition"] = "attachment; filename=" + fileName,
-            ["Content-Length"] = length.ToString(CultureInfo.InvariantCulture),
-        });
-    }
 
     /// <summary>The rows of one category, or of every category the dataset has, at most <see cref="PlaylistQuery.MaxRows"/> in all.</summary>
     private async Task<(List<PlaylistRecord> Rows, bool Truncated)> ReadAsync(string? category, CancellationToken ct)

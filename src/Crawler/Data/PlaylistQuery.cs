@@ -6,22 +6,26 @@ using FunctionsCrawler.Storage;
 
 namespace FunctionsCrawler.Data;
 
-/// <summary>One playlist as the data view lists it: the CSV's columns without the description, with its cover's route.</summary>
+/// <summary>
+/// One playlist as the data view lists it: the CSV's columns without the description (<see cref="TracksListed"/> null when
+/// no list was kept), with the routes of its cover, history and tracks.
+/// </summary>
 public sealed record PlaylistItemView(
     long PlaylistId, string Category, string Name, long? CreatorId, string? CreatorNickname,
-    long TrackCount, long PlayCount, long SubscribedCount, long ShareCount, long CommentCount,
+    long TrackCount, int? TracksListed, long PlayCount, long SubscribedCount, long ShareCount, long CommentCount,
     IReadOnlyList<string> Tags, DateTimeOffset? CreatedAt, DateTimeOffset CrawledAt, string CrawlId,
-    string? Cover, string? Thumbnail, string History)
+    string? Cover, string? Thumbnail, string History, string Tracks)
 {
     public static PlaylistItemView From(PlaylistRecord r)
     {
         var id = r.Detail.Id.ToString(CultureInfo.InvariantCulture);
         var cover = r.Cover is null ? null : $"covers/{id}.jpg";
         return new(r.Detail.Id, r.Category, r.Detail.Name, r.Detail.CreatorId, r.Detail.CreatorNickname,
-            r.Detail.TrackCount, r.Detail.PlayCount, r.Detail.SubscribedCount, r.Detail.ShareCount, r.Detail.CommentCount,
+            r.Detail.TrackCount, r.Tracks?.Listed, r.Detail.PlayCount, r.Detail.SubscribedCount, r.Detail.ShareCount, r.Detail.CommentCount,
             r.Detail.Tags, r.Detail.CreatedAt, r.CrawledAt, r.CrawlId,
             cover, cover is null ? null : cover + "?size=thumb",
-            $"playlists/{id}/history?category={Uri.EscapeDataString(r.Category)}");
+            $"playlists/{id}/history?category={Uri.EscapeDataString(r.Category)}",
+            $"playlists/{id}/tracks?category={Uri.EscapeDataString(r.Category)}");
     }
 }
 
@@ -58,10 +62,17 @@ public sealed record PlaylistQuery(string? Category, string? Search, string Sort
         if (!SortFields.Contains(field))
             throw new CrawlQueryException($"sort must be one of {string.Join(", ", SortFields)} (prefix - for descending), got '{Shorten(sort ?? "")}'.");
 
-        var search = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
-        if (search is { Length: > MaxSearchLength }) throw new CrawlQueryException($"q is at most {MaxSearchLength} characters, got {search.Length}.");
+        var search = ParseSearch(q);
         var query = new PlaylistQuery(string.IsNullOrEmpty(category) ? null : category, search, field, descending, count, 0);
         return string.IsNullOrEmpty(continuation) ? query : query with { Offset = query.ReadContinuation(continuation) };
+    }
+
+    /// <summary>A route's <c>q</c>: null when blank, else trimmed; throws <see cref="CrawlQueryException"/> when longer than <see cref="MaxSearchLength"/>.</summary>
+    public static string? ParseSearch(string? q)
+    {
+        var search = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
+        if (search is { Length: > MaxSearchLength }) throw new CrawlQueryException($"q is at most {MaxSearchLength} characters, got {search.Length}.");
+        return search;
     }
 
     /// <summary>Longest category name a route takes: the site's are a few characters; a table key holds about a hundred escaped.</summary>

@@ -6,14 +6,15 @@ namespace FunctionsCrawler.Export;
 
 /// <summary>
 /// <c>playlists.csv</c> as the design fixes it: UTF-8 with BOM (so Excel reads the Chinese text),
-/// RFC 4180 quoting with CRLF rows, one row per (category, playlist), and a formula-injection guard.
+/// RFC 4180 quoting with CRLF rows, one row per (category, playlist), and a formula-injection guard. <c>tracks_listed</c>
+/// (how many tracks the stored list holds, beside the playlist's own <c>track_count</c>) is empty when no list was kept.
 /// </summary>
 public static class PlaylistCsv
 {
     public static readonly string[] Header =
     [
-        "playlist_id", "category", "name", "creator_id", "creator_nickname", "description", "track_count", "play_count",
-        "subscribed_count", "share_count", "comment_count", "tags", "created_at", "cover_url", "cover_blob", "cover_bytes",
+        "playlist_id", "category", "name", "creator_id", "creator_nickname", "description", "track_count", "tracks_listed",
+        "play_count", "subscribed_count", "share_count", "comment_count", "tags", "created_at", "cover_url", "cover_blob", "cover_bytes",
         "cover_sha256", "crawled_at",
     ];
 
@@ -46,6 +47,7 @@ public static class PlaylistCsv
         yield return Text(d.CreatorNickname);
         yield return Text(d.Description);
         yield return Number(d.TrackCount);
+        yield return r.Tracks is { } tracks ? Number(tracks.Listed) : "";
         yield return Number(d.PlayCount);
         yield return Number(d.SubscribedCount);
         yield return Number(d.ShareCount);

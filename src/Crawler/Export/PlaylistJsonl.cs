@@ -26,6 +26,7 @@ public static class PlaylistJsonl
                 json.WriteString("creator_nickname", d.CreatorNickname);
                 json.WriteString("description", d.Description);
                 json.WriteNumber("track_count", d.TrackCount);
+                if (r.Tracks is { } tracks) json.WriteNumber("tracks_listed", tracks.Listed); else json.WriteNull("tracks_listed");
                 json.WriteNumber("play_count", d.PlayCount);
                 json.WriteNumber("subscribed_count", d.SubscribedCount);
                 json.WriteNumber("share_count", d.ShareCount);

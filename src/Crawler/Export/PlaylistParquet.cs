@@ -7,9 +7,9 @@ using Parquet.Serialization.Attributes;
 namespace FunctionsCrawler.Export;
 
 /// <summary>
-/// <c>playlists.parquet</c>: the CSV's columns, typed for pandas, DuckDB and Spark — int64 ids and counts,
-/// UTC timestamps (milliseconds), tags as a list of strings, and the raw text (no formula guard: Parquet is not
-/// opened by spreadsheets as text). Written in row groups, so a large crawl is never held whole.
+/// <c>playlists.parquet</c>: the CSV's columns, typed for pandas, DuckDB and Spark — int64 ids and counts (<c>tracks_listed</c>
+/// null without a stored list), UTC timestamps (milliseconds), tags as a list of strings, and the raw text (no formula guard:
+/// Parquet is not opened by spreadsheets as text). Written in row groups, so a large crawl is never held whole.
 /// </summary>
 public static class PlaylistParquet
 {
@@ -28,6 +28,7 @@ public static class PlaylistParquet
         [JsonPropertyName("creator_nickname")] public string? CreatorNickname { get; set; }
         [JsonPropertyName("description")] public string Description { get; set; } = "";
         [JsonPropertyName("track_count")] public long TrackCount { get; set; }
+        [JsonPropertyName("tracks_listed")] public long? TracksListed { get; set; }
         [JsonPropertyName("play_count")] public long PlayCount { get; set; }
         [JsonPropertyName("subscribed_count")] public long SubscribedCount { get; set; }
         [JsonPropertyName("share_count")] public long ShareCount { get; set; }
@@ -49,6 +50,7 @@ public static class PlaylistParquet
             CreatorNickname = r.Detail.CreatorNickname,
             Description = r.Detail.Description,
             TrackCount = r.Detail.TrackCount,
+            TracksListed = r.Tracks?.Listed,
             PlayCount = r.Detail.PlayCount,
             SubscribedCount = r.Detail.SubscribedCount,
             ShareCount = r.Detail.ShareCount,

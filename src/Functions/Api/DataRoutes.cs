@@ -5,11 +5,11 @@ using Microsoft.Azure.Functions.Worker;
 namespace FunctionsCrawler.Functions.Api;
 
 /// <summary>
-/// The dataset's routes: the data view's pages, its figures, a playlist's history, the exports (the crawl's Parquet, the
-/// history's Parquet and CSV), a category's changes and the covers. They hand out the dataset itself, so each takes a
-/// function key (<c>?code=</c> or <c>x-functions-key</c>).
+/// The dataset's routes: the data view's pages, its figures, a playlist's history and tracks, the most listed tracks, the
+/// exports (the crawl's Parquet, its tracks, the history's Parquet and CSV), a category's changes and the covers. They hand
+/// out the dataset itself, so each takes a function key (<c>?code=</c> or <c>x-functions-key</c>).
 /// </summary>
-public sealed class DataRoutes(PlaylistBrowser browser, CategoryChanges changes, CoverRoute covers)
+public sealed class DataRoutes(PlaylistBrowser browser, TrackBrowser tracks, CategoryChanges changes, CoverRoute covers)
 {
     [Function("ListPlaylists")]
     public async Task<IResult> ListPlaylists([HttpTrigger(AuthorizationLevel.Function, "get", Route = "playlists")] HttpRequest request, CancellationToken ct) =>
@@ -35,6 +35,33 @@ public sealed class DataRoutes(PlaylistBrowser browser, CategoryChanges changes,
     [Function("ExportHistoryCsv")]
     public async Task<IResult> ExportHistoryCsv([HttpTrigger(AuthorizationLevel.Function, "get", Route = "playlists/history.csv")] HttpRequest request, CancellationToken ct) =>
         (await browser.HistoryCsvAsync(request.Query["category"], ct)).ToResult();
+
+    [Function("PlaylistTracks")]
+    public async Task<IResult> GetPlaylistTracks([HttpTrigger(AuthorizationLevel.Function, "get", Route = "playlists/{playlistId}/tracks")] HttpRequest request,
+        string playlistId, CancellationToken ct) =>
+        (await tracks.PlaylistTracksAsync(playlistId, request.Query["category"], request.Query["skip"], request.Query["top"], ct)).ToResult();
+
+    [Function("TopTracks")]
+    public async Task<IResult> GetTopTracks([HttpTrigger(AuthorizationLevel.Function, "get", Route = "tracks")] HttpRequest request, CancellationToken ct) =>
+        (await tracks.TopAsync(request.Query["category"], request.Query["top"], request.Query["q"], ct)).ToResult();
+
+    [Function("ExportPlaylistTracksParquet")]
+    public async Task<IResult> ExportPlaylistTracksParquet([HttpTrigger(AuthorizationLevel.Function, "get", Route = "playlists/tracks.parquet")] HttpRequest request,
+        CancellationToken ct) =>
+        (await tracks.PlaylistTracksParquetAsync(request.Query["category"], request.Query["crawlId"], ct)).ToResult();
+
+    [Function("ExportPlaylistTracksCsv")]
+    public async Task<IResult> ExportPlaylistTracksCsv([HttpTrigger(AuthorizationLevel.Function, "get", Route = "playlists/tracks.csv")] HttpRequest request,
+        CancellationToken ct) =>
+        (await tracks.PlaylistTracksCsvAsync(request.Query["category"], request.Query["crawlId"], ct)).ToResult();
+
+    [Function("ExportTracksParquet")]
+    public async Task<IResult> ExportTracksParquet([HttpTrigger(AuthorizationLevel.Function, "get", Route = "tracks.parquet")] HttpRequest request, CancellationToken ct) =>
+        (await tracks.TracksParquetAsync(request.Query["category"], request.Query["crawlId"], ct)).ToResult();
+
+    [Function("ExportTracksCsv")]
+    public async Task<IResult> ExportTracksCsv([HttpTrigger(AuthorizationLevel.Function, "get", Route = "tracks.csv")] HttpRequest request, CancellationToken ct) =>
+        (await tracks.TracksCsvAsync(request.Query["category"], request.Query["crawlId"], ct)).ToResult();
 
     [Function("CategoryChanges")]
     public async Task<IResult> GetCategoryChanges([HttpTrigger(AuthorizationLevel.Function, "get", Route = "categories/{category}/changes")] HttpRequest request,

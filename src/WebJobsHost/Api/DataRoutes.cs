@@ -3,8 +3,8 @@ using FunctionsCrawler.Data;
 namespace FunctionsCrawler.WebJobsHost;
 
 /// <summary>
-/// The dataset's routes (the data view, its figures, history, the exports, a category's changes, covers): each binds its
-/// parameters and returns the core's answer.
+/// The dataset's routes (the data view, its figures, history, tracks, the exports, a category's changes, covers): each
+/// binds its parameters and returns the core's answer.
 /// </summary>
 public static class DataRoutes
 {
@@ -22,6 +22,18 @@ public static class DataRoutes
             (await browser.HistoryParquetAsync(category, ct)).ToResult());
         api.MapGet("/playlists/history.csv", async (string? category, PlaylistBrowser browser, CancellationToken ct) =>
             (await browser.HistoryCsvAsync(category, ct)).ToResult());
+        api.MapGet("/playlists/{playlistId}/tracks", async (string playlistId, string? category, string? skip, string? top, TrackBrowser tracks, CancellationToken ct) =>
+            (await tracks.PlaylistTracksAsync(playlistId, category, skip, top, ct)).ToResult());
+        api.MapGet("/tracks", async (string? category, string? top, string? q, TrackBrowser tracks, CancellationToken ct) =>
+            (await tracks.TopAsync(category, top, q, ct)).ToResult());
+        api.MapGet("/playlists/tracks.parquet", async (string? category, string? crawlId, TrackBrowser tracks, CancellationToken ct) =>
+            (await tracks.PlaylistTracksParquetAsync(category, crawlId, ct)).ToResult());
+        api.MapGet("/playlists/tracks.csv", async (string? category, string? crawlId, TrackBrowser tracks, CancellationToken ct) =>
+            (await tracks.PlaylistTracksCsvAsync(category, crawlId, ct)).ToResult());
+        api.MapGet("/tracks.parquet", async (string? category, string? crawlId, TrackBrowser tracks, CancellationToken ct) =>
+            (await tracks.TracksParquetAsync(category, crawlId, ct)).ToResult());
+        api.MapGet("/tracks.csv", async (string? category, string? crawlId, TrackBrowser tracks, CancellationToken ct) =>
+            (await tracks.TracksCsvAsync(category, crawlId, ct)).ToResult());
         api.MapGet("/categories/{category}/changes", async (string category, string? top, CategoryChanges changes, CancellationToken ct) =>
             (await changes.GetAsync(category, top, ct)).ToResult());
         api.MapGet("/covers/{file}", async (string file, string? size, HttpRequest request, CoverRoute covers, CancellationToken ct) =>

@@ -30,7 +30,7 @@ public sealed class PlaylistCsvTests
         var bytes = stream.ToArray();
         using var reader = CsvReader.Create(bytes, CsvReaderOptions.Default with { HasHeader = false });
         var rows = new List<string[]>();
-        while (reader.Read()) rows.Add(Enumerable.Range(0, 18).Select(reader.GetString).ToArray());
+        while (reader.Read()) rows.Add(Enumerable.Range(0, PlaylistCsv.Header.Length).Select(reader.GetString).ToArray());
         return (bytes, rows);
     }
 
@@ -40,9 +40,25 @@ public sealed class PlaylistCsvTests
         var (bytes, rows) = await WriteAsync(Record("夏日"));
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
         var text = Encoding.UTF8.GetString(bytes[3..]);
-        Assert.StartsWith("playlist_id,category,name,creator_id,creator_nickname,description,track_count,play_count,subscribed_count,share_count,comment_count,tags,created_at,cover_url,cover_blob,cover_bytes,cover_sha256,crawled_at\r\n", text);
-        Assert.Equal(["5000000000", "R&B/Soul", "夏日", "42", "nick", "", "3", "3000000000", "0", "0", "0", "华语;流行",
+        Assert.StartsWith("playlist_id,category,name,creator_id,creator_nickname,description,track_count,tracks_listed,play_count,subscribed_count,share_count,comment_count,tags,created_at,cover_url,cover_blob,cover_bytes,cover_sha256,crawled_at\r\n", text);
+        Assert.Equal(["5000000000", "R&B/Soul", "夏日", "42", "nick", "", "3", "", "3000000000", "0", "0", "0", "华语;流行",
             "2016-03-17T04:57:22Z", "http://p1.music.126.net/x.jpg", "covers/1.jpg", "1234", "ab", "2026-11-27T08:00:00Z"], rows[1]);
+    }
+
+    [Fact]
+    public async Task Tracks_listed_follows_track_count_when_the_row_names_a_stored_list()
+    {
+        var (_, rows) = await WriteAsync(Record("夏日") with { Tracks = new TrackListRef("t000001700000000000", 2, null) });
+        Assert.Equal(("3", "2", "3000000000"), (rows[1][6], rows[1][7], rows[1][8]));
+
+        using var stream = new MemoryStream();
+        await PlaylistJsonl.WriteAsync(stream, new[] { Record("a") with { Tracks = new TrackListRef("k", 2, null) }, Record("b") }.ToAsyncEnumerable(), CancellationToken.None);
+        var lines = Encoding.UTF8.GetString(stream.ToArray()).TrimEnd('\n').Split('\n');
+        using var listed = System.Text.Json.JsonDocument.Parse(lines[0]);
+        Assert.Equal(2, listed.RootElement.GetProperty("tracks_listed").GetInt32());
+        Assert.Equal(["track_count", "tracks_listed", "play_count"], listed.RootElement.EnumerateObject().Select(p => p.Name).Skip(6).Take(3));
+        using var unknown = System.Text.Json.JsonDocument.Parse(lines[1]);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, unknown.RootElement.GetProperty("tracks_listed").ValueKind);
     }
 
     [Fact]

@@ -17,6 +17,7 @@ public sealed class PlaylistParquetTests
         CrawlId = "c1",
         CrawledAt = Crawled,
         Cover = id % 2 == 0 ? new StoredCover($"covers/{id}.jpg", 12345, "ab12") : null,
+        Tracks = id % 2 == 0 ? new TrackListRef("t000001700000000000", 11, null) : null,
         Detail = new PlaylistDetail
         {
             Id = id, Name = "=HYPERLINK(\"x\") 歌单 😀", CreatorId = 5_000_000_000, CreatorNickname = "昵称",
@@ -43,8 +44,11 @@ public sealed class PlaylistParquetTests
         Assert.Equal(PlaylistCsv.Header, reader.Schema.Fields.Select(f => f.Name));
         foreach (var name in new[] { "playlist_id", "track_count", "play_count", "subscribed_count", "share_count", "comment_count" })
             Assert.Equal(typeof(long), Assert.IsType<DataField>(fields[name], exactMatch: false).ClrType);
-        Assert.Equal(typeof(long), ((DataField)fields["creator_id"]).ClrType);
-        Assert.True(((DataField)fields["creator_id"]).IsNullable);
+        foreach (var name in new[] { "creator_id", "tracks_listed" })
+        {
+            Assert.Equal(typeof(long), ((DataField)fields[name]).ClrType);
+            Assert.True(((DataField)fields[name]).IsNullable);
+        }
         var created = Assert.IsType<DateTimeDataField>(fields["created_at"]);
         Assert.True(created.IsAdjustedToUTC);
         var tags = Assert.IsType<ListField>(fields["tags"]);
@@ -69,7 +73,9 @@ public sealed class PlaylistParquetTests
         Assert.Equal(new DateTime(2016, 3, 17, 4, 57, 22, DateTimeKind.Utc), row.CreatedAt);
         Assert.Equal(Crawled.UtcDateTime, row.CrawledAt);
         Assert.Equal(12345, row.CoverBytes);
+        Assert.Equal(11, row.TracksListed);
         Assert.Null(rows[1].CoverBlob);
+        Assert.Null(rows[1].TracksListed);
         Assert.Equal("华语", rows[1].Category);
     }
 

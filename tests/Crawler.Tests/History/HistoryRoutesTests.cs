@@ -79,7 +79,7 @@ public sealed class HistoryRoutesTests(AzuriteFixture azurite) : IClassFixture<A
         var dir = Directory.CreateTempSubdirectory("history-export-").FullName;
         try
         {
-            var summary = await new CrawlExport(w.Items, w.Covers, w.History).WriteAsync(crawl, dir, default);
+            var summary = await new CrawlExport(w.Items, w.Covers, w.History, new TrackLists(new PlaylistTracksTable(w.Storage), new TrackTable(w.Storage))).WriteAsync(crawl, dir, default);
             Assert.Equal(6, summary.HistoryRows);
             Assert.Equal(3, summary.Rows);
 
