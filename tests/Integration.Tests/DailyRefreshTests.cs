@@ -42,7 +42,7 @@ public sealed class DailyRefreshTests(AzuriteFixture azurites) : IClassFixture<A
         Assert.Equal(0, day0.Requests.GetValueOrDefault("playlist"));
         Assert.Equal(rows0.Select(r => r.Playlist.Id).Distinct().Count(), day0.Answered.GetValueOrDefault("api"));
         Assert.Equal(rows0.Count, day0.Status.GetProperty("playlists").GetProperty("new").GetInt32());
-        var songs0 = await Dataset.AssertTracksMatchSandboxAsync(site.Catalog, Categories, MaxPages, azurite);
+        var songs0 = await Dataset.AssertTracksMatchSandboxAsync(site.Catalog, Categories, MaxPages, azurite, day0.Output);
         // Songs are asked for in batches of up to 200, each new song once.
         Assert.InRange(day0.Answered.GetValueOrDefault("songApi"), (songs0 + 199) / 200, songs0 / 100 + rows0.Count);
 
@@ -73,7 +73,7 @@ public sealed class DailyRefreshTests(AzuriteFixture azurites) : IClassFixture<A
         // Every row came from the lists; only the new or changed track lists needed a detail request.
         Assert.Equal(tracksToFetch.Count, figures.GetProperty("detailed").GetInt32());
         Assert.Equal(after.Count - tracksToFetch.Count, figures.GetProperty("refreshed").GetInt32());
-        await Dataset.AssertTracksMatchSandboxAsync(site.Catalog, Categories, MaxPages, azurite);
+        await Dataset.AssertTracksMatchSandboxAsync(site.Catalog, Categories, MaxPages, azurite, day1.Output);
 
         // The history holds both days' counters for every playlist listed both days.
         var history = await ReadHistoryAsync(Path.Combine(day1.Output, "playlist_history.parquet"));

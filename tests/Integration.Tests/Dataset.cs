@@ -89,8 +89,10 @@ public static class Dataset
     /// equal to the Sandbox's (the songs in order, each one's added time), with <c>tracks_listed</c> its length; every song
     /// of those lists is stored once with the Sandbox's name, artists, album and duration. Returns the distinct songs.
     /// </summary>
-    public static async Task<int> AssertTracksMatchSandboxAsync(SandboxCatalog catalog, IReadOnlyList<string> categories, int maxPages, StorageAccount azurite)
+    public static async Task<int> AssertTracksMatchSandboxAsync(SandboxCatalog catalog, IReadOnlyList<string> categories, int maxPages, StorageAccount azurite,
+        string? output = null)
     {
+        if (output is not null) await AssertTrackExportsMatchSandboxAsync(output, catalog, categories, maxPages);
         var storage = StorageClients.FromConfiguration(new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { [StorageClients.ConnectionName] = azurite.ConnectionString }).Build());
         var playlists = new PlaylistTable(storage);
@@ -124,6 +126,59 @@ public static class Dataset
             Assert.Equal(song.DurationMs, track.DurationMs);
         }
         return songs.Count;
+    }
+
+    /// <summary>
+    /// <c>playlist_tracks.parquet</c> holds every exported playlist's list in order (each playlist once, whatever its
+    /// categories), and <c>tracks.parquet</c> every song of those lists once, in id order, as the Sandbox has them.
+    /// </summary>
+    private static async Task AssertTrackExportsMatchSandboxAsync(string output, SandboxCatalog catalog, IReadOnlyList<string> categories, int maxPages)
+    {
+        var ids = catalog.ExpectedRows(categories, maxPages).Select(r => r.Playlist.Id).Distinct().ToList();
+        var members = await ReadParquetAsync<MemberRow>(Path.Combine(output, "playlist_tracks.parquet"));
+        var byPlaylist = members.GroupBy(m => m.PlaylistId).ToDictionary(g => g.Key, g => g.OrderBy(m => m.Position).ToList());
+        Assert.Equal(ids.Where(id => catalog.Tracks(id).Count > 0).Order(), byPlaylist.Keys.Order());
+        foreach (var id in ids)
+        {
+            var expected = catalog.Tracks(id);
+            var rows = byPlaylist.GetValueOrDefault(id) ?? [];
+            Assert.Equal(Enumerable.Range(0, expected.Count), rows.Select(r => r.Position));
+            Assert.Equal(expected.Select(t => (t.SongId, t.AddedAt.UtcDateTime)), rows.Select(r => (r.TrackId, r.AddedAt!.Value)));
+        }
+        var songs = ids.SelectMany(id => catalog.Tracks(id)).Select(t => t.SongId).Distinct().Order().ToList();
+        var tracks = await ReadParquetAsync<TrackRow>(Path.Combine(output, "tracks.parquet"));
+        Assert.Equal(songs, tracks.Select(t => t.TrackId));
+        foreach (var track in tracks)
+        {
+            var song = catalog.Song(track.TrackId);
+            Assert.Equal(song.Name.Trim(), track.Name);
+            Assert.Equal(song.Artists.Select(a => a.Name.Trim()), track.ArtistNames);
+            Assert.Equal(song.DurationMs, track.DurationMs);
+        }
+    }
+
+    private static async Task<IList<T>> ReadParquetAsync<T>(string path) where T : class, new()
+    {
+        await using var file = File.OpenRead(path);
+        return (await Parquet.Serialization.ParquetSerializer.DeserializeAsync<T>(file, null, null, CancellationToken.None)).Data;
+    }
+
+    /// <summary>The columns of <c>playlist_tracks.parquet</c>, by their exported names.</summary>
+    public sealed class MemberRow
+    {
+        [System.Text.Json.Serialization.JsonPropertyName("playlist_id")] public long PlaylistId { get; set; }
+        [System.Text.Json.Serialization.JsonPropertyName("position")] public int Position { get; set; }
+        [System.Text.Json.Serialization.JsonPropertyName("track_id")] public long TrackId { get; set; }
+        [System.Text.Json.Serialization.JsonPropertyName("added_at")] public DateTime? AddedAt { get; set; }
+    }
+
+    /// <summary>The columns of <c>tracks.parquet</c> the tests read.</summary>
+    public sealed class TrackRow
+    {
+        [System.Text.Json.Serialization.JsonPropertyName("track_id")] public long TrackId { get; set; }
+        [System.Text.Json.Serialization.JsonPropertyName("name")] public string Name { get; set; } = "";
+        [System.Text.Json.Serialization.JsonPropertyName("artist_names")] public List<string> ArtistNames { get; set; } = [];
+        [System.Text.Json.Serialization.JsonPropertyName("duration_ms")] public long? DurationMs { get; set; }
     }
 
     /// <summary>

@@ -47,7 +47,7 @@ public sealed class EndToEndCrawlTests(AzuriteFixture azurites)
 
         await Dataset.AssertMatchesSandboxAsync(output, site.Catalog, Categories, MaxPages, azurite);
         // HTML lists say nothing of the tracks: each playlist's JSON detail is asked for its list, which equals the Sandbox's.
-        await Dataset.AssertTracksMatchSandboxAsync(site.Catalog, Categories, MaxPages, azurite);
+        await Dataset.AssertTracksMatchSandboxAsync(site.Catalog, Categories, MaxPages, azurite, output);
         // The crawl's counters went to the history when it ended, and the run exported them beside the playlists.
         await Dataset.AssertFirstHistoryMatchesSandboxAsync(output, site.Catalog, Categories, MaxPages);
         Assert.Contains($"History: {site.Catalog.ExpectedRows(Categories, MaxPages).Count} rows", host.Output, StringComparison.Ordinal);

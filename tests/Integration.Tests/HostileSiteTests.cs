@@ -70,7 +70,7 @@ public sealed class HostileSiteTests(AzuriteFixture azurites) : IClassFixture<Az
         // The one-song answer paused the crawl (it is the site distrusting us, not the playlist's list) and was not kept.
         Assert.Contains(seen, s => s.GetProperty("state").GetString() == "paused"
             && s.GetProperty("pauseReason").GetString()!.Contains("distrusts", StringComparison.Ordinal));
-        await Dataset.AssertTracksMatchSandboxAsync(site.Catalog, Categories, maxPages, azurite);
+        await Dataset.AssertTracksMatchSandboxAsync(site.Catalog, Categories, maxPages, azurite, output);
     }
 
     [Fact]
