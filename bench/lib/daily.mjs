@@ -49,6 +49,7 @@ export async function runDaily(b, o) {
     results.runs.api0 = await crawlAll(b, 'day0-api', { site, storage, host, capMs: o.capMs });
     const truth0 = await readTruth(b, site, 0);
     results.runs.api0.exact = checkRun(b, results.runs.api0, truth0, { apiLists: true });
+    results.runs.api0.trackFigures = trackFigures(results.runs.api0, truth0.expected.songs);
     await stop(site.process);
 
     site = await b.startSandbox(o.pages, sandboxArgs(1), { name: 'sandbox-day1', port });
@@ -56,6 +57,7 @@ export async function runDaily(b, o) {
     const truth1 = await readTruth(b, site, 1);
     results.runs.api1.exact = checkRun(b, results.runs.api1, truth1, { apiLists: true });
     results.runs.api1.change = dayChange(truth0, truth1, site.baseUrl);
+    results.runs.api1.trackFigures = trackFigures(results.runs.api1, null);
     results.runs.api1.figuresCheck = checkRefreshFigures(results.runs.api1);
     results.runs.api1.hostLog = host.logged.summary();
     await stop(host);
@@ -233,21 +235,25 @@ async function crawlAll(b, label, { site, storage, host, capMs, exportCsv = true
  * figures were taken, so the site's counts do not include them.
  */
 async function readTruth(b, site, day) {
-  const expected = await (await fetch(`${site.baseUrl}_sandbox/expected?day=${day}&counts=true`)).json();
+  const expected = await (await fetch(`${site.baseUrl}_sandbox/expected?day=${day}&counts=true&tracks=true`)).json();
   if (expected.day !== day) throw new Error(`the Sandbox answered day ${expected.day} for ?day=${day}`);
-  const covers = new Map();
+  const covers = new Map(), tracksAt = new Map();
   let requests = 0;
   const queue = [...expected.categories];
   await Promise.all(Array.from({ length: 4 }, async () => {
     for (let c = queue.shift(); c; c = queue.shift()) {
-      const byId = new Map();
+      const byId = new Map(), tracksById = new Map();
       for (let offset = 0; ; offset += 100) {
         const answer = await (await fetch(`${site.baseUrl}api/playlist/list?cat=${encodeURIComponent(c.category)}&order=hot&limit=100&offset=${offset}&total=true`)).json();
         requests++;
-        for (const p of answer.playlists) if (!byId.has(String(p.id))) byId.set(String(p.id), p.coverImgUrl ?? '');
+        for (const p of answer.playlists) {
+          if (!byId.has(String(p.id))) byId.set(String(p.id), p.coverImgUrl ?? '');
+          if (!tracksById.has(String(p.id))) tracksById.set(String(p.id), p.trackUpdateTime ?? null);
+        }
         if (!answer.more) break;
       }
       covers.set(c.category, byId);
+      tracksAt.set(c.category, tracksById);
     }
   }));
   // The list answers and the expected ids must agree, or the cover figures below are not the truth.
@@ -258,7 +264,24 @@ async function readTruth(b, site, day) {
   }
   b.log(`truth of day ${day}: ${expected.rows} rows in ${expected.categories.length} categories, ${expected.coversStored} covers stored; cover URLs from ${requests} list answers`
     + (disagree ? `; ${disagree} categories where the list answers and /_sandbox/expected disagree` : ''));
-  return { day, expected, covers, listAnswersRead: requests, categoriesDisagreeing: disagree };
+  return { day, expected, covers, tracksAt, listAnswersRead: requests, categoriesDisagreeing: disagree };
+}
+
+/**
+ * A run's track figures (tracks are on by default: Crawler__Tracks): JSON detail requests (one answer gives the row and
+ * the track list), song requests, the PlaylistTracks writes (one a list) and the Tracks transactions, from the storage
+ * proxy's counts; `newSongs` (fresh storage: every distinct song of the day's rows) when known.
+ */
+function trackFigures(run, newSongs) {
+  const k = run.site.byKind, rows = run.storage.detail ?? [];
+  const ops = (resource, op) => rows.filter((r) => r.resource === resource && (!op || r.op === op)).reduce((sum, r) => sum + r.n, 0);
+  const listsStored = ops('PlaylistTracks', 'UpsertEntity(replace)');
+  const membershipTransactions = ops('PlaylistTracks'), songTransactions = ops('Tracks');
+  const detailRequests = k.api ?? 0, songRequests = k.songApi ?? 0;
+  run.tracks = true;
+  return { batchSize: 200, detailRequests, songRequests, listsStored, membershipTransactions, songTransactions, newSongs: newSongs ?? 0,
+    detailPerList: detailRequests / Math.max(1, listsStored), membershipPerList: membershipTransactions / Math.max(1, listsStored),
+    songRequestsPerNewSong: newSongs ? songRequests / newSongs : null, songTransactionsPerNewSong: newSongs ? songTransactions / newSongs : 0 };
 }
 
 /**
@@ -286,8 +309,15 @@ function dayChange(truth0, truth1, baseUrl) {
     const before = truth0.covers.get(category) ?? new Map();
     for (const [id, url] of after) if (before.has(id) && before.get(id) !== url) movedIds.add(id);
   }
+  // Track lists a refresh must ask for (with tracks on): a pair new to its category or whose trackUpdateTime moved; each id once.
+  let trackPairs = 0;
+  const trackIds = new Set();
+  for (const [category, after] of truth1.tracksAt ?? new Map()) {
+    const before = truth0.tracksAt?.get(category) ?? new Map();
+    for (const [id, at] of after) if (!before.has(id) || before.get(id) !== at) { trackPairs++; trackIds.add(id); }
+  }
   return { pairsDay0: truth0.expected.rows, pairsDay1: truth1.expected.rows, newPairs, gonePairs, movedPairs, keptPairs,
-    newIds: newIds.size, movedIds: movedIds.size, coversToFetch: toFetch.size };
+    newIds: newIds.size, movedIds: movedIds.size, coversToFetch: toFetch.size, trackPairs, trackListsToFetch: trackIds.size };
 }
 
 /**
@@ -349,7 +379,9 @@ function checkRun(b, run, truth, { apiLists }) {
  */
 function checkRefreshFigures(run) {
   const p = run.status.playlists, c = run.change;
-  const checks = [['new', p.new, c.newPairs], ['gone', p.gone, c.gonePairs], ['detailed', p.detailed, 0], ['refreshed', p.refreshed, run.rows]];
+  // With tracks on, a pair whose track list is new or changed is asked for in detail (its JSON detail), the rest refreshed.
+  const tracks = run.tracks ? c.trackPairs : 0;
+  const checks = [['new', p.new, c.newPairs], ['gone', p.gone, c.gonePairs], ['detailed', p.detailed, tracks], ['refreshed', p.refreshed, run.rows - tracks]];
   const wrong = checks.filter(([, got, want]) => got !== want).map(([what, got, want]) => ({ what, got, want }));
   return { exact: wrong.length === 0, wrong, checks: checks.map(([what, got, want]) => ({ what, got, want })) };
 }
@@ -394,9 +426,9 @@ function requestFigures(run, pages) {
   // "all" comes from the catalogue with JSON lists, else from the menu page: an HTML list page beyond the plan's.
   const menu = run.lists === 'page' ? Math.max(0, n(['list']) - pages) : 0;
   const list = n(['listApi', 'list']) - menu, catalogue = n(['catalogue']) + menu;
-  const detail = n(detailKinds), cover = n(coverKinds), other = n(['other']);
+  const detail = n(detailKinds), cover = n(coverKinds), songs = n(['songApi']), other = n(['other']);
   const total = run.site.requests;
-  return { total, list, jsonLists: n(['listApi']), htmlLists: n(['list']) - menu, catalogue, detail, cover, other, nonCover: total - cover,
+  return { total, list, jsonLists: n(['listApi']), htmlLists: n(['list']) - menu, catalogue, detail, cover, songs, other, nonCover: total - cover,
     perPlaylist: total / run.rows, nonCoverPerPlaylist: (total - cover) / run.rows };
 }
 
@@ -430,9 +462,12 @@ function figures(results) {
   if (results.projection) out.projection = project(results, out, efficiency);
   const goals = [];
   if (r1 && change) {
-    const bound = 1.1 * (r1.list + r1.catalogue + change.coversToFetch);
-    goals.push({ what: 'day-1 refresh site requests ≤ 1.1 × (list requests + changed covers)', value: r1.total, bound,
-      detail: `${r1.total} ≤ 1.1 × (${r1.list} list + ${r1.catalogue} catalogue + ${change.coversToFetch} covers new or moved) = ${bound.toFixed(0)}`, met: r1.total <= bound });
+    // With tracks on, the track lists new or changed and their new songs' batches are part of what changed.
+    const tracks = api1.tracks ? change.trackListsToFetch + r1.songs : 0;
+    const bound = 1.1 * (r1.list + r1.catalogue + change.coversToFetch + tracks);
+    goals.push({ what: 'day-1 refresh site requests ≤ 1.1 × (list requests + changed covers + changed track lists and their song batches)', value: r1.total, bound,
+      detail: `${r1.total} ≤ 1.1 × (${r1.list} list + ${r1.catalogue} catalogue + ${change.coversToFetch} covers new or moved`
+        + (api1.tracks ? ` + ${change.trackListsToFetch} track lists new or changed + ${r1.songs} song batches` : '') + `) = ${bound.toFixed(0)}`, met: r1.total <= bound });
     // The goal is about the whole site: a run on fewer pages is judged on its projection to 38 pages.
     const p1 = out.projection?.runs.api1;
     const minutes = (p1 ?? out.runs.api1).timeAt2.oneGroup / 60;
@@ -448,6 +483,19 @@ function figures(results) {
     const ratio = rp.nonCoverPerPlaylist / r0.nonCoverPerPlaylist;
     goals.push({ what: 'day-0: JSON lists send ≥ 20 × fewer non-cover requests per playlist than HTML pages', value: ratio, bound: 20,
       detail: `${rp.nonCoverPerPlaylist.toFixed(3)} ÷ ${r0.nonCoverPerPlaylist.toFixed(4)} = ${ratio.toFixed(1)} ×`, met: ratio >= 20 });
+  }
+  // Tracks (issue 19): requests per track list fetched, song requests per new song, membership storage per list.
+  for (const [name, run] of Object.entries({ api0, api1 })) {
+    const t = run?.trackFigures;
+    if (!t) continue;
+    goals.push({ what: `${runNames[name]}: JSON detail requests per track list stored ≤ 1`, value: t.detailPerList, bound: 1,
+      detail: `${t.detailRequests} detail requests ÷ ${t.listsStored} lists stored = ${t.detailPerList.toFixed(3)}`, met: t.detailPerList <= 1 });
+    if (t.newSongs > 0) goals.push({ what: `${runNames[name]}: song requests per new song ≤ 1 / batch size (${t.batchSize})`, value: t.songRequestsPerNewSong, bound: 1 / t.batchSize,
+      detail: `${t.songRequests} song requests ÷ ${t.newSongs} new songs = ${t.songRequestsPerNewSong.toFixed(4)} (${(t.songRequestsPerNewSong * t.batchSize).toFixed(2)} × the bound: batches are per playlist)`,
+      met: t.songRequestsPerNewSong <= 1 / t.batchSize });
+    goals.push({ what: `${runNames[name]}: storage transactions per track list stored ≤ 1`, value: t.membershipPerList, bound: 1,
+      detail: `${t.membershipTransactions} PlaylistTracks writes ÷ ${t.listsStored} lists = ${t.membershipPerList.toFixed(3)}; songs: ${t.songTransactions} Tracks transactions (${t.songTransactionsPerNewSong.toFixed(3)} per new song)`,
+      met: t.membershipPerList <= 1 });
   }
   if (results.sameDataset) {
     const s = results.sameDataset;
@@ -573,6 +621,8 @@ export function dailyTable(r) {
     row('… catalogue / menu page', (x, y) => n(y.requests.catalogue)),
     row('… detail (page or API)', (x, y) => n(y.requests.detail)),
     row('… cover', (x, y) => n(y.requests.cover)),
+    row('… songs (song detail, batches of 200)', (x, y) => n(y.requests.songs)),
+    row('track lists stored / PlaylistTracks and Tracks transactions', (x) => (x.trackFigures ? `${n(x.trackFigures.listsStored)} / ${n(x.trackFigures.membershipTransactions)} and ${n(x.trackFigures.songTransactions)}` : '—')),
     row('… other', (x, y) => n(y.requests.other)),
     row('requests per playlist', (x, y) => f(y.requests.perPlaylist, 3)),
     row('non-cover requests per playlist', (x, y) => f(y.requests.nonCoverPerPlaylist, 4)),
