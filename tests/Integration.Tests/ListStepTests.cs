@@ -18,30 +18,17 @@ public sealed class ListStepTests(AzuriteFixture azurites)
 {
     private const string Category = "说唱";
 
-    private sealed class Step : IAsyncDisposable
+    private sealed class Step : InProcessCrawl
     {
-        public required SandboxSite Site { get; init; }
-        public required ServiceProvider Services { get; init; }
-        public required InMemoryStatusEntities Sink { get; init; }
-        public StorageClients Clients => Services.GetRequiredService<StorageClients>();
         public CrawlItemTable Items => Services.GetRequiredService<CrawlItemTable>();
 
         public static async Task<Step> StartAsync(StorageAccount account, SandboxOptions options, int listPageSize = 35)
         {
-            var site = await SandboxSite.StartAsync(options);
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            var (site, services, sink) = await StartCrawlerAsync(account, options, new Dictionary<string, string?>
             {
-                [StorageClients.ConnectionName] = account.ConnectionString,
-                ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
                 ["NetEase:ListSource"] = "api",
                 ["NetEase:ListPageSize"] = listPageSize.ToString(),
-                ["NetEase:RequestsPerSecond"] = "1000",
-                ["NetEase:SharedPacer"] = "false",
-                ["NetEase:RetryDelaySeconds"] = "0.01",
-            }).Build();
-            var sink = new InMemoryStatusEntities();
-            var services = new ServiceCollection().AddLogging().AddCrawler(configuration).AddSingleton<ICrawlProgressSink>(sink).BuildServiceProvider();
-            await services.GetRequiredService<CrawlStorage>().EnsureCreatedAsync(default);
+            });
             return new Step { Site = site, Services = services, Sink = sink };
         }
 
@@ -57,11 +44,6 @@ public sealed class ListStepTests(AzuriteFixture azurites)
             return sent;
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await Services.DisposeAsync();
-            await Site.DisposeAsync();
-        }
     }
 
     [Fact]
@@ -70,20 +52,24 @@ public sealed class ListStepTests(AzuriteFixture azurites)
         await using var step = await Step.StartAsync(azurites.NewAccount(), new SandboxOptions { Seed = 21, PagesPerCategory = 1, DeletedRate = 0 });
         var catalog = step.Site.Catalog;
 
-        // Day 0: nothing is known, so every listed playlist goes on to its cover fetch; its fields are the list's.
+        // Day 0: nothing is known, so every listed playlist goes on to its cover and track list fetch; its fields are the list's.
         var first = await step.ListPageAsync("20261201-000000-day0");
         var day0 = catalog.ExpectedRows([Category]).ToDictionary(r => r.Playlist.Id, r => r.Playlist);
         Assert.Equal(day0.Keys.Order(), first.SelectMany(w => w.Playlists).Select(p => p.Id).Order());
         Assert.All(first.SelectMany(w => w.Playlists), p => Assert.True(p.Listed && p.New));
         foreach (var work in first) await step.Services.GetRequiredService<ScrapePlaylist>().RunAsync(work, new Delivery(1, 5), default);
-        Assert.DoesNotContain(step.Site.Log.Entries(), e => e.Kind is "playlist" or "api");
+        Assert.DoesNotContain(step.Site.Log.Entries(), e => e.Kind is "playlist");
+        Assert.Equal(day0.Count, step.Site.Log.Entries().Count(e => e.Kind is "api")); // each one's JSON detail, for its tracks
 
-        // Day 1: the same page again; only what is new to the category or whose cover moved is sent on.
+
+
+        // Day 1: the same page again; only what is new to the category, whose cover moved or whose tracks changed is sent on.
         step.Site.Options.Day = 1;
         var requestsBefore = step.Site.Log.Entries().Count;
         var second = await step.ListPageAsync("20261202-000000-day1");
         var day1 = catalog.ExpectedRows([Category]).ToDictionary(r => r.Playlist.Id, r => r.Playlist);
-        var expectedSent = day1.Values.Where(p => !day0.TryGetValue(p.Id, out var old) || old.CoverUrl != p.CoverUrl).Select(p => p.Id).Order().ToList();
+        var expectedSent = day1.Values.Where(p => !day0.TryGetValue(p.Id, out var old) || old.CoverUrl != p.CoverUrl || old.TracksUpdatedAt != p.TracksUpdatedAt)
+            .Select(p => p.Id).Order().ToList();
         Assert.Equal(expectedSent, second.SelectMany(w => w.Playlists).Select(p => p.Id).Order());
         Assert.Equal(["listApi"], step.Site.Log.Entries().Skip(requestsBefore).Select(e => e.Kind).Distinct());
 

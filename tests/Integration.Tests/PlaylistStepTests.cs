@@ -27,36 +27,24 @@ public sealed class PlaylistStepTests(AzuriteFixture azurites)
     }
 
     /// <summary>One page of the Sandbox (one playlist on it always failing), the crawler's services on a fresh account, a started crawl.</summary>
-    private sealed class Step : IAsyncDisposable
+    private sealed class Step : InProcessCrawl
     {
         public const string CrawlId = "20261201-120000-step";
-        public required SandboxSite Site { get; init; }
-        public required ServiceProvider Services { get; init; }
-        public required InMemoryStatusEntities Sink { get; init; }
         public required long Victim { get; init; }
         public IReadOnlyList<long> Ids => Site.Catalog.PageIds(Category, 0);
         public int Deleted => Ids.Count(id => Site.Catalog.Playlist(id).Deleted);
-        public StorageClients Clients => Services.GetRequiredService<StorageClients>();
         public CrawlItemTable Items => Services.GetRequiredService<CrawlItemTable>();
         public ScrapePlaylist Playlists => Services.GetRequiredService<ScrapePlaylist>();
 
         public static async Task<Step> StartAsync(StorageAccount account)
         {
-            var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 11, PagesPerCategory = 1, DeletedRate = 0.05 });
+            var (site, services, sink) = await StartCrawlerAsync(account, new SandboxOptions { Seed = 11, PagesPerCategory = 1, DeletedRate = 0.05 },
+                new Dictionary<string, string?>
+                {
+                    ["NetEase:ListSource"] = "page", // HTML list pages and a detail request per playlist: what this test is about
+                });
             var victim = site.Catalog.PageIds(Category, 0).First(id => site.Catalog.Playlist(id).Kind == CoverKind.Ok);
             site.Options.FailingIds = victim.ToString();
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                [StorageClients.ConnectionName] = account.ConnectionString,
-                ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
-                ["NetEase:ListSource"] = "page", // HTML list pages and a detail request per playlist: what this test is about
-                ["NetEase:RequestsPerSecond"] = "1000",
-                ["NetEase:SharedPacer"] = "false",
-                ["NetEase:RetryDelaySeconds"] = "0.01",
-            }).Build();
-            var sink = new InMemoryStatusEntities();
-            var services = new ServiceCollection().AddLogging().AddCrawler(configuration).AddSingleton<ICrawlProgressSink>(sink).BuildServiceProvider();
-            await services.GetRequiredService<CrawlStorage>().EnsureCreatedAsync(default);
             await sink.SignalAsync(CrawlId, ProgressEvent.Started(CrawlId, [Category], 1, DateTimeOffset.UtcNow));
             return new Step { Site = site, Services = services, Sink = sink, Victim = victim };
         }
@@ -90,11 +78,6 @@ public sealed class PlaylistStepTests(AzuriteFixture azurites)
 
         public async Task<List<PlaylistRecord>> RowsAsync() => await Items.ReadRowsAsync(CrawlId, [Category], default).ToListAsync();
 
-        public async ValueTask DisposeAsync()
-        {
-            await Services.DisposeAsync();
-            await Site.DisposeAsync();
-        }
     }
 
     [Fact]

@@ -3,7 +3,6 @@ using FunctionsCrawler.Pipeline;
 using FunctionsCrawler.Progress;
 using FunctionsCrawler.Sandbox;
 using FunctionsCrawler.Storage;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -20,11 +19,8 @@ public sealed class TrackStepTests(AzuriteFixture azurites)
     private const string CrawlId = "20261207-120000-tracks";
     private const string Category = "说唱";
 
-    private sealed class Step : IAsyncDisposable
+    private sealed class Step : InProcessCrawl
     {
-        public required SandboxSite Site { get; init; }
-        public required ServiceProvider Services { get; init; }
-        public required InMemoryStatusEntities Sink { get; init; }
         public NetEaseClient Client => Services.GetRequiredService<NetEaseClient>();
         public FetchTracks Tracks => Services.GetRequiredService<FetchTracks>();
         public PlaylistTracksTable Lists => Services.GetRequiredService<PlaylistTracksTable>();
@@ -33,18 +29,8 @@ public sealed class TrackStepTests(AzuriteFixture azurites)
 
         public static async Task<Step> StartAsync(StorageAccount account, int batch = 200)
         {
-            var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 19, PagesPerCategory = 1, DeletedRate = 0 });
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                [StorageClients.ConnectionName] = account.ConnectionString,
-                ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
-                ["NetEase:RequestsPerSecond"] = "1000",
-                ["NetEase:SharedPacer"] = "false",
-                ["NetEase:SongBatchSize"] = batch.ToString(),
-            }).Build();
-            var sink = new InMemoryStatusEntities();
-            var services = new ServiceCollection().AddLogging().AddCrawler(configuration).AddSingleton<ICrawlProgressSink>(sink).BuildServiceProvider();
-            await services.GetRequiredService<CrawlStorage>().EnsureCreatedAsync(default);
+            var (site, services, sink) = await StartCrawlerAsync(account, new SandboxOptions { Seed = 19, PagesPerCategory = 1, DeletedRate = 0 },
+                new Dictionary<string, string?> { ["NetEase:SongBatchSize"] = batch.ToString() });
             await sink.SignalAsync(CrawlId, ProgressEvent.Started(CrawlId, [Category], 1, DateTimeOffset.UtcNow));
             return new Step { Site = site, Services = services, Sink = sink };
         }
@@ -55,11 +41,6 @@ public sealed class TrackStepTests(AzuriteFixture azurites)
 
         public async Task<PlaylistTracks> ReadAsync(long id) => (await Client.GetPlaylistWithTracksAsync(id, default)).Value!.Tracks;
 
-        public async ValueTask DisposeAsync()
-        {
-            await Services.DisposeAsync();
-            await Site.DisposeAsync();
-        }
     }
 
     [Fact]
