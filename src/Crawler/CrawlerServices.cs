@@ -66,6 +66,7 @@ public static class CrawlerServices
         services.AddSingleton<FetchCover>();
         services.AddSingleton<FetchPlaylist>();
         services.AddSingleton<FetchTracks>();
+        services.AddSingleton<SongBatcher>();
         services.AddSingleton<RecordPlaylists>();
         services.AddSingleton<ScrapePlaylist>();
         services.AddSingleton<ResumeCrawl>();

@@ -90,6 +90,24 @@ public sealed class TrackStepTests(AzuriteFixture azurites)
     }
 
     [Fact]
+    public async Task Playlists_fetched_together_share_their_song_batches_and_a_song_in_both_is_asked_for_once()
+    {
+        await using var step = await Step.StartAsync(azurites.NewAccount(), batch: 1000);
+        var both = step.Site.Catalog.PageIds(Category, 0).Where(id => step.Site.Catalog.Tracks(id).Count >= 10)
+            .OrderBy(id => step.Site.Catalog.Tracks(id).Count).Take(2).ToList();
+        var (a, b) = (both[0], both[1]);
+        var lists = await Task.WhenAll(step.ReadAsync(a), step.ReadAsync(b));
+        var songs = lists.SelectMany(l => l.Tracks).Select(t => t.TrackId).Distinct().Count();
+        Assert.True(songs <= 1000, $"{songs} songs: the test wants them in one batch");
+
+        var kept = await Task.WhenAll(lists.Select(l => step.Tracks.RunAsync(CrawlId, l, default)));
+
+        Assert.All(kept, k => Assert.NotNull(k.Tracks));
+        Assert.Equal(1, step.SongRequests);
+        Assert.Equal(songs, (await step.Songs.GetAsync(lists.SelectMany(l => l.Tracks).Select(t => t.TrackId), default)).Count);
+    }
+
+    [Fact]
     public async Task A_song_the_site_does_not_know_is_kept_unknown_and_not_asked_again_and_a_list_far_from_its_count_is_flagged()
     {
         await using var step = await Step.StartAsync(azurites.NewAccount());

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FunctionsCrawler.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -17,17 +18,42 @@ public sealed class FetchSlots(IOptions<NetEaseOptions> options) : IDisposable
 
     public static int Size(double requestsPerSecond) => (int)Math.Clamp(Math.Ceiling(requestsPerSecond), 2, 64);
 
+    /// <summary>Whether the flow running now holds a slot (and has not stepped out of it).</summary>
+    private readonly AsyncLocal<StrongBox<bool>?> _held = new();
+
     /// <summary>Runs <paramref name="fetch"/> once a slot is free, in the order asked.</summary>
     public async Task<T> RunAsync<T>(Func<Task<T>> fetch, CancellationToken ct)
     {
         await _slots.WaitAsync(ct);
+        var held = new StrongBox<bool>(true);
+        _held.Value = held;
         try
         {
             return await fetch();
         }
         finally
         {
-            _slots.Release();
+            if (held.Value) _slots.Release();
+        }
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="wait"/> with the slot given back meanwhile (a playlist waiting for its songs' batch lets
+    /// the next playlist fetch), and takes a slot again before going on. Outside a slot it only waits.
+    /// </summary>
+    public async Task<T> OutsideAsync<T>(Func<Task<T>> wait, CancellationToken ct)
+    {
+        if (_held.Value is not { Value: true } held) return await wait();
+        held.Value = false;
+        _slots.Release();
+        try
+        {
+            return await wait();
+        }
+        finally
+        {
+            await _slots.WaitAsync(CancellationToken.None);
+            held.Value = true;
         }
     }
 }

@@ -10,11 +10,11 @@ public sealed record TracksResult(TrackListRef? Tracks, TimeSpan? Defer = null, 
 /// <summary>
 /// Keeps a playlist's track list once its JSON detail is read: judges it against the playlist's <c>trackCount</c>
 /// (<see cref="TrackListCheck"/>: a one-song list of a long playlist is the site distrusting us, so the whole crawl pauses
-/// and nothing is stored), fetches the songs not yet known in batches of <c>NetEase__SongBatchSize</c>, paced like every
-/// request, stores them, then the list. Songs first: a list is stored only when all its songs are, so a crash in between
+/// and nothing is stored), has the songs not yet known fetched (<see cref="SongBatcher"/>: shared batches of
+/// <c>NetEase__SongBatchSize</c>, paced like every request; its fetch slot is given back meanwhile), then stores the list. Songs first: a list is stored only when all its songs are, so a crash in between
 /// leaves the playlist pending and the next try finds the songs known.
 /// </summary>
-public sealed class FetchTracks(NetEaseClient site, TrackTable songs, PlaylistTracksTable lists, Politeness politeness, TimeProvider time,
+public sealed class FetchTracks(TrackTable songs, SongBatcher batcher, FetchSlots slots, PlaylistTracksTable lists, Politeness politeness,
     ILogger<FetchTracks> log)
 {
     public async Task<TracksResult> RunAsync(string crawlId, PlaylistTracks tracks, CancellationToken ct)
@@ -29,23 +29,11 @@ public sealed class FetchTracks(NetEaseClient site, TrackTable songs, PlaylistTr
         if (flag is not null) log.LogWarning("Playlist {PlaylistId}'s track list kept, flagged: {Reason}", id, flag);
 
         var unknown = await songs.UnknownAsync(tracks.Tracks.Select(t => t.TrackId), ct);
-        foreach (var batch in unknown.Chunk(site.SongBatchSize))
+        if (unknown.Count > 0)
         {
-            if (await politeness.DeferByAsync(crawlId, ct) is { } wait) return new TracksResult(null, wait);
-            var answer = await site.GetSongsAsync(batch, ct);
-            switch (answer.Outcome)
-            {
-                case PageOutcome.Blocked:
-                    return new TracksResult(null, await politeness.OnBlockedAsync(crawlId, $"songs of playlist {id}", answer.Reason, answer.RetryAfter, ct));
-                case PageOutcome.Gone or PageOutcome.Malformed:
-                    return new TracksResult(null, Failure: $"songs of its track list: {answer.Reason}");
-            }
-            var found = answer.Value!;
-            foreach (var problem in found.Problems)
-                log.LogWarning("Songs of playlist {PlaylistId}: {Problem}", id, problem);
-            if (found.Unknown.Count > 0)
-                log.LogInformation("Playlist {PlaylistId}: the site does not know {Count} of its songs (kept as unknown), e.g. {TrackId}", id, found.Unknown.Count, found.Unknown[0]);
-            await songs.SaveAsync(found.Songs, found.Unknown, time.GetUtcNow(), ct);
+            var asked = await slots.OutsideAsync(() => batcher.FetchAsync(crawlId, unknown, ct), ct);
+            if (asked.Defer is { } pause) return new TracksResult(null, pause);
+            if (asked.Failure is { } failure) return new TracksResult(null, Failure: failure);
         }
         return new TracksResult(await lists.SaveAsync(tracks, crawlId, flag, ct));
     }
