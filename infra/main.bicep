@@ -63,6 +63,14 @@ param maximumInstanceCount int = 1
 @description('Memory per Flex Consumption instance (MB); billed GB-seconds scale with it. 2048 is the platform default.')
 param instanceMemoryMB int = 2048
 
+// The storage firewall. The function app always reaches storage through its VNet-integration subnet; false opens the
+// account to every network again (still Entra ID only, no keys) if that path fails you (infra/README.md).
+@description('true: storage refuses every network but the function app\'s subnet and storageAllowedIpRanges (defaultAction Deny).')
+param restrictStorageNetwork bool = true
+
+@description('Comma-separated public IPv4 addresses or CIDR ranges also let through the storage firewall (e.g. yours, for Storage Explorer); empty lets none.')
+param storageAllowedIpRanges string = ''
+
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : 'rg-${environmentName}'
   location: location
@@ -84,6 +92,8 @@ module resources 'resources.bicep' = {
     netEaseRequestsPerSecond: netEaseRequestsPerSecond
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
+    restrictStorageNetwork: restrictStorageNetwork
+    storageAllowedIpRanges: storageAllowedIpRanges
   }
 }
 

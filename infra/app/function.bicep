@@ -1,15 +1,21 @@
 // The crawler's function app (src/Functions, .NET 10 isolated) on a Flex Consumption plan.
 // Flex Consumption takes the runtime from functionAppConfig, not from FUNCTIONS_WORKER_RUNTIME /
 // FUNCTIONS_EXTENSION_VERSION app settings (the platform rejects those), and pulls the code from a
-// blob container with the managed identity instead of WEBSITE_RUN_FROM_PACKAGE.
+// blob container with a managed identity instead of WEBSITE_RUN_FROM_PACKAGE. Its outbound traffic leaves through
+// the VNet-integration subnet (network.bicep), the only network the storage account lets in.
 param name string
 param planName string
 param location string
 param tags object
 @description('azd service name (azure.yaml) that deploys into this app.')
 param serviceName string
+@description('The identity the app runs as: storage (AzureWebJobsStorage__*) and telemetry.')
 param identityId string
 param identityClientId string
+@description('The identity the platform writes and reads the deployment package with; the app\'s code never uses it.')
+param deploymentIdentityId string
+@description('Subnet (delegated to Microsoft.App/environments) the app integrates with.')
+param virtualNetworkSubnetId string
 param storageAccountName string
 param deploymentContainerName string
 param applicationInsightsName string
@@ -50,13 +56,17 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'
+    // Flex reads the deployment package with an identity assigned to the app, so both are; the settings below name
+    // the first one only.
     userAssignedIdentities: {
       '${identityId}': {}
+      '${deploymentIdentityId}': {}
     }
   }
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    virtualNetworkSubnetId: virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
       // No FTP(S) endpoint at all: code arrives only through the deployment container, by identity.
@@ -133,9 +143,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         storage: {
           type: 'blobContainer'
           value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          // Not the app's identity: that one cannot write this container (rbac.bicep), so nothing the app's code
+          // does with its own identity can replace the code it runs.
           authentication: {
             type: 'UserAssignedIdentity'
-            userAssignedIdentityResourceId: identityId
+            userAssignedIdentityResourceId: deploymentIdentityId
           }
         }
       }

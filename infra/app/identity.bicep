@@ -1,4 +1,5 @@
-// The one identity the function app uses for storage, Application Insights and its deployment package.
+// A user-assigned managed identity. resources.bicep makes two: the one the app runs as (storage, Application
+// Insights) and the one the platform writes and reads the deployment package with (functionAppConfig.deployment).
 param name string
 param location string
 param tags object

@@ -1,5 +1,6 @@
 // Application Insights on a Log Analytics workspace, with key-based ingestion turned off:
 // the app sends telemetry as its managed identity (APPLICATIONINSIGHTS_AUTHENTICATION_STRING).
+// The same workspace receives the resource logs of the function app and the storage account (diagnostics.bicep).
 param logAnalyticsName string
 param applicationInsightsName string
 param location string
@@ -30,5 +31,6 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
+output logAnalyticsWorkspaceId string = logAnalytics.id
 output applicationInsightsName string = applicationInsights.name
 output connectionString string = applicationInsights.properties.ConnectionString

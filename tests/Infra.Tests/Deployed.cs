@@ -16,7 +16,18 @@ internal static partial class Deployed
 
     public static ArmResource ApplicationInsights => Template.Single("Microsoft.Insights/components");
 
-    public static ArmResource ManagedIdentity => Template.Single("Microsoft.ManagedIdentity/userAssignedIdentities");
+    /// <summary>The identity the app runs as (storage, telemetry): the identity module deployed as <c>identity</c>.</summary>
+    public static ArmResource ManagedIdentity => IdentityOfModule("identity");
+
+    /// <summary>The identity the platform writes and reads the deployment package with: module <c>deploymentIdentity</c>.</summary>
+    public static ArmResource DeploymentIdentity => IdentityOfModule("deploymentIdentity");
+
+    public static ArmResource VirtualNetwork => Template.Single("Microsoft.Network/virtualNetworks");
+
+    public static ArmResource LogAnalytics => Template.Single("Microsoft.OperationalInsights/workspaces");
+
+    private static ArmResource IdentityOfModule(string deployment) =>
+        Assert.Single(Template.OfType("Microsoft.ManagedIdentity/userAssignedIdentities"), i => i.Scope.DeploymentName == deployment);
 
     /// <summary>The function app's settings, by name, as written in its template (unresolved).</summary>
     public static IReadOnlyDictionary<string, JsonNode?> AppSettings
@@ -62,9 +73,14 @@ internal static partial class Deployed
 
     /// <summary>True when an expression reads <paramref name="output"/> of the module
     /// that declares the user-assigned identity.</summary>
-    public static bool ReadsIdentity(string? expression, string output) =>
-        ArmTemplate.ReadsModuleOutput(expression, ManagedIdentity.Scope.DeploymentName, output)
-        && IdentityModuleOutput(output).Contains($"userAssignedIdentities', parameters('name')", StringComparison.Ordinal);
+    public static bool ReadsIdentity(string? expression, string output) => ReadsIdentity(ManagedIdentity, expression, output);
+
+    /// <summary>True when an expression reads <paramref name="output"/> of the module that declares the deployment identity.</summary>
+    public static bool ReadsDeploymentIdentity(string? expression, string output) => ReadsIdentity(DeploymentIdentity, expression, output);
+
+    private static bool ReadsIdentity(ArmResource identity, string? expression, string output) =>
+        ArmTemplate.ReadsModuleOutput(expression, identity.Scope.DeploymentName, output)
+        && (AsText(identity.Scope.Outputs[output]?["value"]) ?? "").Contains($"userAssignedIdentities', parameters('name')", StringComparison.Ordinal);
 
     /// <summary>True when <paramref name="expression"/>, evaluated in <paramref name="from"/>, reads a
     /// module output (through any chain of modules) that is exactly <paramref name="target"/>'s name.</summary>
@@ -111,9 +127,6 @@ internal static partial class Deployed
             : throw new InvalidOperationException($"Expected one parameter in {expression}, found {names.Count}.");
     }
 
-    private static string IdentityModuleOutput(string output) =>
-        AsText(ManagedIdentity.Scope.Outputs[output]?["value"]) ?? "";
-
     /// <summary>Names declared by a (possibly copy-looped) child resource type, e.g. the queues.</summary>
     public static IReadOnlyList<string> DeclaredNames(string type)
     {
@@ -121,10 +134,11 @@ internal static partial class Deployed
         foreach (var resource in Template.OfType(type))
         {
             if (resource.Node["copy"]?["count"]?.GetValue<string>() is { } count
-                && LengthOfVariable().Match(count) is { Success: true } m
-                && resource.Scope.Template["variables"]?[m.Groups[1].Value] is JsonArray items)
+                && LengthOf().Match(count) is { Success: true } m
+                && resource.Scope.Resolve(JsonValue.Create($"[{m.Groups[1].Value}('{m.Groups[2].Value}')]")) is ({ } list, var at)
+                && list is JsonArray items)
             {
-                names.AddRange(items.Select(i => AsText(resource.Scope.Resolve(i).Value) ?? ""));
+                names.AddRange(items.Select(i => AsText(at.Resolve(i).Value) ?? ""));
             }
             else
             {
@@ -141,6 +155,6 @@ internal static partial class Deployed
     [GeneratedRegex(@"'Microsoft\.Resources/deployments', '([^']+)'\).*?\.outputs\.(\w+)\.value")]
     private static partial Regex ModuleOutput();
 
-    [GeneratedRegex(@"^\[length\(variables\('([^']+)'\)\)\]$")]
-    private static partial Regex LengthOfVariable();
+    [GeneratedRegex(@"^\[length\((variables|parameters)\('([^']+)'\)\)\]$")]
+    private static partial Regex LengthOf();
 }

@@ -27,16 +27,17 @@ public class FlexConsumptionTests
     }
 
     [Fact]
-    public void Deployment_package_container_is_read_with_the_managed_identity()
+    public void Deployment_package_container_is_read_with_the_deployment_identity()
     {
         var app = Deployed.FunctionApp;
         const string storage = "properties.functionAppConfig.deployment.storage";
 
         Assert.Equal("blobContainer", app.GetString($"{storage}.type"));
         Assert.Equal("UserAssignedIdentity", app.GetString($"{storage}.authentication.type"));
-        Assert.True(
-            Deployed.ReadsIdentity(app.GetString($"{storage}.authentication.userAssignedIdentityResourceId"), "id"),
-            "The deployment container must be read by the template's user-assigned identity");
+        var identity = app.GetString($"{storage}.authentication.userAssignedIdentityResourceId");
+        Assert.True(Deployed.ReadsDeploymentIdentity(identity, "id"),
+            $"The deployment container must be read by the template's deployment identity, got {identity}");
+        Assert.False(Deployed.ReadsIdentity(identity, "id"), "The app's own identity must not be the one that deploys it");
         var url = app.GetString($"{storage}.value");
         Assert.Contains(".primaryEndpoints.blob", url, StringComparison.Ordinal);
         Assert.Contains("parameters('deploymentContainerName')", url, StringComparison.Ordinal);
@@ -52,8 +53,8 @@ public class FlexConsumptionTests
 
         Assert.Same(usedByApp.Scope, createdInStorage.Scope);
         Assert.Equal(Deployed.AsText(usedByApp.Value), Deployed.AsText(createdInStorage.Value));
-        var containers = Assert.IsType<JsonArray>(storage.Template["variables"]?["blobContainers"]);
-        Assert.Contains("[parameters('deploymentContainerName')]", containers.Select(Deployed.AsText));
+        Assert.Single(Deployed.Template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers"),
+            c => c.Scope == storage && (Deployed.AsText(c.Node["name"]) ?? "").Contains("parameters('deploymentContainerName')", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -3,12 +3,13 @@ using System.Text.RegularExpressions;
 namespace FunctionsCrawler.Infra.Tests;
 
 /// <summary>The managed identity holds exactly the data roles the host, Durable Task (Azure Storage
-/// provider) and the crawler need, each scoped to one resource.</summary>
+/// provider) and the crawler need, each scoped to one resource (its blob writes to one container each:
+/// <see cref="BaselineTests"/>).</summary>
 public partial class RoleAssignmentTests
 {
     private static readonly Dictionary<string, string> Roles = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"] = "Storage Blob Data Owner",
+        ["ba92f5b4-2d11-453d-a403-e96b0029c9fe"] = "Storage Blob Data Contributor",
         ["974c5e8b-45b9-4653-ba55-5f855dd0fb88"] = "Storage Queue Data Contributor",
         ["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"] = "Storage Table Data Contributor",
         ["3913510d-42f4-4e42-8a64-420c390055eb"] = "Monitoring Metrics Publisher",
@@ -17,14 +18,18 @@ public partial class RoleAssignmentTests
         ["76199698-9eea-4c19-bc75-cec21354c6b6"] = "Storage Table Data Reader",
     };
 
+    internal const string BlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+    internal const string BlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+
+    // Each assignment once, the container-scoped Storage Blob Data Contributor once per container.
     private static readonly string[] IdentityRoles =
     [
-        "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
+        BlobDataContributor, "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
         "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "3913510d-42f4-4e42-8a64-420c390055eb",
     ];
 
     [Theory]
-    [InlineData("b7e6dc6d-f1e8-4753-8033-0f276bb0955b")] // Storage Blob Data Owner
+    [InlineData("2a2b9908-6ea1-4ae2-8e65-a410df84e7d1")] // Storage Blob Data Reader (reads only; writes are per container)
     [InlineData("974c5e8b-45b9-4653-ba55-5f855dd0fb88")] // Storage Queue Data Contributor
     [InlineData("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3")] // Storage Table Data Contributor
     public void Managed_identity_holds_storage_data_role_on_the_storage_account(string roleId)
@@ -45,11 +50,21 @@ public partial class RoleAssignmentTests
     }
 
     [Fact]
-    public void Managed_identity_holds_no_role_beyond_the_four_it_needs()
+    public void Managed_identity_holds_no_role_beyond_the_five_it_needs()
     {
         var roles = IdentityAssignments().Select(RoleOf).ToList();
 
         Assert.Equal(IdentityRoles.Order(StringComparer.OrdinalIgnoreCase), roles.Order(StringComparer.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void Deployment_identity_holds_one_role()
+    {
+        var assignment = Assert.Single(Deployed.Template.OfType("Microsoft.Authorization/roleAssignments"),
+            a => Deployed.ReadsDeploymentIdentity(Deployed.AsText(a.Get("properties.principalId")), "principalId"));
+
+        Assert.Equal(BlobDataContributor, RoleOf(assignment));
+        Assert.Equal("ServicePrincipal", assignment.GetString("properties.principalType"));
     }
 
     [Fact]
@@ -104,12 +119,12 @@ public partial class RoleAssignmentTests
         Assert.Equal(Roles.Count, found);
     }
 
-    private static List<ArmResource> IdentityAssignments() =>
+    internal static List<ArmResource> IdentityAssignments() =>
         Deployed.Template.OfType("Microsoft.Authorization/roleAssignments")
             .Where(a => Deployed.ReadsIdentity(Deployed.AsText(a.Get("properties.principalId")), "principalId"))
             .ToList();
 
-    private static string RoleOf(ArmResource assignment)
+    internal static string RoleOf(ArmResource assignment)
     {
         var raw = Deployed.AsText(assignment.Node["properties"]?["roleDefinitionId"]) ?? "";
         var expanded = assignment.Scope.ExpandVariables(raw);
@@ -117,7 +132,7 @@ public partial class RoleAssignmentTests
         return Guid().Match(expanded) is { Success: true } m ? m.Value.ToLowerInvariant() : expanded;
     }
 
-    private static void AssertScopedTo(ArmResource assignment, string resourceType, ArmResource target)
+    internal static void AssertScopedTo(ArmResource assignment, string resourceType, ArmResource target)
     {
         var scope = Deployed.AsText(assignment.Node["scope"]) ?? "";
         Assert.Contains($"'{resourceType}'", scope, StringComparison.Ordinal);

@@ -57,15 +57,25 @@ public class StorageIdentityTests
     }
 
     [Fact]
-    public void Function_app_runs_as_the_user_assigned_identity_only()
+    public void Function_app_holds_the_two_user_assigned_identities_only()
     {
         var app = Deployed.FunctionApp;
 
         Assert.Equal("UserAssigned", app.GetString("identity.type"));
-        var identities = app.Node["identity"]!["userAssignedIdentities"]!.AsObject();
-        var key = Assert.Single(identities).Key;
-        Assert.True(
-            Deployed.ReadsIdentity(Deployed.ResolveParametersIn(key, app.Scope), "id"),
-            $"The app's identity must be the template's user-assigned identity, got {key}");
+        var identities = app.Node["identity"]!["userAssignedIdentities"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.Equal(2, identities.Count);
+        Assert.Single(identities, key => Deployed.ReadsIdentity(Deployed.ResolveParametersIn(key, app.Scope), "id"));
+        Assert.Single(identities, key => Deployed.ReadsDeploymentIdentity(Deployed.ResolveParametersIn(key, app.Scope), "id"));
+        Assert.Equal(2, Deployed.Template.OfType("Microsoft.ManagedIdentity/userAssignedIdentities").Count());
+    }
+
+    [Fact]
+    public void Storage_settings_never_name_the_deployment_identity()
+    {
+        foreach (var (name, _) in Deployed.AppSettings)
+        {
+            Assert.False(Deployed.ReadsDeploymentIdentity(Deployed.ResolvedSetting(name), "clientId"),
+                $"{name} hands the app the deployment identity, which may write the app's own code");
+        }
     }
 }
