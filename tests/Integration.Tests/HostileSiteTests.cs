@@ -31,7 +31,7 @@ public sealed class HostileSiteTests(AzuriteFixture azurites) : IClassFixture<Az
     [Fact]
     public async Task Pages_labelled_utf8_and_503_blocks_end_with_the_exact_dataset_shown_paused_and_no_blocked_request_retried()
     {
-        const int maxPages = 3;
+        const int maxPages = 2; // the one-song lists are on the second page; each playlist lists hundreds of tracks
         var azurite = azurites.NewAccount();
         await using var site = await SandboxSite.StartAsync(new SandboxOptions
         {

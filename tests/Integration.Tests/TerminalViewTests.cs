@@ -96,6 +96,7 @@ public sealed partial class TerminalViewTests(AzuriteFixture azurites) : IClassF
             ["NetEase:BlockPauseSeconds"] = "3",
             ["Crawler:Categories"] = "说唱",
             ["Crawler:MaxPages"] = "1",
+            ["Crawler:Tracks"] = "false", // hundreds a playlist, not what this is about: EndToEnd, DailyRefresh, HostileSite check them
             ["Run:Crawl"] = "true",
             ["Run:Once"] = "true",
             ["Run:Out"] = output,
