@@ -28,10 +28,12 @@ Usage: ./run.sh [options]
                       counts grown, tracks and covers changed, playlists new and deleted; same N, same site)
   --sandbox-arg ARG   pass ARG to the Sandbox (e.g. --sandbox-arg --Sandbox:ErrorRate=0.05)
   --requeue-failed    put the unfinished crawl's poison messages back in the queues and resume it
+  --storage-log       have Azurite log every storage request in full to .azurite/debug.log (for debugging
+                      storage; about 2.4 GB for a whole-site crawl, never rotated: off by default)
 USAGE
 }
 
-SANDBOX=0; HOSTS=1; NEW=false; ONCE=false; REQUEUE=false; OUT="output"; RPS=""; BASE_URL=""; MAX_PAGES=""; SANDBOX_DAY=""
+STORAGE_LOG=0; SANDBOX=0; HOSTS=1; NEW=false; ONCE=false; REQUEUE=false; OUT="output"; RPS=""; BASE_URL=""; MAX_PAGES=""; SANDBOX_DAY=""
 CATEGORIES=(); SANDBOX_ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -44,6 +46,7 @@ while [[ $# -gt 0 ]]; do
     --new) NEW=true ;;
     --requeue-failed) REQUEUE=true ;;
     --once) ONCE=true ;;
+    --storage-log) STORAGE_LOG=1 ;;
     --out) OUT="${2:?--out needs a folder}"; shift ;;
     --sandbox-day) SANDBOX_DAY="${2:?--sandbox-day needs a number}"; shift ;;
     --sandbox-arg) SANDBOX_ARGS+=("${2:?--sandbox-arg needs a value}"); shift ;;
@@ -129,7 +132,9 @@ if [[ -z "${AzureWebJobsStorage:-}" || "${AzureWebJobsStorage}" == "UseDevelopme
     echo "Using the Azurite already listening on 127.0.0.1:$AZ_BLOB-$AZ_TABLE"
   else
     mkdir -p "$AZ_DIR"
-    ${DETACH[@]+"${DETACH[@]}"} node_modules/.bin/azurite --silent --location "$AZ_DIR" --debug "$AZ_DIR/debug.log" \
+    # Azurite's request log grows by every storage request (gigabytes for a large crawl): only when asked for.
+    AZ_DEBUG=(); [[ $STORAGE_LOG == 1 ]] && AZ_DEBUG=(--debug "$AZ_DIR/debug.log")
+    ${DETACH[@]+"${DETACH[@]}"} node_modules/.bin/azurite --silent --location "$AZ_DIR" ${AZ_DEBUG[@]+"${AZ_DEBUG[@]}"} \
       --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
       --blobPort $AZ_BLOB --queuePort $AZ_QUEUE --tablePort $AZ_TABLE \
       --skipApiVersionCheck --disableTelemetry >"$AZ_DIR/azurite.log" 2>&1 &
