@@ -428,7 +428,10 @@ function requestFigures(run, pages) {
   const list = n(['listApi', 'list']) - menu, catalogue = n(['catalogue']) + menu;
   const detail = n(detailKinds), cover = n(coverKinds), songs = n(['songApi']), other = n(['other']);
   const total = run.site.requests;
-  return { total, list, jsonLists: n(['listApi']), htmlLists: n(['list']) - menu, catalogue, detail, cover, songs, other, nonCover: total - cover,
+  // The track requests (each list's JSON detail, kind api, and the song batches) are the same in both list modes.
+  const tracks = n(['api']) + songs;
+  return { total, list, jsonLists: n(['listApi']), htmlLists: n(['list']) - menu, catalogue, detail, cover, songs, tracks, other, nonCover: total - cover,
+    nonCoverNonTrackPerPlaylist: (total - cover - tracks) / run.rows,
     perPlaylist: total / run.rows, nonCoverPerPlaylist: (total - cover) / run.rows };
 }
 
@@ -445,7 +448,7 @@ function priceRows(rows) {
   return { byCategory, usd };
 }
 
-function figures(results) {
+export function figures(results) {
   const { api0, api1, page0 } = results.runs;
   const polite = results.polite?.day1;
   const efficiency = polite?.arrivals?.efficiency
@@ -474,15 +477,17 @@ function figures(results) {
     const total = p1 ? p1.requests.total : r1.total;
     goals.push({ what: `day-1 refresh ≤ 30 minutes at 2 req/s${p1 ? ` (projected to ${realPages} pages)` : ''}`, value: minutes, bound: 30,
       detail: `${minutes.toFixed(1)} min (${Math.round(total).toLocaleString('en-US')} requests${p1 ? ', projected' : ''} ÷ (2 × ${efficiency.value.toFixed(3)})); `
+        + (r1.tracks ? `without the track requests (${Math.round(r1.tracks).toLocaleString('en-US')} as measured${p1 ? `, ${Math.round(p1.requests.tracks).toLocaleString('en-US')} projected` : ''}): ${(((p1 ?? out.runs.api1).requests.total - (p1 ?? out.runs.api1).requests.tracks) / (2 * efficiency.value) / 60).toFixed(1)} min; ` : '')
         + `covers apart on the image CDN's own pace: ${((p1 ?? out.runs.api1).timeAt2.coversApart / 60).toFixed(1)} min`
         + (p1 ? `; as measured on ${results.settings.pages} pages: ${(out.runs.api1.timeAt2.oneGroup / 60).toFixed(1)} min` : ''), met: minutes <= 30 });
     goals.push({ what: 'storage transactions per playlist in the refresh ≤ 1.5', value: api1.storage.perPlaylist, bound: 1.5,
       detail: `${api1.storage.perPlaylist.toFixed(3)} (crawl phase, POST → completed)`, met: api1.storage.perPlaylist <= 1.5 });
   }
   if (r0 && rp) {
-    const ratio = rp.nonCoverPerPlaylist / r0.nonCoverPerPlaylist;
-    goals.push({ what: 'day-0: JSON lists send ≥ 20 × fewer non-cover requests per playlist than HTML pages', value: ratio, bound: 20,
-      detail: `${rp.nonCoverPerPlaylist.toFixed(3)} ÷ ${r0.nonCoverPerPlaylist.toFixed(4)} = ${ratio.toFixed(1)} ×`, met: ratio >= 20 });
+    // Track lists and songs cost the same in both modes (each list's JSON detail): compared apart from them.
+    const ratio = rp.nonCoverNonTrackPerPlaylist / r0.nonCoverNonTrackPerPlaylist;
+    goals.push({ what: 'day-0: JSON lists send ≥ 20 × fewer non-cover requests per playlist than HTML pages (track requests aside)', value: ratio, bound: 20,
+      detail: `${rp.nonCoverNonTrackPerPlaylist.toFixed(3)} ÷ ${r0.nonCoverNonTrackPerPlaylist.toFixed(4)} = ${ratio.toFixed(1)} ×; with them: ${rp.nonCoverPerPlaylist.toFixed(3)} ÷ ${r0.nonCoverPerPlaylist.toFixed(4)}`, met: ratio >= 20 });
   }
   // Tracks (issue 19): requests per track list fetched, song requests per new song, membership storage per list.
   for (const [name, run] of Object.entries({ api0, api1 })) {
@@ -491,7 +496,8 @@ function figures(results) {
     goals.push({ what: `${runNames[name]}: JSON detail requests per track list stored ≤ 1`, value: t.detailPerList, bound: 1,
       detail: `${t.detailRequests} detail requests ÷ ${t.listsStored} lists stored = ${t.detailPerList.toFixed(3)}`, met: t.detailPerList <= 1 });
     if (t.newSongs > 0) goals.push({ what: `${runNames[name]}: song requests per new song ≤ 1 / batch size (${t.batchSize})`, value: t.songRequestsPerNewSong, bound: 1 / t.batchSize,
-      detail: `${t.songRequests} song requests ÷ ${t.newSongs} new songs = ${t.songRequestsPerNewSong.toFixed(4)} (${(t.songRequestsPerNewSong * t.batchSize).toFixed(2)} × the bound: batches are per playlist)`,
+      detail: `${t.songRequests} song requests ÷ ${t.newSongs} new songs = ${t.songRequestsPerNewSong.toFixed(4)} (${(t.songRequestsPerNewSong * t.batchSize).toFixed(3)} × the bound; `
+        + `every batch full would be ${Math.ceil(t.newSongs / t.batchSize)} requests: a batch that waited its time leaves part-filled)`,
       met: t.songRequestsPerNewSong <= 1 / t.batchSize });
     goals.push({ what: `${runNames[name]}: storage transactions per track list stored ≤ 1`, value: t.membershipPerList, bound: 1,
       detail: `${t.membershipTransactions} PlaylistTracks writes ÷ ${t.listsStored} lists = ${t.membershipPerList.toFixed(3)}; songs: ${t.songTransactions} Tracks transactions (${t.songTransactionsPerNewSong.toFixed(3)} per new song)`,
@@ -530,8 +536,9 @@ function project(results, out, efficiency) {
     const scale = day.rows / run.rows;
     const cover = name === 'api1' && run.change?.coversToFetch ? p.change.coversToFetch * (m.cover / run.change.coversToFetch) : m.cover * scale;
     const list = day.listPages, catalogue = m.catalogue, detail = m.detail * scale, other = m.other * scale;
-    const total = list + catalogue + detail + cover + other;
-    const requests = { total, list, catalogue, detail, cover, other, nonCover: total - cover, perPlaylist: total / day.rows, nonCoverPerPlaylist: (total - cover) / day.rows };
+    const songs = (m.songs ?? 0) * scale, tracks = (m.tracks ?? 0) * scale;
+    const total = list + catalogue + detail + cover + songs + other;
+    const requests = { total, list, catalogue, detail, cover, songs, tracks, other, nonCover: total - cover, perPlaylist: total / day.rows, nonCoverPerPlaylist: (total - cover) / day.rows };
     runs[name] = { rows: day.rows, scale, requests, timeAt2: siteTime(requests, efficiency.value) };
   }
   return { pages: p.pages, runs, change: p.change };
