@@ -28,12 +28,17 @@ public static class PlaylistCsv
         InjectionEscape = '\'',
     };
 
-    public static async Task WriteAsync(Stream output, IAsyncEnumerable<PlaylistRecord> records, CancellationToken ct)
+    public static Task WriteAsync(Stream output, IAsyncEnumerable<PlaylistRecord> records, CancellationToken ct) =>
+        WriteTableAsync(output, Header, records, r => [Fields(r).ToArray()], ct);
+
+    /// <summary>Writes one of the dataset's CSV tables: the header, then each item's lines, with these <see cref="Options"/> (the formula guard included).</summary>
+    internal static async Task WriteTableAsync<T>(Stream output, string[] header, IAsyncEnumerable<T> items, Func<T, IEnumerable<string[]>> lines, CancellationToken ct)
     {
         await using var csv = CsvWriter.Create(output, Options, leaveOpen: true);
-        await csv.WriteRecordAsync(Header, ct);
-        await foreach (var r in records.WithCancellation(ct))
-            await csv.WriteRecordAsync(Fields(r).ToArray(), ct);
+        await csv.WriteRecordAsync(header, ct);
+        await foreach (var item in items.WithCancellation(ct))
+            foreach (var line in lines(item))
+                await csv.WriteRecordAsync(line, ct);
         await csv.FlushAsync(ct);
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CsvHelper;
 using FunctionsCrawler.Storage;
 
 namespace FunctionsCrawler.Export;
@@ -13,14 +12,8 @@ public static class PlaylistHistoryCsv
     public static readonly string[] Header =
         ["playlist_id", "category", "crawled_at", "play_count", "subscribed_count", "share_count", "comment_count", "track_count"];
 
-    public static async Task WriteAsync(Stream output, IAsyncEnumerable<HistoryRow> rows, CancellationToken ct)
-    {
-        await using var csv = CsvWriter.Create(output, PlaylistCsv.Options, leaveOpen: true);
-        await csv.WriteRecordAsync(Header, ct);
-        await foreach (var r in rows.WithCancellation(ct))
-            await csv.WriteRecordAsync(Fields(r), ct);
-        await csv.FlushAsync(ct);
-    }
+    public static Task WriteAsync(Stream output, IAsyncEnumerable<HistoryRow> rows, CancellationToken ct) =>
+        PlaylistCsv.WriteTableAsync(output, Header, rows, r => [Fields(r)], ct);
 
     public static string[] Fields(HistoryRow r) =>
     [

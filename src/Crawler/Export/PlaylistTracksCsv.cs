@@ -1,5 +1,4 @@
 using System.Globalization;
-using CsvHelper;
 
 namespace FunctionsCrawler.Export;
 
@@ -12,16 +11,11 @@ public static class PlaylistTracksCsv
 {
     public static readonly string[] Header = ["playlist_id", "position", "track_id", "added_at"];
 
-    public static async Task WriteAsync(Stream output, IAsyncEnumerable<PlaylistTrackList> lists, CancellationToken ct)
-    {
-        await using var csv = CsvWriter.Create(output, PlaylistCsv.Options, leaveOpen: true);
-        await csv.WriteRecordAsync(Header, ct);
-        await foreach (var list in lists.WithCancellation(ct))
-            foreach (var track in list.Tracks)
-                await csv.WriteRecordAsync(
-                    [Number(list.PlaylistId), track.Position.ToString(CultureInfo.InvariantCulture), Number(track.TrackId), PlaylistCsv.Time(track.AddedAt)], ct);
-        await csv.FlushAsync(ct);
-    }
+    public static Task WriteAsync(Stream output, IAsyncEnumerable<PlaylistTrackList> lists, CancellationToken ct) =>
+        PlaylistCsv.WriteTableAsync(output, Header, lists, list => list.Tracks.Select(track => new[]
+        {
+            Number(list.PlaylistId), track.Position.ToString(CultureInfo.InvariantCulture), Number(track.TrackId), PlaylistCsv.Time(track.AddedAt),
+        }), ct);
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CsvHelper;
 using FunctionsCrawler.NetEase;
 
 namespace FunctionsCrawler.Export;
@@ -12,14 +11,8 @@ public static class TracksCsv
 {
     public static readonly string[] Header = ["track_id", "name", "artist_ids", "artist_names", "album_id", "album_name", "duration_ms"];
 
-    public static async Task WriteAsync(Stream output, IAsyncEnumerable<Song> songs, CancellationToken ct)
-    {
-        await using var csv = CsvWriter.Create(output, PlaylistCsv.Options, leaveOpen: true);
-        await csv.WriteRecordAsync(Header, ct);
-        await foreach (var s in songs.WithCancellation(ct))
-            await csv.WriteRecordAsync(Fields(s), ct);
-        await csv.FlushAsync(ct);
-    }
+    public static Task WriteAsync(Stream output, IAsyncEnumerable<Song> songs, CancellationToken ct) =>
+        PlaylistCsv.WriteTableAsync(output, Header, songs, s => [Fields(s)], ct);
 
     public static string[] Fields(Song s) =>
     [
