@@ -74,6 +74,21 @@ public sealed class RequestLog
     }
 
     /// <summary>
+    /// The entries once at least <paramref name="count"/> are logged (or after two seconds, as they are): an answer is
+    /// logged when its body is written, so its client may read it a moment before.
+    /// </summary>
+    public async Task<IReadOnlyList<RequestLogEntry>> EntriesAsync(int count)
+    {
+        for (var waited = 0; waited < 2000; waited += 10)
+        {
+            var entries = Entries();
+            if (entries.Count >= count) return entries;
+            await Task.Delay(10);
+        }
+        return Entries();
+    }
+
+    /// <summary>
     /// Requests that asked again for something the site had just answered "blocked": same method and path+query,
     /// arriving within <paramref name="window"/> after a blocked answer to it. Empty for a crawler that backs off.
     /// </summary>

@@ -55,7 +55,7 @@ public sealed class BlockRepeatTests
         using var client = new SiteClient(site);
         var path = SiteClient.ListPath("R&B/Soul", 1);
         await client.TextAsync(path);
-        var entry = Assert.Single(site.Log.Entries());
+        var entry = Assert.Single(await site.Log.EntriesAsync(1));
         Assert.Equal(path, entry.PathAndQuery);
         Assert.True(entry.AnsweredAt >= entry.ArrivedAt);
         Assert.Equal("ok", entry.Outcome);

@@ -18,7 +18,7 @@ public sealed class HostileListTests
         var page = await client.PageAsync(Rap);
         Assert.Equal(site.Catalog.PageIds("说唱", 0).Select(id => id.ToString()),
             page.QuerySelectorAll("ul#m-pl-container > li a.icon-play").Select(play => play.GetAttribute("data-res-id")));
-        Assert.Equal("ok", site.Log.Entries()[0].Outcome);
+        Assert.Equal("ok", (await site.Log.EntriesAsync(1))[0].Outcome);
 
         using var json = JsonDocument.Parse(await client.TextAsync(Chinese));
         Assert.Equal(200, json.RootElement.GetProperty("code").GetInt32());
