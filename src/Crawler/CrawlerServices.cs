@@ -37,6 +37,7 @@ public static class CrawlerServices
         services.AddSingleton<CrawlExport>();
         services.AddSingleton<CrawlStorage>();
         services.AddSingleton<Data.PlaylistBrowser>();
+        services.AddSingleton<Data.CoverThumbnails>();
         services.AddSingleton<Data.CoverRoute>();
         services.AddSingleton<Data.CategoryChanges>();
         services.AddSingleton<Data.TrackBrowser>();

@@ -18,6 +18,7 @@ public sealed partial class SandboxOptions
 
     private static readonly string[] BlockShapes = ["rotate", "503", "429", "460", "460-400", "462", "empty"];
     private static readonly string[] PageEncodings = ["utf-8", "gbk"];
+    private static readonly string[] BombCoverShapes = ["rotate", "gif", "png"];
 
     private readonly PlaylistIdList _failingIds = new(nameof(FailingIds));
     private readonly PlaylistIdList _dripIds = new(nameof(DripIds));
@@ -25,6 +26,7 @@ public sealed partial class SandboxOptions
     private readonly PlaylistIdList _hugeCountIds = new(nameof(HugeCountIds));
     private readonly PlaylistIdList _redirectCoverIds = new(nameof(RedirectCoverIds));
     private readonly PlaylistIdList _oneTrackIds = new(nameof(OneTrackIds));
+    private readonly PlaylistIdList _bombCoverIds = new(nameof(BombCoverIds));
     private readonly CategoryNameList _notAListCategories = new();
 
     /// <summary>Seeds the catalog and the fault RNG: the same seed gives the same site.</summary>
@@ -130,6 +132,18 @@ public sealed partial class SandboxOptions
     /// </summary>
     public string OneTrackIds { get => _oneTrackIds.Text; set => _oneTrackIds.Text = value; }
 
+    /// <summary>
+    /// Playlist ids whose cover (full size and every <c>?param=</c> size) is a decompression bomb that passes an "is it an
+    /// image" sniff (<see cref="Faults.CoverBomb"/>). Settable while running.
+    /// </summary>
+    public string BombCoverIds { get => _bombCoverIds.Text; set => _bombCoverIds.Text = value; }
+
+    /// <summary>Fraction (0..1) of playlists, seeded per id, whose cover is a bomb, besides <see cref="BombCoverIds"/>. Settable while running.</summary>
+    public double BombCoverRate { get; set; }
+
+    /// <summary>Which bomb a bomb cover is: rotate (a GIF for an even id, a PNG for an odd one), gif or png. Settable while running.</summary>
+    public string BombCoverShape { get; set; } = "rotate";
+
     /// <summary>Comma-separated categories whose list API answers an HTML page with HTTP 200 instead of JSON. Settable while running.</summary>
     public string NotAListCategories { get => _notAListCategories.Text; set => _notAListCategories.Text = value; }
 
@@ -144,6 +158,19 @@ public sealed partial class SandboxOptions
     internal bool RedirectsCover(long playlistId) => _redirectCoverIds.Contains(playlistId);
 
     internal bool ListIsNotJson(string category) => _notAListCategories.Contains(category);
+
+    /// <summary>Whether the playlist's cover is a bomb (<see cref="BombCoverIds"/>, <see cref="BombCoverRate"/>).</summary>
+    public bool ServesBombCover(long playlistId) =>
+        _bombCoverIds.Contains(playlistId)
+        || (BombCoverRate > 0 && StableHash.Unit(StableHash.Of(Seed, "bomb-cover", playlistId)) < BombCoverRate);
+
+    /// <summary>Whether a bomb cover of this playlist is the GIF (else the PNG), as <see cref="BombCoverShape"/> says.</summary>
+    public bool BombCoverIsGif(long playlistId) => BombCoverShape switch
+    {
+        "gif" => true,
+        "png" => false,
+        _ => playlistId % 2 == 0,
+    };
 
     internal bool AnswersOneTrack(long playlistId) =>
         _oneTrackIds.Contains(playlistId)
@@ -179,6 +206,8 @@ public sealed partial class SandboxOptions
         Require(ErrorRate is >= 0 and <= 1, nameof(ErrorRate), ErrorRate, "must be within 0..1");
         Require(DeletedRate is >= 0 and <= 1, nameof(DeletedRate), DeletedRate, "must be within 0..1");
         Require(OneTrackRate is >= 0 and <= 1, nameof(OneTrackRate), OneTrackRate, "must be within 0..1");
+        Require(BombCoverRate is >= 0 and <= 1, nameof(BombCoverRate), BombCoverRate, "must be within 0..1");
+        Require(BombCoverShapes.Contains(BombCoverShape), nameof(BombCoverShape), BombCoverShape, "must be one of " + string.Join(", ", BombCoverShapes));
         Require(SongDetailLimit >= 1, nameof(SongDetailLimit), SongDetailLimit, "must be at least 1");
         Require(Day is >= 0 and <= MaxDay, nameof(Day), Day, $"must be within 0..{MaxDay} (days after the generated catalogue)");
         Require(BlockAfterRequests >= 0, nameof(BlockAfterRequests), BlockAfterRequests, "must not be negative");

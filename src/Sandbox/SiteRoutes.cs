@@ -168,6 +168,10 @@ internal static partial class SiteRoutes
 
         if (purpose == ImagePurpose.Cover && playlist.Kind == CoverKind.NotAnImage)
             return SiteResponse.Bytes(context, 200, SiteResponse.JpegType, SandboxCatalog.NotAnImageBody);
+        if (purpose == ImagePurpose.Cover && site.Options.ServesBombCover(id))
+            return site.Options.BombCoverIsGif(id)
+                ? SiteResponse.Bytes(context, 200, CoverBomb.GifType, CoverBomb.Gif)
+                : SiteResponse.Bytes(context, 200, CoverBomb.PngType, CoverBomb.Png);
 
         var bytes = size is var (width, height)
             ? catalog.Images.Resized(id, purpose, width, height, version)
@@ -228,7 +232,7 @@ internal static partial class SiteRoutes
         var withCounts = string.Equals(query["counts"].ToString(), "true", StringComparison.OrdinalIgnoreCase);
         var withTracks = string.Equals(query["tracks"].ToString(), "true", StringComparison.OrdinalIgnoreCase);
         return SiteResponse.Bytes(context, 200, SiteResponse.JsonType,
-            ExpectedJson.Render(site.Catalog.OnDay(day), categories, maxPages, withCounts, withTracks));
+            ExpectedJson.Render(site.Catalog.OnDay(day), categories, maxPages, withCounts, withTracks, site.Options.ServesBombCover));
     }
 
     private static long? Id(HttpContext context) =>

@@ -27,8 +27,8 @@ public sealed record RouteCall(string Method, string Template, Dictionary<string
     public override string ToString() => $"{Method} /{Path}";
 }
 
-/// <summary>An answer as a client reads it, whichever host gave it.</summary>
-public sealed record RouteAnswer(int Status, string? ContentType, string Body, string? RetryAfter)
+/// <summary>An answer as a client reads it, whichever host gave it (<see cref="Headers"/>: the response's own, by name).</summary>
+public sealed record RouteAnswer(int Status, string? ContentType, string Body, string? RetryAfter, IReadOnlyDictionary<string, string>? Headers = null)
 {
     public string Error => JsonDocument.Parse(Body).RootElement.GetProperty("error").GetString()!;
 }
@@ -74,7 +74,8 @@ public class RouteHosts : IAsyncLifetime
         if (host == HostUnderTest.Functions)
         {
             var answer = await _functions.CallAsync(call.Method, call.Template, call.Values, call.Query, call.ContentType, call.Body);
-            return new RouteAnswer(answer.Status, answer.ContentType, answer.Body, answer.Headers.RetryAfter.ToString() is { Length: > 0 } r ? r : null);
+            return new RouteAnswer(answer.Status, answer.ContentType, answer.Body, answer.Headers.RetryAfter.ToString() is { Length: > 0 } r ? r : null,
+                answer.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
         }
         using var request = new HttpRequestMessage(new HttpMethod(call.Method), call.Path);
         if (call.Body is not null || call.ContentType is not null)
@@ -84,7 +85,8 @@ public class RouteHosts : IAsyncLifetime
         }
         using var response = await _http.SendAsync(request);
         return new RouteAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync(),
-            response.Headers.RetryAfter?.ToString());
+            response.Headers.RetryAfter?.ToString(),
+            response.Headers.ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase));
     }
 
     public async Task DisposeAsync()

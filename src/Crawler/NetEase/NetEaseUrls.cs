@@ -100,13 +100,26 @@ public static partial class NetEaseUrls
 
     /// <summary>
     /// The cover to fetch: the full-size image, or with <paramref name="size"/> &gt; 0 the image CDN's resize of it
-    /// (<c>?param=&lt;size&gt;y&lt;size&gt;</c>).
+    /// (<c>?param=&lt;size&gt;y&lt;size&gt;</c>), over https on the image CDN (<see cref="OverHttps"/>).
     /// </summary>
     public static string SizedCover(string url, int size)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(size);
-        var full = FullSizeCover(url);
+        var full = OverHttps(FullSizeCover(url));
         return size == 0 ? full : $"{full}?param={size}y{size}";
+    }
+
+    /// <summary>
+    /// An <c>http:</c> address on the image CDN (<c>p1…p4.music.126.net</c>, as pages and list answers name covers) as
+    /// <c>https:</c>, which the CDN serves: over plain http anyone on the path could send another file. Any other address
+    /// (the Sandbox's covers on its own host) is left as it is.
+    /// </summary>
+    public static string OverHttps(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && Uri.TryCreate(url, UriKind.Absolute, out var parsed) && IsImageCdn(parsed)
+            ? "https://" + url["http://".Length..]
+            : url;
     }
 
     /// <summary>
@@ -123,7 +136,8 @@ public static partial class NetEaseUrls
     /// <summary>
     /// Whether a stored cover's source (<see cref="CoverSource"/>) and a cover URL name the same image at the same size.
     /// The image CDN serves one image from p1…p4.music.126.net, over http or https, so there only the path and the
-    /// size count; elsewhere the whole URL up to its path, and the size. An unknown source is never the same.
+    /// size count (a cover stored from <c>http:</c> before covers were fetched over https is the same cover); elsewhere
+    /// the whole URL up to its path, and the size. An unknown source is never the same.
     /// </summary>
     public static bool SameCover(string? storedSource, Uri url)
     {

@@ -17,8 +17,8 @@ public sealed record CoverResult(StoredCover? Cover, string? Problem, bool Downl
 
 /// <summary>
 /// A playlist's cover: kept when the stored one came from the same source, else downloaded by the site client and stored
-/// when it is an image. A cover whose source moved replaces the old one only when the new one is valid (else the old one
-/// stays). The client decides what may be fetched (allowed hosts, redirects, sizes); the store only stores.
+/// when it is an image within the pixel budget (<see cref="CoverPixels"/>, read from its header). A cover whose source
+/// moved replaces the old one only when the new one is valid (else the old one stays). The client decides what may be fetched (allowed hosts, redirects, sizes); the store only stores.
 /// </summary>
 public sealed class FetchCover(NetEaseClient site, CoverStore covers, ILogger<FetchCover> log)
 {
@@ -71,7 +71,7 @@ public sealed class FetchCover(NetEaseClient site, CoverStore covers, ILogger<Fe
         var (bytes, contentType) = (download.Bytes, download.ContentType);
         var refused = bytes is null ? download.Problem
             : !CoverStore.IsImage(bytes, contentType) ? $"cover is not an image (content type '{contentType}', {bytes.Length} bytes)"
-            : null;
+            : CoverPixels.Refusal(bytes); // a small file that decodes to a huge bitmap is not kept: every thumbnail would decode it
         if (refused is not null || bytes is null)
         {
             if (existing is null) return new CoverResult(null, refused, true);

@@ -151,6 +151,7 @@ public sealed class NetEaseClientTests
     [InlineData("http://169.254.169.254/latest/meta-data/")]
     [InlineData("http://p1.not-allowed.invalid/a.jpg")]
     [InlineData("http://10.0.0.1/a.jpg")]
+    [InlineData("http://p1.music.126.net/abc==/1.jpg")] // the CDN over plain http
     public async Task A_cover_redirect_off_the_allowed_hosts_is_not_followed(string location)
     {
         await using var server = new HostileServer((_, s, ct) => HostileServer.WriteAsync(s, 302, [("Location", location)], [], ct));
@@ -180,7 +181,7 @@ public sealed class NetEaseClientTests
         await using var server = new HostileServer((_, s, ct) => HostileServer.WriteAsync(s, 200, [("Content-Type", "image/jpeg")], jpeg, ct));
         // The DNS answer for an allowed CDN name points at this machine (DNS rebinding, or a hostile resolver).
         var client = Client(new Uri("https://music.163.com/"), resolve: (_, _) => Task.FromResult(new[] { IPAddress.Loopback }));
-        var cover = await client.GetCoverAsync(new Uri($"http://p1.music.126.net:{server.Port}/abc==/1.jpg"), CancellationToken.None);
+        var cover = await client.GetCoverAsync(new Uri($"https://p1.music.126.net:{server.Port}/abc==/1.jpg"), CancellationToken.None);
         Assert.Null(cover.Bytes);
         Assert.Contains("loopback address", cover.Problem);
         Assert.Empty(server.Requests);
@@ -233,9 +234,9 @@ public sealed class NetEaseClientTests
     }
 
     [Theory]
-    [InlineData(0, "http://p1.music.126.net/abc==/1.jpg")]
-    [InlineData(400, "http://p1.music.126.net/abc==/1.jpg?param=400y400")]
-    public void The_cover_fetched_is_the_original_or_the_configured_size(int size, string expected)
+    [InlineData(0, "https://p1.music.126.net/abc==/1.jpg")]
+    [InlineData(400, "https://p1.music.126.net/abc==/1.jpg?param=400y400")]
+    public void The_cover_fetched_is_the_original_or_the_configured_size_over_https(int size, string expected)
     {
         var (url, problem) = Client(new Uri("https://music.163.com/"), o => o.CoverSize = size).CoverUrl("http://p1.music.126.net/abc==/1.jpg?param=140y140");
 

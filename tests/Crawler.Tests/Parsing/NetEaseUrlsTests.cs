@@ -141,11 +141,34 @@ public class NetEaseUrlsTests
     }
 
     [Theory]
-    [InlineData("http://p1.music.126.net/abc==/1.jpg?param=140y140", 0, "http://p1.music.126.net/abc==/1.jpg")]
-    [InlineData("http://p1.music.126.net/abc==/1.jpg?param=140y140", 400, "http://p1.music.126.net/abc==/1.jpg?param=400y400")]
-    [InlineData("//p2.music.126.net/abc==/1.jpg", 1200, "http://p2.music.126.net/abc==/1.jpg?param=1200y1200")]
-    public void Sized_cover_is_the_full_size_url_or_the_cdns_resize_of_it(string url, int size, string expected) =>
+    [InlineData("http://p1.music.126.net/abc==/1.jpg?param=140y140", 0, "https://p1.music.126.net/abc==/1.jpg")]
+    [InlineData("http://p1.music.126.net/abc==/1.jpg?param=140y140", 400, "https://p1.music.126.net/abc==/1.jpg?param=400y400")]
+    [InlineData("//p2.music.126.net/abc==/1.jpg", 1200, "https://p2.music.126.net/abc==/1.jpg?param=1200y1200")]
+    [InlineData("http://127.0.0.1:5080/abc==/1.jpg", 0, "http://127.0.0.1:5080/abc==/1.jpg")] // the Sandbox's own host stays as it is
+    public void Sized_cover_is_the_full_size_url_or_the_cdns_resize_of_it_over_https_on_the_cdn(string url, int size, string expected) =>
         Assert.Equal(expected, NetEaseUrls.SizedCover(url, size));
+
+    [Theory]
+    [InlineData("http://p1.music.126.net/abc==/1.jpg", "https://p1.music.126.net/abc==/1.jpg")]
+    [InlineData("HTTP://P4.MUSIC.126.NET/abc==/1.jpg", "https://P4.MUSIC.126.NET/abc==/1.jpg")]
+    [InlineData("https://p3.music.126.net/abc==/1.jpg", "https://p3.music.126.net/abc==/1.jpg")]
+    [InlineData("http://music.126.net.evil.example/abc==/1.jpg", "http://music.126.net.evil.example/abc==/1.jpg")]
+    [InlineData("http://evilmusic.126.net/1.jpg", "http://evilmusic.126.net/1.jpg")]
+    [InlineData("http://127.0.0.1:5080/abc==/1.jpg", "http://127.0.0.1:5080/abc==/1.jpg")]
+    [InlineData("not a url", "not a url")]
+    public void Only_the_image_cdn_is_asked_over_https(string url, string expected) =>
+        Assert.Equal(expected, NetEaseUrls.OverHttps(url));
+
+    [Fact]
+    public void A_cover_stored_from_http_is_the_same_cover_when_it_is_fetched_over_https()
+    {
+        // Covers stored before they were fetched over https keep their http source: not "moved", not fetched again.
+        var storedBefore = "http://p2.music.126.net/abc==/1.jpg";
+        var fetchedNow = new Uri(NetEaseUrls.SizedCover("http://p2.music.126.net/abc==/1.jpg?param=140y140", 0));
+        Assert.Equal("https", fetchedNow.Scheme);
+        Assert.True(NetEaseUrls.SameCover(storedBefore, fetchedNow));
+        Assert.True(FunctionsCrawler.Pipeline.RefreshFromList.SameCover(storedBefore, "https://p1.music.126.net/abc==/1.jpg"));
+    }
 
     [Theory]
     [InlineData("http://p1.music.126.net/abc==/1.jpg", "http://p1.music.126.net/abc==/1.jpg")]

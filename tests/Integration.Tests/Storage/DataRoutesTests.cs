@@ -8,6 +8,7 @@ using FunctionsCrawler.Data;
 using FunctionsCrawler.NetEase;
 using FunctionsCrawler.Pipeline;
 using FunctionsCrawler.Progress;
+using FunctionsCrawler.Sandbox.Faults;
 using FunctionsCrawler.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,7 @@ public sealed class DataRoutesTests(AzuriteFixture azurites) : IAsyncLifetime
     private CrawlItemTable _items = null!;
     private CrawlTable _crawls = null!;
     private CoverStore _covers = null!;
+    private readonly CoverThumbnails _thumbnails = new();
 
     public async Task InitializeAsync()
     {
@@ -42,11 +44,15 @@ public sealed class DataRoutesTests(AzuriteFixture azurites) : IAsyncLifetime
         await _covers.EnsureCreatedAsync(default);
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync()
+    {
+        _thumbnails.Dispose();
+        return Task.CompletedTask;
+    }
 
     private PlaylistBrowser Browser() => new(_playlists, _items, _crawls, new PlaylistHistoryTable(_storage, _items));
 
-    private CoverRoute Covers() => new(_covers, NullLogger<CoverRoute>.Instance);
+    private CoverRoute Covers() => new(_covers, _thumbnails, NullLogger<CoverRoute>.Instance);
 
     private static PlaylistRecord Record(string category, long id, string name, long plays, string crawlId, DateTimeOffset at,
         long subscribed = 0, string? creator = null, string[]? tags = null, bool cover = false) => new()
@@ -238,7 +244,7 @@ public sealed class DataRoutesTests(AzuriteFixture azurites) : IAsyncLifetime
             });
 
     [Fact]
-    public async Task Covers_are_served_for_dataset_ids_only_with_their_type_an_etag_and_a_day_of_caching()
+    public async Task Covers_are_served_for_crawled_covers_only_with_their_type_an_etag_and_a_day_of_private_caching()
     {
         await CrawlAsync("20261201-030000-e001", Now, completed: true, Record("说唱", 501, "with cover", 1, "", Now, cover: true), Record("说唱", 502, "no cover", 1, "", Now));
         var png = Png(400, 300);
@@ -250,7 +256,9 @@ public sealed class DataRoutesTests(AzuriteFixture azurites) : IAsyncLifetime
         Assert.Equal(200, cover.StatusCode);
         Assert.Equal("image/png", cover.ContentType); // the stored type, whatever the blob's name says
         Assert.Equal(png, cover.Bytes);
-        Assert.Equal(CoverRoute.CacheControl, cover.Headers["Cache-Control"]);
+        Assert.Equal("private, max-age=86400", cover.Headers["Cache-Control"]);
+        Assert.Equal("nosniff", cover.Headers["X-Content-Type-Options"]);
+        Assert.Equal("default-src 'none'", cover.Headers["Content-Security-Policy"]);
         var etag = cover.Headers["ETag"];
         Assert.StartsWith("\"", etag, StringComparison.Ordinal);
 
@@ -258,6 +266,7 @@ public sealed class DataRoutesTests(AzuriteFixture azurites) : IAsyncLifetime
         Assert.Equal(304, again.StatusCode);
         Assert.Null(again.Bytes);
         Assert.Equal(etag, again.Headers["ETag"]);
+        Assert.Equal("nosniff", again.Headers["X-Content-Type-Options"]);
 
         foreach (var bad in new[] { "999.jpg", "abc.jpg", "501.png", "501", "-1.jpg", "0.jpg", "501.thumb.jpg", "..%2F501.jpg", "99999999999999999999.jpg" })
             await AssertOneLineErrorAsync(await covers.GetAsync(bad, null, null, default), 404);
@@ -292,7 +301,67 @@ public sealed class DataRoutesTests(AzuriteFixture azurites) : IAsyncLifetime
         Assert.Equal(results[0].Bytes, later.Bytes);
         Assert.Equal(304, (await covers.GetAsync("601.jpg", "thumb", later.Headers["ETag"], default)).StatusCode);
         Assert.Equal(CoverRoute.CacheControl, later.Headers["Cache-Control"]);
+        Assert.Equal(("nosniff", "default-src 'none'"), (later.Headers["X-Content-Type-Options"], later.Headers["Content-Security-Policy"]));
     }
+
+    [Fact]
+    public async Task A_stored_blob_that_is_not_a_jpeg_png_gif_or_webp_is_never_served()
+    {
+        await CrawlAsync("20261201-030000-e002", Now, completed: true,
+            Record("说唱", 511, "svg", 1, "", Now, cover: true), Record("说唱", 512, "html", 1, "", Now, cover: true), Record("说唱", 513, "png as svg", 1, "", Now, cover: true));
+        await StoreCoverAsync(511, "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(document.domain)</script></svg>"u8.ToArray(), "image/svg+xml");
+        await StoreCoverAsync(512, "<html><script>alert(1)</script></html>"u8.ToArray(), "image/jpeg");
+        await StoreCoverAsync(513, Png(40, 40), "image/svg+xml");
+        var covers = Covers();
+
+        foreach (var id in new[] { 511, 512, 513 })
+        {
+            foreach (var size in new[] { null, "thumb" })
+            {
+                var answer = await covers.GetAsync($"{id}.jpg", size, null, default);
+                await AssertOneLineErrorAsync(answer, 404);
+                Assert.Null(answer.Bytes);
+                Assert.Contains("is not served", answer.Error);
+            }
+        }
+        Assert.False((await _covers.ContainerClient.GetBlobClient(CoverRoute.ThumbnailBlobName(513)).ExistsAsync()).Value); // nothing made from it
+    }
+
+    [Fact]
+    public async Task A_stored_bomb_cover_gets_no_thumbnail_is_not_decoded_and_is_not_read_again()
+    {
+        // Covers stored before the pixel budget: the Sandbox's bombs, a GIF of 8000×8000 with four frames and a PNG of 7900×7900.
+        byte[][] bombs = [CoverBomb.Gif, CoverBomb.Png];
+        await CrawlAsync("20261201-030000-f003", Now, completed: true, Record("说唱", 701, "gif bomb", 1, "", Now, cover: true), Record("说唱", 702, "png bomb", 1, "", Now, cover: true));
+        await StoreCoverAsync(701, bombs[0], "image/gif");
+        await StoreCoverAsync(702, bombs[1], "image/png");
+        var covers = Covers();
+
+        using var memory = new PeakMemory();
+        for (var load = 0; load < 3; load++) // a gallery loaded three times, four requests at once for each cover
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => covers.GetAsync($"{701 + i % 2}.jpg", "thumb", null, default)));
+            foreach (var answer in answers)
+            {
+                await AssertOneLineErrorAsync(answer, 404);
+                Assert.Contains("has no thumbnail: cover is ", answer.Error);
+                Assert.Contains("over the 25-megapixel budget", answer.Error);
+            }
+        }
+        var grown = memory.Stop();
+        Assert.True(grown < 256L << 20, $"the process grew {grown >> 20} MiB"); // one decoded frame of either is 250 MB
+
+        // Remembered by the cover's sha256: the next request reads its properties only, never the cover.
+        foreach (var bomb in bombs)
+            Assert.NotNull(_thumbnails.FailureOf(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bomb))));
+        Assert.False((await _covers.ContainerClient.GetBlobClient(CoverRoute.ThumbnailBlobName(701)).ExistsAsync()).Value);
+
+        // The cover itself is sent as stored: its bytes, never decoded here.
+        var full = await covers.GetAsync("701.jpg", null, null, default);
+        Assert.Equal((200, "image/gif"), (full.StatusCode, full.ContentType));
+        Assert.Equal(bombs[0], full.Bytes);
+    }
+
 
     [Fact]
     public async Task A_replaced_cover_gets_a_new_thumbnail_made_from_it_once()
