@@ -116,7 +116,7 @@ public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, CrawlQ
     {
         var count = DefaultTop;
         if (!string.IsNullOrEmpty(top) && (!int.TryParse(top, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1))
-            throw new CrawlQueryException($"top must be a whole number from 1 to {MaxTop}, got '{Data.PlaylistQuery.Shorten(top)}'.");
+            throw new CrawlQueryException($"top must be a whole number from 1 to {MaxTop}, got '{(top.Length <= 40 ? top : top[..40] + "…")}'.");
         CrawlPage page;
         try
         {
