@@ -75,6 +75,7 @@ public static class CrawlerServices
         services.AddSingleton<FinishCrawl>();
         services.AddSingleton<ResumeStalledCrawls>();
         services.AddSingleton<CleanUpOldCrawls>();
+        services.AddSingleton<StatusReadCache>();
         services.AddSingleton<CrawlQueries>();
         services.AddSingleton<Api.CrawlApi>();
         return services;

@@ -10,6 +10,7 @@ using FunctionsCrawler.Sandbox;
 using FunctionsCrawler.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
@@ -231,7 +232,7 @@ public sealed class HostContractTests(ContractFixture fixture) : IClassFixture<C
 
         var badTop = await host.CallAsync("GET", "crawls", query: "top=0");
         Assert.Equal(400, badTop.Status);
-        Assert.Equal("top must be a whole number from 1 to 100, got '0'.", Error(badTop));
+        Assert.Equal("top must be a whole number from 1 to 20, got '0'.", Error(badTop)); // anonymous: more than 20 reads as 20
 
         var badContinuation = await host.CallAsync("GET", "crawls", query: "continuation=%25%25");
         Assert.Equal(400, badContinuation.Status);
@@ -307,13 +308,15 @@ public sealed class HostContractTests(ContractFixture fixture) : IClassFixture<C
     [MemberData(nameof(Hosts))]
     public async Task A_status_that_cannot_be_read_is_retried_then_a_503_in_one_line(string name)
     {
-        var host = await StartAsync(name);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var host = await StartAsync(name, time: time);
         var crawlId = await StartCrawlAsync(host);
         await FlushAsync(host);
 
         host.Entities.FailReads(crawlId, 2); // two failures: the third try answers
         Assert.Equal(200, (await host.CallAsync("GET", "status")).Status);
 
+        time.Advance(StatusReadCache.Lifetime); // past the routes' cache of that answer
         host.Entities.FailReads(crawlId, 100);
         var reads = host.Entities.Reads.Count;
         foreach (var (route, values) in new (string, Dictionary<string, string>?)[]
@@ -344,6 +347,56 @@ public sealed class HostContractTests(ContractFixture fixture) : IClassFixture<C
         Assert.Equal(operations[1].BatchId, operations[2].BatchId); // the same batch, sent again
         var status = Json(await host.CallAsync("GET", "status"));
         Assert.Equal(7, status.GetProperty("playlists").GetProperty("discovered").GetInt32()); // applied once
+    }
+
+    [Theory]
+    [MemberData(nameof(Hosts))]
+    public async Task Status_routes_read_the_entity_once_in_a_few_seconds(string name)
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var host = await StartAsync(name, time: time);
+        var crawlId = await StartCrawlAsync(host);
+        await FlushAsync(host);
+
+        var reads = host.Entities.Reads.Count;
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(200, (await host.CallAsync("GET", "status")).Status);
+            Assert.Equal(200, (await host.CallAsync("GET", "crawls", query: "top=100")).Status);
+            Assert.Equal(200, (await host.CallAsync("GET", "crawls/{crawlId}", new Dictionary<string, string> { ["crawlId"] = crawlId })).Status);
+        }
+        Assert.Equal(reads + 1, host.Entities.Reads.Count);
+        time.Advance(StatusReadCache.Lifetime);
+        Assert.Equal(200, (await host.CallAsync("GET", "status")).Status);
+        Assert.Equal(reads + 2, host.Entities.Reads.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Hosts))]
+    public async Task A_registered_hostile_category_ends_its_crawl_failed_once_and_its_work_is_never_sent(string name)
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var host = await StartAsync(name, time: time);
+        // Written as a registry before the name check would have written it.
+        var crawls = host.Services.GetRequiredService<CrawlTable>();
+        var hostile = new CrawlInfo(CrawlTable.NewCrawlId(time.GetUtcNow()), ["说唱\nfoo", "a\0b", "\u001b[31m"], 1, time.GetUtcNow(), "http")
+        {
+            Site = host.Services.GetRequiredService<IOptions<NetEaseOptions>>().Value.Site,
+        };
+        await crawls.AddAsync(hostile, default);
+        time.Advance(TimeSpan.FromSeconds(1.5));
+
+        await host.ResumeStalledAsync();
+        await host.ResumeStalledAsync();
+        await FlushAsync(host);
+
+        var ended = await crawls.GetAsync(hostile.CrawlId, default);
+        Assert.Equal(CrawlInfo.Failed, ended!.State);
+        Assert.StartsWith("not crawled: categories[0] ('说唱␊foo') is not a category name: it holds a line break", ended.FailedReason);
+        Assert.Single(host.Entities.Kinds(hostile.CrawlId), ProgressEventKind.CrawlFailed);
+        Assert.DoesNotContain(ProgressEventKind.Resumed, host.Entities.Kinds(hostile.CrawlId));
+        var status = Json(await host.CallAsync("GET", "crawls/{crawlId}", new Dictionary<string, string> { ["crawlId"] = hostile.CrawlId }));
+        Assert.Equal("failed", status.GetProperty("state").GetString());
     }
 
     [Theory]

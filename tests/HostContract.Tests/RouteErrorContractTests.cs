@@ -152,6 +152,14 @@ public sealed class BadInputRouteTests(RouteHosts hosts) : IClassFixture<RouteHo
         (new("POST", "crawls", ContentType: "application/json", Body: """{"maxPages":-1}"""), 400, "MaxPages"),
         (new("POST", "crawls", ContentType: "application/json", Body: """{"categories":"""), 400, "Body"),
         (new("POST", "crawls", ContentType: "text/plain", Body: "{}"), 415, "Content-Type"),
+        // Hostile categories (issue 20): each a 400 naming the entry, before any storage or queue sees it.
+        (new("POST", "crawls", ContentType: "application/json", Body: """{"categories":["说唱\nfoo"]}"""), 400, "categories[0] ('说唱␊foo')"),
+        (new("POST", "crawls", ContentType: "application/json", Body: """{"categories":["说唱","a\u0000b"]}"""), 400, "categories[1] ('a␀b')"),
+        (new("POST", "crawls", ContentType: "application/json", Body: """{"categories":["\u001b[31m说唱"]}"""), 400, "an escape (U+001B)"),
+        (new("POST", "crawls", ContentType: "application/json", Body: $$"""{"categories":["{{new string('唱', 5000)}}"]}"""), 400, "it is 5000 characters long"),
+        (new("POST", "crawls", ContentType: "application/json", Body: $$"""{"categories":[{{string.Join(",", Enumerable.Repeat("\"a\"", 10_000))}}]}"""), 400, "at most 100 categories, got 10000"),
+        (new("POST", "crawls", ContentType: "application/json", Body: $$"""{"categories":["{{new string('a', 5 * 1024 * 1024)}}"]}"""), 413, "over 64 KiB"),
+        (new("POST", "crawls/{crawlId}/requeue-failed", new() { ["crawlId"] = "20261201-030000-abcd" }, ContentType: "application/json", Body: new string(' ', 70_000) + "{}"), 413, "over 64 KiB"),
     ];
 
     /// <summary>Input no route expects: never a 5xx; a refusal is one line (a 404 for what cannot exist).</summary>
@@ -182,8 +190,10 @@ public sealed class BadInputRouteTests(RouteHosts hosts) : IClassFixture<RouteHo
     {
         foreach (var (call, status, names) in BadInput)
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var answer = await hosts.CallAsync(host, call);
             Assert.True(answer.Status == status, $"{call}: {answer.Status} {answer.Body}");
+            if (call.Method == "POST") Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"{call}: {clock.Elapsed}"); // refused before any work
             Assert.DoesNotContain('\n', answer.Body);
             Assert.Contains(names, answer.Error + " ", StringComparison.Ordinal);
         }

@@ -19,10 +19,10 @@ namespace FunctionsCrawler.Api;
 public sealed record StartCrawlRequest(List<string>? Categories, int? MaxPages, bool? New);
 
 /// <summary>What a route handler needs of a request's body, whichever host received it.</summary>
-public sealed record ApiRequest(string? ContentType, bool HasBody, Stream Body)
+public sealed record ApiRequest(string? ContentType, bool HasBody, Stream Body, long? Length = null)
 {
     public static ApiRequest From(HttpRequest request) =>
-        new(request.ContentType, request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0, request.Body);
+        new(request.ContentType, request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0, request.Body, request.ContentLength);
 }
 
 /// <summary>Every error text of the routes, in one place.</summary>
@@ -50,7 +50,7 @@ public sealed class CrawlApi(CrawlQueries queries, CrawlTable crawls, StartCrawl
 {
     /// <summary><c>GET /api/status</c>: the latest crawl's status; 404 before the first crawl.</summary>
     public Task<ApiResult> StatusAsync(CancellationToken ct) => GuardAsync(async () =>
-        await queries.FindStatusAsync(null, ct) is { } status ? ApiResult.Ok(status) : ApiResult.Fail(StatusCodes.Status404NotFound, ApiErrors.NoCrawlYet), ct);
+        await queries.FindStatusAsync(null, ct, cached: true) is { } status ? ApiResult.Ok(status) : ApiResult.Fail(StatusCodes.Status404NotFound, ApiErrors.NoCrawlYet), ct);
 
     /// <summary><c>GET /api/crawls[?top=&amp;continuation=]</c>: crawls newest first, a page at a time; 400 on a bad value.</summary>
     public Task<ApiResult> ListCrawlsAsync(string? top, string? continuation, CancellationToken ct) => GuardAsync(async () =>
@@ -58,7 +58,7 @@ public sealed class CrawlApi(CrawlQueries queries, CrawlTable crawls, StartCrawl
 
     /// <summary><c>GET /api/crawls/{crawlId}</c>: one crawl; 404 when there is none by that id.</summary>
     public Task<ApiResult> CrawlAsync(string crawlId, CancellationToken ct) => GuardAsync(async () =>
-        await queries.FindStatusAsync(crawlId, ct) is { } status ? ApiResult.Ok(status) : ApiResult.Fail(StatusCodes.Status404NotFound, ApiErrors.NoCrawl(crawlId)), ct);
+        await queries.FindStatusAsync(crawlId, ct, cached: true) is { } status ? ApiResult.Ok(status) : ApiResult.Fail(StatusCodes.Status404NotFound, ApiErrors.NoCrawl(crawlId)), ct);
 
     /// <summary>
     /// <c>POST /api/crawls</c>: starts a crawl → 202 <c>{crawlId, statusUri}</c>; 415 unless the request says it is JSON,
@@ -67,13 +67,16 @@ public sealed class CrawlApi(CrawlQueries queries, CrawlTable crawls, StartCrawl
     /// </summary>
     public Task<ApiResult> StartCrawlAsync(ApiRequest request, CancellationToken ct) => GuardAsync(async () =>
     {
-        if (NotJson(request) is { } refused) return refused;
+        if ((NotJson(request) ?? TooLarge(request)) is { } refused) return refused;
         StartCrawlRequest? body = null;
         if (request.HasBody)
         {
-            try { body = await JsonSerializer.DeserializeAsync<StartCrawlRequest>(request.Body, StatusJson.Options, ct); }
+            // Read whole, up to the limit: a body sent without a length is stopped there too.
+            if (await JsonRequests.ReadBoundedAsync(request.Body, ct) is not { } bytes) return TooLargeAnswer;
+            try { body = JsonSerializer.Deserialize<StartCrawlRequest>(bytes, StatusJson.Options); }
             catch (JsonException e) { return ApiResult.Fail(StatusCodes.Status400BadRequest, ApiErrors.BadJson(e.Message)); }
         }
+        if (body?.Categories is { } asked) CategoryNames.Check(asked, CategoryNames.MaxPerRequest, "categories");
         try
         {
             var crawl = await start.RunAsync(body?.Categories ?? [.. crawler.Value.CategoryList], body?.MaxPages ?? crawler.Value.MaxPages, "http",
@@ -88,9 +91,14 @@ public sealed class CrawlApi(CrawlQueries queries, CrawlTable crawls, StartCrawl
 
     /// <summary><c>POST /api/crawls/{crawlId}/requeue-failed</c>: the crawl's poison messages back in their queues → 202 <c>{crawlId, requeued}</c>; 415 unless JSON.</summary>
     public Task<ApiResult> RequeueFailedAsync(string crawlId, ApiRequest request, CancellationToken ct) => GuardAsync(async () =>
-        NotJson(request) ?? (await crawls.GetAsync(crawlId, ct) is null
+        NotJson(request) ?? TooLarge(request) ?? (await crawls.GetAsync(crawlId, ct) is null
             ? ApiResult.Fail(StatusCodes.Status404NotFound, ApiErrors.NoCrawl(crawlId))
             : ApiResult.Accepted(new { crawlId, requeued = await queries.RequeueFailedAsync(crawlId, ct) })), ct);
+
+    /// <summary>413 when the request says its body is over <see cref="JsonRequests.MaxBodyBytes"/>, before it is read.</summary>
+    private static ApiResult? TooLarge(ApiRequest request) => request.Length > JsonRequests.MaxBodyBytes ? TooLargeAnswer : null;
+
+    private static ApiResult TooLargeAnswer => ApiResult.Fail(JsonRequests.TooLargeStatus, JsonRequests.TooLargeMessage);
 
     /// <summary>415 unless the request says its body is JSON, before any work: what keeps a web page from posting (see <see cref="JsonRequests"/>).</summary>
     private static ApiResult? NotJson(ApiRequest request) =>

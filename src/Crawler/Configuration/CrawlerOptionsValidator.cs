@@ -10,6 +10,8 @@ public sealed class CrawlerOptionsValidator : IValidateOptions<CrawlerOptions>
         var problems = new List<string>();
         if (options.CategoryList.Count == 0)
             problems.Add("Crawler__Categories must name at least one category (comma-separated), got an empty list.");
+        else if (CategoryNames.ProblemOf(options.CategoryList, CategoryNames.MaxPerRequest, "Crawler__Categories") is { } category)
+            problems.Add(category);
         if (options.MaxPages < 0)
             problems.Add($"Crawler__MaxPages must be 0 (all) or more, got {options.MaxPages}.");
         if (options.StallSeconds <= 0)

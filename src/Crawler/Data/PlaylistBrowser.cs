@@ -1,4 +1,6 @@
+using Azure;
 using FunctionsCrawler.Api;
+using FunctionsCrawler.Configuration;
 using System.Globalization;
 using FunctionsCrawler.Export;
 using FunctionsCrawler.Pipeline;
@@ -37,6 +39,9 @@ public sealed record CategoryHistory(string Category, string Name, PlaylistPoint
 
 public sealed record PlaylistHistory(long PlaylistId, IReadOnlyList<CategoryHistory> Categories);
 
+/// <summary>The registry's categories that are names (<see cref="Names"/>), and one line for each that is not (<see cref="Skipped"/>).</summary>
+public sealed record DatasetCategories(IReadOnlyList<string> Names, IReadOnlyList<string> Skipped);
+
 /// <summary>
 /// The data routes over the dataset: <c>GET /api/playlists</c> (the data view's pages), <c>/api/playlists/stats</c>,
 /// <c>/api/playlists/{id}/history</c>, <c>/api/playlists.parquet</c> and the history exports
@@ -55,23 +60,28 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
     public Task<ApiResult> ListAsync(string? category, string? q, string? sort, string? top, string? continuation, CancellationToken ct) => RouteGuard.RunAsync(async () =>
     {
         var query = PlaylistQuery.Parse(category, q, sort, top, continuation);
-        var (rows, truncated) = await ReadAsync(query.Category, ct);
-        return ApiResult.Data(query.Apply(rows, truncated));
+        var (rows, truncated, skipped) = await ReadAsync(query.Category, ct);
+        return ApiResult.Data(query.Apply(rows, truncated) with { Skipped = skipped });
     }, log, ct);
 
     /// <summary><c>GET /api/playlists/stats[?category=]</c>: per category, count, median and top 10 by plays, the play-count distribution.</summary>
     public Task<ApiResult> StatsAsync(string? category, CancellationToken ct) => RouteGuard.RunAsync(async () =>
     {
-        var categories = string.IsNullOrEmpty(category) ? await DatasetCategoriesAsync(ct) : [category];
+        var dataset = string.IsNullOrEmpty(category) ? await ReadDatasetCategoriesAsync(ct) : new DatasetCategories([category], []);
+        var skipped = dataset.Skipped.ToList();
         var stats = new List<CategoryStats>();
         var budget = PlaylistQuery.MaxRows;
-        foreach (var c in categories)
+        var chars = PlaylistQuery.MaxTextChars;
+        foreach (var c in dataset.Names)
         {
-            var read = budget > 0 ? await playlists.ReadCategoryAsync(c, budget, ct) : new CategoryRows([], true);
+            var read = budget > 0 && chars > 0 ? await TryReadCategoryAsync(c, budget, chars, skipped, dataset.Names.Count > 1, ct) : new CategoryRows([], true);
+            if (read is null) continue;
             budget -= read.Rows.Count;
+            chars -= read.TextChars;
             if (read.Rows.Count > 0 || read.Truncated) stats.Add(PlaylistStats.Of(c, read.Rows, read.Truncated));
         }
-        return ApiResult.Data(new DatasetStats(stats));
+        WarnSkipped("stats", skipped);
+        return ApiResult.Data(new DatasetStats(stats) { Skipped = skipped });
     }, log, ct);
 
     /// <summary>
@@ -146,30 +156,80 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
         return await Attachments.ParquetAsync("playlists.parquet", file => PlaylistParquet.WriteAsync(file, items.ReadRowsAsync(crawl.CrawlId, categories, ct), ct));
     }, log, ct);
 
-    /// <summary>The rows of one category, or of every category the dataset has, at most <see cref="PlaylistQuery.MaxRows"/> in all.</summary>
-    private async Task<(List<PlaylistRecord> Rows, bool Truncated)> ReadAsync(string? category, CancellationToken ct)
+    /// <summary>
+    /// The rows of one category, or of every category the dataset has, at most <see cref="PlaylistQuery.MaxRows"/> rows and
+    /// <see cref="PlaylistQuery.MaxTextChars"/> characters of text in all; with the categories skipped, one line each.
+    /// </summary>
+    private async Task<(List<PlaylistRecord> Rows, bool Truncated, IReadOnlyList<string> Skipped)> ReadAsync(string? category, CancellationToken ct)
     {
         var rows = new List<PlaylistRecord>();
-        foreach (var c in category is null ? await DatasetCategoriesAsync(ct) : [category])
+        var dataset = category is null ? await ReadDatasetCategoriesAsync(ct) : new DatasetCategories([category], []);
+        var skipped = dataset.Skipped.ToList();
+        long chars = 0;
+        var truncated = false;
+        foreach (var c in dataset.Names)
         {
-            var read = await playlists.ReadCategoryAsync(c, PlaylistQuery.MaxRows - rows.Count, ct);
+            if (await TryReadCategoryAsync(c, PlaylistQuery.MaxRows - rows.Count, PlaylistQuery.MaxTextChars - chars, skipped, dataset.Names.Count > 1, ct) is not { } read)
+                continue;
             rows.AddRange(read.Rows);
-            if (read.Truncated || rows.Count >= PlaylistQuery.MaxRows) return (rows, true);
+            chars += read.TextChars;
+            if (read.Truncated || rows.Count >= PlaylistQuery.MaxRows || chars >= PlaylistQuery.MaxTextChars)
+            {
+                truncated = true;
+                break;
+            }
         }
-        return (rows, false);
+        WarnSkipped("listing", skipped);
+        return (rows, truncated, skipped);
+    }
+
+    /// <summary>
+    /// One category's rows; null, with a line in <paramref name="skipped"/>, when storage refuses its partition while other
+    /// categories are read (one category's key must not take the whole view down). Storage that does not answer still fails.
+    /// </summary>
+    private async Task<CategoryRows?> TryReadCategoryAsync(string category, int maxRows, long maxChars, List<string> skipped, bool amongOthers, CancellationToken ct)
+    {
+        try
+        {
+            return await playlists.ReadCategoryAsync(category, maxRows, maxChars, ct);
+        }
+        catch (RequestFailedException e) when (amongOthers && e.Status is >= 400 and < 500)
+        {
+            skipped.Add($"'{CategoryNames.Preview(category)}': storage answered {e.Status} reading its rows");
+            return null;
+        }
+    }
+
+    private void WarnSkipped(string what, List<string> skipped)
+    {
+        if (skipped.Count > 0)
+            log?.LogWarning("The {What} skipped {Count} categories: {Skipped}", what, skipped.Count, string.Join("; ", skipped.Take(5)) + (skipped.Count > 5 ? "; …" : ""));
     }
 
     /// <summary>
     /// Every category some registered crawl covered, in the order crawls first met them (newest crawl first). The clean-up
-    /// keeps the newest completed crawl of each category, so every category of the latest view is among them.
+    /// keeps the newest completed crawl of each category, so every category of the latest view is among them. A registered
+    /// category that is not a name (written before names were checked) is left out.
     /// </summary>
-    public async Task<IReadOnlyList<string>> DatasetCategoriesAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<string>> DatasetCategoriesAsync(CancellationToken ct) => (await ReadDatasetCategoriesAsync(ct)).Names;
+
+    /// <summary>The dataset's categories that are names, and one line for each registered category that is not (never read).</summary>
+    public async Task<DatasetCategories> ReadDatasetCategoriesAsync(CancellationToken ct)
     {
         var seen = new List<string>();
+        var skipped = new List<string>();
+        var refused = new HashSet<string>(StringComparer.Ordinal);
         foreach (var crawl in await RecentCrawlsAsync(ct))
             foreach (var c in crawl.Categories)
-                if (!seen.Contains(c, StringComparer.Ordinal)) seen.Add(c);
-        return seen;
+            {
+                if (seen.Contains(c, StringComparer.Ordinal) || refused.Contains(c)) continue;
+                if (CategoryNames.Problem(c) is { } why)
+                {
+                    if (refused.Add(c)) skipped.Add($"'{CategoryNames.Preview(c)}' of crawl {crawl.CrawlId}: not a category name, {why}");
+                }
+                else seen.Add(c);
+            }
+        return new DatasetCategories(seen, skipped);
     }
 
     private async Task<List<CrawlInfo>> RecentCrawlsAsync(CancellationToken ct) => await crawls.RecentAsync(MaxRegistryRows, ct).ToListAsync(ct);

@@ -16,16 +16,32 @@ public sealed record PlaylistItemView(
     IReadOnlyList<string> Tags, DateTimeOffset? CreatedAt, DateTimeOffset CrawledAt, string CrawlId,
     string? Cover, string? Thumbnail, string History, string Tracks)
 {
+    /// <summary>Longest text a listing shows (name, nickname, each tag); the exports keep the whole text.</summary>
+    public const int MaxTextLength = 500;
+
+    /// <summary>True when a text of this item was cut at <see cref="MaxTextLength"/> characters (ending in …).</summary>
+    public bool TextsCut { get; init; }
+
     public static PlaylistItemView From(PlaylistRecord r)
     {
         var id = r.Detail.Id.ToString(CultureInfo.InvariantCulture);
         var cover = r.Cover is null ? null : $"covers/{id}.jpg";
-        return new(r.Detail.Id, r.Category, r.Detail.Name, r.Detail.CreatorId, r.Detail.CreatorNickname,
+        var cut = false;
+        string? Cut(string? text)
+        {
+            if (text is not { Length: > MaxTextLength }) return text;
+            cut = true;
+            // Never half a surrogate pair.
+            var end = char.IsHighSurrogate(text[MaxTextLength - 1]) ? MaxTextLength - 1 : MaxTextLength;
+            return text[..end] + "…";
+        }
+        return new(r.Detail.Id, r.Category, Cut(r.Detail.Name)!, r.Detail.CreatorId, Cut(r.Detail.CreatorNickname),
             r.Detail.TrackCount, r.Tracks?.Listed, r.Detail.PlayCount, r.Detail.SubscribedCount, r.Detail.ShareCount, r.Detail.CommentCount,
-            r.Detail.Tags, r.Detail.CreatedAt, r.CrawledAt, r.CrawlId,
+            r.Detail.Tags.Any(t => t.Length > MaxTextLength) ? r.Detail.Tags.Select(t => Cut(t)!).ToList() : r.Detail.Tags,
+            r.Detail.CreatedAt, r.CrawledAt, r.CrawlId,
             cover, cover is null ? null : cover + "?size=thumb",
             $"playlists/{id}/history?category={Uri.EscapeDataString(r.Category)}",
-            $"playlists/{id}/tracks?category={Uri.EscapeDataString(r.Category)}");
+            $"playlists/{id}/tracks?category={Uri.EscapeDataString(r.Category)}") { TextsCut = cut };
     }
 }
 
@@ -33,7 +49,11 @@ public sealed record PlaylistItemView(
 /// One page of <c>GET /api/playlists</c>: the items, the continuation of the next page (null on the last), how many rows
 /// matched, and whether the rows read stopped at <see cref="PlaylistQuery.MaxRows"/> (then the order covers only those).
 /// </summary>
-public sealed record PlaylistPage(IReadOnlyList<PlaylistItemView> Items, string? Continuation, int Matched, bool Truncated, string Sort);
+public sealed record PlaylistPage(IReadOnlyList<PlaylistItemView> Items, string? Continuation, int Matched, bool Truncated, string Sort)
+{
+    /// <summary>One line per category of the dataset that was not read (not a category name, or storage refused its partition).</summary>
+    public IReadOnlyList<string> Skipped { get; init; } = [];
+}
 
 /// <summary>
 /// The data view's query: <c>q</c> (case-insensitive substring of the name, the creator's nickname or a tag),
@@ -45,6 +65,11 @@ public sealed record PlaylistQuery(string? Category, string? Search, string Sort
     public const int DefaultTop = 50, MaxTop = 200, MaxSearchLength = 200;
     /// <summary>Rows read per request, over all categories asked for; past it the answer says <c>truncated</c>.</summary>
     public const int MaxRows = 20_000;
+    /// <summary>
+    /// Characters of row text read per request (about 8 MiB as .NET holds text): a row's texts can be 32,000 characters each, so
+    /// <see cref="MaxRows"/> alone could mean gigabytes. Past it the answer says <c>truncated</c> too.
+    /// </summary>
+    public const long MaxTextChars = 4 * 1024 * 1024;
     public const string DefaultSort = "-plays";
 
     public static readonly IReadOnlyList<string> SortFields = ["plays", "subscribed", "shares", "comments", "tracks", "created", "name"];

@@ -10,7 +10,11 @@ public sealed record CategoryStats(string Category, int Count, double? MedianPla
     IReadOnlyList<PlaylistItemView> Top, IReadOnlyList<PlayCountBucket> Distribution, bool Truncated);
 
 /// <summary>The answer of <c>GET /api/playlists/stats</c>.</summary>
-public sealed record DatasetStats(IReadOnlyList<CategoryStats> Categories);
+public sealed record DatasetStats(IReadOnlyList<CategoryStats> Categories)
+{
+    /// <summary>One line per category of the dataset that was not read (not a category name, or storage refused its partition).</summary>
+    public IReadOnlyList<string> Skipped { get; init; } = [];
+}
 
 /// <summary>Figures of a category's latest view, computed from its rows (no I/O).</summary>
 public static class PlaylistStats

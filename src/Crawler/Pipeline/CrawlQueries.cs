@@ -35,9 +35,10 @@ public abstract record RunChoice
 
 /// <summary>What the HTTP routes and the terminal view read and do, shared by both hosts.</summary>
 public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, CrawlQueues queues, ICrawlProgressSink progress,
-    IOptions<NetEaseOptions> site, TimeProvider time)
+    IOptions<NetEaseOptions> site, TimeProvider time, StatusReadCache? cache = null)
 {
-    public const int DefaultTop = 20, MaxTop = 100;
+    /// <summary><c>top</c> of <c>GET /api/crawls</c>: anyone may ask, and each crawl listed is an entity read; more is read as <see cref="MaxTop"/>.</summary>
+    public const int DefaultTop = 20, MaxTop = 20;
 
     /// <summary>
     /// How far back a crawl can still be unfinished and refuse an overlapping one. Older crawls are left alone: a
@@ -46,16 +47,17 @@ public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, CrawlQ
     public static readonly TimeSpan UnfinishedLookBack = TimeSpan.FromDays(30);
 
     /// <summary>The status of one crawl (or of the latest when <paramref name="crawlId"/> is null); null when there is none.</summary>
-    public async Task<CrawlStatus?> FindStatusAsync(string? crawlId, CancellationToken ct)
+    /// <param name="cached">A route's read: the entity's state may be up to <see cref="StatusReadCache.Lifetime"/> old.</param>
+    public async Task<CrawlStatus?> FindStatusAsync(string? crawlId, CancellationToken ct, bool cached = false)
     {
         var crawl = crawlId is null ? await crawls.LatestAsync(ct) : await crawls.GetAsync(crawlId, ct);
-        return crawl is null ? null : await StatusAsync(crawl, ct);
+        return crawl is null ? null : await StatusAsync(crawl, ct, cached);
     }
 
     /// <summary>The entity's snapshot, with the registry's word on cancellation: a cancelled crawl reads <c>cancelled</c>.</summary>
-    public async Task<CrawlStatus> StatusAsync(CrawlInfo crawl, CancellationToken ct)
+    public async Task<CrawlStatus> StatusAsync(CrawlInfo crawl, CancellationToken ct, bool cached = false)
     {
-        var state = await progress.ReadAsync(crawl.CrawlId, ct);
+        var state = cached && cache is not null ? await cache.ReadAsync(crawl.CrawlId, progress.ReadAsync, ct) : await progress.ReadAsync(crawl.CrawlId, ct);
         // Registered but the entity has not processed its first signal yet.
         var status = state?.Snapshot(time.GetUtcNow())
             ?? new CrawlStatus { CrawlId = crawl.CrawlId, Categories = crawl.Categories, StartedAt = crawl.StartedAt };
@@ -106,14 +108,15 @@ public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, CrawlQ
     }
 
     /// <summary>
-    /// <c>GET /api/crawls?top=&amp;continuation=</c>: up to <paramref name="top"/> (default 20, at most 100) crawls newest
-    /// first, after the page <paramref name="continuation"/> names. Throws <see cref="CrawlQueryException"/> on a bad value.
+    /// <c>GET /api/crawls?top=&amp;continuation=</c>: up to <paramref name="top"/> (default and at most 20: more is read as 20)
+    /// crawls newest first, after the page <paramref name="continuation"/> names, their statuses read through the cache.
+    /// Throws <see cref="CrawlQueryException"/> on a bad value.
     /// </summary>
     public async Task<CrawlStatusPage> ListAsync(string? top, string? continuation, CancellationToken ct)
     {
         var count = DefaultTop;
         if (!string.IsNullOrEmpty(top) && (!int.TryParse(top, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1))
-            throw new CrawlQueryException($"top must be a whole number from 1 to {MaxTop}, got '{top}'.");
+            throw new CrawlQueryException($"top must be a whole number from 1 to {MaxTop}, got '{(top.Length <= 40 ? top : top[..40] + "…")}'.");
         CrawlPage page;
         try
         {
@@ -124,7 +127,7 @@ public sealed class CrawlQueries(CrawlTable crawls, CrawlItemTable items, CrawlQ
             throw new CrawlQueryException(e.Message + ": pass the continuation of the previous page as it was, or none for the first page.");
         }
         var list = new List<CrawlStatus>(page.Crawls.Count);
-        foreach (var crawl in page.Crawls) list.Add(await StatusAsync(crawl, ct));
+        foreach (var crawl in page.Crawls) list.Add(await StatusAsync(crawl, ct, cached: true));
         return new CrawlStatusPage(list, page.Continuation);
     }
 

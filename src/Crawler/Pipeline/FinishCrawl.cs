@@ -1,3 +1,4 @@
+using FunctionsCrawler.Configuration;
 using FunctionsCrawler.Logging;
 using FunctionsCrawler.Progress;
 using FunctionsCrawler.Storage;
@@ -25,6 +26,25 @@ public sealed class FinishCrawl(CrawlTable crawls, CrawlItemTable items, Playlis
     {
         if (tally.Counts.Values.Sum(c => c.Done) > 0) await history.RecordCrawlAsync(crawl.CrawlId, crawl.Categories, state, ct);
         return await crawls.EndAsync(crawl.CrawlId, state, reason, tally, at, ct);
+    }
+
+    /// <summary>
+    /// A crawl registered before categories were checked may name one that is not a name (a line break, a NUL, 5,000
+    /// characters): its work cannot be read, sent or judged. Such a crawl is ended <c>failed</c> with the reason, without
+    /// touching its items, by the one call that makes the change (the registry's transaction), which logs it once. True when
+    /// the crawl names such a category, whoever ended it: the caller sends none of its work.
+    /// </summary>
+    public async Task<bool> EndIfNotNamesAsync(CrawlInfo crawl, CancellationToken ct)
+    {
+        if (CategoryNames.ProblemOf(crawl.Categories, int.MaxValue, "categories") is not { } problem) return false;
+        var reason = $"not crawled: {problem}";
+        var now = time.GetUtcNow();
+        if (await crawls.EndAsync(crawl.CrawlId, CrawlInfo.Failed, reason, new CrawlTally(new Dictionary<string, CategoryCounts>(StringComparer.Ordinal), 0, 0, 0), now, ct))
+        {
+            log.LogError("Crawl {CrawlId} failed: {Reason}", crawl.CrawlId, reason);
+            await progress.SignalAsync(crawl.CrawlId, ProgressEvent.CrawlFailed(reason, now), ct);
+        }
+        return true;
     }
 
     /// <summary>Ends the crawl when it has no open work; true when this call ended it.</summary>

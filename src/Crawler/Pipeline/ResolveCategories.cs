@@ -1,3 +1,4 @@
+using FunctionsCrawler.Configuration;
 using FunctionsCrawler.NetEase;
 using Microsoft.Extensions.Logging;
 
@@ -47,7 +48,7 @@ public sealed class ResolveCategories(NetEaseClient client, ILogger<ResolveCateg
             if (catalogue.Names is { } fromCatalogue)
             {
                 log.LogInformation("Category 'all': the site's catalogue lists {Count} categories{Note}", fromCatalogue.Count, Note(catalogue.Note));
-                return new ResolvedCategories(fromCatalogue);
+                return new ResolvedCategories(OnlyNames(fromCatalogue, "catalogue"));
             }
             if (catalogue.Unreachable is not null) return Known(catalogueUrl, "catalogue", catalogue.Why!, catalogue.Unreachable);
             log.LogWarning("Category 'all': the catalogue at {Url} could not be read ({Why}); reading the menu page instead", catalogueUrl, catalogue.Why);
@@ -58,9 +59,33 @@ public sealed class ResolveCategories(NetEaseClient client, ILogger<ResolveCateg
         if (menu.Names is { } fromMenu)
         {
             log.LogInformation("Category 'all': the site's menu lists {Count} categories", fromMenu.Count);
-            return new ResolvedCategories(fromMenu);
+            return new ResolvedCategories(OnlyNames(fromMenu, "menu"));
         }
         return Known(menuUrl, "menu", menu.Why!, menu.Unreachable);
+    }
+
+    /// <summary>
+    /// The site's entries that are category names (<see cref="CategoryNames"/>), at most <see cref="CategoryNames.MaxFromMenu"/>:
+    /// an entry that is not a name is skipped and a longer list cut, each said in one warning line.
+    /// </summary>
+    private List<string> OnlyNames(IReadOnlyList<string> listed, string what)
+    {
+        var names = new List<string>();
+        var skipped = new List<string>();
+        foreach (var name in listed)
+        {
+            if (CategoryNames.Problem(name) is { } why) skipped.Add($"'{CategoryNames.Preview(name)}' ({why})");
+            else names.Add(name);
+        }
+        if (skipped.Count > 0)
+            log.LogWarning("Category 'all': skipped {Count} {What} entries that are not category names ({Rule}): {Entries}",
+                skipped.Count, what, CategoryNames.Rule, string.Join(", ", skipped.Take(5)) + (skipped.Count > 5 ? ", …" : ""));
+        if (names.Count > CategoryNames.MaxFromMenu)
+        {
+            log.LogWarning("Category 'all': the {What} lists {Count} categories; crawling the first {Max}", what, names.Count, CategoryNames.MaxFromMenu);
+            names.RemoveRange(CategoryNames.MaxFromMenu, names.Count - CategoryNames.MaxFromMenu);
+        }
+        return names;
     }
 
     private ResolvedCategories Known(Uri url, string what, string why, SiteFetchException? unreachable)

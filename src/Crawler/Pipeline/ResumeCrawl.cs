@@ -17,6 +17,7 @@ public sealed class ResumeCrawl(CrawlQueues queues, CrawlItemTable items, Finish
     public async Task<(int Pages, int Playlists)> RunAsync(CrawlInfo crawl, CancellationToken ct)
     {
         using var scope = log.BeginCrawlScope(crawl.CrawlId);
+        if (await finish.EndIfNotNamesAsync(crawl, ct)) return (0, 0);
         // The crawl's Started signal may have died with the process that started it: the display needs it. Applying it
         // again changes nothing.
         await progress.SignalAsync(crawl.CrawlId, ProgressEvent.Started(crawl.CrawlId, crawl.Categories, crawl.MaxPages, crawl.StartedAt), ct);

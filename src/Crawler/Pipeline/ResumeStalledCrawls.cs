@@ -29,6 +29,7 @@ public sealed class ResumeStalledCrawls(CrawlQueries queries, CrawlItemTable ite
         foreach (var crawl in await queries.UnfinishedAsync(ct))
         {
             if (crawl.StartedAt < now - LookBack) continue;
+            if (await finish.EndIfNotNamesAsync(crawl, ct)) continue;
             if (await finish.RunAsync(crawl.CrawlId, ct)) continue;
             CrawlProgress? state;
             try

@@ -41,6 +41,9 @@ public sealed class StartCrawl(CrawlTable crawls, CrawlItemTable items, CrawlQue
     {
         if (maxPages < 0)
             throw new CrawlerConfigurationException($"Crawler__MaxPages must be 0 (all) or more, got {maxPages}.");
+        // Names only, before anything reads or writes them: every start (route, run, timer) comes here, some with a menu's
+        // names already expanded (the run resolves `all` first), so the bound is a menu's and a request's together.
+        CategoryNames.Check(categories, CategoryNames.MaxFromMenu + CategoryNames.MaxPerRequest, "categories");
         var list = (await resolve.RunAsync(categories, ct)).Names;
         if (list.Count == 0)
             throw new CrawlerConfigurationException("Crawler__Categories must name at least one category, got an empty list.");

@@ -237,11 +237,23 @@ public sealed class CrawlTable(StorageClients storage)
         Final = e.GetString("Final") is { Length: > 0 } final ? JsonSerializer.Deserialize<CrawlTally>(final) : null,
     };
 
-    /// <summary>A JSON array; rows written before it was one hold the names joined with line breaks.</summary>
-    private static string[] ReadCategories(string? stored) =>
-        stored is null ? []
-        : stored.StartsWith('[') ? JsonSerializer.Deserialize<string[]>(stored) ?? []
-        : stored.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    /// <summary>
+    /// A JSON array; rows written before it was one hold the names joined with line breaks. A value that is neither stays
+    /// one entry as it is, so the readers' name check refuses it instead of the row failing every read of the registry.
+    /// </summary>
+    internal static string[] ReadCategories(string? stored)
+    {
+        if (stored is null) return [];
+        if (!stored.StartsWith('[')) return stored.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        try
+        {
+            return JsonSerializer.Deserialize<string?[]>(stored)?.Select(c => c ?? "").ToArray() ?? [];
+        }
+        catch (JsonException)
+        {
+            return [stored];
+        }
+    }
 
     // Opaque to callers: the last index key returned, base64url so it travels in a query string as is.
     private static string WriteContinuation(string rowKey) =>

@@ -75,17 +75,25 @@ public sealed class PlaylistTable(StorageClients storage)
     /// Up to <paramref name="max"/> rows of one category's latest view, in id order, with the columns a listing needs
     /// (no description); <see cref="CategoryRows.Truncated"/> says the partition holds more.
     /// </summary>
-    public async Task<CategoryRows> ReadCategoryAsync(string category, int max, CancellationToken ct)
+    public Task<CategoryRows> ReadCategoryAsync(string category, int max, CancellationToken ct) => ReadCategoryAsync(category, max, long.MaxValue, ct);
+
+    /// <summary>
+    /// At most <paramref name="max"/> rows of the category's latest view with the listing's columns, stopping (truncated) once
+    /// the rows read hold <paramref name="maxTextChars"/> characters of text: a row's texts can be 32,000 characters each.
+    /// </summary>
+    public async Task<CategoryRows> ReadCategoryAsync(string category, int max, long maxTextChars, CancellationToken ct)
     {
         var rows = new List<PlaylistRecord>();
+        long chars = 0;
         var partition = CategoryKey(category);
         await foreach (var e in _rows.QueryAsync<TableEntity>(x => x.PartitionKey == partition, maxPerPage: 1000, select: ListColumns, cancellationToken: ct))
         {
-            if (rows.Count == max) return new CategoryRows(rows, true);
+            if (rows.Count == max || chars >= maxTextChars) return new CategoryRows(rows, true) { TextChars = chars };
             e["Category"] ??= category;
+            foreach (var value in ((IDictionary<string, object>)e).Values) if (value is string text) chars += text.Length;
             rows.Add(PlaylistRecord.FromEntity(e));
         }
-        return new CategoryRows(rows, false);
+        return new CategoryRows(rows, false) { TextChars = chars };
     }
 
     private static readonly string[] ListColumns =
@@ -103,4 +111,8 @@ public sealed class PlaylistTable(StorageClients storage)
 }
 
 /// <summary>Rows of one category's latest view; <see cref="Truncated"/> when the read stopped at its cap.</summary>
-public sealed record CategoryRows(IReadOnlyList<PlaylistRecord> Rows, bool Truncated);
+public sealed record CategoryRows(IReadOnlyList<PlaylistRecord> Rows, bool Truncated)
+{
+    /// <summary>Characters of text the rows' columns held as read.</summary>
+    public long TextChars { get; init; }
+}

@@ -155,6 +155,41 @@ public sealed class DataRoutesTests(AzuriteFixture azurites) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_registered_hostile_category_is_skipped_by_the_listing_and_the_figures_which_say_so()
+    {
+        await CrawlAsync("20261201-030000-cccc", Now, completed: true, Record("说唱", 1, "fine", 10, "", Now));
+        // A registry row written before names were checked (issue 20): a line break, a NUL, an escape, 5,000 characters.
+        string[] hostile = ["说唱\nfoo", "a\0b", "\u001b[31m", new string('唱', 5000)];
+        await _crawls.AddAsync(new CrawlInfo("20261201-040000-dddd", hostile, 0, Now.AddHours(1), "http"), default);
+
+        var listing = await Browser().ListAsync(null, null, null, null, null, default);
+        Assert.Equal(200, listing.StatusCode);
+        var page = (PlaylistPage)listing.Json!;
+        Assert.Equal(1, Assert.Single(page.Items).PlaylistId);
+        Assert.Equal(4, page.Skipped.Count);
+        Assert.StartsWith("'说唱␊foo' of crawl 20261201-040000-dddd: not a category name, it holds a line break", page.Skipped[0]);
+        Assert.All(page.Skipped, line => Assert.DoesNotContain(line, c => char.IsControl(c)));
+
+        var stats = (DatasetStats)(await Browser().StatsAsync(null, default)).Json!;
+        Assert.Equal("说唱", Assert.Single(stats.Categories).Category);
+        Assert.Equal(4, stats.Skipped.Count);
+    }
+
+    [Fact]
+    public async Task The_listing_stops_at_its_text_budget_and_cuts_long_names()
+    {
+        // 150 rows with names of 30,000 characters: 4.5 million characters, past the listing's budget of about 8 MiB.
+        var rows = Enumerable.Range(1, 150).Select(i => Record("长", i, new string((char)('a' + (i % 26)), 30_000), i, "c", Now)).ToList();
+        await _playlists.UpsertAllAsync(rows, default);
+
+        var page = (PlaylistPage)(await Browser().ListAsync("长", null, null, "200", null, default)).Json!;
+        Assert.True(page.Truncated);
+        Assert.InRange(page.Matched, 130, 140); // stopped once the rows read held the budget
+        Assert.All(page.Items, i => Assert.Equal(PlaylistItemView.MaxTextLength + 1, i.Name.Length));
+        Assert.All(page.Items, i => Assert.True(i.TextsCut));
+    }
+
+    [Fact]
     public async Task Figures_give_count_median_top_ten_and_decades_per_category()
     {
         long[] plays = [0, 5, 50, 500, 5000, 50_000, 500_000, 5_000_000, 7, 70, 700, 7000];
