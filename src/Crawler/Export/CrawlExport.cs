@@ -11,6 +11,9 @@ namespace FunctionsCrawler.Export;
 public sealed record ExportSummary(string Directory, int Rows, int Covers, long CoverBytes, int MissingCovers = 0, int HistoryRows = 0,
     long PlaylistTrackRows = 0, int TrackRows = 0)
 {
+    /// <summary>Songs the lists name that the site did not know when asked: in <c>playlist_tracks</c>, not in <c>tracks</c>.</summary>
+    public int UnknownTracks { get; init; }
+
     public static readonly IReadOnlyList<string> HistoryFiles = ["playlist_history.csv", "playlist_history.parquet"];
     public static readonly IReadOnlyList<string> PlaylistTrackFiles = ["playlist_tracks.csv", "playlist_tracks.parquet"];
     public static readonly IReadOnlyList<string> TrackFiles = ["tracks.csv", "tracks.parquet"];
@@ -71,8 +74,11 @@ public sealed class CrawlExport(CrawlItemTable items, CoverStore covers, Playlis
         });
         await tables;
         await historyFiles;
-        var (memberships, songs) = await trackFiles;
-        return new ExportSummary(Path.GetFullPath(directory), records.Count, coverCount, coverBytes, missing, historyRows, memberships, songs);
+        var (memberships, songs, unknown) = await trackFiles;
+        return new ExportSummary(Path.GetFullPath(directory), records.Count, coverCount, coverBytes, missing, historyRows, memberships, songs)
+        {
+            UnknownTracks = unknown,
+        };
 
         async IAsyncEnumerable<HistoryRow> Counted(IAsyncEnumerable<HistoryRow> rows)
         {
@@ -89,7 +95,7 @@ public sealed class CrawlExport(CrawlItemTable items, CoverStore covers, Playlis
     /// then the songs they name. Only the ids are kept between the two (a set of longs: some tens of MB for the million or
     /// two songs of a whole-site crawl).
     /// </summary>
-    private async Task<(long Memberships, int Songs)> WriteTracksAsync(IReadOnlyList<PlaylistRecord> records, string directory, CancellationToken ct)
+    private async Task<(long Memberships, int Songs, int Unknown)> WriteTracksAsync(IReadOnlyList<PlaylistRecord> records, string directory, CancellationToken ct)
     {
         var ids = new HashSet<long>();
         long memberships = 0;
@@ -106,7 +112,7 @@ public sealed class CrawlExport(CrawlItemTable items, CoverStore covers, Playlis
             (rows, token) => WriteFileAsync(Path.Combine(directory, "tracks.csv"), s => TracksCsv.WriteAsync(s, rows, token)),
             (rows, token) => WriteFileAsync(Path.Combine(directory, "tracks.parquet"), s => TracksParquet.WriteAsync(s, rows, token)),
         ], ct);
-        return (memberships, songs);
+        return (memberships, songs, ascending.Length - songs);
 
         async IAsyncEnumerable<PlaylistTrackList> Collected(IAsyncEnumerable<PlaylistTrackList> lists)
         {

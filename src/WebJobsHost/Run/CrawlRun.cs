@@ -107,7 +107,8 @@ public sealed class CrawlRun(
         Console.WriteLine($"Exported {summary.Rows} rows and {summary.Covers} covers ({summary.CoverBytes:N0} bytes) to {summary.Directory}");
         Console.WriteLine($"History: {summary.HistoryRows} rows (every crawl's counters of these categories) in {string.Join(" and ", ExportSummary.HistoryFiles)}");
         Console.WriteLine($"Playlist tracks: {summary.PlaylistTrackRows} rows (each playlist's list, in order) in {string.Join(" and ", ExportSummary.PlaylistTrackFiles)}");
-        Console.WriteLine($"Tracks: {summary.TrackRows} rows (each song those lists name, once) in {string.Join(" and ", ExportSummary.TrackFiles)}");
+        Console.WriteLine($"Tracks: {summary.TrackRows} rows (each song those lists name, once) in {string.Join(" and ", ExportSummary.TrackFiles)}"
+            + (summary.UnknownTracks > 0 ? $"; {summary.UnknownTracks} more the site did not know (their ids are in the lists)" : ""));
         if (summary.MissingCovers > 0)
             Console.WriteLine($"Note: {summary.MissingCovers} covers named by their rows are no longer in Blob storage; those rows keep their cover_blob, the files are not in covers/.");
         if (status.Playlists.Failed > 0 || status.Pages.Done < status.Pages.Total)

@@ -119,6 +119,7 @@ public sealed class TrackRoutesTests(AzuriteFixture azurites) : IAsyncLifetime
             Assert.Equal(4, summary.Rows);
             Assert.Equal(6, summary.PlaylistTrackRows); // 101 once, though it is in two categories
             Assert.Equal(3, summary.TrackRows); // 13 is unknown
+            Assert.Equal(1, summary.UnknownTracks);
 
             Assert.Equal(
             [
