@@ -14,8 +14,17 @@ namespace FunctionsCrawler.Integration.Tests.Storage;
 [Collection(nameof(InProcessStorage))]
 public sealed class CoverRefreshTests(AzuriteFixture azurites)
 {
-    private static readonly byte[] FirstJpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 1];
-    private static readonly byte[] SecondJpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 2, 2];
+    // Real images (a cover's header is read before it is kept), two different ones.
+    private static readonly byte[] FirstJpeg = Jpeg(8, 8, 10);
+    private static readonly byte[] SecondJpeg = Jpeg(12, 12, 200);
+
+    private static byte[] Jpeg(int width, int height, byte grey)
+    {
+        using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.L8>(width, height, new SixLabors.ImageSharp.PixelFormats.L8(grey));
+        using var output = new MemoryStream();
+        SixLabors.ImageSharp.ImageExtensions.SaveAsJpeg(image, output);
+        return output.ToArray();
+    }
 
     /// <summary>A cover host on 127.0.0.1 that counts what it is asked for: path → (content type, bytes); <c>…/500.jpg</c> answers HTTP 500.</summary>
     private sealed class CoverServer : IDisposable
