@@ -33,7 +33,7 @@ public sealed class CrawlerOptions
 
     /// <summary>
     /// Crawls started longer ago than this many days are deleted (rows, status entity, poison messages,
-    /// registry row), except the newest completed crawl of each category. Text, so a wrong value is named, not a bind error.
+    /// registry row), except, for each category, the newest ended crawl holding its rows. Text, so a wrong value is named, not a bind error.
     /// </summary>
     public string RetentionDays { get; set; } = "30";
 

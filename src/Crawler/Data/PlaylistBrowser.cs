@@ -208,7 +208,7 @@ public sealed class PlaylistBrowser(PlaylistTable playlists, CrawlItemTable item
 
     /// <summary>
     /// Every category some registered crawl covered, in the order crawls first met them (newest crawl first). The clean-up
-    /// keeps the newest completed crawl of each category, so every category of the latest view is among them. A registered
+    /// keeps, for each category, the newest crawl holding its rows, so every category of the latest view is among them. A registered
     /// category that is not a name (written before names were checked) is left out.
     /// </summary>
     public async Task<IReadOnlyList<string>> DatasetCategoriesAsync(CancellationToken ct) => (await ReadDatasetCategoriesAsync(ct)).Names;

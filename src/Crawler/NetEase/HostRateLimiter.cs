@@ -63,6 +63,21 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
         TimeSpan.FromTicks(Math.Max((long)Math.Ceiling(TimeSpan.TicksPerSecond / rate),
             (long)Math.Ceiling((double)(Window + LateTolerance + clockSkew).Ticks / PerWindow(rate))));
 
+    /// <summary>Processes that may queue on one shared schedule at once (Flex Consumption's default instance cap is 100).</summary>
+    public const int MaxProcesses = 100;
+
+    /// <summary>
+    /// How far ahead of now the shared schedule's next free slot may honestly be: each process waits on at most one lease
+    /// at a time, so every process's lease in a row (the longest lease at any rate the pushback may set) plus the clocks'
+    /// skew. A row further ahead was written by a clock running ahead, or is corrupt, and is replaced.
+    /// </summary>
+    public static TimeSpan ScheduleHorizon(double rate, TimeSpan clockSkew = default)
+    {
+        var slowest = rate * SitePushback.MinRateFactor;
+        var lease = Math.Max(LeaseTurns(rate) * SharedSpacing(rate, clockSkew).Ticks, LeaseTurns(slowest) * SharedSpacing(slowest, clockSkew).Ticks);
+        return TimeSpan.FromTicks(MaxProcesses * (lease + clockSkew.Ticks));
+    }
+
     /// <summary>How many turns one lease claims at most: half a second's worth, at least one.</summary>
     public static int LeaseTurns(double rate) => (int)Math.Clamp(Math.Floor(rate * LeaseLength.TotalSeconds), 1, 1000);
 
@@ -158,7 +173,7 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
         var spacing = SharedSpacing(rate, clockSkew);
         var count = Math.Clamp(Volatile.Read(ref turns.Waiting), 1, LeaseTurns(rate));
         var started = time.GetTimestamp();
-        var first = await schedule.ClaimAsync(group, count, spacing, now + turns.ClaimTime, ct).ConfigureAwait(false);
+        var first = await schedule.ClaimAsync(group, count, spacing, now + turns.ClaimTime, now + ScheduleHorizon(RequestsPerSecond, clockSkew), ct).ConfigureAwait(false);
         var took = time.GetElapsedTime(started);
         turns.ClaimTime = took < TimeSpan.FromSeconds(1) ? took : TimeSpan.FromSeconds(1);
         for (var i = 0; i < count; i++) turns.Lease.Enqueue(first + i * spacing);

@@ -275,8 +275,10 @@ public sealed class NetEaseClient
                     // 301/302/303 turn a POST into a GET without its form: only 307/308 keep the request as sent.
                     if (form is not null && status is not (307 or 308)) return Stopped(url, status, $"{what} POST redirected with HTTP {status}, which drops its form");
                     if (hop >= MaxRedirects) return Stopped(url, status, $"{what} redirected more than {MaxRedirects} times");
-                    if (!(kind == FetchKind.Cover ? CoverHosts.IsAllowed(next, BaseUri) : IsSite(next)))
+                    if (kind == FetchKind.Cover && !CoverHosts.IsAllowed(next, BaseUri))
                         return Stopped(url, status, $"{what} {Shorten(url)} redirected to '{next.Host}', which is not allowed");
+                    if (kind == FetchKind.Page && OffSite(next) is { } off)
+                        return Stopped(url, status, $"{what} {Shorten(url)} redirected to {Shorten(next)}, not the site: {off}");
                     url = next;
                     continue;
                 }
@@ -310,9 +312,16 @@ public sealed class NetEaseClient
         return fetched.Text is null || ResponseClassifier.Classify(fetched.Status, fetched.Text).Outcome != PageOutcome.Blocked;
     }
 
-    private bool IsSite(Uri url) =>
-        (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
-        && string.Equals(url.Host, BaseUri.Host, StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// Why a page redirect's target is not the configured site, or null when it is: the scheme, host and port must all be
+    /// the base URL's (the same host on another port is another server; https to http could be altered on the path).
+    /// </summary>
+    private string? OffSite(Uri url)
+    {
+        if (!string.Equals(url.Scheme, BaseUri.Scheme, StringComparison.OrdinalIgnoreCase)) return $"scheme {url.Scheme}, not {BaseUri.Scheme}";
+        if (!string.Equals(url.Host, BaseUri.Host, StringComparison.OrdinalIgnoreCase)) return $"host '{url.Host}', not '{BaseUri.Host}'";
+        return url.Port != BaseUri.Port ? $"port {url.Port}, not {BaseUri.Port}" : null;
+    }
 
     private static bool IsRedirect(int status) => status is 301 or 302 or 303 or 307 or 308;
 
@@ -362,11 +371,16 @@ public sealed class NetEaseClient
         request.Headers.AcceptLanguage.ParseAdd("zh-CN,zh;q=0.9");
     }
 
-    /// <summary>The primary handler: decompression on, redirects followed by the client itself (each hop checked), addresses guarded.</summary>
+    /// <summary>
+    /// The primary handler: decompression on, redirects followed by the client itself (each hop checked), addresses
+    /// guarded, and no proxy: through a system proxy (<c>HTTP_PROXY</c>, <c>HTTPS_PROXY</c>) the address guard would check
+    /// the proxy's address instead of the site's.
+    /// </summary>
     public static SocketsHttpHandler CreateHandler(NetEaseOptions options, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null) => new()
     {
         AutomaticDecompression = DecompressionMethods.All,
         AllowAutoRedirect = false,
+        UseProxy = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectTimeout = TimeSpan.FromSeconds(options.ReadTimeoutSeconds),
         ConnectCallback = new SiteAddressGuard(Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var site) ? site : null, resolve).ConnectAsync,

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace FunctionsCrawler.Pipeline;
 
 /// <summary>
-/// What one clean-up run did: the crawls deleted, the old ones kept as the newest completed crawl of a category, and the
+/// What one clean-up run did: the crawls deleted, the old ones kept as the newest to hold a category's rows, and the
 /// history rows deleted for being older than <c>Crawler__HistoryDays</c>.
 /// </summary>
 public sealed record CleanUpSummary(IReadOnlyList<string> Deleted, IReadOnlyList<string> Kept, int HistoryRows = 0);
@@ -15,7 +15,8 @@ public sealed record CleanUpSummary(IReadOnlyList<string> Deleted, IReadOnlyList
 /// <summary>
 /// The retention clean-up (timer <c>Crawler__CleanupSchedule</c>): everything per-crawl of a crawl started more than
 /// <c>Crawler__RetentionDays</c> ago is deleted — its partition of <c>CrawlItems</c>, its poison messages, its status
-/// entity and, last, its registry row — except the newest completed crawl of each category, whose rows the export reads.
+/// entity and, last, its registry row — except, for each category, the newest ended crawl that holds rows of it (whatever
+/// happened to its other categories), whose rows the export reads.
 /// The dataset table <c>Playlists</c> is never touched. A run cut short leaves the registry row, so the next run finishes it.
 /// History (<see cref="PlaylistHistoryTable"/>) has its own retention, <c>Crawler__HistoryDays</c>: its rows go by their age,
 /// never with their crawl.
@@ -37,7 +38,7 @@ public sealed class CleanUpOldCrawls(CrawlTable crawls, CrawlQueries queries, Cr
         var (doomed, kept) = await ChooseAsync(cutoff, ct);
         if (doomed.Count == 0)
         {
-            log.LogInformation("Clean-up: no crawl started before {Cutoff:u} to delete ({Kept} kept as the newest completed of a category)", cutoff, kept.Count);
+            log.LogInformation("Clean-up: no crawl started before {Cutoff:u} to delete ({Kept} kept as the newest holding a category's rows)", cutoff, kept.Count);
             return new CleanUpSummary([], kept, historyRows);
         }
 
@@ -52,27 +53,25 @@ public sealed class CleanUpOldCrawls(CrawlTable crawls, CrawlQueries queries, Cr
             log.LogInformation("Clean-up: deleted crawl {CrawlId} (started {StartedAt:u}, {Categories}): {Rows} item rows, {Poison} poison messages, status entity {Entity}",
                 crawl.CrawlId, crawl.StartedAt, string.Join(", ", crawl.Categories), crawlRows, poison.GetValueOrDefault(crawl.CrawlId), entity ? "purged" : "already gone");
         }
-        log.LogInformation("Clean-up: deleted {Deleted} crawls started before {Cutoff:u} ({Rows} item rows, {Poison} poison messages); kept {Kept} older ones as the newest completed of a category",
+        log.LogInformation("Clean-up: deleted {Deleted} crawls started before {Cutoff:u} ({Rows} item rows, {Poison} poison messages); kept {Kept} older ones as the newest holding a category's rows",
             doomed.Count, cutoff, rows, poison.Values.Sum(), kept.Count);
         return new CleanUpSummary(doomed.Select(c => c.CrawlId).ToList(), kept, historyRows);
     }
 
-    /// <summary>Newest first: a crawl is kept when it is recent, or when it is the newest completed crawl of one of its categories.</summary>
+    /// <summary>
+    /// Newest first: a crawl is kept when it is recent, or when it is the newest ended crawl holding rows of one of its
+    /// categories. A category counts by its own rows, whatever became of the crawl's other categories: a crawl of (X, Y)
+    /// whose X pages all failed still completes, and must not free the older crawl that holds X's rows.
+    /// </summary>
     private async Task<(List<CrawlInfo> Doomed, List<string> Kept)> ChooseAsync(DateTimeOffset cutoff, CancellationToken ct)
     {
-        var covered = new HashSet<string>(StringComparer.Ordinal); // categories that already have a newer completed crawl
+        var covered = new HashSet<string>(StringComparer.Ordinal); // categories whose rows a newer ended crawl holds
         var doomed = new List<CrawlInfo>();
         var kept = new List<string>();
         foreach (var crawl in (await crawls.ListSinceAsync(DateTimeOffset.MinValue, ct)).OrderByDescending(c => c.StartedAt))
         {
             var old = crawl.StartedAt < cutoff;
-            // A crawl holds a category's rows when it completed with at least one of its pages read (one whose pages all
-            // failed still completes when another category succeeded). Crawls registered before the registry knew how
-            // they ended are asked of their status.
-            var held = crawl.Final is { } final ? crawl.Categories.Where(c => final.Counts.GetValueOrDefault(c)?.PagesDone > 0).ToList()
-                : crawl.Site.Length == 0 && (await queries.StatusAsync(crawl, ct)).State == CrawlStates.Completed ? [.. crawl.Categories]
-                : [];
-            if (crawl.State == CrawlInfo.Failed) held.Clear();
+            var held = await HeldCategoriesAsync(crawl, ct);
             var newestOfSome = held.Any(c => !covered.Contains(c));
             covered.UnionWith(held);
             if (!old) continue;
@@ -80,5 +79,21 @@ public sealed class CleanUpOldCrawls(CrawlTable crawls, CrawlQueries queries, Cr
             else doomed.Add(crawl);
         }
         return (doomed, kept);
+    }
+
+    /// <summary>
+    /// The categories whose rows (done playlists, what the exports read) the crawl holds; a done page whose playlists all
+    /// failed holds none. An ended crawl says so in its tally's counts; one registered before the registry knew how crawls
+    /// end is asked of its status, then of the item table (one filtered query per category). A crawl still running or
+    /// cancelled holds none: its rows are half a read, so they neither free an older crawl nor keep this one.
+    /// </summary>
+    private async Task<List<string>> HeldCategoriesAsync(CrawlInfo crawl, CancellationToken ct)
+    {
+        if (crawl.Final is { } final) return crawl.Categories.Where(c => final.Counts.GetValueOrDefault(c)?.Done > 0).ToList();
+        if (crawl.Site.Length > 0 || (await queries.StatusAsync(crawl, ct)).State != CrawlStates.Completed) return [];
+        var held = new List<string>();
+        foreach (var category in crawl.Categories)
+            if (await items.HasRowsAsync(crawl.CrawlId, category, ct)) held.Add(category);
+        return held;
     }
 }

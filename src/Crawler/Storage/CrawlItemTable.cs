@@ -542,6 +542,16 @@ public sealed class CrawlItemTable(StorageClients storage)
             yield return PlaylistRecord.FromEntity(e) with { Category = category };
     }
 
+    /// <summary>Whether the crawl holds a done row of the category: one range query for the first, its key only.</summary>
+    public async Task<bool> HasRowsAsync(string crawlId, string category, CancellationToken ct)
+    {
+        var prefix = $"list|{Cat(category)}|";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {crawlId} and RowKey ge {prefix} and RowKey lt {After(prefix)} and State eq {Done}");
+        await foreach (var _ in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1, select: ["RowKey"], cancellationToken: ct))
+            return true;
+        return false;
+    }
+
     /// <summary>Whether the crawl has unfinished work: one range query for its first open row.</summary>
     public async Task<bool> HasOpenWorkAsync(string crawlId, CancellationToken ct)
     {

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using FunctionsCrawler.NetEase;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FunctionsCrawler.Storage;
 
@@ -11,6 +13,12 @@ namespace FunctionsCrawler.Storage;
 /// ETag-conditional write; a process that lost the race (HTTP 412) reads the row again and retries. The row's
 /// last ETag is kept, so a claim nobody raced costs one transaction (one process alone on the schedule); when
 /// others claim too it reads first (two), and each lost race costs two more.
+/// <para>
+/// A <c>NextTurnAt</c> past the claim's <c>notAfter</c> (a process whose clock ran ahead wrote it, or the row is corrupt,
+/// up to <see cref="long.MaxValue"/>) would hold every process back, or overflow: the claim starts at <c>notBefore</c>
+/// instead and writes over it, with the same ETag check as any claim, and says so in one warning line (at most one a
+/// minute per group).
+/// </para>
 /// </summary>
 public sealed class TableTurnSchedule : ITurnSchedule, IDisposable
 {
@@ -21,15 +29,25 @@ public sealed class TableTurnSchedule : ITurnSchedule, IDisposable
     private readonly TableClient _table;
     private readonly ConcurrentDictionary<string, (long Next, ETag ETag)> _known = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, double> _raced = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (DateTimeOffset At, int Since)> _warned = new(StringComparer.Ordinal);
+    private readonly ILogger _log;
     private readonly SemaphoreSlim _create = new(1, 1);
     private volatile bool _created;
 
     public void Dispose() => _create.Dispose();
     private long _transactions;
 
-    public TableTurnSchedule(StorageClients storage) : this(storage.Tables.GetTableClient(Name)) { }
+    public TableTurnSchedule(StorageClients storage, ILogger<TableTurnSchedule>? log = null) : this(storage.Tables.GetTableClient(Name), log) { }
 
-    public TableTurnSchedule(TableClient table) => _table = table;
+    public TableTurnSchedule(TableClient table, ILogger<TableTurnSchedule>? log = null)
+    {
+        _table = table;
+        _log = log ?? NullLogger<TableTurnSchedule>.Instance;
+    }
+
+    /// <summary>Rows this process found past their horizon and wrote over.</summary>
+    public long Replaced => Interlocked.Read(ref _replaced);
+    private long _replaced;
 
     /// <summary>Storage transactions this process has spent on the schedule (creating the table included).</summary>
     public long Transactions => Interlocked.Read(ref _transactions);
@@ -38,7 +56,7 @@ public sealed class TableTurnSchedule : ITurnSchedule, IDisposable
     public long Claims => Interlocked.Read(ref _claims);
     private long _claims;
 
-    public async Task<DateTimeOffset> ClaimAsync(string group, int turns, TimeSpan spacing, DateTimeOffset notBefore, CancellationToken ct)
+    public async Task<DateTimeOffset> ClaimAsync(string group, int turns, TimeSpan spacing, DateTimeOffset notBefore, DateTimeOffset notAfter, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(turns, 1);
         if (!_created) await CreateAsync(ct).ConfigureAwait(false);
@@ -54,7 +72,8 @@ public sealed class TableTurnSchedule : ITurnSchedule, IDisposable
         }
         for (var tries = 0; ; tries++)
         {
-            var start = Math.Max(next, notBefore.UtcTicks);
+            var untrusted = next > notAfter.UtcTicks;
+            var start = untrusted ? notBefore.UtcTicks : Math.Max(next, notBefore.UtcTicks);
             var entity = new TableEntity(Partition, group) { [NextTurnAt] = start + turns * spacing.Ticks };
             try
             {
@@ -65,6 +84,7 @@ public sealed class TableTurnSchedule : ITurnSchedule, IDisposable
                 _known[group] = (start + turns * spacing.Ticks, response.Headers.ETag ?? default);
                 if (tries == 0 && raced <= 0.5 && known.ETag != default) _raced[group] = Learn(raced, false);
                 Interlocked.Increment(ref _claims);
+                if (untrusted) Replace(group, next, notBefore);
                 return new DateTimeOffset(start, TimeSpan.Zero);
             }
             catch (RequestFailedException e) when (e.Status is 412 or 409 or 404)
@@ -76,6 +96,22 @@ public sealed class TableTurnSchedule : ITurnSchedule, IDisposable
         }
     }
 
+    private void Replace(string group, long next, DateTimeOffset now)
+    {
+        Interlocked.Increment(ref _replaced);
+        var (at, since) = _warned.GetValueOrDefault(group);
+        if (now - at < TimeSpan.FromMinutes(1))
+        {
+            _warned[group] = (at, since + 1);
+            return;
+        }
+        _warned[group] = (now, 0);
+        var ahead = next >= DateTimeOffset.MaxValue.UtcTicks || next - now.UtcTicks > TimeSpan.FromDays(365).Ticks
+            ? "more than a year" : $"{TimeSpan.FromTicks(next - now.UtcTicks).TotalSeconds:0.0} s";
+        _log.LogWarning("Pacer: the shared schedule of {Group} had its next turn {Ahead} ahead, past any queue of processes (a clock running ahead, or a corrupt row): replaced with now{Since}",
+            group, ahead, since > 0 ? $" ({since} more times in the last minute)" : "");
+    }
+
     /// <summary>How often, lately, the kept ETag was stale (0–1, a moving average).</summary>
     private static double Learn(double raced, bool stale) => raced * 0.75 + (stale ? 0.25 : 0);
 
@@ -83,7 +119,10 @@ public sealed class TableTurnSchedule : ITurnSchedule, IDisposable
     {
         Count();
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, group, [NextTurnAt], ct).ConfigureAwait(false);
-        var read = row.HasValue && row.Value is { } e ? (e.GetInt64(NextTurnAt) ?? 0, e.ETag) : (0L, default(ETag));
+        // A value of another type is a corrupt row: read as past any horizon, so the claim writes over it.
+        var read = row.HasValue && row.Value is { } e
+            ? (e.TryGetValue(NextTurnAt, out var value) && value is not null ? value as long? ?? long.MaxValue : 0L, e.ETag)
+            : (0L, default(ETag));
         _known[group] = read;
         return read;
     }

@@ -162,6 +162,49 @@ public sealed class NetEaseClientTests
         Assert.Single(server.Requests);
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:{other}/discover/playlist/", "port {other}, not {port}")] // the same host, another server
+    [InlineData("https://127.0.0.1:{port}/discover/playlist/", "scheme https, not http")]
+    [InlineData("http://localhost:{other}/discover/playlist/", "host 'localhost', not '127.0.0.1'")]
+    public async Task A_page_redirect_to_another_scheme_host_or_port_is_refused_in_one_line(string location, string why)
+    {
+        await using var elsewhere = new HostileServer((_, s, ct) => HostileServer.WriteAsync(s, 200, Html, ListPage, ct));
+        var port = 0; // the server's own, known once it listens
+        string Fill(string text) => text.Replace("{other}", Invariant(elsewhere.Port), StringComparison.Ordinal).Replace("{port}", Invariant(port), StringComparison.Ordinal);
+        await using var server = new HostileServer((_, s, ct) => HostileServer.WriteAsync(s, 302, [("Location", Fill(location))], [], ct));
+        port = server.Port;
+
+        var page = await Client(server.BaseUrl).GetTextAsync(new Uri(server.BaseUrl, "discover/playlist/?cat=x"), CancellationToken.None);
+
+        Assert.NotNull(page.Problem);
+        Assert.EndsWith($"not the site: {Fill(why)}", page.Problem);
+        Assert.DoesNotContain('\n', page.Problem);
+        Assert.Single(server.Requests);
+        Assert.Empty(elsewhere.Requests);
+    }
+
+    private static string Invariant(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task A_page_redirect_within_the_site_is_followed()
+    {
+        var port = 0;
+        await using var server = new HostileServer((r, s, ct) => r.Target.StartsWith("/moved", StringComparison.Ordinal)
+            ? HostileServer.WriteAsync(s, 200, Html, ListPage, ct)
+            : HostileServer.WriteAsync(s, 302, [("Location", $"http://127.0.0.1:{Invariant(port)}/moved")], [], ct));
+        port = server.Port;
+        var page = await Client(server.BaseUrl).GetTextAsync(new Uri(server.BaseUrl, "discover/playlist/"), CancellationToken.None);
+        Assert.Null(page.Problem);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
+    public void The_handler_uses_no_system_proxy_so_the_address_guard_sees_the_site()
+    {
+        using var handler = NetEaseClient.CreateHandler(new NetEaseOptions());
+        Assert.False(handler.UseProxy);
+    }
+
     [Fact]
     public async Task A_cover_redirect_within_the_allowed_hosts_is_followed_and_each_hop_paced()
     {

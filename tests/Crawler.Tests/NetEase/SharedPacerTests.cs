@@ -23,11 +23,14 @@ public sealed class SharedPacerTests
         public int Claims;
         public int Turns;
 
-        public Task<DateTimeOffset> ClaimAsync(string group, int turns, TimeSpan spacing, DateTimeOffset notBefore, CancellationToken ct)
+        public DateTimeOffset NotAfter;
+
+        public Task<DateTimeOffset> ClaimAsync(string group, int turns, TimeSpan spacing, DateTimeOffset notBefore, DateTimeOffset notAfter, CancellationToken ct)
         {
             Interlocked.Increment(ref Claims);
             Interlocked.Add(ref Turns, turns);
-            return inner.ClaimAsync(group, turns, spacing, notBefore, ct);
+            NotAfter = notAfter;
+            return inner.ClaimAsync(group, turns, spacing, notBefore, notAfter, ct);
         }
     }
 
@@ -54,6 +57,35 @@ public sealed class SharedPacerTests
     [InlineData(40, 20)]
     public void A_lease_is_half_a_second_of_turns_at_least_one(double rate, int turns) =>
         Assert.Equal(turns, HostRateLimiter.LeaseTurns(rate));
+
+    [Theory]
+    [InlineData(2, 5, 500.5)]   // at the slowest rate a block leaves (0.2 req/s) a lease is one 5 s slot: 100 of them
+    [InlineData(10, 5, 104)]    // 1 req/s at the slowest: a 1.035 s slot
+    public void The_horizon_allows_every_process_one_lease_at_the_slowest_rate(double rate, double skewMs, double seconds) =>
+        Assert.Equal(seconds, HostRateLimiter.ScheduleHorizon(rate, TimeSpan.FromMilliseconds(skewMs)).TotalSeconds, 3);
+
+    [Fact]
+    public async Task A_next_turn_past_the_horizon_is_not_waited_for_one_within_it_is()
+    {
+        var time = new FakeTimeProvider(Start);
+        var inner = new InProcessTurnSchedule();
+        var schedule = new CountingSchedule(inner);
+        var pacer = new HostRateLimiter(10, Pushback(time), time, schedule, TimeSpan.FromMilliseconds(5));
+        var horizon = HostRateLimiter.ScheduleHorizon(10, TimeSpan.FromMilliseconds(5));
+        // A process whose clock runs an hour ahead claimed the site's next slot; other processes queued 30 s on the CDN.
+        await inner.ClaimAsync(Site, 1, TimeSpan.FromSeconds(1), Start + TimeSpan.FromHours(1), DateTimeOffset.MaxValue, CancellationToken.None);
+        await inner.ClaimAsync("music.126.net", 1, TimeSpan.FromSeconds(1), Start + TimeSpan.FromSeconds(29), DateTimeOffset.MaxValue, CancellationToken.None);
+
+        await pacer.WaitTurnAsync(Site, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5)); // at once, on the fake clock
+        Assert.Equal(Start, time.GetUtcNow());
+        Assert.Equal(Start + horizon, schedule.NotAfter);
+
+        var cdn = pacer.WaitTurnAsync("music.126.net", CancellationToken.None).AsTask();
+        await Task.Delay(50);
+        Assert.False(cdn.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(30));
+        await cdn.WaitAsync(TimeSpan.FromSeconds(5));
+    }
 
     [Fact]
     public async Task Two_processes_take_alternate_slots_of_one_schedule()

@@ -11,7 +11,7 @@ using Xunit;
 
 namespace FunctionsCrawler.Integration.Tests.Storage;
 
-/// <summary>The retention clean-up on a real Azurite: what old crawls leave is deleted, the dataset and the newest completed crawl of each category stay.</summary>
+/// <summary>The retention clean-up on a real Azurite: what old crawls leave is deleted, the dataset and, per category, the newest ended crawl holding its rows stay.</summary>
 [Collection(nameof(InProcessStorage))]
 public sealed class CleanUpOldCrawlsTests(AzuriteFixture azurites)
 {
@@ -19,6 +19,7 @@ public sealed class CleanUpOldCrawlsTests(AzuriteFixture azurites)
 
     private sealed class World(StorageClients storage, InMemoryStatusEntities statuses, FakeTimeProvider time)
     {
+        public FakeTimeProvider Time => time;
         public CrawlTable Crawls { get; } = new(storage);
         public PlaylistTable Playlists { get; } = new(storage);
         public CrawlQueues Queues { get; } = new(storage);
@@ -31,22 +32,38 @@ public sealed class CleanUpOldCrawlsTests(AzuriteFixture azurites)
             ItemTable, Queues, new PlaylistHistoryTable(storage, ItemTable), statuses, Options.Create(new CrawlerOptions { RetentionDays = retentionDays }), time,
             NullLogger<CleanUpOldCrawls>.Instance);
 
-        /// <summary>A registered crawl with per-crawl rows, a dataset row and poison messages; completed or still running.</summary>
-        public async Task<CrawlInfo> CrawlAsync(string crawlId, DateTimeOffset startedAt, string[] categories, bool completed, int rows, long datasetId)
+        /// <summary>
+        /// A registered crawl with per-crawl rows, a dataset row and poison messages; completed or still running. Each
+        /// category has <paramref name="rows"/> done playlists, except those whose one page failed
+        /// (<paramref name="pagesFailed"/>: no rows) and those whose page was read but every playlist failed
+        /// (<paramref name="playlistsFailed"/>: failed rows only). The registry's tally says the same.
+        /// </summary>
+        public async Task<CrawlInfo> CrawlAsync(string crawlId, DateTimeOffset startedAt, string[] categories, bool completed, int rows, long datasetId,
+            string[]? pagesFailed = null, string[]? playlistsFailed = null)
         {
+            bool PageFailed(string c) => pagesFailed?.Contains(c) == true;
+            bool PlaylistsFailed(string c) => playlistsFailed?.Contains(c) == true;
             var crawl = new CrawlInfo(crawlId, categories, 0, startedAt, "test") { Site = new NetEaseOptions().Site };
             await Crawls.AddAsync(crawl, default);
             if (completed)
-                await Crawls.EndAsync(crawlId, CrawlInfo.Completed, null,
-                    new CrawlTally(categories.ToDictionary(c => c, _ => new CategoryCounts { PagesTotal = 1, PagesDone = 1 }), 0, 0, 0), startedAt, default);
+                await Crawls.EndAsync(crawlId, CrawlInfo.Completed, null, new CrawlTally(categories.ToDictionary(c => c, c =>
+                    PageFailed(c) ? new CategoryCounts { PagesTotal = 1, PagesFailed = 1 }
+                    : PlaylistsFailed(c) ? new CategoryCounts { PagesTotal = 1, PagesDone = 1, Discovered = rows, Failed = rows }
+                    : new CategoryCounts { PagesTotal = 1, PagesDone = 1, Discovered = rows, Done = rows }), 0, 0, 0), startedAt, default);
             await statuses.SignalAsync(crawlId, ProgressEvent.Started(crawlId, categories, 0, startedAt));
             foreach (var category in categories)
             {
                 await statuses.SignalAsync(crawlId, ProgressEvent.PagesPlanned(category, completed ? 1 : 2, startedAt));
                 await statuses.SignalAsync(crawlId, ProgressEvent.PageDone(category, 0, 0, startedAt));
+                var key = Uri.EscapeDataString(category);
+                if (PageFailed(category))
+                {
+                    await Items.UpsertEntityAsync(new TableEntity(crawlId, $"page|{key}|000000") { ["State"] = "failed", ["Category"] = category });
+                    continue;
+                }
+                for (var id = 1; id <= rows; id++)
+                    await Items.UpsertEntityAsync(new TableEntity(crawlId, $"list|{key}|{id:D20}") { ["State"] = PlaylistsFailed(category) ? "failed" : "done", ["PlaylistId"] = (long)id });
             }
-            for (var id = 1; id <= rows; id++)
-                await Items.UpsertEntityAsync(new TableEntity(crawlId, $"list|{Uri.EscapeDataString(categories[0])}|{id:D20}") { ["State"] = "done" });
             await Playlists.UpsertAllAsync([Record(categories[0], datasetId, crawlId, startedAt)], default);
             // What the host does after maxDequeueCount tries: the message as it was, in the queue's poison twin.
             await PoisonAsync(CrawlQueues.Playlists, new PlaylistWork(crawlId, categories[0], [new PlaylistRef(datasetId)]));
@@ -115,7 +132,7 @@ public sealed class CleanUpOldCrawlsTests(AzuriteFixture azurites)
             Assert.False(w.Statuses.Has(gone));
         }
         Assert.Equal(summary.Deleted.Order(StringComparer.Ordinal), w.Statuses.Purged.Order(StringComparer.Ordinal));
-        Assert.Equal((5, 4), (await w.RowsAsync(CrawlItemTable.Name, "20261001-030000-bbbb"), await w.RowsAsync(CrawlItemTable.Name, "20261125-030000-dddd")));
+        Assert.Equal((10, 4), (await w.RowsAsync(CrawlItemTable.Name, "20261001-030000-bbbb"), await w.RowsAsync(CrawlItemTable.Name, "20261125-030000-dddd")));
         // Only the deleted crawls' poison messages went; the others are visible again at once.
         Assert.Equal(["20261001-030000-bbbb", "20261001-030000-bbbb", "20261125-030000-dddd", "20261125-030000-dddd", "not a work message"], await w.PoisonCrawlIdsAsync());
         // The dataset keeps every row, whichever crawl wrote it.
@@ -125,6 +142,37 @@ public sealed class CleanUpOldCrawlsTests(AzuriteFixture azurites)
         var again = await w.Step().RunAsync(default);
         Assert.Empty(again.Deleted);
         Assert.Equal(["20261001-030000-bbbb"], again.Kept);
+    }
+
+    [Fact]
+    public async Task A_category_keeps_its_newest_rows_whatever_happened_to_the_rest_of_a_newer_crawl()
+    {
+        var azurite = azurites.NewAccount();
+        var w = await WorldAsync(azurite);
+        string[] both = ["说唱", "华语"];
+        // Oldest first, every crawl of (说唱, 华语) and every one completed: one superseded for both categories; the last
+        // with 说唱's rows; one whose 说唱 page failed; a recent one whose 说唱 page was read but every playlist failed.
+        await w.CrawlAsync("20260801-030000-aaaa", Now.AddDays(-122), both, completed: true, rows: 7, datasetId: 101);
+        await w.CrawlAsync("20261001-030000-bbbb", Now.AddDays(-61), both, completed: true, rows: 6, datasetId: 102);
+        await w.CrawlAsync("20261015-030000-cccc", Now.AddDays(-47), both, completed: true, rows: 5, datasetId: 103, pagesFailed: ["说唱"]);
+        await w.CrawlAsync("20261125-030000-dddd", Now.AddDays(-6), both, completed: true, rows: 4, datasetId: 104, playlistsFailed: ["说唱"]);
+
+        var summary = await w.Step().RunAsync(default);
+
+        // bbbb holds the newest rows of 说唱: it stays, with them. aaaa is superseded for both categories and cccc's 华语
+        // rows by dddd's: both go.
+        Assert.Equal(["20260801-030000-aaaa", "20261015-030000-cccc"], summary.Deleted.Order(StringComparer.Ordinal));
+        Assert.Equal(["20261001-030000-bbbb"], summary.Kept);
+        Assert.Equal(["20261125-030000-dddd", "20261001-030000-bbbb"], (await w.Crawls.ListSinceAsync(DateTimeOffset.MinValue, default)).Select(c => c.CrawlId));
+        Assert.Equal(6, await w.ItemTable.ReadRowsAsync("20261001-030000-bbbb", ["说唱"], default).CountAsync());
+        Assert.Equal(0, await w.RowsAsync(CrawlItemTable.Name, "20260801-030000-aaaa"));
+
+        // A newer crawl with 说唱's rows (a month on, when bbbb and dddd are past the retention too) frees bbbb.
+        w.Time.Advance(TimeSpan.FromDays(31));
+        await w.CrawlAsync("20261231-030000-eeee", Now.AddDays(30), both, completed: true, rows: 3, datasetId: 105);
+        var later = await w.Step().RunAsync(default);
+        Assert.Equal(["20261001-030000-bbbb", "20261125-030000-dddd"], later.Deleted.Order(StringComparer.Ordinal));
+        Assert.Empty(later.Kept);
     }
 
     [Fact]
