@@ -36,7 +36,7 @@ public sealed class HostileSiteTests(AzuriteFixture azurites) : IClassFixture<Az
         await using var site = await SandboxSite.StartAsync(new SandboxOptions
         {
             Seed = 13, PagesPerCategory = maxPages, CharsetLabel = "utf8", BlockShape = "503", RetryAfterSeconds = 2,
-            BlockAfterRequests = 60, BlockForSeconds = 3,
+            BlockAfterRequests = 30, BlockForSeconds = 3,
         });
         var output = Directory.CreateTempSubdirectory("crawl-hostile-blocks-").FullName;
         var settings = Settings(azurite, site, output, maxPages);

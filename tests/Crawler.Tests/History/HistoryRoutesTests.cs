@@ -30,9 +30,9 @@ public sealed class HistoryRoutesTests(AzuriteFixture azurite) : IClassFixture<A
     {
         var w = await HistoryWorld.CreateAsync(account);
         await w.CrawlAsync("20261124-030000-aaaa", Now.AddDays(-7),
-            [HistoryWorld.Row("说唱", 42, 1_000, Now.AddDays(-7), subscribed: 5), HistoryWorld.Row("说唱", 7, 70, Now.AddDays(-7)), HistoryWorld.Row("=cmd", 42, 1_000, Now.AddDays(-7))]);
+            [HistoryWorld.Row("说唱", 42, 1_000, Now.AddDays(-7), subscribed: 5), HistoryWorld.Row("说唱", 7, 70, Now.AddDays(-7)), HistoryWorld.Row("-cmd", 42, 1_000, Now.AddDays(-7))]);
         await w.CrawlAsync("20261201-030000-bbbb", Now,
-            [HistoryWorld.Row("说唱", 42, 1_700, Now, "new name", subscribed: 8), HistoryWorld.Row("说唱", 8, 80, Now), HistoryWorld.Row("=cmd", 42, 1_650, Now)]);
+            [HistoryWorld.Row("说唱", 42, 1_700, Now, "new name", subscribed: 8), HistoryWorld.Row("说唱", 8, 80, Now), HistoryWorld.Row("-cmd", 42, 1_650, Now)]);
         return w;
     }
 
@@ -62,9 +62,9 @@ public sealed class HistoryRoutesTests(AzuriteFixture azurite) : IClassFixture<A
         // Every category holding it, read side by side.
         w.Requests.Clear();
         var both = (PlaylistHistory)(await browser.HistoryAsync("42", null, default)).Json!;
-        Assert.Equal(["=cmd", "说唱"], both.Categories.Select(c => c.Category).Order(StringComparer.Ordinal));
+        Assert.Equal(["-cmd", "说唱"], both.Categories.Select(c => c.Category).Order(StringComparer.Ordinal));
         Assert.Equal(2, w.Requests.To(PlaylistHistoryTable.Name));
-        Assert.Equal([1_000L, 1_650], both.Categories.Single(c => c.Category == "=cmd").Points.Select(p => p.PlayCount));
+        Assert.Equal([1_000L, 1_650], both.Categories.Single(c => c.Category == "-cmd").Points.Select(p => p.PlayCount));
 
         Assert.Equal(400, (await browser.HistoryAsync("42", new string('唱', 101), default)).StatusCode);
         Assert.Equal(404, (await browser.HistoryAsync("43", null, default)).StatusCode);
@@ -101,7 +101,7 @@ public sealed class HistoryRoutesTests(AzuriteFixture azurite) : IClassFixture<A
             {
                 var rows = (await ParquetSerializer.DeserializeAsync<PlaylistHistoryParquet.Row>(file, null, null, CancellationToken.None)).Data.ToList();
                 // By category (ordinal: '=' before CJK), playlist id, then time.
-                Assert.Equal([("=cmd", 42L, 1_000L), ("=cmd", 42, 1_650), ("说唱", 7, 70), ("说唱", 8, 80), ("说唱", 42, 1_000), ("说唱", 42, 1_700)],
+                Assert.Equal([("-cmd", 42L, 1_000L), ("-cmd", 42, 1_650), ("说唱", 7, 70), ("说唱", 8, 80), ("说唱", 42, 1_000), ("说唱", 42, 1_700)],
                     rows.Select(r => (r.Category, r.PlaylistId, r.PlayCount)));
                 Assert.Equal(Now.AddDays(-7).UtcDateTime, rows[0].CrawledAt);
                 Assert.Equal(DateTimeKind.Utc, rows[0].CrawledAt.Kind);
@@ -112,7 +112,7 @@ public sealed class HistoryRoutesTests(AzuriteFixture azurite) : IClassFixture<A
             Assert.Equal(Encoding.UTF8.Preamble.ToArray(), csv[..3]);
             var lines = Encoding.UTF8.GetString(csv[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(string.Join(',', PlaylistHistoryCsv.Header), lines[0]);
-            Assert.Equal($"42,\"'=cmd\",2026-11-24T03:00:00Z,1000,0,{42 % 7},{42 % 11},{10 + 42 % 30}", lines[1]);
+            Assert.Equal($"42,\"'-cmd\",2026-11-24T03:00:00Z,1000,0,{42 % 7},{42 % 11},{10 + 42 % 30}", lines[1]);
             Assert.Equal($"42,说唱,2026-12-01T03:00:00Z,1700,8,{42 % 7},{42 % 11},{10 + 42 % 30}", lines[6]);
             Assert.Equal(7, lines.Length);
         }
