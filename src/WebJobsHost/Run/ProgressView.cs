@@ -12,6 +12,9 @@ namespace FunctionsCrawler.WebJobsHost;
 /// </summary>
 public sealed class ProgressView(IOptions<RunOptions> run, TerminalLog log)
 {
+    /// <summary>How long one status read may take before the view counts it failed and shows the last figures.</summary>
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>Whether stdout is a terminal that can show the live panel.</summary>
     public static bool IsTerminal => !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "" or "dumb");
 
@@ -44,15 +47,20 @@ public sealed class ProgressView(IOptions<RunOptions> run, TerminalLog log)
         var failures = 0;
         async Task<CrawlStatus> read(CancellationToken token)
         {
-            try
+            while (true)
             {
-                lastGood = await readOnce(token);
-                failures = 0;
-                return lastGood;
-            }
-            catch (Exception) when (!token.IsCancellationRequested && lastGood is not null && ++failures < 30)
-            {
-                return lastGood;
+                try
+                {
+                    // A read that never answers counts as a failed one: the view keeps drawing and the run can end.
+                    lastGood = await readOnce(token).WaitAsync(ReadTimeout, token);
+                    failures = 0;
+                    return lastGood;
+                }
+                catch (Exception) when (!token.IsCancellationRequested && ++failures < 30)
+                {
+                    if (lastGood is not null) return lastGood;
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), token);
+                }
             }
         }
 
