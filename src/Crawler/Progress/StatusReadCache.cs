@@ -9,7 +9,11 @@ namespace FunctionsCrawler.Progress;
 /// </summary>
 public sealed class StatusReadCache(TimeProvider time)
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// One second: polling then costs at most one entity read a second per crawl, whoever asks, and a pause of a couple of
+    /// seconds still shows (the entity itself lags up to a second; a longer keep hid short pauses from the dashboard).
+    /// </summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(1);
 
     /// <summary>Entries past this many are swept of the expired ones (ids come from the registry, so they are few).</summary>
     private const int SweepAbove = 1000;
