@@ -117,6 +117,22 @@ public sealed class RequestLog
         static (string, string) Target(RequestLogEntry entry) => (entry.Method, entry.PathAndQuery);
     }
 
+    /// <summary>
+    /// The blocked answers of each block window, oldest first: a window opens with a blocked answer and lasts
+    /// <paramref name="window"/> (<c>BlockForSeconds</c>); every blocked answer that arrived within it counts for it.
+    /// A crawler that stops at the first block has one or two (those in flight); one that keeps sending has many.
+    /// </summary>
+    public IReadOnlyList<(DateTimeOffset OpenedAt, int BlockedAnswers)> BlockEpisodes(TimeSpan window)
+    {
+        var episodes = new List<(DateTimeOffset OpenedAt, int BlockedAnswers)>();
+        foreach (var at in Entries().Where(entry => entry.Outcome == BlockedOutcome).Select(entry => entry.ArrivedAt).Order())
+        {
+            if (episodes.Count > 0 && at - episodes[^1].OpenedAt < window) episodes[^1] = (episodes[^1].OpenedAt, episodes[^1].BlockedAnswers + 1);
+            else episodes.Add((at, 1));
+        }
+        return episodes;
+    }
+
     internal void Arrived(string kind, DateTimeOffset at)
     {
         lock (_gate)

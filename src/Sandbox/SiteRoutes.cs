@@ -206,7 +206,7 @@ internal static partial class SiteRoutes
     {
         // Repeats of a blocked request are counted within ?withinSeconds=N, by default the block window's length.
         var within = Math.Max(0, Long(context.Request.Query["withinSeconds"], site.Options.BlockForSeconds));
-        return SiteResponse.Bytes(context, 200, SiteResponse.JsonType, StatsJson.Render(site.Log, TimeSpan.FromSeconds(within)));
+        return SiteResponse.Bytes(context, 200, SiteResponse.JsonType, StatsJson.Render(site.Log, TimeSpan.FromSeconds(within), TimeSpan.FromSeconds(Math.Max(1, site.Options.BlockForSeconds))));
     }
 
     /// <summary>?sinceMs=N (Unix milliseconds, default 0): every site request's arrival since then, for a sliding-window count.</summary>

@@ -49,6 +49,23 @@ public sealed class BlockRepeatTests
     }
 
     [Fact]
+    public async Task Each_block_window_counts_its_own_blocked_answers()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+        await using var site = await SandboxSite.StartAsync(new SandboxOptions { BlockAfterRequests = 2, BlockForSeconds = 5, BlockShape = "503" }, time: time);
+        using var client = new SiteClient(site);
+        for (var i = 0; i < 5; i++) await client.GetAsync($"/playlist?id={i}"); // 2 pass, then a window: 3 blocked
+        time.Advance(TimeSpan.FromSeconds(6));
+        for (var i = 0; i < 3; i++) await client.GetAsync($"/playlist?id={i}"); // 2 pass, then a second window: 1 blocked
+
+        Assert.Equal([3, 1], site.Log.BlockEpisodes(TimeSpan.FromSeconds(5)).Select(e => e.BlockedAnswers));
+        using var stats = JsonDocument.Parse(await client.TextAsync("/_sandbox/stats"));
+        var episodes = stats.RootElement.GetProperty("blockEpisodes");
+        Assert.Equal(2, episodes.GetProperty("count").GetInt32());
+        Assert.Equal(3, episodes.GetProperty("mostBlockedAnswers").GetInt32());
+    }
+
+    [Fact]
     public async Task Entries_keep_path_query_and_answer_time()
     {
         await using var site = await SandboxSite.StartAsync(new SandboxOptions());

@@ -14,6 +14,12 @@ namespace FunctionsCrawler.NetEase;
 /// schedule and spends them here; a slot whose timer fired more than <see cref="LateTolerance"/> late is given
 /// up rather than sent late, so each request leaves within its slot and the slots' spacing bounds any window.
 /// </para>
+/// <para>
+/// No request leaves while the crawl is paused: one waiting here when a block is seen throws
+/// <see cref="SitePausedException"/> at its turn instead of going out, so a block costs the site only the requests
+/// already in flight. On a shared schedule each departure first reads the group's pause (started a read's time before
+/// its slot), so a block one process announces (<see cref="AnnouncePauseAsync"/>) stops the others before their next request.
+/// </para>
 /// </summary>
 public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushback, TimeProvider time,
     ITurnSchedule? shared = null, TimeSpan clockSkew = default)
@@ -81,9 +87,33 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
     /// <summary>How many turns one lease claims at most: half a second's worth, at least one.</summary>
     public static int LeaseTurns(double rate) => (int)Math.Clamp(Math.Floor(rate * LeaseLength.TotalSeconds), 1, 1000);
 
-    /// <summary>Waits for this request's turn on the host.</summary>
-    public ValueTask WaitTurnAsync(string host, CancellationToken ct) =>
-        shared is null ? LocalTurnAsync(host, ct) : SharedTurnAsync(shared, host, ct);
+    /// <summary>Waits for this request's turn on the host; throws <see cref="SitePausedException"/> when the crawl is paused at its turn.</summary>
+    public ValueTask WaitTurnAsync(string host, CancellationToken ct)
+    {
+        ThrowIfPaused();
+        return shared is null ? LocalTurnAsync(host, ct) : SharedTurnAsync(shared, host, ct);
+    }
+
+    /// <summary>Requests held back at their turn because the crawl was paused.</summary>
+    public long HeldRequests => Interlocked.Read(ref _held);
+    private long _held;
+
+    private void ThrowIfPaused()
+    {
+        if (pushback.PausedUntil() is not { } until) return;
+        Interlocked.Increment(ref _held);
+        throw new SitePausedException(until);
+    }
+
+    /// <summary>
+    /// Tells every process on the shared schedule that the crawl is paused until <paramref name="until"/>, in each group
+    /// this process has sent to (a no-op without a shared schedule: this process already knows).
+    /// </summary>
+    public async Task AnnouncePauseAsync(DateTimeOffset until, CancellationToken ct)
+    {
+        if (shared is null) return;
+        foreach (var group in _hosts.Keys.ToList()) await shared.AnnouncePauseAsync(group, until, ct).ConfigureAwait(false);
+    }
 
     private async ValueTask LocalTurnAsync(string host, CancellationToken ct)
     {
@@ -103,6 +133,7 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
             if (turns.Departures.Count >= perWindow)
                 turn = Math.Max(turn, turns.Departures.ElementAt(turns.Departures.Count - perWindow) + window);
             if (turn > now) await Task.Delay(WholeMilliseconds(time.GetElapsedTime(now, turn)), time, ct).ConfigureAwait(false);
+            ThrowIfPaused(); // a block seen while this request waited: it stays here (its turn is not used)
             turns.Departures.Enqueue(time.GetTimestamp());
             while (turns.Departures.Count > perWindow) turns.Departures.Dequeue();
             turns.Next = turn + ticks;
@@ -135,6 +166,25 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
                         await ClaimAsync(schedule, group, turns, now, ct).ConfigureAwait(false);
                         continue;
                     }
+                    if (turns.PauseReadFor != slot)
+                    {
+                        // Read the shared pause once per slot, a read's time before it, so the answer is in by the slot
+                        // (a read that takes no time, as on a schedule in this process, is made at the slot).
+                        var lead = turns.PauseReadTime > TimeSpan.Zero ? turns.PauseReadTime + PauseReadMargin : TimeSpan.Zero;
+                        if (slot - now > lead)
+                        {
+                            await Task.Delay(WholeMilliseconds(slot - now - lead), time, ct).ConfigureAwait(false);
+                            continue;
+                        }
+                        turns.PauseReadFor = slot;
+                        await ReadPauseAsync(schedule, group, turns, ct).ConfigureAwait(false);
+                        continue;
+                    }
+                    if (pushback.PausedUntil() is not null)
+                    {
+                        turns.Lease.Clear(); // its slots pass during the pause; the next request claims afresh
+                        ThrowIfPaused();
+                    }
                     if (slot > now)
                     {
                         await Task.Delay(WholeMilliseconds(slot - now), time, ct).ConfigureAwait(false);
@@ -162,6 +212,28 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
     /// </summary>
     private static TimeSpan WholeMilliseconds(TimeSpan wait) =>
         TimeSpan.FromTicks((wait.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond);
+
+    /// <summary>Added to the last pause read's duration to start the next one before its slot.</summary>
+    private static readonly TimeSpan PauseReadMargin = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>
+    /// Reads the group's shared pause and adopts it when it is still on and no further ahead than any block could ask
+    /// (<see cref="SitePushback.MaxPause"/>; a clock running ahead, or a corrupt row, must not stop every process).
+    /// </summary>
+    private async Task ReadPauseAsync(ITurnSchedule schedule, string group, Turns turns, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        var until = await schedule.ReadPauseAsync(group, ct).ConfigureAwait(false);
+        var took = time.GetElapsedTime(started);
+        turns.PauseReadTime = took < TimeSpan.FromSeconds(1) ? took : TimeSpan.FromSeconds(1);
+        Interlocked.Increment(ref _pauseReads);
+        var now = time.GetUtcNow();
+        if (until is { } paused && paused > now && paused <= now + SitePushback.MaxPause + clockSkew) pushback.PauseUntil(paused);
+    }
+
+    /// <summary>Reads of the shared pause this process made (one per departure on a shared schedule).</summary>
+    public long PauseReads => Interlocked.Read(ref _pauseReads);
+    private long _pauseReads;
 
     /// <summary>
     /// Claims as many turns as requests wait here (at most half a second's worth), starting no earlier than
@@ -191,5 +263,8 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
         public readonly Queue<DateTimeOffset> Lease = new();
         public int Waiting;
         public TimeSpan ClaimTime;
+        // The slot whose departure the shared pause was last read for, and how long that read took.
+        public DateTimeOffset PauseReadFor;
+        public TimeSpan PauseReadTime;
     }
 }

@@ -74,11 +74,14 @@ public sealed record PageResult<T>(PageOutcome Outcome, T? Value, string? Reason
     /// <summary>For a block: how long the site asked us to wait (its <c>Retry-After</c>), when it said.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>For a block: the request was never sent, the crawl being paused at its turn (the site saw nothing).</summary>
+    public bool Held { get; init; }
+
     public static PageResult<T> Ok(T value) => new(PageOutcome.Ok, value, null);
     public static PageResult<T> Gone(string reason) => new(PageOutcome.Gone, default, reason);
     public static PageResult<T> Blocked(string reason) => new(PageOutcome.Blocked, default, reason);
     public static PageResult<T> Malformed(string reason) => new(PageOutcome.Malformed, default, reason);
 
     /// <summary>The same outcome and reason for a different value type (for non-Ok results).</summary>
-    public PageResult<TOther> As<TOther>() => new(Outcome, default, Reason);
+    public PageResult<TOther> As<TOther>() => new(Outcome, default, Reason) { RetryAfter = RetryAfter, Held = Held };
 }

@@ -18,6 +18,8 @@ public sealed record SiteResponse(int StatusCode, string Body)
 {
     public string? Problem { get; init; }
     public TimeSpan? RetryAfter { get; init; }
+    /// <summary>Not sent: the crawl was paused at its turn (<see cref="SitePausedException"/>); until when.</summary>
+    public DateTimeOffset? HeldUntil { get; init; }
 }
 
 /// <summary>A downloaded cover, or why there is none; <see cref="Blocked"/> when the image host pushed back (429/503).</summary>
@@ -25,6 +27,8 @@ public sealed record CoverDownload(byte[]? Bytes, string? ContentType, string? P
 {
     public string? Blocked { get; init; }
     public TimeSpan? RetryAfter { get; init; }
+    /// <summary>A block that was never sent: the crawl was paused at its turn.</summary>
+    public bool Held { get; init; }
 }
 
 /// <summary>
@@ -185,7 +189,7 @@ public sealed class NetEaseClient
     }
 
     private static SiteResponse AsResponse(Fetched fetched) =>
-        new(fetched.Status, fetched.Text ?? "") { Problem = fetched.Problem, RetryAfter = fetched.RetryAfter };
+        new(fetched.Status, fetched.Text ?? "") { Problem = fetched.Problem, RetryAfter = fetched.RetryAfter, HeldUntil = fetched.HeldUntil };
 
     /// <summary>Longer than any real image URL; a longer one is hostile page content, not fetched.</summary>
     public const int MaxCoverUrlLength = 2048;
@@ -212,6 +216,7 @@ public sealed class NetEaseClient
     {
         if (!CoverHosts.IsAllowed(url, BaseUri)) return new CoverDownload(null, null, $"cover host '{url.Host}' is not allowed");
         var fetched = await FetchAsync(url, FetchKind.Cover, ct);
+        if (fetched.HeldUntil is { } until) return new CoverDownload(null, null, null) { Blocked = HeldReason, RetryAfter = until - _time.GetUtcNow(), Held = true };
         if (fetched.Problem is not null) return new CoverDownload(null, null, fetched.Problem);
         return fetched.Status switch
         {
@@ -222,8 +227,12 @@ public sealed class NetEaseClient
         };
     }
 
-    private static PageResult<T> Parsed<T>(SiteResponse response, Func<int, string, PageResult<T>> parse)
+    /// <summary>The reason a held request gives: it was not sent.</summary>
+    public const string HeldReason = "not sent: the crawl is paused";
+
+    private PageResult<T> Parsed<T>(SiteResponse response, Func<int, string, PageResult<T>> parse)
     {
+        if (response.HeldUntil is { } until) return PageResult<T>.Blocked(HeldReason) with { RetryAfter = until - _time.GetUtcNow(), Held = true };
         var result = response.Problem is { } problem ? PageResult<T>.Malformed(problem) : parse(response.StatusCode, response.Body);
         return result.Outcome == PageOutcome.Blocked ? result with { RetryAfter = response.RetryAfter } : result;
     }
@@ -231,7 +240,10 @@ public sealed class NetEaseClient
     private enum FetchKind { Page, Cover }
 
     /// <summary>One answer as read: status, type, body (and its text for pages), or the problem that stopped the read.</summary>
-    private sealed record Fetched(Uri Url, int Status, string? ContentType, byte[] Body, string? Text, TimeSpan? RetryAfter, string? Problem);
+    private sealed record Fetched(Uri Url, int Status, string? ContentType, byte[] Body, string? Text, TimeSpan? RetryAfter, string? Problem)
+    {
+        public DateTimeOffset? HeldUntil { get; init; }
+    }
 
     /// <summary>A GET, or with <paramref name="form"/> (URL-encoded) a POST of it.</summary>
     private async Task<Fetched> FetchAsync(Uri url, FetchKind kind, CancellationToken ct, string? form = null)
@@ -244,6 +256,11 @@ public sealed class NetEaseClient
         catch (SiteFetchException e) when (!ct.IsCancellationRequested)
         {
             throw new SiteFetchException(e.Url, $"{e.Message} (gave up after {MaxRetries + 1} tries)", e.InnerException, e.HttpRequestError);
+        }
+        catch (SitePausedException paused)
+        {
+            // Held at its turn (a first try, a retry or a redirect hop): nothing more goes to the site during the pause.
+            return new Fetched(url, 0, null, [], null, null, null) { HeldUntil = paused.Until };
         }
     }
 

@@ -31,6 +31,13 @@ public sealed class SitePushback(IOptions<NetEaseOptions> options, TimeProvider 
         lock (_gate) return _pausedUntil > now ? _pausedUntil - now : null;
     }
 
+    /// <summary>When the current pause ends, or null when fetching is allowed.</summary>
+    public DateTimeOffset? PausedUntil()
+    {
+        var now = time.GetUtcNow();
+        lock (_gate) return _pausedUntil > now ? _pausedUntil : null;
+    }
+
     /// <summary>
     /// Records a block and returns when fetching may resume. Blocks seen during a pause do not extend it,
     /// unless their own <c>Retry-After</c> ends later.

@@ -13,6 +13,8 @@ public sealed record CoverResult(StoredCover? Cover, string? Problem, bool Downl
 {
     public string? Blocked { get; init; }
     public TimeSpan? RetryAfter { get; init; }
+    /// <summary>The download was never sent: the crawl was paused at its turn.</summary>
+    public bool Held { get; init; }
 }
 
 /// <summary>
@@ -67,7 +69,7 @@ public sealed class FetchCover(NetEaseClient site, CoverStore covers, ILogger<Fe
             download = new CoverDownload(null, null, e.Message);
         }
         // A block pauses the crawl and the playlist is tried again after it, whether or not an older cover is stored.
-        if (download.Blocked is { } blocked) return new CoverResult(existing?.Cover, null, true) { Blocked = blocked, RetryAfter = download.RetryAfter };
+        if (download.Blocked is { } blocked) return new CoverResult(existing?.Cover, null, true) { Blocked = blocked, RetryAfter = download.RetryAfter, Held = download.Held };
         var (bytes, contentType) = (download.Bytes, download.ContentType);
         var refused = bytes is null ? download.Problem
             : !CoverStore.IsImage(bytes, contentType) ? $"cover is not an image (content type '{contentType}', {bytes.Length} bytes)"

@@ -72,7 +72,7 @@ public sealed class FetchPlaylist(NetEaseClient site, FetchCover cover, FetchTra
             var stored = coverKnown ? new CoverResult(listed!.Record.Cover, null, false)
                 : await cover.RunAsync(work, detail.Id, detail.CoverUrl, ct);
             if (stored.Blocked is { } blocked)
-                return new PlaylistFetch(null, false, await politeness.OnBlockedAsync(work.CrawlId, $"cover of {what}", blocked, stored.RetryAfter, ct));
+                return new PlaylistFetch(null, false, await politeness.OnBlockedAsync(work.CrawlId, $"cover of {what}", blocked, stored.RetryAfter, ct, stored.Held));
             if (stored.Problem is not null)
                 log.LogWarning("Playlist {PlaylistId} has no stored cover: {Problem}", id, stored.Problem);
             var (fitted, fitCut) = TableText.Fit(detail);
@@ -107,7 +107,7 @@ public sealed class FetchPlaylist(NetEaseClient site, FetchCover cover, FetchTra
         switch (result.Outcome)
         {
             case PageOutcome.Blocked:
-                return new PlaylistFetch(null, false, await politeness.OnBlockedAsync(work.CrawlId, $"playlist {id}", result.Reason, result.RetryAfter, ct));
+                return new PlaylistFetch(null, false, await politeness.OnBlockedAsync(work.CrawlId, $"playlist {id}", result.Reason, result.RetryAfter, ct, result.Held));
             case PageOutcome.Gone:
                 log.LogInformation("Playlist {PlaylistId} skipped: {Reason}", id, result.Reason);
                 return new PlaylistFetch(new ScrapedPlaylist(null, result.Reason ?? "gone"), true) { Detailed = true };

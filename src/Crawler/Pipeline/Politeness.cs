@@ -10,7 +10,7 @@ namespace FunctionsCrawler.Pipeline;
 /// A pause is shared through the crawl's status entity, so every instance stops together; a deferred
 /// message goes back to its queue with a visibility delay, so a block never uses up its tries.
 /// </summary>
-public sealed class Politeness(SitePushback pushback, ICrawlProgressSink progress, TimeProvider time, ILogger<Politeness> log)
+public sealed class Politeness(SitePushback pushback, HostRateLimiter pacer, ICrawlProgressSink progress, TimeProvider time, ILogger<Politeness> log)
 {
     /// <summary>How often an instance looks at the entity for a pause another instance announced.</summary>
     private static readonly TimeSpan SharedPauseCheck = TimeSpan.FromSeconds(5);
@@ -36,11 +36,25 @@ public sealed class Politeness(SitePushback pushback, ICrawlProgressSink progres
         return pushback.PauseRemaining() is { } wait ? wait + Jitter() : null;
     }
 
-    /// <summary>Pauses this process's fetching, tells the status entity, and returns the delay for the blocked message.</summary>
-    public async Task<TimeSpan> OnBlockedAsync(string crawlId, string what, string? reason, TimeSpan? retryAfter, CancellationToken ct)
+    /// <summary>
+    /// Pauses this process's fetching, tells the other processes (the shared pacer, then the status entity), and returns
+    /// the delay for the blocked message. A <paramref name="held"/> request was never sent (the crawl was already paused at
+    /// its turn): it only waits out the pause, without a line or a signal.
+    /// </summary>
+    public async Task<TimeSpan> OnBlockedAsync(string crawlId, string what, string? reason, TimeSpan? retryAfter, CancellationToken ct, bool held = false)
     {
         var now = time.GetUtcNow();
+        if (held) return (pushback.PausedUntil() is { } pausedUntil ? pausedUntil - now : retryAfter ?? TimeSpan.Zero) + Jitter();
         var until = pushback.OnBlocked(retryAfter);
+        try
+        {
+            await pacer.AnnouncePauseAsync(until, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The entity still carries the pause to the others, a few seconds later.
+            log.LogWarning("Could not announce the pause on the shared pacer: {Error}", e.Message);
+        }
         if (retryAfter is { } asked) reason = $"{reason}, Retry-After {asked.TotalSeconds:0} s";
         log.LogWarning("Site pushed back on {What} ({Reason}); pausing until {Until:HH:mm:ss}", what, reason, until);
         await progress.SignalAsync(crawlId, ProgressEvent.Paused(until, $"{reason} ({what})", now), ct);

@@ -40,7 +40,7 @@ public sealed class ScrapeListPage(ReadCategoryList lists, RefreshFromList refre
             switch (result.Outcome)
             {
                 case PageOutcome.Blocked:
-                    await queues.EnqueueAsync(work, ct, await politeness.OnBlockedAsync(work.CrawlId, what, result.Reason, result.RetryAfter, ct));
+                    await queues.EnqueueAsync(work, ct, await politeness.OnBlockedAsync(work.CrawlId, what, result.Reason, result.RetryAfter, ct, result.Held));
                     return;
                 case PageOutcome.Gone:
                 case PageOutcome.Malformed:
@@ -55,7 +55,7 @@ public sealed class ScrapeListPage(ReadCategoryList lists, RefreshFromList refre
                 listing = await lists.RunAsync(work with { Lists = standing }, ct);
                 if (listing.Result is { Outcome: PageOutcome.Blocked } blocked)
                 {
-                    await queues.EnqueueAsync(work, ct, await politeness.OnBlockedAsync(work.CrawlId, what, blocked.Reason, blocked.RetryAfter, ct));
+                    await queues.EnqueueAsync(work, ct, await politeness.OnBlockedAsync(work.CrawlId, what, blocked.Reason, blocked.RetryAfter, ct, blocked.Held));
                     return;
                 }
                 if (listing.Result.Value is not { } planned) throw new CrawlStepException($"{what}: {listing.Result.Reason}");

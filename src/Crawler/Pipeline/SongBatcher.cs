@@ -106,7 +106,7 @@ public sealed class SongBatcher(NetEaseClient site, TrackTable songs, Politeness
             switch (answer.Outcome)
             {
                 case PageOutcome.Blocked:
-                    return new SongsOutcome(await politeness.OnBlockedAsync(crawlId, $"{ids.Count} songs", answer.Reason, answer.RetryAfter, CancellationToken.None));
+                    return new SongsOutcome(await politeness.OnBlockedAsync(crawlId, $"{ids.Count} songs", answer.Reason, answer.RetryAfter, CancellationToken.None, answer.Held));
                 case PageOutcome.Gone or PageOutcome.Malformed:
                     log.LogWarning("Song answer for {Count} songs (from {First}): {Reason}", ids.Count, ids[0], answer.Reason);
                     return new SongsOutcome(Failure: $"songs of its track list: {answer.Reason}");

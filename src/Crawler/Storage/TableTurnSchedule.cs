@@ -19,12 +19,19 @@ namespace FunctionsCrawler.Storage;
 /// instead and writes over it, with the same ETag check as any claim, and says so in one warning line (at most one a
 /// minute per group).
 /// </para>
+/// <para>
+/// The row also carries <c>PausedUntil</c> (UTC ticks): a process that meets a block writes it (ETag-checked, never
+/// shortening a later pause), and each process reads it before each departure (one transaction a request), so a block
+/// one process sees stops the others before their next request (the pacer ignores a pause further ahead than any block
+/// could ask). Claims merge <c>NextTurnAt</c> and leave the pause as it is.
+/// </para>
 /// </summary>
 public sealed class TableTurnSchedule : ITurnSchedule, IDisposable
 {
     public const string Name = "Pacer";
     public const string Partition = "pacer";
     private const string NextTurnAt = "NextTurnAt";
+    private const string PausedUntil = "PausedUntil";
 
     private readonly TableClient _table;
     private readonly ConcurrentDictionary<string, (long Next, ETag ETag)> _known = new(StringComparer.Ordinal);
@@ -80,7 +87,7 @@ public sealed class TableTurnSchedule : ITurnSchedule, IDisposable
                 Count();
                 var response = etag == default
                     ? await _table.AddEntityAsync(entity, ct).ConfigureAwait(false)
-                    : await _table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, ct).ConfigureAwait(false);
+                    : await _table.UpdateEntityAsync(entity, etag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
                 _known[group] = (start + turns * spacing.Ticks, response.Headers.ETag ?? default);
                 if (tries == 0 && raced <= 0.5 && known.ETag != default) _raced[group] = Learn(raced, false);
                 Interlocked.Increment(ref _claims);
@@ -111,6 +118,44 @@ public sealed class TableTurnSchedule : ITurnSchedule, IDisposable
         _log.LogWarning("Pacer: the shared schedule of {Group} had its next turn {Ahead} ahead, past any queue of processes (a clock running ahead, or a corrupt row): replaced with now{Since}",
             group, ahead, since > 0 ? $" ({since} more times in the last minute)" : "");
     }
+
+    public async Task<DateTimeOffset?> ReadPauseAsync(string group, CancellationToken ct)
+    {
+        if (!_created) await CreateAsync(ct).ConfigureAwait(false);
+        Count();
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, group, [PausedUntil], ct).ConfigureAwait(false);
+        return row.HasValue && row.Value is { } e ? Pause(e) : null;
+    }
+
+    public async Task AnnouncePauseAsync(string group, DateTimeOffset until, CancellationToken ct)
+    {
+        if (!_created) await CreateAsync(ct).ConfigureAwait(false);
+        var entity = new TableEntity(Partition, group) { [PausedUntil] = until.UtcTicks };
+        for (var tries = 0; ; tries++)
+        {
+            Count();
+            var row = await _table.GetEntityIfExistsAsync<TableEntity>(Partition, group, [PausedUntil], ct).ConfigureAwait(false);
+            // A later pause stands, unless it is further ahead than any block could ask (then it is written over).
+            if (row.HasValue && row.Value is { } e && Pause(e) is { } known && known >= until && known <= until + SitePushback.MaxPause) return;
+            try
+            {
+                Count();
+                if (row.HasValue && row.Value is { } current)
+                    await _table.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Merge, ct).ConfigureAwait(false);
+                else await _table.AddEntityAsync(entity, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException failed) when (failed.Status is 412 or 409 or 404 && tries < 5)
+            {
+                // A claim or another announcement came first: read again.
+            }
+        }
+    }
+
+    /// <summary>The row's pause as written; a value of another type or out of range is no pause.</summary>
+    private static DateTimeOffset? Pause(TableEntity e) =>
+        e.TryGetValue(PausedUntil, out var value) && value is long ticks && ticks > 0 && ticks <= DateTimeOffset.MaxValue.UtcTicks
+            ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     /// <summary>How often, lately, the kept ETag was stale (0–1, a moving average).</summary>
     private static double Learn(double raced, bool stale) => raced * 0.75 + (stale ? 0.25 : 0);

@@ -5,7 +5,7 @@ namespace FunctionsCrawler.Sandbox.Pages;
 /// <summary><c>/_sandbox/stats</c>: the request log summed up for scripts and benchmarks.</summary>
 internal static class StatsJson
 {
-    public static byte[] Render(RequestLog log, TimeSpan repeatWindow)
+    public static byte[] Render(RequestLog log, TimeSpan repeatWindow, TimeSpan blockWindow)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, Html.ApiJson))
@@ -20,6 +20,15 @@ internal static class StatsJson
             json.WriteStartObject("blockedRepeats");
             json.WriteNumber("withinSeconds", (long)repeatWindow.TotalSeconds);
             json.WriteNumber("count", log.RepeatsWithin(repeatWindow).Count);
+            json.WriteEndObject();
+            // Blocked answers per block window: what one block cost the site (the requests in flight when it began, at best).
+            var episodes = log.BlockEpisodes(blockWindow);
+            json.WriteStartObject("blockEpisodes");
+            json.WriteNumber("count", episodes.Count);
+            json.WriteNumber("mostBlockedAnswers", episodes.Count == 0 ? 0 : episodes.Max(e => e.BlockedAnswers));
+            json.WriteStartArray("blockedAnswers");
+            foreach (var episode in episodes) json.WriteNumberValue(episode.BlockedAnswers);
+            json.WriteEndArray();
             json.WriteEndObject();
             json.WriteStartArray("perSecond");
             foreach (var (second, count) in perSecond)

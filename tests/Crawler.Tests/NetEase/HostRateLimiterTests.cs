@@ -54,6 +54,29 @@ public sealed class HostRateLimiterTests
     }
 
     [Fact]
+    public async Task A_request_waiting_its_turn_when_a_block_is_seen_stays_here_until_the_pause_ends()
+    {
+        var time = new FakeTimeProvider(Start);
+        var pushback = Pushback(time, firstPauseSeconds: 30);
+        var limiter = new HostRateLimiter(1, pushback, time);
+        await limiter.WaitTurnAsync("music.163.com", CancellationToken.None);
+        var waiting = limiter.WaitTurnAsync("music.163.com", CancellationToken.None).AsTask();
+        Assert.False(waiting.IsCompleted);
+
+        var until = pushback.OnBlocked(); // the first request's answer: a block
+        time.Advance(TimeSpan.FromSeconds(2)); // the second one's turn comes during the pause
+        var held = await Assert.ThrowsAsync<SitePausedException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(until, held.Until);
+        // Nothing new leaves either, until the pause ends.
+        await Assert.ThrowsAsync<SitePausedException>(() => limiter.WaitTurnAsync("p1.music.126.net", CancellationToken.None).AsTask());
+        Assert.Equal(2, limiter.HeldRequests);
+
+        time.Advance(until - time.GetUtcNow());
+        await limiter.WaitTurnAsync("music.163.com", CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(2, limiter.HeldRequests);
+    }
+
+    [Fact]
     public void A_block_pauses_doubles_the_next_pause_and_halves_the_rate()
     {
         var time = new FakeTimeProvider(Start);

@@ -20,11 +20,11 @@ public sealed class NetEaseClientTests
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>网易云音乐</title></head><body><p class=\"note\">很抱歉，服务器开小差了，请稍后再试</p></body></html>";
 
     internal static NetEaseClient Client(Uri site, Action<NetEaseOptions>? configure = null,
-        Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
+        Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null, SitePushback? pushback = null)
     {
         var options = new NetEaseOptions { BaseUrl = site.ToString(), RetryDelaySeconds = 0, ReadTimeoutSeconds = 5 };
         configure?.Invoke(options);
-        var pushback = new SitePushback(Options.Create(options), TimeProvider.System);
+        pushback ??= new SitePushback(Options.Create(options), TimeProvider.System);
         return new NetEaseClient(new HttpClient(NetEaseClient.CreateHandler(options, resolve)) { Timeout = Timeout.InfiniteTimeSpan },
             new HostRateLimiter(1000, pushback, TimeProvider.System), Options.Create(options), TimeProvider.System, NullLogger<NetEaseClient>.Instance);
     }
@@ -69,6 +69,28 @@ public sealed class NetEaseClientTests
         var result = await Client(server.BaseUrl).GetPlaylistAsync(123, CancellationToken.None);
         Assert.Equal(PageOutcome.Blocked, result.Outcome);
         Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task While_the_crawl_is_paused_nothing_leaves_not_even_a_retry_and_the_answer_says_it_was_held()
+    {
+        var pushback = new SitePushback(Options.Create(new NetEaseOptions { BlockPauseSeconds = 30 }), TimeProvider.System);
+        // The first try fails with a 500 (retried), and meanwhile another request's answer was a block: the retry stays here.
+        await using var server = new HostileServer((_, s, ct) =>
+        {
+            pushback.OnBlocked();
+            return HostileServer.WriteAsync(s, 500, Html, "<html>error</html>", ct);
+        });
+        var client = Client(server.BaseUrl, pushback: pushback);
+        var held = await client.GetPlaylistAsync(123, CancellationToken.None);
+        Assert.Equal(PageOutcome.Blocked, held.Outcome);
+        Assert.True(held.Held);
+        Assert.InRange(held.RetryAfter!.Value.TotalSeconds, 25, 30); // until the pause ends
+        Assert.Single(server.Requests);
+
+        var cover = await client.GetCoverAsync(new Uri(server.BaseUrl, "/cover.jpg"), CancellationToken.None);
+        Assert.True(cover is { Held: true, Blocked: not null });
+        Assert.Single(server.Requests); // the site saw nothing more
     }
 
     [Fact]

@@ -32,6 +32,10 @@ public sealed class SharedPacerTests
             NotAfter = notAfter;
             return inner.ClaimAsync(group, turns, spacing, notBefore, notAfter, ct);
         }
+
+        public Task<DateTimeOffset?> ReadPauseAsync(string group, CancellationToken ct) => inner.ReadPauseAsync(group, ct);
+
+        public Task AnnouncePauseAsync(string group, DateTimeOffset until, CancellationToken ct) => inner.AnnouncePauseAsync(group, until, ct);
     }
 
     [Theory]
@@ -108,6 +112,45 @@ public sealed class SharedPacerTests
 
         // Another group has its own schedule: no wait.
         Assert.True(a.WaitTurnAsync("music.126.net", CancellationToken.None).IsCompleted);
+    }
+
+    [Fact]
+    public async Task A_block_one_process_sees_stops_the_others_before_their_next_request()
+    {
+        var time = new FakeTimeProvider(Start);
+        var schedule = new InProcessTurnSchedule();
+        var (seeing, other) = (Pushback(time), Pushback(time));
+        var a = new HostRateLimiter(10, seeing, time, schedule);
+        var b = new HostRateLimiter(10, other, time, schedule);
+        var spacing = HostRateLimiter.SharedSpacing(10);
+        await a.WaitTurnAsync(Site, CancellationToken.None);
+        var next = b.WaitTurnAsync(Site, CancellationToken.None).AsTask(); // b's slot is a spacing later
+        Assert.False(next.IsCompleted);
+
+        var until = seeing.OnBlocked(); // a's answer is a block: a pauses and tells the schedule
+        await a.AnnouncePauseAsync(until, CancellationToken.None);
+        time.Advance(spacing);
+        var held = await Assert.ThrowsAsync<SitePausedException>(() => next.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(until, held.Until);
+        Assert.Equal(until, other.PausedUntil()); // b keeps the pause: its other requests stay too
+        Assert.Equal(1, b.HeldRequests);
+
+        time.Advance(until - time.GetUtcNow() + TimeSpan.FromMilliseconds(1));
+        var after = b.WaitTurnAsync(Site, CancellationToken.None).AsTask();
+        time.Advance(TimeSpan.FromSeconds(1));
+        await after.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_shared_pause_further_ahead_than_any_block_could_ask_is_ignored()
+    {
+        var time = new FakeTimeProvider(Start);
+        var schedule = new InProcessTurnSchedule();
+        await schedule.AnnouncePauseAsync(Site, Start + SitePushback.MaxPause + TimeSpan.FromHours(1), CancellationToken.None); // a clock running ahead
+        var pushback = Pushback(time);
+        var a = new HostRateLimiter(10, pushback, time, schedule);
+        await a.WaitTurnAsync(Site, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Null(pushback.PausedUntil());
     }
 
     [Fact]

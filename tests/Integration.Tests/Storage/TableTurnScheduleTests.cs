@@ -123,4 +123,32 @@ public sealed class TableTurnScheduleTests(AzuriteFixture azurites)
         var perClaim = (schedule.Transactions - before) / 20.0;
         Assert.InRange(perClaim, 2, 2.5); // a read and a write, after the first few races
     }
+
+    [Fact]
+    public async Task A_pause_one_process_announces_is_read_by_the_others_and_claims_leave_it_alone()
+    {
+        var azurite = azurites.NewAccount();
+        var seeing = new TableTurnSchedule(LocalStorage.Clients(azurite));
+        var other = new TableTurnSchedule(LocalStorage.Clients(azurite));
+        var now = DateTimeOffset.UtcNow;
+        Assert.Null(await other.ReadPauseAsync("site", CancellationToken.None)); // no row yet
+
+        await seeing.ClaimAsync("site", 2, Spacing, now, Horizon(now), CancellationToken.None);
+        var until = new DateTimeOffset(now.UtcTicks / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond, TimeSpan.Zero) + TimeSpan.FromSeconds(30);
+        await seeing.AnnouncePauseAsync("site", until, CancellationToken.None);
+        Assert.Equal(until, await other.ReadPauseAsync("site", CancellationToken.None));
+
+        // Claims on either side keep the pause and the schedule: the next slot follows the two claimed before.
+        var slot = await other.ClaimAsync("site", 1, Spacing, now, Horizon(now), CancellationToken.None);
+        Assert.Equal(now + 2 * Spacing, slot);
+        await seeing.ClaimAsync("site", 1, Spacing, now, Horizon(now), CancellationToken.None);
+        Assert.Equal(until, await other.ReadPauseAsync("site", CancellationToken.None));
+
+        // A shorter pause (a request in flight when the first block came) does not shorten it; a longer one (its Retry-After) does.
+        await other.AnnouncePauseAsync("site", until - TimeSpan.FromSeconds(10), CancellationToken.None);
+        Assert.Equal(until, await seeing.ReadPauseAsync("site", CancellationToken.None));
+        await other.AnnouncePauseAsync("site", until + TimeSpan.FromSeconds(10), CancellationToken.None);
+        Assert.Equal(until + TimeSpan.FromSeconds(10), await seeing.ReadPauseAsync("site", CancellationToken.None));
+        Assert.Equal(now + 4 * Spacing, await seeing.ClaimAsync("site", 1, Spacing, now, Horizon(now), CancellationToken.None));
+    }
 }
