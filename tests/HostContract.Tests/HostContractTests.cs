@@ -429,6 +429,7 @@ public sealed class HostContractTests(ContractFixture fixture) : IClassFixture<C
                 data.Add(host, "NetEase:BaseUrl", "ftp://music.163.com", "NetEase__BaseUrl");
                 data.Add(host, "NetEase:BaseUrl", "music.163.com", "NetEase__BaseUrl");
                 data.Add(host, "Crawler:Categories", " , ", "Crawler__Categories");
+                data.Add(host, "Crawler:Categories", "说唱,a\u001b[31mb", "Crawler__Categories[1]"); // --category with an escape: exit 2, one line
                 data.Add(host, "Crawler:RetentionDays", "1.5", "Crawler__RetentionDays");
             }
             return data;

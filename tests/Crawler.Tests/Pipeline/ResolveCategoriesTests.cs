@@ -72,6 +72,31 @@ public sealed class ResolveCategoriesTests
     }
 
     [Fact]
+    public async Task Menu_entries_that_are_not_names_are_skipped_and_a_long_menu_cut_each_in_one_warning_line()
+    {
+        // A hostile menu: a zero-width space, a formula, punctuation, then 205 good names. (Reading the menu folds whitespace
+        // to one space, as a browser shows it, and drops an entry with control characters, markup or over 40 characters:
+        // CategoryMenuParserTests; what is left is judged by the category-name rule here.)
+        var entries = new[] { "欧美&#8203;", "=cmd|x", "说唱@home" }.Concat(Enumerable.Range(1, 205).Select(i => $"风格{i}"));
+        var links = string.Concat(entries.Select(e => $"<a class=\"s-fc1\" href=\"/discover/playlist/\" data-cat=\"{e}\">{e}</a>"));
+        var menu = $"<html><body><div id=\"cateListBox\"><dl><dt>风格</dt><dd>{links}</dd></dl></div></body></html>";
+        await using var server = MenuServer(200, menu);
+        var (resolve, log) = Resolver(server.BaseUrl);
+
+        var resolved = await resolve.RunAsync(["all"], CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(1, CategoryNames.MaxFromMenu).Select(i => $"风格{i}"), resolved.Names);
+        var warnings = log.Written.Where(l => l.Level == LogLevel.Warning).Select(l => l.Text).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.Contains("skipped 3 menu entries that are not category names", warnings[0]);
+        Assert.Contains("U+200B", warnings[0]);
+        Assert.Contains("it holds '=' (U+003D)", warnings[0]);
+        Assert.Contains("'\uFFFDcmd\uFFFDx'", warnings[0]); // previews show what is not allowed as �
+        Assert.DoesNotContain('\u200b', warnings[0]); // the hostile text is shown escaped, never written raw
+        Assert.Contains($"lists 205 categories; crawling the first {CategoryNames.MaxFromMenu}", warnings[1]);
+    }
+
+    [Fact]
     public async Task Names_without_all_are_kept_as_given_and_the_site_is_not_asked()
     {
         await using var server = MenuServer(200, Fixture.Read("discover-playlist-menu.html"));
