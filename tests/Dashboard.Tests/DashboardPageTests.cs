@@ -66,11 +66,11 @@ public sealed partial class DashboardPageTests
     }
 
     [Fact]
-    public void The_csv_link_says_how_to_pass_the_function_key_it_needs_on_azure()
+    public void The_csv_link_says_to_give_the_function_key_after_the_hash_where_no_server_sees_it()
     {
         var export = Regex.Match(Html, @"<p[^>]*id=""export""[^>]*>(?<text>.*?)</p>", RegexOptions.Singleline).Groups["text"].Value;
         Assert.Contains("href=\"./playlists.csv\"", export, StringComparison.Ordinal);
-        Assert.Contains("?code=&lt;function key&gt;", export, StringComparison.Ordinal);
+        Assert.Contains("#code=&lt;function key&gt;", export, StringComparison.Ordinal);
         Assert.Contains("x-functions-key", export, StringComparison.Ordinal);
     }
 

@@ -1,5 +1,6 @@
 using FunctionsCrawler.Pipeline;
 using FunctionsCrawler.Api;
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using FunctionsCrawler.Data;
@@ -20,7 +21,8 @@ namespace FunctionsCrawler.Dashboard.Tests;
 /// A tiny Kestrel on 127.0.0.1:&lt;free port&gt; with the dashboard, a status route whose answer the test sets, and the
 /// dataset routes over rows the test sets (listing and figures through the core's own <see cref="PlaylistQuery"/> and
 /// <see cref="PlaylistStats"/>, tracks through <see cref="PlaylistTracksView"/> and <see cref="TopTracks"/> over
-/// <see cref="FixtureDataset.Lists"/>; every cover is one small JPEG).
+/// <see cref="FixtureDataset.Lists"/>; every cover is one small JPEG; <c>playlists.csv</c> a small CSV). It records every
+/// request it sees and, once told a key (<see cref="RequireKey"/>), answers the dataset's routes 401 without it, as Azure does.
 /// </summary>
 public sealed class FakeStatusServer : IAsyncDisposable
 {
@@ -34,6 +36,8 @@ public sealed class FakeStatusServer : IAsyncDisposable
     private string _crawlId = "";
     private volatile List<PlaylistRecord> _rows = [];
     private volatile List<CrawlStatus> _crawls = [];
+    private readonly ConcurrentQueue<Seen> _seen = new();
+    private volatile string? _requiredKey;
 
     private static readonly Answer NoCrawlAnswer =
         new(404, JsonSerializer.Serialize(new { error = "No crawl has been started yet: POST /api/crawls or run ./run.sh." }, Json));
@@ -51,6 +55,19 @@ public sealed class FakeStatusServer : IAsyncDisposable
         var app = builder.Build();
         var server = new FakeStatusServer(app);
 
+        app.Use(async (context, next) =>
+        {
+            var request = context.Request;
+            var key = request.Headers["x-functions-key"].ToString() is { Length: > 0 } given ? given : null;
+            // The request line as sent, not decoded: what a server's or proxy's log would keep.
+            server._seen.Enqueue(new Seen(context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget, key));
+            if (server._requiredKey is { } required && IsKeyed(request.Path) && key != required)
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return;
+            }
+            await next(context);
+        });
         app.MapGet("/api/dashboard", () => Results.Content(DashboardPage.Html, "text/html; charset=utf-8"));
         app.MapGet("/api/status", () => Write(server._status));
         app.MapGet("/api/crawls/{crawlId}", (string crawlId) =>
@@ -106,6 +123,8 @@ public sealed class FakeStatusServer : IAsyncDisposable
         });
         app.MapGet("/api/covers/{file}", (string file) => ApiResult.File(FixtureDataset.CoverJpeg, "image/jpeg",
             new Dictionary<string, string> { ["Cache-Control"] = CoverRoute.CacheControl }).ToResult());
+        app.MapGet("/api/playlists.csv", () => ApiResult.Stream("text/csv; charset=utf-8", (body, ct) => body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(Csv), ct).AsTask(),
+            new Dictionary<string, string> { ["Content-Disposition"] = "attachment; filename=\"playlists.csv\"" }).ToResult());
         app.MapGet("/api/crawls", () => Results.Content(JsonSerializer.Serialize(new { crawls = server._crawls, continuation = (string?)null }, Json), "application/json"));
 
         await app.StartAsync();
@@ -113,6 +132,24 @@ public sealed class FakeStatusServer : IAsyncDisposable
         server.BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         return server;
     }
+
+    /// <summary>The body of <c>playlists.csv</c>.</summary>
+    public const string Csv = "playlist_id,name\r\n9001,one\r\n";
+
+    /// <summary>A request as the server saw it: its target (path and query, as sent) and its <c>x-functions-key</c> header.</summary>
+    public sealed record Seen(string Target, string? Key);
+
+    /// <summary>Every request seen since the start or the last <see cref="ClearRequests"/>, in order.</summary>
+    public IReadOnlyList<Seen> Requests => [.. _seen];
+
+    public void ClearRequests() => _seen.Clear();
+
+    /// <summary>From now on the dataset's routes answer 401 without this key in <c>x-functions-key</c>, as they do on Azure.</summary>
+    public void RequireKey(string key) => _requiredKey = key;
+
+    /// <summary>The routes that take a function key on Azure: all but the page and the status routes.</summary>
+    public static bool IsKeyed(PathString path) =>
+        !(path.StartsWithSegments("/api/dashboard") || path.StartsWithSegments("/api/status") || path.StartsWithSegments("/api/crawls"));
 
     /// <summary>A daily history of a week, oldest first, growing by 100 plays a day up to the row's plays.</summary>
     public static IReadOnlyList<HistoryPoint> HistoryPoints(PlaylistRecord row) =>

@@ -14,11 +14,14 @@ public sealed class CoverRouteContractTests(RouteHosts hosts) : IClassFixture<Ro
 {
     public static TheoryData<string> Hosts => new() { HostUnderTest.WebJobs, HostUnderTest.Functions };
 
-    private static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
+    internal static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
 
-    private async Task StoreAsync(long id, byte[] bytes, string type)
+    private Task StoreAsync(long id, byte[] bytes, string type) => StoreAsync(hosts.Azurite, id, bytes, type);
+
+    /// <summary>Stores a cover as the crawl does: the blob, its type and its sha256.</summary>
+    internal static async Task StoreAsync(Azurite azurite, long id, byte[] bytes, string type)
     {
-        var container = new BlobServiceClient(hosts.Azurite.ConnectionString).GetBlobContainerClient(CoverStore.Container);
+        var container = new BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient(CoverStore.Container);
         await container.CreateIfNotExistsAsync();
         await container.GetBlobClient(CoverStore.BlobName(id)).UploadAsync(BinaryData.FromBytes(bytes), new BlobUploadOptions
         {

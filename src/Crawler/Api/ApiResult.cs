@@ -23,7 +23,7 @@ public sealed class ApiResult
         Text = text;
         Write = write;
         Bytes = bytes;
-        Headers = headers ?? new Dictionary<string, string>();
+        Headers = WithCaching(headers);
         _jsonOptions = jsonOptions ?? (json is ApiError ? ErrorJson : StatusJson.Options);
     }
 
@@ -40,6 +40,20 @@ public sealed class ApiResult
     /// <summary>A body of bytes (a cover), when the answer is one.</summary>
     public byte[]? Bytes { get; }
     public IReadOnlyDictionary<string, string> Headers { get; }
+
+    /// <summary>
+    /// What caches are told of an answer that says nothing itself (every answer but a cover's, <see cref="Data.CoverRoute.CacheControl"/>):
+    /// on Azure the dataset, export and command routes take a function key, so no shared cache may keep their answers, and
+    /// the figures change as a crawl runs. Set here, for every route of both hosts, so no route can forget it.
+    /// </summary>
+    public const string DefaultCacheControl = "private, no-store";
+
+    private static Dictionary<string, string> WithCaching(IReadOnlyDictionary<string, string>? headers)
+    {
+        var all = new Dictionary<string, string>(headers ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
+        all.TryAdd("Cache-Control", DefaultCacheControl);
+        return all;
+    }
 
     /// <summary>The <c>error</c> of a JSON error body, else null.</summary>
     public string? Error => Json is ApiError error ? error.Error : null;
