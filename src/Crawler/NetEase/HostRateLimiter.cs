@@ -168,8 +168,8 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
                     }
                     if (turns.PauseReadFor != slot)
                     {
-                        // Read the shared pause once per slot, a read's time before it, so the answer is in by the slot
-                        // (a read that takes no time, as on a schedule in this process, is made at the slot).
+                        // Read the shared pause once per slot, starting a read's time before it, while the timer runs to the
+                        // slot (a read that takes no time, as on a schedule in this process, is made at the slot).
                         var lead = turns.PauseReadTime > TimeSpan.Zero ? turns.PauseReadTime + PauseReadMargin : TimeSpan.Zero;
                         if (slot - now > lead)
                         {
@@ -177,18 +177,28 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
                             continue;
                         }
                         turns.PauseReadFor = slot;
-                        await ReadPauseAsync(schedule, group, turns, ct).ConfigureAwait(false);
+                        turns.PauseRead = ReadPauseAsync(schedule, group, turns, ct);
+                        turns.PauseReadAwaited = false;
+                        continue;
+                    }
+                    if (slot > now)
+                    {
+                        await Task.Delay(WholeMilliseconds(slot - now), time, ct).ConfigureAwait(false);
+                        continue; // check again: too late now, or (a timer that fired early) not yet
+                    }
+                    if (turns.PauseRead is { IsCompleted: false } reading && !turns.PauseReadAwaited)
+                    {
+                        // A read slower than the last: wait for it while the slot is still good, then go with what is known.
+                        turns.PauseReadAwaited = true;
+                        var left = slot + LateTolerance - PauseReadMargin - now;
+                        if (left > TimeSpan.Zero)
+                            await Task.WhenAny(reading, Task.Delay(WholeMilliseconds(left), time, ct)).ConfigureAwait(false);
                         continue;
                     }
                     if (pushback.PausedUntil() is not null)
                     {
                         turns.Lease.Clear(); // its slots pass during the pause; the next request claims afresh
                         ThrowIfPaused();
-                    }
-                    if (slot > now)
-                    {
-                        await Task.Delay(WholeMilliseconds(slot - now), time, ct).ConfigureAwait(false);
-                        continue; // check again: too late now, or (a timer that fired early) not yet
                     }
                     turns.Lease.Dequeue();
                     Interlocked.Increment(ref _used);
@@ -223,7 +233,16 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
     private async Task ReadPauseAsync(ITurnSchedule schedule, string group, Turns turns, CancellationToken ct)
     {
         var started = time.GetTimestamp();
-        var until = await schedule.ReadPauseAsync(group, ct).ConfigureAwait(false);
+        DateTimeOffset? until;
+        try
+        {
+            until = await schedule.ReadPauseAsync(group, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Storage did not answer: the request goes with what this process knows (its next claim meets the same fault).
+            return;
+        }
         var took = time.GetElapsedTime(started);
         turns.PauseReadTime = took < TimeSpan.FromSeconds(1) ? took : TimeSpan.FromSeconds(1);
         Interlocked.Increment(ref _pauseReads);
@@ -266,5 +285,7 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
         // The slot whose departure the shared pause was last read for, and how long that read took.
         public DateTimeOffset PauseReadFor;
         public TimeSpan PauseReadTime;
+        public Task? PauseRead;
+        public bool PauseReadAwaited;
     }
 }
