@@ -78,6 +78,13 @@ public sealed partial class SandboxOptions
     /// <summary>The list API says <c>"more":true</c> on every answer, also past the end. Settable while running.</summary>
     public bool ListMoreAlways { get; set; }
 
+    /// <summary>
+    /// Most tracks an ordinary playlist lists on the day it is first listed (1..999; default 999, about 500 on average):
+    /// the same draw, scaled down, so a smaller value gives the same site with shorter lists. The special track-list
+    /// shapes (empty, over 1,000) keep their lengths. For tests that crawl tracks without needing hundreds a playlist.
+    /// </summary>
+    public int MaxTrackCount { get; set; } = 999;
+
     /// <summary>Most song ids one song detail request may ask for; more is a code 400 answer.</summary>
     public int SongDetailLimit { get; set; } = 1000;
 
@@ -208,6 +215,7 @@ public sealed partial class SandboxOptions
         Require(OneTrackRate is >= 0 and <= 1, nameof(OneTrackRate), OneTrackRate, "must be within 0..1");
         Require(BombCoverRate is >= 0 and <= 1, nameof(BombCoverRate), BombCoverRate, "must be within 0..1");
         Require(BombCoverShapes.Contains(BombCoverShape), nameof(BombCoverShape), BombCoverShape, "must be one of " + string.Join(", ", BombCoverShapes));
+        Require(MaxTrackCount is >= 1 and <= 999, nameof(MaxTrackCount), MaxTrackCount, "must be 1 to 999");
         Require(SongDetailLimit >= 1, nameof(SongDetailLimit), SongDetailLimit, "must be at least 1");
         Require(Day is >= 0 and <= MaxDay, nameof(Day), Day, $"must be within 0..{MaxDay} (days after the generated catalogue)");
         Require(BlockAfterRequests >= 0, nameof(BlockAfterRequests), BlockAfterRequests, "must not be negative");

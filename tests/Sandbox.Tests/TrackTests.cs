@@ -22,6 +22,22 @@ public sealed class TrackTests
     };
 
     [Fact]
+    public void A_smaller_MaxTrackCount_is_the_same_site_with_shorter_lists_and_the_long_lists_kept()
+    {
+        var (full, playlists, _) = Sample.Value;
+        var small = new SandboxCatalog(new SandboxOptions { Seed = 7, PagesPerCategory = 2, DeletedRate = 0.1, MaxTrackCount = 60 }, Base);
+        foreach (var category in full.MenuCategories) Assert.Equal(full.ListedIds(category), small.ListedIds(category));
+        foreach (var playlist in playlists)
+        {
+            var shorter = small.Playlist(playlist.Id);
+            Assert.Equal((playlist.Name, playlist.PlayCount, playlist.TrackShape), (shorter.Name, shorter.PlayCount, shorter.TrackShape));
+            Assert.Equal(shorter.TrackCount + Lag(shorter.TrackShape), small.Tracks(playlist.Id).Count);
+            if (playlist.TrackShape is TrackListShape.Large or TrackListShape.Empty) Assert.Equal(playlist.TrackCount, shorter.TrackCount);
+            else Assert.InRange(shorter.TrackCount, 1, 60);
+        }
+    }
+
+    [Fact]
     public void Every_list_is_as_long_as_its_track_count_but_for_the_documented_shapes()
     {
         var (_, playlists, lists) = Sample.Value;

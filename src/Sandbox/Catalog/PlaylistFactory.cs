@@ -55,7 +55,7 @@ internal sealed class PlaylistFactory(SandboxOptions options, Uri baseUrl, Playl
         var deletable = origin == PlaylistOrigin.Ordinary;
         var tags = Tags(random);
         var state = new PlaylistState(
-            TrackCount: (int)random.Next(1, 1000),
+            TrackCount: 1 + ((int)random.Next(1, 1000) - 1) * options.MaxTrackCount / 999,
             PlayCount: PlayCount(random),
             SubscribedCount: Count(random, 0.2, 500_000),
             ShareCount: Count(random, 0.3, 20_000),
