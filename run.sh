@@ -178,7 +178,10 @@ fi
 if [[ $SANDBOX == 1 ]]; then
   SANDBOX_PORT=5080
   while port_open "$SANDBOX_PORT"; do SANDBOX_PORT=$((SANDBOX_PORT + 1)); done
-  ${DETACH[@]+"${DETACH[@]}"} dotnet "$SANDBOX_DLL" --urls "http://127.0.0.1:$SANDBOX_PORT" \
+  # Its covers come from a host of their own, as the real site's come from its image CDN: paced apart from the pages.
+  COVER_PORT=$((SANDBOX_PORT + 1))
+  while port_open "$COVER_PORT"; do COVER_PORT=$((COVER_PORT + 1)); done
+  ${DETACH[@]+"${DETACH[@]}"} dotnet "$SANDBOX_DLL" --urls "http://127.0.0.1:$SANDBOX_PORT" --Sandbox:CoverPort="$COVER_PORT" \
     ${SANDBOX_ARGS[@]+"${SANDBOX_ARGS[@]}"} >/tmp/functions-crawler-sandbox.log 2>&1 &
   remember $! FunctionsCrawler.Sandbox
 fi
@@ -188,8 +191,9 @@ if [[ $AZURITE_STARTED == 1 ]]; then
 fi
 if [[ $SANDBOX == 1 ]]; then
   wait_port "$SANDBOX_PORT" 30 "the Sandbox" || { cat /tmp/functions-crawler-sandbox.log >&2; exit 1; }
-  echo "Sandbox site on http://127.0.0.1:$SANDBOX_PORT"
+  echo "Sandbox site on http://127.0.0.1:$SANDBOX_PORT (covers from 127.0.0.1:$COVER_PORT)"
   BASE_URL="${BASE_URL:-http://127.0.0.1:$SANDBOX_PORT}"
+  export NetEase__ImageHosts="${NetEase__ImageHosts:-127.0.0.1:$COVER_PORT}"
   RPS="${RPS:-10}"
 fi
 

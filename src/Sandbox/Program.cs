@@ -43,7 +43,8 @@ catch (IOException error)
     return 1;
 }
 await using var running = site;
-Console.WriteLine($"Sandbox site listening on {site.BaseUrl.GetLeftPart(UriPartial.Authority)} (seed {options.Seed}, {options.PagesPerCategory} pages per category, day {options.Day})");
+Console.WriteLine($"Sandbox site listening on {site.BaseUrl.GetLeftPart(UriPartial.Authority)} (seed {options.Seed}, {options.PagesPerCategory} pages per category, day {options.Day})"
+    + (options.CoverPort == 0 ? "" : $", covers on {site.CoverBaseUrl.GetLeftPart(UriPartial.Authority)}"));
 try
 {
     await Task.Delay(Timeout.Infinite, stop.Token);

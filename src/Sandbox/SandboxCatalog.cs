@@ -36,22 +36,27 @@ public sealed class SandboxCatalog
     private readonly ConcurrentDictionary<(string Category, int Day), IReadOnlyList<long[]>> _pages = new();
     private readonly PlaylistIds _ids;
 
-    public SandboxCatalog(SandboxOptions options, Uri baseUrl)
+    /// <param name="coverBaseUrl">Where images are served (<see cref="SandboxOptions.CoverPort"/>); null: the site itself.</param>
+    public SandboxCatalog(SandboxOptions options, Uri baseUrl, Uri? coverBaseUrl = null)
     {
         options.Validate();
         Options = options;
         BaseUrl = baseUrl;
+        CoverBaseUrl = coverBaseUrl ?? baseUrl;
         _ids = new PlaylistIds(options.Seed);
         Covers = new CoverAddress(options.Seed);
-        Songs = new SongPool(options, baseUrl.GetLeftPart(UriPartial.Authority), Covers);
-        Playlists = new PlaylistFactory(options, baseUrl, _ids, Covers, Songs);
+        Songs = new SongPool(options, CoverBaseUrl.GetLeftPart(UriPartial.Authority), Covers);
+        Playlists = new PlaylistFactory(options, CoverBaseUrl, _ids, Covers, Songs);
         Images = new CoverImages(options.Seed);
     }
 
     public SandboxOptions Options { get; }
 
-    /// <summary>The site root that cover URLs point at.</summary>
+    /// <summary>The site root: pages, API answers.</summary>
     public Uri BaseUrl { get; }
+
+    /// <summary>The root that cover, avatar and album image URLs point at: the site's own, or its cover host.</summary>
+    public Uri CoverBaseUrl { get; }
 
     /// <summary>The catalogue on the configured day, <see cref="SandboxOptions.Day"/>.</summary>
     public SandboxCatalogDay Current => OnDay(Options.Day);

@@ -79,6 +79,14 @@ public sealed partial class SandboxOptions
     public bool ListMoreAlways { get; set; }
 
     /// <summary>
+    /// 0 (default): covers are served from the site's own host. 1..65535: covers (and avatars and album art) are served
+    /// from a host of their own, <c>127.0.0.1:CoverPort</c>, as the real site's come from its image CDN, and that host
+    /// serves images only. A crawler then paces them apart from the pages (its politeness groups are hosts) and must be
+    /// told the host is allowed (<c>NetEase__ImageHosts</c>; <c>./run.sh --sandbox</c> does both).
+    /// </summary>
+    public int CoverPort { get; set; }
+
+    /// <summary>
     /// Most tracks an ordinary playlist lists on the day it is first listed (1..999; default 999, about 500 on average):
     /// the same draw, scaled down, so a smaller value gives the same site with shorter lists. The special track-list
     /// shapes (empty, over 1,000) keep their lengths. For tests that crawl tracks without needing hundreds a playlist.
@@ -215,6 +223,7 @@ public sealed partial class SandboxOptions
         Require(OneTrackRate is >= 0 and <= 1, nameof(OneTrackRate), OneTrackRate, "must be within 0..1");
         Require(BombCoverRate is >= 0 and <= 1, nameof(BombCoverRate), BombCoverRate, "must be within 0..1");
         Require(BombCoverShapes.Contains(BombCoverShape), nameof(BombCoverShape), BombCoverShape, "must be one of " + string.Join(", ", BombCoverShapes));
+        Require(CoverPort is >= 0 and <= 65535, nameof(CoverPort), CoverPort, "must be 0 (the site's own host) or a port, 1 to 65535");
         Require(MaxTrackCount is >= 1 and <= 999, nameof(MaxTrackCount), MaxTrackCount, "must be 1 to 999");
         Require(SongDetailLimit >= 1, nameof(SongDetailLimit), SongDetailLimit, "must be at least 1");
         Require(Day is >= 0 and <= MaxDay, nameof(Day), Day, $"must be within 0..{MaxDay} (days after the generated catalogue)");

@@ -1,5 +1,6 @@
 using System.Net;
 using FunctionsCrawler.Sandbox.Faults;
+using FunctionsCrawler.Sandbox.Pages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -20,6 +21,7 @@ public sealed class SandboxSite : IAsyncDisposable
     {
         _app = app;
         BaseUrl = baseUrl;
+        CoverBaseUrl = catalog.CoverBaseUrl;
         Catalog = catalog;
         Log = log;
         Options = options;
@@ -27,6 +29,9 @@ public sealed class SandboxSite : IAsyncDisposable
 
     /// <summary>http://127.0.0.1:&lt;port&gt;/ with the port actually bound.</summary>
     public Uri BaseUrl { get; }
+
+    /// <summary>Where its images are served: <see cref="BaseUrl"/>, or http://127.0.0.1:&lt;CoverPort&gt;/.</summary>
+    public Uri CoverBaseUrl { get; }
 
     public SandboxCatalog Catalog { get; }
 
@@ -59,12 +64,23 @@ public sealed class SandboxSite : IAsyncDisposable
         var app = builder.Build();
         // Set here, addresses from the environment (ASPNETCORE_URLS, HTTP_PORTS) are never consulted.
         app.Urls.Add($"http://127.0.0.1:{port}");
+        if (options.CoverPort != 0)
+        {
+            if (options.CoverPort == port) throw new ArgumentException($"Sandbox:CoverPort ({options.CoverPort}) must not be the site's own port");
+            app.Urls.Add($"http://127.0.0.1:{options.CoverPort}");
+        }
         var state = new SiteState(options);
         var plan = new FaultPlan(options, new FaultResponses(options, state.Charset), time);
         var faults = new SiteFaults(options, plan, state.Log, time);
         app.Use(async (context, next) =>
         {
             await state.Ready;
+            // The cover host is an image CDN: it serves images (and the Sandbox's own routes), no page or API answer.
+            if (options.CoverPort != 0 && context.Connection.LocalPort == options.CoverPort && !SiteRoutes.IsImagePath(context.Request.Path))
+            {
+                await SiteResponse.Bytes(context, 404, "text/plain", "not an image: the cover host serves images only"u8.ToArray());
+                return;
+            }
             await faults.InvokeAsync(context, next);
         });
         SiteRoutes.Map(app, state);
@@ -73,9 +89,11 @@ public sealed class SandboxSite : IAsyncDisposable
         try
         {
             await app.StartAsync(ct);
-            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-            var baseUrl = new Uri(address.TrimEnd('/') + "/");
-            var catalog = new SandboxCatalog(options, baseUrl);
+            var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+                .Select(a => new Uri(a.TrimEnd('/') + "/")).ToList();
+            var baseUrl = addresses.First(a => options.CoverPort == 0 || a.Port != options.CoverPort);
+            var coverUrl = options.CoverPort == 0 ? null : addresses.First(a => a.Port == options.CoverPort);
+            var catalog = new SandboxCatalog(options, baseUrl, coverUrl);
             state.Open(catalog);
             return new SandboxSite(app, baseUrl, catalog, state.Log, options);
         }

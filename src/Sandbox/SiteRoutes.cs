@@ -35,6 +35,17 @@ internal static partial class SiteRoutes
         routes.MapGet("/_sandbox/arrivals", context => Arrivals(context, site));
     }
 
+    /// <summary>
+    /// Whether the cover host serves this path: an image (<c>/{token}/{file}</c>, or moved) or the Sandbox's own routes.
+    /// </summary>
+    public static bool IsImagePath(PathString path)
+    {
+        var segments = (path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments is ["_sandbox", ..]) return true;
+        if (segments is ["moved", _, _]) return true;
+        return segments is [var token, _] && token is not ("api" or "discover" or "playlist");
+    }
+
     /// <summary>Anything else: the site's not-found page with a real 404.</summary>
     public static Task Fallback(HttpContext context, SiteState site)
     {
@@ -195,7 +206,7 @@ internal static partial class SiteRoutes
     private static Task Redirect(HttpContext context, SiteState site, string movedPath)
     {
         var target = site.Options.CoverRedirectTo == SandboxOptions.SelfRedirect
-            ? new Uri(site.Catalog.BaseUrl, movedPath).AbsoluteUri
+            ? new Uri(site.Catalog.CoverBaseUrl, movedPath).AbsoluteUri
             : site.Options.CoverRedirectTo;
         context.Response.Headers.Location = target;
         return SiteResponse.Bytes(context, 302, "text/html",

@@ -22,7 +22,11 @@ public sealed class DailyRefreshTests(AzuriteFixture azurites) : IClassFixture<A
     public async Task Day_one_refreshes_from_the_lists_exports_the_days_truth_and_keeps_both_days_in_the_history()
     {
         var azurite = azurites.NewAccount();
-        await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 18, PagesPerCategory = MaxPages, DeletedRate = 0.03, MaxTrackCount = ShortLists });
+        await using var site = await SandboxSite.StartAsync(new SandboxOptions
+        {
+            // Covers from a host of their own, as the real site's come from its image CDN: the crawl paces them apart.
+            Seed = 18, PagesPerCategory = MaxPages, DeletedRate = 0.03, MaxTrackCount = ShortLists, CoverPort = FreePort.Next(),
+        });
 
         // Day 0: every playlist is new, so each distinct cover is fetched and each one's track list (the JSON detail, once an
         // id); no list item lacks a field, so no detail page.
@@ -99,6 +103,7 @@ public sealed class DailyRefreshTests(AzuriteFixture azurites) : IClassFixture<A
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
+            ["NetEase:ImageHosts"] = site.CoverBaseUrl.Authority,
             ["NetEase:RequestsPerSecond"] = "50",
             ["NetEase:ListSource"] = "api",
             ["NetEase:BlockPauseSeconds"] = "1",

@@ -38,6 +38,17 @@ public sealed class NetEaseOptions
     /// </summary>
     public int SongBatchSize { get; set; } = 200;
 
+    /// <summary>
+    /// Other hosts a cover may come from, besides the site itself and NetEase's image CDN (<c>*.music.126.net</c>, https):
+    /// comma-separated <c>host:port</c> authorities, over http or https (the Sandbox's cover host: <c>./run.sh --sandbox</c>
+    /// sets it). Each is paced as its own politeness group, as the CDN is. Empty by default.
+    /// </summary>
+    public string ImageHosts { get; set; } = "";
+
+    /// <summary><see cref="ImageHosts"/> as a list of authorities (lower case), empty entries left out.</summary>
+    public IReadOnlyList<string> ImageHostList =>
+        [.. ImageHosts.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(h => h.ToLowerInvariant())];
+
     /// <summary>Cover size asked of the image CDN (<c>?param=NyN</c>), 0 for the original (often 1200×1200 or more).</summary>
     public int CoverSize { get; set; }
 

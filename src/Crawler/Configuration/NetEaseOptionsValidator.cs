@@ -31,6 +31,10 @@ public sealed class NetEaseOptionsValidator : IValidateOptions<NetEaseOptions>
             problems.Add($"NetEase__SongBatchSize must be between 1 and {MaxSongBatchSize}, got {options.SongBatchSize}.");
         if (options.CoverSize != 0 && options.CoverSize is < MinCoverSize or > MaxCoverSize)
             problems.Add($"NetEase__CoverSize must be 0 (the original) or between {MinCoverSize} and {MaxCoverSize}, got {options.CoverSize}.");
+        foreach (var host in options.ImageHostList)
+            if (!Uri.TryCreate($"http://{host}/", UriKind.Absolute, out var image) || !string.Equals(image.Authority, host, StringComparison.OrdinalIgnoreCase)
+                || image.UserInfo.Length > 0)
+                problems.Add($"NetEase__ImageHosts must be comma-separated host:port authorities (e.g. 127.0.0.1:5081), got '{host}'.");
         if (!(options.PacerClockSkewMs >= 0) || options.PacerClockSkewMs > 1000)
             problems.Add($"NetEase__PacerClockSkewMs must be between 0 and 1000, got {options.PacerClockSkewMs}.");
         if (options.MaxCoverBytes <= 0)

@@ -51,12 +51,14 @@ public sealed class NetEaseClient
     private readonly TimeProvider _time;
     private readonly ILogger<NetEaseClient> _log;
     private readonly ResiliencePipeline<Fetched> _retry;
+    private readonly IReadOnlyList<string> _imageHosts;
 
     public NetEaseClient(HttpClient http, HostRateLimiter pacer, IOptions<NetEaseOptions> options, TimeProvider time, ILogger<NetEaseClient> log)
     {
         _http = http;
         _pacer = pacer;
         _options = options.Value;
+        _imageHosts = _options.ImageHostList;
         _time = time;
         _log = log;
         _retry = new ResiliencePipelineBuilder<Fetched> { TimeProvider = time }
@@ -204,7 +206,7 @@ public sealed class NetEaseClient
         if (coverUrl.Length > MaxCoverUrlLength) return (null, $"cover URL is {coverUrl.Length:N0} characters, over the {MaxCoverUrlLength:N0} allowed");
         if (!Uri.TryCreate(NetEaseUrls.SizedCover(coverUrl, Math.Max(_options.CoverSize, 0)), UriKind.Absolute, out var url))
             return (null, $"cover URL is not absolute: '{(coverUrl.Length <= 80 ? coverUrl : coverUrl[..80] + "…")}'");
-        if (!CoverHosts.IsAllowed(url, BaseUri)) return (null, $"cover host '{url.Host}' is not allowed");
+        if (!CoverHosts.IsAllowed(url, BaseUri, _imageHosts)) return (null, $"cover host '{url.Authority}' is not allowed");
         return (url, null);
     }
 
@@ -214,7 +216,7 @@ public sealed class NetEaseClient
     /// </summary>
     public async Task<CoverDownload> GetCoverAsync(Uri url, CancellationToken ct)
     {
-        if (!CoverHosts.IsAllowed(url, BaseUri)) return new CoverDownload(null, null, $"cover host '{url.Host}' is not allowed");
+        if (!CoverHosts.IsAllowed(url, BaseUri, _imageHosts)) return new CoverDownload(null, null, $"cover host '{url.Authority}' is not allowed");
         var fetched = await FetchAsync(url, FetchKind.Cover, ct);
         if (fetched.HeldUntil is { } until) return new CoverDownload(null, null, null) { Blocked = HeldReason, RetryAfter = until - _time.GetUtcNow(), Held = true };
         if (fetched.Problem is not null) return new CoverDownload(null, null, fetched.Problem);
@@ -292,7 +294,7 @@ public sealed class NetEaseClient
                     // 301/302/303 turn a POST into a GET without its form: only 307/308 keep the request as sent.
                     if (form is not null && status is not (307 or 308)) return Stopped(url, status, $"{what} POST redirected with HTTP {status}, which drops its form");
                     if (hop >= MaxRedirects) return Stopped(url, status, $"{what} redirected more than {MaxRedirects} times");
-                    if (kind == FetchKind.Cover && !CoverHosts.IsAllowed(next, BaseUri))
+                    if (kind == FetchKind.Cover && !CoverHosts.IsAllowed(next, BaseUri, _imageHosts))
                         return Stopped(url, status, $"{what} {Shorten(url)} redirected to '{next.Host}', which is not allowed");
                     if (kind == FetchKind.Page && OffSite(next) is { } off)
                         return Stopped(url, status, $"{what} {Shorten(url)} redirected to {Shorten(next)}, not the site: {off}");

@@ -117,6 +117,8 @@ public sealed class CrawlerOptionsTests
     [InlineData("NetEase:ListSource", "html", "NetEase__ListSource must be 'page' or 'api', got 'html'.")]
     [InlineData("NetEase:ListPageSize", "0", "NetEase__ListPageSize must be between 1 and 100, got 0.")]
     [InlineData("NetEase:ListPageSize", "101", "NetEase__ListPageSize must be between 1 and 100, got 101.")]
+    [InlineData("NetEase:ImageHosts", "127.0.0.1:5081,http://x/", "NetEase__ImageHosts must be comma-separated host:port authorities (e.g. 127.0.0.1:5081), got 'http://x/'.")]
+    [InlineData("NetEase:ImageHosts", "a b:1", "NetEase__ImageHosts must be comma-separated host:port authorities (e.g. 127.0.0.1:5081), got 'a b:1'.")]
     [InlineData("NetEase:CoverSize", "39", "NetEase__CoverSize must be 0 (the original) or between 40 and 2000, got 39.")]
     [InlineData("NetEase:CoverSize", "2001", "NetEase__CoverSize must be 0 (the original) or between 40 and 2000, got 2001.")]
     [InlineData("NetEase:CoverSize", "-1", "NetEase__CoverSize must be 0 (the original) or between 40 and 2000, got -1.")]

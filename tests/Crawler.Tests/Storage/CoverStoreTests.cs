@@ -20,6 +20,15 @@ public sealed class CoverStoreTests
     public void Covers_are_fetched_only_from_allowed_hosts(string url, bool allowed) =>
         Assert.Equal(allowed, FunctionsCrawler.NetEase.CoverHosts.IsAllowed(new Uri(url), Site));
 
+    [Theory]
+    [InlineData("http://127.0.0.1:5081/a==/1.jpg", true)]   // the Sandbox's cover host, named in NetEase__ImageHosts
+    [InlineData("https://127.0.0.1:5081/a==/1.jpg", true)]
+    [InlineData("http://127.0.0.1:5082/a==/1.jpg", false)]  // another port of the same machine is another server
+    [InlineData("http://img.example:5081/1.jpg", false)]
+    [InlineData("https://p1.music.126.net/a==/1.jpg", true)] // the CDN stays allowed
+    public void A_host_named_in_the_image_hosts_is_allowed_by_its_host_and_port(string url, bool allowed) =>
+        Assert.Equal(allowed, FunctionsCrawler.NetEase.CoverHosts.IsAllowed(new Uri(url), Site, ["127.0.0.1:5081"]));
+
     [Fact]
     public void An_image_needs_both_an_image_content_type_and_image_bytes()
     {
