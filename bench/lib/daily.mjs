@@ -92,20 +92,25 @@ export async function runDaily(b, o) {
 
 // ---------------------------------------------------------------------------------------------------------
 // The short polite refresh: day 0 of a small whole-site Sandbox unthrottled, then day 1 at the site's pace, the
-// Sandbox's arrival times read from /_sandbox/arrivals: the efficiency of a refresh-shaped crawl at 2 req/s.
+// Sandbox's arrival times read from /_sandbox/arrivals: the efficiency of a refresh-shaped crawl at 2 req/s. The
+// Sandbox serves its covers from a host of their own (CoverPort), as the real site's come from its image CDN, so the
+// client paces them apart from the lists: the efficiency is the lists' (the site's pace), and the crawl's wall time
+// shows the two paces overlapping.
 
 async function politeRefresh(b, o) {
   const label = 'polite';
-  const args = (day) => ['--Sandbox:AllPagesFull=true', `--Sandbox:Day=${day}`];
+  const coverPort = await freePort();
+  const args = (day) => ['--Sandbox:AllPagesFull=true', `--Sandbox:Day=${day}`, `--Sandbox:CoverPort=${coverPort}`];
+  const imageHosts = `127.0.0.1:${coverPort}`;
   let site = await b.startSandbox(o.politePages, args(0), { name: 'sandbox-polite-day0' });
   const port = site.port;
   const storage = await b.startStorage('polite', true, { patchQueue: !o.plainAzurite });
-  let host = await startHost(b, 'polite-day0', { site, storage, lists: 'api', rps: b.fastRate });
+  let host = await startHost(b, 'polite-day0', { site, storage, lists: 'api', rps: b.fastRate, imageHosts });
   const day0 = await crawlAll(b, `${label}-day0`, { site, storage, host, capMs: o.capMs, exportCsv: false });
   await stop(host);
   await stop(site.process);
   site = await b.startSandbox(o.politePages, args(1), { name: 'sandbox-polite-day1', port });
-  host = await startHost(b, 'polite-day1', { site, storage, lists: 'api', rps: o.politeRate });
+  host = await startHost(b, 'polite-day1', { site, storage, lists: 'api', rps: o.politeRate, imageHosts });
   const day1 = await crawlAll(b, `${label}-day1`, { site, storage, host, capMs: o.capMs, exportCsv: false, idleSeconds: 20, arrivals: true, rps: o.politeRate });
   const hostLog = host.logged.summary();
   await stop(host);
@@ -113,7 +118,9 @@ async function politeRefresh(b, o) {
   await stop(storage.azurite);
   await stop(site.process);
   const a = day1.arrivals;
-  b.log(`${label}: ${a.requests} requests at ${o.politeRate} req/s, efficiency ${a.efficiency?.toFixed(3)} (first to last arrival), busiest sliding second ${a.busiestWindow}`);
+  const c = day1.coverArrivals;
+  b.log(`${label}: ${a.requests} requests to the site at ${o.politeRate} req/s, efficiency ${a.efficiency?.toFixed(3)} (first to last arrival), busiest sliding second ${a.busiestWindow}; `
+    + `${c?.requests} covers on their own pace, efficiency ${c?.efficiency?.toFixed(3)}, busiest sliding second ${c?.busiestWindow}; POST → completed ${day1.crawlSeconds.toFixed(0)} s`);
   return { pages: o.politePages, rate: o.politeRate, day0: summary(day0), day1: { ...day1, hostLog } };
 }
 
@@ -126,10 +133,11 @@ function summary(run) {
 // ---------------------------------------------------------------------------------------------------------
 // One host, one crawl of "all"
 
-async function startHost(b, label, { site, storage, lists, rps }) {
+async function startHost(b, label, { site, storage, lists, rps, imageHosts = '' }) {
   const port = await freePort();
   const host = b.track(start('host', 'dotnet', [b.hostDll, '--settings-dir', b.hostRoot, `--AzureWebJobsStorage=${storage.connectionString}`,
-    `--NetEase:BaseUrl=${site.baseUrl}`, `--NetEase:RequestsPerSecond=${rps}`, `--NetEase:ListSource=${lists}`, '--Urls', `http://127.0.0.1:${port}`],
+    `--NetEase:BaseUrl=${site.baseUrl}`, `--NetEase:RequestsPerSecond=${rps}`, `--NetEase:ListSource=${lists}`, `--NetEase:ImageHosts=${imageHosts}`,
+    '--Urls', `http://127.0.0.1:${port}`],
   { cwd: b.hostRoot, env: b.hostEnv, logPath: join(b.work, `${label}-host.log`) }));
   host.logged = b.watchHostLog(host);
   host.api = `http://127.0.0.1:${port}/api/`;
@@ -208,7 +216,10 @@ async function crawlAll(b, label, { site, storage, host, capMs, exportCsv = true
   if (idleSeconds) { await sleep(idleSeconds * 1000); await snap('idle'); }
   // The final status once more: "gone" is known once the crawl ended.
   const final = await (await fetch(`${host.api}crawls/${crawlId}`, { signal: AbortSignal.timeout(30_000) })).json();
-  const siteArrivals = arrivals ? (await (await fetch(`${site.baseUrl}_sandbox/arrivals?sinceMs=${postedAt}`)).json()).arrivalsMs : null;
+  // The site's pace and the covers' apart: each is its own politeness group (the covers come from a host of their own).
+  const imageKinds = 'cover,thumbnail';
+  const siteArrivals = arrivals ? (await (await fetch(`${site.baseUrl}_sandbox/arrivals?sinceMs=${postedAt}&exceptKinds=${imageKinds}`)).json()).arrivalsMs : null;
+  const coverArrivals = arrivals ? (await (await fetch(`${site.baseUrl}_sandbox/arrivals?sinceMs=${postedAt}&kinds=${imageKinds}`)).json()).arrivalsMs : null;
   const rows = final.playlists.done;
   const result = {
     label, crawlId, lists: host.lists, rps, state: final.state, rows, crawlSeconds, exportSeconds, csv,
@@ -217,6 +228,7 @@ async function crawlAll(b, label, { site, storage, host, capMs, exportCsv = true
     site: b.siteWindow(statsBefore, statsAfter, rps),
     storage: b.storageFigures(counts, Math.max(1, rows), idleSeconds, crawlSeconds),
     arrivals: siteArrivals ? b.arrivalFigures(siteArrivals, rps) : null,
+    coverArrivals: coverArrivals?.length > 1 ? b.arrivalFigures(coverArrivals, rps) : null,
     load: { atStart: load1AtStart, atEnd: load1AtEnd, duringMax: Math.max(load1AtStart, load1AtEnd, ...loads), machineBusy },
     cpuSeconds: { host: cpu[0], sandbox: cpu[1], azurite: cpu[2], proxy: cpu[3] },
     statusReadErrors: readErrors,
@@ -473,13 +485,19 @@ export function figures(results) {
         + (api1.tracks ? ` + ${change.trackListsToFetch} track lists new or changed + ${r1.songs} song batches` : '') + `) = ${bound.toFixed(0)}`, met: r1.total <= bound });
     // The goal is about the whole site: a run on fewer pages is judged on its projection to 38 pages.
     const p1 = out.projection?.runs.api1;
-    const minutes = (p1 ?? out.runs.api1).timeAt2.oneGroup / 60;
+    const basis = p1 ?? out.runs.api1;
+    // The issue's goal is with tracks off (the tracks issue measures its own share), and the client paces the image CDN
+    // apart from the site (HostRateLimiter.GroupOf; the Sandbox's covers come from a host of their own, CoverPort, as the
+    // real site's do): the lists and the covers each take their own pace, so the refresh takes the longer of the two.
+    const apart = Math.max(basis.requests.total - basis.requests.cover - basis.requests.tracks, basis.requests.cover);
+    const minutes = apart / (2 * efficiency.value) / 60;
     const total = p1 ? p1.requests.total : r1.total;
-    goals.push({ what: `day-1 refresh ≤ 30 minutes at 2 req/s${p1 ? ` (projected to ${realPages} pages)` : ''}`, value: minutes, bound: 30,
-      detail: `${minutes.toFixed(1)} min (${Math.round(total).toLocaleString('en-US')} requests${p1 ? ', projected' : ''} ÷ (2 × ${efficiency.value.toFixed(3)})); `
-        + (r1.tracks ? `without the track requests (${Math.round(r1.tracks).toLocaleString('en-US')} as measured${p1 ? `, ${Math.round(p1.requests.tracks).toLocaleString('en-US')} projected` : ''}): ${(((p1 ?? out.runs.api1).requests.total - (p1 ?? out.runs.api1).requests.tracks) / (2 * efficiency.value) / 60).toFixed(1)} min; ` : '')
-        + `covers apart on the image CDN's own pace: ${((p1 ?? out.runs.api1).timeAt2.coversApart / 60).toFixed(1)} min`
-        + (p1 ? `; as measured on ${results.settings.pages} pages: ${(out.runs.api1.timeAt2.oneGroup / 60).toFixed(1)} min` : ''), met: minutes <= 30 });
+    goals.push({ what: `day-1 refresh ≤ 30 minutes at 2 req/s, tracks off, covers paced apart${p1 ? ` (projected to ${realPages} pages)` : ''}`, value: minutes, bound: 30,
+      detail: `${minutes.toFixed(1)} min (${Math.round(apart).toLocaleString('en-US')} requests on the longer pace${p1 ? ', projected' : ''}: `
+        + `${Math.round(basis.requests.total - basis.requests.cover - basis.requests.tracks).toLocaleString('en-US')} to the site, ${Math.round(basis.requests.cover).toLocaleString('en-US')} covers; ÷ (2 × ${efficiency.value.toFixed(3)})); `
+        + `on one pace: ${((basis.requests.total - basis.requests.tracks) / (2 * efficiency.value) / 60).toFixed(1)} min; `
+        + (r1.tracks ? `with the track requests (${Math.round(basis.requests.tracks).toLocaleString('en-US')}${p1 ? ' projected' : ''}): ${(basis.timeAt2.coversApart / 60).toFixed(1)} min covers apart, ${(basis.timeAt2.oneGroup / 60).toFixed(1)} on one pace (${Math.round(total).toLocaleString('en-US')} requests)` : '')
+        + (p1 ? `; as measured on ${results.settings.pages} pages: ${(out.runs.api1.timeAt2.oneGroup / 60).toFixed(1)} min on one pace` : ''), met: minutes <= 30 });
     goals.push({ what: 'storage transactions per playlist in the refresh ≤ 1.5', value: api1.storage.perPlaylist, bound: 1.5,
       detail: `${api1.storage.perPlaylist.toFixed(3)} (crawl phase, POST → completed)`, met: api1.storage.perPlaylist <= 1.5 });
   }
@@ -665,8 +683,11 @@ export function dailyTable(r) {
     const p = r.polite.day1;
     lines.push('', `Polite refresh (the efficiency above): the same bench on ${r.polite.pages} pages per category — day 0 unthrottled (${n(r.polite.day0.rows)} rows), `
       + `then day 1 at ${r.polite.rate} req/s: ${n(p.rows)} rows, ${n(p.site.requests)} site requests (${Object.entries(p.site.byKind).filter(([, v]) => v).map(([k, v]) => `${k} ${n(v)}`).join(', ')}) `
-      + `in ${f(p.crawlSeconds, 0)} s POST → completed; arrivals: efficiency ${f(p.arrivals?.efficiency, 3)} over ${f(p.arrivals?.spanSeconds, 0)} s first to last, `
-      + `busiest sliding second ${p.arrivals?.busiestWindow} (${p.arrivals?.windowsOverLimit} windows over the limit); predicted ${f(p.site.requests / (r.polite.rate * (p.arrivals?.efficiency ?? 1)), 0)} s of site time; `
+      + `in ${f(p.crawlSeconds, 0)} s POST → completed; the site's arrivals (covers apart): ${n(p.arrivals?.requests)}, efficiency ${f(p.arrivals?.efficiency, 3)} over ${f(p.arrivals?.spanSeconds, 0)} s first to last, `
+      + `busiest sliding second ${p.arrivals?.busiestWindow} (${p.arrivals?.windowsOverLimit} windows over the limit); `
+      + (p.coverArrivals ? `the covers' (from the Sandbox's cover host, on their own pace): ${n(p.coverArrivals.requests)}, efficiency ${f(p.coverArrivals.efficiency, 3)} over ${f(p.coverArrivals.spanSeconds, 0)} s, busiest sliding second ${p.coverArrivals.busiestWindow}; ` : '')
+      + `predicted ${f(p.site.requests / (r.polite.rate * (p.arrivals?.efficiency ?? 1)), 0)} s of site time on one pace, `
+      + `${f(Math.max(p.arrivals?.requests ?? 0, p.coverArrivals?.requests ?? 0) / (r.polite.rate * (p.arrivals?.efficiency ?? 1)), 0)} s with the covers apart; `
       + `storage ${f(p.storage.perPlaylist, 3)} transactions per playlist at this pace, ${f(p.storage.idlePerSecond, 2)}/s idle after it `
       + `(${(p.storage.idleDetail ?? []).slice(0, 5).map((d) => `${d.resource} ${d.op} ${d.perSecond}/s`).join(', ')}).`);
   }

@@ -21,7 +21,7 @@ public sealed class RequestLog
     private readonly Dictionary<string, long> _byKind = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _byOutcome = new(StringComparer.Ordinal);
     private readonly List<RequestLogEntry> _entries = [];
-    private readonly List<DateTimeOffset> _arrivals = [];
+    private readonly List<(DateTimeOffset At, string Kind)> _arrivals = [];
     private long _requests;
 
     /// <summary>Requests that arrived so far.</summary>
@@ -46,12 +46,12 @@ public sealed class RequestLog
     /// Arrival times at or after <paramref name="since"/>, oldest first: what a sliding one-second window is
     /// counted on (a request still being answered included).
     /// </summary>
-    public IReadOnlyList<DateTimeOffset> ArrivalsSince(DateTimeOffset since)
+    public IReadOnlyList<DateTimeOffset> ArrivalsSince(DateTimeOffset since, Func<string, bool>? ofKind = null)
     {
         lock (_gate)
         {
-            var from = _arrivals.FindIndex(arrived => arrived >= since);
-            return from < 0 ? [] : _arrivals.GetRange(from, _arrivals.Count - from);
+            var from = _arrivals.FindIndex(arrived => arrived.At >= since);
+            return from < 0 ? [] : [.. _arrivals.Skip(from).Where(a => ofKind?.Invoke(a.Kind) != false).Select(a => a.At)];
         }
     }
 
@@ -140,8 +140,8 @@ public sealed class RequestLog
             _requests++;
             // Stamped before the lock: a request can come in just before the last one logged. Keep them in order.
             var place = _arrivals.Count;
-            while (place > 0 && _arrivals[place - 1] > at) place--;
-            _arrivals.Insert(place, at);
+            while (place > 0 && _arrivals[place - 1].At > at) place--;
+            _arrivals.Insert(place, (at, kind));
             var second = at.ToUnixTimeSeconds();
             _perSecond[second] = _perSecond.GetValueOrDefault(second) + 1;
             _byKind[kind] = _byKind.GetValueOrDefault(kind) + 1;

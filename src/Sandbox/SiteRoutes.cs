@@ -220,11 +220,20 @@ internal static partial class SiteRoutes
         return SiteResponse.Bytes(context, 200, SiteResponse.JsonType, StatsJson.Render(site.Log, TimeSpan.FromSeconds(within), TimeSpan.FromSeconds(Math.Max(1, site.Options.BlockForSeconds))));
     }
 
-    /// <summary>?sinceMs=N (Unix milliseconds, default 0): every site request's arrival since then, for a sliding-window count.</summary>
+    /// <summary>
+    /// ?sinceMs=N (Unix milliseconds, default 0): every site request's arrival since then, for a sliding-window count;
+    /// &amp;kinds=a,b only those kinds, &amp;exceptKinds=a,b all but those (e.g. the covers apart from the pages).
+    /// </summary>
     private static Task Arrivals(HttpContext context, SiteState site)
     {
         var since = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(Long(context.Request.Query["sinceMs"], 0), 0, 253_402_300_799_999));
-        return SiteResponse.Bytes(context, 200, SiteResponse.JsonType, StatsJson.RenderArrivals(site.Log.ArrivalsSince(since)));
+        var only = Kinds(context.Request.Query["kinds"]);
+        var except = Kinds(context.Request.Query["exceptKinds"]);
+        return SiteResponse.Bytes(context, 200, SiteResponse.JsonType,
+            StatsJson.RenderArrivals(site.Log.ArrivalsSince(since, kind => (only.Count == 0 || only.Contains(kind)) && !except.Contains(kind))));
+
+        static HashSet<string> Kinds(string? listed) =>
+            [.. (listed ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
     }
 
     /// <summary>
