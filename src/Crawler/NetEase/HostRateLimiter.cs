@@ -128,6 +128,7 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
         await turns.Gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
+            ThrowIfPaused(); // paused while it waited for the gate
             var now = time.GetTimestamp();
             var turn = Math.Max(now, turns.Next);
             if (turns.Departures.Count >= perWindow)
@@ -155,6 +156,13 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
             {
                 while (true)
                 {
+                    if (pushback.PausedUntil() is not null)
+                    {
+                        // A pause seen here (a block, or read from the shared row): nothing leaves, and no lease is claimed
+                        // for slots that would pass during it; the slots of the lease in hand pass unused.
+                        turns.Lease.Clear();
+                        ThrowIfPaused();
+                    }
                     var now = time.GetUtcNow();
                     while (turns.Lease.TryPeek(out var missed) && missed + LateTolerance < now)
                     {
@@ -195,11 +203,7 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
                             await Task.WhenAny(reading, Task.Delay(WholeMilliseconds(left), time, ct)).ConfigureAwait(false);
                         continue;
                     }
-                    if (pushback.PausedUntil() is not null)
-                    {
-                        turns.Lease.Clear(); // its slots pass during the pause; the next request claims afresh
-                        ThrowIfPaused();
-                    }
+                    if (pushback.PausedUntil() is not null) continue; // the read found a pause: held above
                     turns.Lease.Dequeue();
                     Interlocked.Increment(ref _used);
                     return;

@@ -142,6 +142,27 @@ public sealed class SharedPacerTests
     }
 
     [Fact]
+    public async Task While_paused_a_waiting_request_claims_no_lease_on_the_shared_schedule()
+    {
+        var time = new FakeTimeProvider(Start);
+        var schedule = new CountingSchedule(new InProcessTurnSchedule());
+        var pushback = Pushback(time);
+        var a = new HostRateLimiter(10, pushback, time, schedule);
+        await a.WaitTurnAsync(Site, CancellationToken.None);
+        var claims = schedule.Claims;
+        var waiting = Enumerable.Range(0, 3).Select(_ => a.WaitTurnAsync(Site, CancellationToken.None).AsTask()).ToList();
+        pushback.OnBlocked();
+        time.Advance(TimeSpan.FromSeconds(1));
+        foreach (var request in waiting)
+        {
+            try { await request.WaitAsync(TimeSpan.FromSeconds(5)); }
+            catch (SitePausedException) { } // held, as every one queued behind the block
+        }
+        Assert.Equal(3, a.HeldRequests);
+        Assert.InRange(schedule.Claims - claims, 0, 1); // at most the lease claimed before the block; none after
+    }
+
+    [Fact]
     public async Task A_shared_pause_further_ahead_than_any_block_could_ask_is_ignored()
     {
         var time = new FakeTimeProvider(Start);
