@@ -29,7 +29,8 @@ public sealed class ReadmeSettingsTests
         {
             var cells = line.Split('|', StringSplitOptions.TrimEntries);
             var cell = cells[2];
-            rows.Add(cells[1].Trim('`'), cell.StartsWith('`') ? cell[1..cell.IndexOf('`', 1)] : cell.Split(' ')[0]);
+            // "(none)" is how the table writes an empty default.
+            rows.Add(cells[1].Trim('`'), cell.StartsWith('`') ? cell[1..cell.IndexOf('`', 1)] : cell.StartsWith("(none)", StringComparison.Ordinal) ? "" : cell.Split(' ')[0]);
         }
         return rows;
     }
