@@ -15,9 +15,9 @@ namespace FunctionsCrawler.NetEase;
 /// up rather than sent late, so each request leaves within its slot and the slots' spacing bounds any window.
 /// </para>
 /// <para>
-/// No request leaves while the crawl is paused: one waiting here when a block is seen throws
-/// <see cref="SitePausedException"/> at its turn instead of going out, so a block costs the site only the requests
-/// already in flight. On a shared schedule each departure first reads the group's pause (started a read's time before
+/// No request leaves while the crawl is paused: one waiting here when a block is seen waits with the pause (or, for a
+/// pause longer than <see cref="LongestWaitInPacer"/>, throws <see cref="SitePausedException"/> so its work goes back to
+/// its queue), so a block costs the site only the requests already in flight. On a shared schedule each departure first reads the group's pause (started a read's time before
 /// its slot), so a block one process announces (<see cref="AnnouncePauseAsync"/>) stops the others before their next request.
 /// </para>
 /// </summary>
@@ -87,22 +87,42 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
     /// <summary>How many turns one lease claims at most: half a second's worth, at least one.</summary>
     public static int LeaseTurns(double rate) => (int)Math.Clamp(Math.Floor(rate * LeaseLength.TotalSeconds), 1, 1000);
 
-    /// <summary>Waits for this request's turn on the host; throws <see cref="SitePausedException"/> when the crawl is paused at its turn.</summary>
-    public ValueTask WaitTurnAsync(string host, CancellationToken ct)
-    {
-        ThrowIfPaused();
-        return shared is null ? LocalTurnAsync(host, ct) : SharedTurnAsync(shared, host, ct);
-    }
+    /// <summary>
+    /// Waits for this request's turn on the host. A pause that ends within <see cref="LongestWaitInPacer"/> is waited out
+    /// here (the request then takes a turn at the rate after the pause, so work already done for it is not thrown away);
+    /// a longer one throws <see cref="SitePausedException"/>, so the work goes back to its queue rather than holding an
+    /// invocation for up to 30 minutes.
+    /// </summary>
+    public ValueTask WaitTurnAsync(string host, CancellationToken ct) =>
+        shared is null ? LocalTurnAsync(host, ct) : SharedTurnAsync(shared, host, ct);
 
-    /// <summary>Requests held back at their turn because the crawl was paused.</summary>
+    /// <summary>The longest pause a request waits out in the pacer; past it the request is handed back.</summary>
+    public static readonly TimeSpan LongestWaitInPacer = TimeSpan.FromSeconds(60);
+
+    /// <summary>Requests handed back (<see cref="SitePausedException"/>) because the crawl was paused for longer than <see cref="LongestWaitInPacer"/>.</summary>
     public long HeldRequests => Interlocked.Read(ref _held);
     private long _held;
 
-    private void ThrowIfPaused()
+    /// <summary>Requests that waited out a pause in the pacer before their turn.</summary>
+    public long WaitedOutPauses => Interlocked.Read(ref _waitedOut);
+    private long _waitedOut;
+
+    /// <summary>Waits while the crawl is paused, or throws <see cref="SitePausedException"/> when the pause ends too far ahead.</summary>
+    private async ValueTask WaitOutPauseAsync(CancellationToken ct)
     {
-        if (pushback.PausedUntil() is not { } until) return;
-        Interlocked.Increment(ref _held);
-        throw new SitePausedException(until);
+        var counted = false;
+        while (pushback.PausedUntil() is { } until)
+        {
+            var left = until - time.GetUtcNow();
+            if (left > LongestWaitInPacer)
+            {
+                Interlocked.Increment(ref _held);
+                throw new SitePausedException(until);
+            }
+            if (!counted) Interlocked.Increment(ref _waitedOut);
+            counted = true;
+            await Task.Delay(WholeMilliseconds(left), time, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -118,9 +138,6 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
     private async ValueTask LocalTurnAsync(string host, CancellationToken ct)
     {
         var turns = _hosts.GetOrAdd(host, _ => new Turns());
-        var rate = RequestsPerSecond * pushback.RateFactor();
-        var ticks = (long)(time.TimestampFrequency / rate);
-        var perWindow = (int)Math.Clamp(Math.Floor(rate), 1, 100_000);
         var window = (long)(Window.TotalSeconds * time.TimestampFrequency);
         // One request at a time takes its turn. Turns are evenly spaced on the schedule (a late timer does
         // not push every later turn back), and on the real departure times no window of 1.005 s ever holds
@@ -128,16 +145,23 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
         await turns.Gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            ThrowIfPaused(); // paused while it waited for the gate
-            var now = time.GetTimestamp();
-            var turn = Math.Max(now, turns.Next);
-            if (turns.Departures.Count >= perWindow)
-                turn = Math.Max(turn, turns.Departures.ElementAt(turns.Departures.Count - perWindow) + window);
-            if (turn > now) await Task.Delay(WholeMilliseconds(time.GetElapsedTime(now, turn)), time, ct).ConfigureAwait(false);
-            ThrowIfPaused(); // a block seen while this request waited: it stays here (its turn is not used)
-            turns.Departures.Enqueue(time.GetTimestamp());
-            while (turns.Departures.Count > perWindow) turns.Departures.Dequeue();
-            turns.Next = turn + ticks;
+            while (true)
+            {
+                await WaitOutPauseAsync(ct).ConfigureAwait(false);
+                var rate = RequestsPerSecond * pushback.RateFactor(); // after a pause: the lowered rate
+                var ticks = (long)(time.TimestampFrequency / rate);
+                var perWindow = (int)Math.Clamp(Math.Floor(rate), 1, 100_000);
+                var now = time.GetTimestamp();
+                var turn = Math.Max(now, turns.Next);
+                if (turns.Departures.Count >= perWindow)
+                    turn = Math.Max(turn, turns.Departures.ElementAt(turns.Departures.Count - perWindow) + window);
+                if (turn > now) await Task.Delay(WholeMilliseconds(time.GetElapsedTime(now, turn)), time, ct).ConfigureAwait(false);
+                if (pushback.PausedUntil() is not null) continue; // a block seen while it waited: it waits with the pause
+                turns.Departures.Enqueue(time.GetTimestamp());
+                while (turns.Departures.Count > perWindow) turns.Departures.Dequeue();
+                turns.Next = turn + ticks;
+                return;
+            }
         }
         finally
         {
@@ -161,7 +185,8 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
                         // A pause seen here (a block, or read from the shared row): nothing leaves, and no lease is claimed
                         // for slots that would pass during it; the slots of the lease in hand pass unused.
                         turns.Lease.Clear();
-                        ThrowIfPaused();
+                        await WaitOutPauseAsync(ct).ConfigureAwait(false);
+                        continue;
                     }
                     var now = time.GetUtcNow();
                     while (turns.Lease.TryPeek(out var missed) && missed + LateTolerance < now)
@@ -203,7 +228,7 @@ public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushb
                             await Task.WhenAny(reading, Task.Delay(WholeMilliseconds(left), time, ct)).ConfigureAwait(false);
                         continue;
                     }
-                    if (pushback.PausedUntil() is not null) continue; // the read found a pause: held above
+                    if (pushback.PausedUntil() is not null) continue; // the read found a pause: waited out above
                     turns.Lease.Dequeue();
                     Interlocked.Increment(ref _used);
                     return;

@@ -64,16 +64,30 @@ public sealed class HostRateLimiterTests
         Assert.False(waiting.IsCompleted);
 
         var until = pushback.OnBlocked(); // the first request's answer: a block
-        time.Advance(TimeSpan.FromSeconds(2)); // the second one's turn comes during the pause
-        var held = await Assert.ThrowsAsync<SitePausedException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(5)));
-        Assert.Equal(until, held.Until);
-        // Nothing new leaves either, until the pause ends.
-        await Assert.ThrowsAsync<SitePausedException>(() => limiter.WaitTurnAsync("p1.music.126.net", CancellationToken.None).AsTask());
-        Assert.Equal(2, limiter.HeldRequests);
+        time.Advance(TimeSpan.FromSeconds(2)); // its turn comes during the pause: it does not leave
+        var cover = limiter.WaitTurnAsync("p1.music.126.net", CancellationToken.None).AsTask(); // nor does a new one, to any host
+        time.Advance(until - time.GetUtcNow() - TimeSpan.FromMilliseconds(1));
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+        Assert.False(cover.IsCompleted);
 
-        time.Advance(until - time.GetUtcNow());
-        await limiter.WaitTurnAsync("music.163.com", CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal(2, limiter.HeldRequests);
+        time.Advance(TimeSpan.FromMilliseconds(1)); // the pause ends: both go, each at its turn
+        await Task.WhenAll(waiting, cover).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(until, time.GetUtcNow());
+        Assert.Equal(2, limiter.WaitedOutPauses);
+        Assert.Equal(0, limiter.HeldRequests);
+    }
+
+    [Fact]
+    public async Task A_pause_longer_than_a_minute_hands_the_request_back_instead_of_holding_it()
+    {
+        var time = new FakeTimeProvider(Start);
+        var pushback = Pushback(time, firstPauseSeconds: 300);
+        var limiter = new HostRateLimiter(1, pushback, time);
+        var until = pushback.OnBlocked();
+        var held = await Assert.ThrowsAsync<SitePausedException>(() => limiter.WaitTurnAsync("music.163.com", CancellationToken.None).AsTask());
+        Assert.Equal(until, held.Until);
+        Assert.Equal(1, limiter.HeldRequests);
     }
 
     [Fact]

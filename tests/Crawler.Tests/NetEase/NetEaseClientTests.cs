@@ -74,7 +74,8 @@ public sealed class NetEaseClientTests
     [Fact]
     public async Task While_the_crawl_is_paused_nothing_leaves_not_even_a_retry_and_the_answer_says_it_was_held()
     {
-        var pushback = new SitePushback(Options.Create(new NetEaseOptions { BlockPauseSeconds = 30 }), TimeProvider.System);
+        // A pause longer than a request waits in the pacer (a minute): the request is handed back, not sent.
+        var pushback = new SitePushback(Options.Create(new NetEaseOptions { BlockPauseSeconds = 300 }), TimeProvider.System);
         // The first try fails with a 500 (retried), and meanwhile another request's answer was a block: the retry stays here.
         await using var server = new HostileServer((_, s, ct) =>
         {
@@ -85,7 +86,7 @@ public sealed class NetEaseClientTests
         var held = await client.GetPlaylistAsync(123, CancellationToken.None);
         Assert.Equal(PageOutcome.Blocked, held.Outcome);
         Assert.True(held.Held);
-        Assert.InRange(held.RetryAfter!.Value.TotalSeconds, 25, 30); // until the pause ends
+        Assert.InRange(held.RetryAfter!.Value.TotalSeconds, 295, 300); // until the pause ends
         Assert.Single(server.Requests);
 
         var cover = await client.GetCoverAsync(new Uri(server.BaseUrl, "/cover.jpg"), CancellationToken.None);
