@@ -13,6 +13,7 @@ if [[ ! -x node_modules/.bin/azurite ]]; then
   echo "Installing Azurite (npm ci), while the solution builds…"
   npm ci --no-audit --no-fund --loglevel=error &
   npm_pid=$!
+  trap '[[ -n "$npm_pid" ]] && kill "$npm_pid" 2>/dev/null; true' EXIT # Ctrl+C or a failed build: no npm left running
 fi
 missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)   # the dashboard's browser test
@@ -29,6 +30,7 @@ fi
 status=0
 dotnet build FunctionsCrawler.sln -nologo -v q || status=$?
 if [[ -n "$npm_pid" ]] && ! wait "$npm_pid"; then echo "test.sh: npm ci failed" >&2; status=1; fi
+npm_pid=
 if (( status == 0 )); then dotnet test FunctionsCrawler.sln "$@" || status=$?; fi
 elapsed=$((SECONDS - started))
 printf 'test.sh: the suite took %dm%02ds (exit %d)\n' $((elapsed / 60)) $((elapsed % 60)) "$status"
