@@ -17,8 +17,9 @@ namespace FunctionsCrawler.NetEase;
 /// <para>
 /// No request leaves while the crawl is paused: one waiting here when a block is seen waits with the pause (or, for a
 /// pause longer than <see cref="LongestWaitInPacer"/>, throws <see cref="SitePausedException"/> so its work goes back to
-/// its queue), so a block costs the site only the requests already in flight. On a shared schedule each departure first reads the group's pause (started a read's time before
-/// its slot), so a block one process announces (<see cref="AnnouncePauseAsync"/>) stops the others before their next request.
+/// its queue), so a block costs the site only the requests already in flight. On a shared schedule each departure first
+/// reads the group's pause (started a read's time before its slot), so a block one process announces
+/// (<see cref="AnnouncePauseAsync"/>) stops the others before their next request.
 /// </para>
 /// </summary>
 public sealed class HostRateLimiter(double requestsPerSecond, SitePushback pushback, TimeProvider time,
