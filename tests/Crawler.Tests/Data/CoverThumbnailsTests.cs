@@ -1,5 +1,5 @@
 using FunctionsCrawler.Data;
-using FunctionsCrawler.Tests.Storage;
+using FunctionsCrawler.Sandbox.Faults;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
@@ -52,7 +52,7 @@ public sealed class CoverThumbnailsTests
     public async Task A_bomb_has_no_thumbnail_and_is_remembered_so_it_is_not_read_again()
     {
         using var thumbnails = new CoverThumbnails();
-        var bomb = await thumbnails.MakeAsync("bomb", BombImages.Gif(8000, 8000, 4), default);
+        var bomb = await thumbnails.MakeAsync("bomb", CoverBomb.GifOf(8000, 8000, 4), default);
         Assert.Null(bomb.Jpeg);
         Assert.Contains("over the 25-megapixel budget", bomb.Problem);
         Assert.Equal(bomb.Problem, thumbnails.FailureOf("bomb"));
@@ -78,7 +78,7 @@ public sealed class CoverThumbnailsTests
     public async Task The_failures_remembered_are_bounded()
     {
         using var thumbnails = new CoverThumbnails();
-        var bomb = BombImages.Gif(8000, 8000, 1);
+        var bomb = CoverBomb.GifOf(8000, 8000, 1);
         for (var i = 0; i <= CoverThumbnails.FailuresRemembered; i++)
             await thumbnails.MakeAsync($"bomb-{i}", bomb, default);
         Assert.Null(thumbnails.FailureOf("bomb-0")); // the memory started over

@@ -1,3 +1,4 @@
+using FunctionsCrawler.Sandbox.Faults;
 using FunctionsCrawler.Storage;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
@@ -12,7 +13,7 @@ public sealed class CoverPixelsTests
     [Fact]
     public void A_gif_of_a_huge_canvas_with_one_pixel_frames_is_refused_from_its_header()
     {
-        var bomb = BombImages.Gif(8000, 8000, 4);
+        var bomb = CoverBomb.GifOf(8000, 8000, 4);
         Assert.True(bomb.Length < 200);
         Assert.True(CoverStore.IsImage(bomb, "image/gif")); // it passes the "is it an image" sniff
 
@@ -27,7 +28,7 @@ public sealed class CoverPixelsTests
     [Fact]
     public void A_png_of_one_colour_of_7900_px_a_side_is_refused_from_its_header()
     {
-        var bomb = BombImages.Png(7900);
+        var bomb = CoverBomb.Png;
         Assert.True(bomb.Length < 1 << 20, $"{bomb.Length:N0} bytes");
         Assert.True(CoverStore.IsImage(bomb, "image/png"));
 
@@ -55,7 +56,7 @@ public sealed class CoverPixelsTests
     [InlineData(65535, 1, true)] // a strip: few pixels, however long
     [InlineData(65535, 65535, false)]
     public void The_budget_counts_pixels_not_sides(int width, int height, bool within) =>
-        Assert.Equal(within, CoverPixels.Refusal(BombImages.Gif(width, height, 1)) is null);
+        Assert.Equal(within, CoverPixels.Refusal(CoverBomb.GifOf(width, height, 1)) is null);
 
     [Theory]
     [InlineData(new byte[] { 0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x40 })] // GIF89a, cut in its header
@@ -72,8 +73,8 @@ public sealed class CoverPixelsTests
     [Fact]
     public void An_animated_webp_counts_every_frame_it_would_decode()
     {
-        Assert.Equal(3, CoverPixels.FramesDecoded(BombImages.AnimatedWebp(3)));
-        Assert.Equal(1, CoverPixels.FramesDecoded(BombImages.Gif(100, 100, 5))); // a GIF is decoded to its first frame only
+        Assert.Equal(3, CoverPixels.FramesDecoded(CoverBomb.AnimatedWebp(3)));
+        Assert.Equal(1, CoverPixels.FramesDecoded(CoverBomb.GifOf(100, 100, 5))); // a GIF is decoded to its first frame only
         Assert.Equal(1, CoverPixels.FramesDecoded([0x52, 0x49, 0x46, 0x46, 0xFF, 0xFF, 0xFF, 0x7F, 0x57, 0x45, 0x42, 0x50, 0x41, 0x4E, 0x4D, 0x46, 0xFF, 0xFF, 0xFF, 0xFF]));
     }
 }
