@@ -53,12 +53,12 @@ public sealed class CrawlOverlapTests(AzuriteFixture azurites) : IClassFixture<A
             second = replacing.Output.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("Started crawl ", StringComparison.Ordinal))["Started crawl ".Length..].Split(':')[0];
         }
 
-        await using var server = HostProcess.Start(new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString });
-        Assert.Equal("cancelled", (await server.ReadStatusAsync($"api/crawls/{first}")).GetProperty("state").GetString());
-        var latest = await server.ReadStatusAsync();
+        await using var server = StatusReader.On(azurite);
+        Assert.Equal("cancelled", (await server.CrawlAsync(first)).GetProperty("state").GetString());
+        var latest = await server.StatusAsync();
         Assert.Equal(second, latest.GetProperty("crawlId").GetString());
         Assert.Equal("completed", latest.GetProperty("state").GetString());
-        var list = await server.ReadStatusAsync("api/crawls");
+        var list = await server.CrawlsAsync();
         Assert.Equal([second, first], list.GetProperty("crawls").EnumerateArray().Select(c => c.GetProperty("crawlId").GetString()));
     }
 }

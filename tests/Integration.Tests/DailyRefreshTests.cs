@@ -120,8 +120,8 @@ public sealed class DailyRefreshTests(AzuriteFixture azurites) : IClassFixture<A
         }
         var requests = site.Log.Entries().Skip(requestsBefore).GroupBy(e => e.Kind).ToDictionary(g => g.Key, g => (long)g.Count());
         var answered = site.Log.Entries().Skip(requestsBefore).Where(e => e.Outcome == "ok").GroupBy(e => e.Kind).ToDictionary(g => g.Key, g => (long)g.Count());
-        await using var server = HostProcess.Start(new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString });
-        return new Run(output, await server.ReadStatusAsync(), requests, answered);
+        await using var server = StatusReader.On(azurite);
+        return new Run(output, await server.StatusAsync(), requests, answered);
     }
 
     /// <summary>The columns of <c>playlist_history.parquet</c> the test reads, by their exported names.</summary>

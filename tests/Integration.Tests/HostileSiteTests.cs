@@ -96,8 +96,8 @@ public sealed class HostileSiteTests(AzuriteFixture azurites) : IClassFixture<Az
         Assert.False(File.Exists(Path.Combine(output, "covers", $"{redirected}.jpg")));
         Assert.DoesNotContain(site.Log.Entries(), e => e.PathAndQuery.Contains("169.254", StringComparison.Ordinal));
 
-        await using var server = HostProcess.Start(new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString });
-        var status = await server.ReadStatusAsync();
+        await using var server = StatusReader.On(azurite);
+        var status = await server.StatusAsync();
         Assert.Equal("completed", status.GetProperty("state").GetString());
         Assert.Equal(failedIds.Length, status.GetProperty("playlists").GetProperty("failed").GetInt32());
         Assert.Equal(expected.Count, status.GetProperty("playlists").GetProperty("done").GetInt32());
@@ -108,7 +108,7 @@ public sealed class HostileSiteTests(AzuriteFixture azurites) : IClassFixture<Az
         for (var tries = 0; tries < 40 && !errors.Contains($"playlist {drip}", StringComparison.Ordinal); tries++)
         {
             if (tries > 0) await Task.Delay(250);
-            status = await server.ReadStatusAsync();
+            status = await server.StatusAsync();
             errors = string.Join('\n', status.GetProperty("recentErrors").EnumerateArray().Select(e => e.GetProperty("message").GetString()));
         }
         Assert.Contains("more than the 100 a category can have", errors);

@@ -51,8 +51,8 @@ public sealed class ResilienceTests(AzuriteFixture azurites) : IClassFixture<Azu
         Assert.True(site.Log.MaxPerSecond <= 40, $"the site saw {site.Log.MaxPerSecond} requests in one second, over the limit of 40");
         Assert.Contains(seen, s => s.GetProperty("state").GetString() == "paused" && s.GetProperty("pauseReason").GetString() is { Length: > 0 });
         await Dataset.AssertMatchesSandboxAsync(output, site.Catalog, Categories, MaxPages, azurite);
-        await using var server = HostProcess.Start(new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString });
-        Dataset.AssertFinalStatus(await server.ReadStatusAsync(), site.Catalog, Categories, MaxPages);
+        await using var server = StatusReader.On(azurite);
+        Dataset.AssertFinalStatus(await server.StatusAsync(), site.Catalog, Categories, MaxPages);
     }
 
     [Fact]
@@ -88,8 +88,8 @@ public sealed class ResilienceTests(AzuriteFixture azurites) : IClassFixture<Azu
         Assert.True(exitCode == 0, $"host exited {exitCode}:\n{host.Output}");
         Assert.Contains("Resuming crawl", host.Output);
         await Dataset.AssertMatchesSandboxAsync(output, site.Catalog, Categories, MaxPages, azurite);
-        await using var server = HostProcess.Start(new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString });
-        Dataset.AssertFinalStatus(await server.ReadStatusAsync(), site.Catalog, Categories, MaxPages, apiLists: true);
+        await using var server = StatusReader.On(azurite);
+        Dataset.AssertFinalStatus(await server.StatusAsync(), site.Catalog, Categories, MaxPages, apiLists: true);
     }
 
     [Fact]
@@ -154,9 +154,8 @@ public sealed class ResilienceTests(AzuriteFixture azurites) : IClassFixture<Azu
         }
         Assert.False(File.Exists(Path.Combine(output, "playlists.csv")));
 
-        settings.Remove("Run:Crawl");
-        await using var server = HostProcess.Start(settings);
-        var status = await server.ReadStatusAsync();
+        await using var server = StatusReader.On(azurite);
+        var status = await server.StatusAsync();
         Assert.Equal("failed", status.GetProperty("state").GetString());
         Assert.StartsWith("every list page failed: page 1 of 说唱: ", status.GetProperty("lastError").GetString());
         Assert.Contains("HTTP 50", status.GetProperty("lastError").GetString());

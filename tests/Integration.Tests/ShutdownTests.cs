@@ -52,7 +52,7 @@ public sealed class ShutdownTests(AzuriteFixture azurites) : IClassFixture<Azuri
         Assert.True(exitCode == 0, $"host exited {exitCode}:\n{resumed.Output}");
         Assert.Contains("Resuming crawl", resumed.Output);
         await Dataset.AssertMatchesSandboxAsync(output, site.Catalog, Categories, MaxPages, azurite);
-        await using var server = HostProcess.Start(new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString });
-        Dataset.AssertFinalStatus(await server.ReadStatusAsync(), site.Catalog, Categories, MaxPages, apiLists: true);
+        await using var server = StatusReader.On(azurite);
+        Dataset.AssertFinalStatus(await server.StatusAsync(), site.Catalog, Categories, MaxPages, apiLists: true);
     }
 }

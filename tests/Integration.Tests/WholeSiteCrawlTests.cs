@@ -64,8 +64,8 @@ public sealed class WholeSiteCrawlTests(AzuriteFixture azurites) : IClassFixture
         Assert.Equal(0, site.Log.Entries().Count(e => e.PathAndQuery == "/discover/playlist/"));
 
         await Dataset.AssertMatchesSandboxAsync(output, site.Catalog, menu, MaxPages, azurite);
-        await using var server = HostProcess.Start(new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString });
-        var final = await server.ReadStatusAsync();
+        await using var server = StatusReader.On(azurite);
+        var final = await server.StatusAsync();
         Assert.Equal(crawlId, final.GetProperty("crawlId").GetString());
         Assert.Equal(menu, final.GetProperty("categories").EnumerateArray().Select(c => c.GetString()!));
         Dataset.AssertFinalStatus(final, site.Catalog, menu, MaxPages, apiLists: true);

@@ -11,6 +11,7 @@ public sealed class CrawlStorage(StorageClients storage, CrawlQueues queues, Pla
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
         try
         {
+            if (await RefusedAsync(storage.Queues.Uri, timeout.Token) is { } refused) throw new StorageRefusedException(refused);
             await queues.EnsureCreatedAsync(timeout.Token);
             await playlists.EnsureCreatedAsync(timeout.Token);
             await items.EnsureCreatedAsync(timeout.Token);
@@ -27,6 +28,33 @@ public sealed class CrawlStorage(StorageClients storage, CrawlQueues queues, Pla
                 $"Storage is unreachable (setting AzureWebJobsStorage; queues at {storage.Queues.Uri}): {Reason(e)}"));
         }
     }
+
+    /// <summary>
+    /// Nothing listening at the storage endpoint (Azurite not started, a wrong port) refuses the connection at once, but
+    /// the SDK retries that for about 25 s before saying so: one connection attempt first says it in a second. Anything
+    /// else (it connects, it times out, the name does not resolve) goes on to the SDK and its retries.
+    /// </summary>
+    private static async Task<string?> RefusedAsync(Uri endpoint, CancellationToken ct)
+    {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        attempt.CancelAfter(TimeSpan.FromSeconds(3));
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(endpoint.Host, endpoint.Port, attempt.Token);
+            return null;
+        }
+        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.ConnectionRefused)
+        {
+            return $"Connection refused ({endpoint.Host}:{endpoint.Port})";
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private sealed class StorageRefusedException(string message) : Exception(message);
 
     // The SDK's "Retry failed after 6 tries …" names the cause in its first inner exception.
     private static string Reason(Exception e) => e switch
