@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: installs what the tests need when missing (Azurite via npm; as root, Chromium for the
-# dashboard's browser test and tmux for the terminal view's), builds the solution (while npm installs), then runs
-# `dotnet test` over it with any arguments given (a `-c Release` there builds once more), and prints how long the
-# whole suite took. The tests start their own Azurite and Sandbox on free 127.0.0.1 ports.
+# dashboard's browser test and tmux for the terminal view's), builds the solution (while npm installs; in the
+# configuration a `-c`/`--configuration` among the arguments names), then runs `dotnet test --no-build` over it with
+# any arguments given, and prints how long the build and the whole suite took. The tests start their own Azurite and
+# Sandbox on free 127.0.0.1 ports.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 started=$SECONDS
@@ -27,11 +28,21 @@ if (( ${#missing[@]} )); then
   fi
 fi
 
+configuration=()
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case ${args[i]} in
+    -c|--configuration) configuration=(-c "${args[i + 1]:-}") ;;
+    -c=*|--configuration=*) configuration=(-c "${args[i]#*=}") ;;
+  esac
+done
+
 status=0
-dotnet build FunctionsCrawler.sln -nologo -v q || status=$?
+dotnet build FunctionsCrawler.sln -nologo -v q ${configuration[@]+"${configuration[@]}"} || status=$?
 if [[ -n "$npm_pid" ]] && ! wait "$npm_pid"; then echo "test.sh: npm ci failed" >&2; status=1; fi
 npm_pid=
-if (( status == 0 )); then dotnet test FunctionsCrawler.sln "$@" || status=$?; fi
+printf 'test.sh: built in %dm%02ds\n' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60))
+if (( status == 0 )); then dotnet test FunctionsCrawler.sln --no-build "$@" || status=$?; fi
 elapsed=$((SECONDS - started))
 printf 'test.sh: the suite took %dm%02ds (exit %d)\n' $((elapsed / 60)) $((elapsed % 60)) "$status"
 exit "$status"

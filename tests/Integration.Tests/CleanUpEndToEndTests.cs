@@ -11,6 +11,7 @@ namespace FunctionsCrawler.Integration.Tests;
 /// rows back-dated), the timer run every 2 s; the older one's status entity is purged from the hub with its
 /// rows and registry row, the newer one (the newest completed of its category) and the dataset stay.
 /// </summary>
+[Duration(15)]
 public sealed class CleanUpEndToEndTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     private const string Category = "说唱";

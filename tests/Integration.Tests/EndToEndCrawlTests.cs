@@ -10,12 +10,12 @@ namespace FunctionsCrawler.Integration.Tests;
 /// Sandbox's own data, never against the crawler's output.
 /// <para>
 /// The Sandbox stamps arrivals in this process, so the site's per-second count is only as good as this process's
-/// thread pool: beside the in-process step tests it starved, stamps bunched, and one second counted 81 at a limit of 50
-/// that the host's pacer never sent. So it runs with the other timing tests, alone.
+/// thread pool: beside the in-process step tests it once starved, stamps bunched, and one second counted 81 at a limit
+/// of 50 that the host's pacer never sent. The test assembly now starts with threads to spare (<see cref="ThreadsToSpare"/>).
 /// </para>
 /// </summary>
-[Collection(nameof(TimingSensitive))]
-public sealed class EndToEndCrawlTests(AzuriteFixture azurites)
+[Duration(30)]
+public sealed class EndToEndCrawlTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     private static readonly string[] Categories = ["说唱", "华语"];
     // Two pages: paging and a page index to redeliver. Ordinary playlists list up to 60 tracks (MaxTrackCount: the

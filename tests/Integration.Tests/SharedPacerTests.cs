@@ -10,13 +10,13 @@ namespace FunctionsCrawler.Integration.Tests;
 /// the limit of one, whichever process sends, both survivors pace on the shared schedule, one process killed
 /// mid-crawl costs nothing but its turns, and a block costs the site no more than the requests in flight when it began.
 /// <para>
-/// The Sandbox runs in this process and stamps each arrival when its handler starts: a stall here (other tests
-/// on two cores, the thread pool waiting to add a thread) would bunch arrivals that left the hosts evenly spaced.
-/// So this test runs alone, with threads to spare.
+/// The Sandbox runs in this process and stamps each arrival when its handler starts: a stall here (the thread pool
+/// waiting to add a thread) would bunch arrivals that left the hosts evenly spaced, so the test assembly starts with
+/// threads to spare (<see cref="ThreadsToSpare"/>). The arrivals are judged in a sliding window with one to spare.
 /// </para>
 /// </summary>
-[Collection(nameof(TimingSensitive))]
-public sealed partial class SharedPacerTests(ITestOutputHelper output, AzuriteFixture azurites)
+[Duration(60)]
+public sealed partial class SharedPacerTests(ITestOutputHelper output, AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     private static readonly string[] Categories = ["说唱"];
     private const int MaxPages = 4;
@@ -106,21 +106,4 @@ public sealed partial class SharedPacerTests(ITestOutputHelper output, AzuriteFi
 
     [GeneratedRegex(@"Pacer: .*")]
     private static partial Regex PacerLine();
-}
-
-/// <summary>
-/// Tests that measure timing at the Sandbox: run after the others, one at a time, with threads to spare (the Sandbox
-/// stamps arrivals in this process; a thread pool waiting to add a thread would bunch the stamps).
-/// </summary>
-[CollectionDefinition(nameof(TimingSensitive), DisableParallelization = true)]
-public sealed class TimingSensitive : ICollectionFixture<ThreadsToSpare>, ICollectionFixture<AzuriteFixture>;
-
-/// <summary>Raises the thread pool's minimum once for the timing-sensitive collection.</summary>
-public sealed class ThreadsToSpare
-{
-    public ThreadsToSpare()
-    {
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
-    }
 }

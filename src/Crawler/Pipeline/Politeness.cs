@@ -33,7 +33,7 @@ public sealed class Politeness(SitePushback pushback, HostRateLimiter pacer, ICr
                 log.LogWarning("Could not read the shared pause of crawl {CrawlId}: {Error}", crawlId, e.Message);
             }
         }
-        return pushback.PauseRemaining() is { } wait ? wait + Jitter() : null;
+        return pushback.PauseRemaining() is { } wait ? wait + Jitter(wait) : null;
     }
 
     /// <summary>
@@ -44,7 +44,11 @@ public sealed class Politeness(SitePushback pushback, HostRateLimiter pacer, ICr
     public async Task<TimeSpan> OnBlockedAsync(string crawlId, string what, string? reason, TimeSpan? retryAfter, CancellationToken ct, bool held = false)
     {
         var now = time.GetUtcNow();
-        if (held) return (pushback.PausedUntil() is { } pausedUntil ? pausedUntil - now : retryAfter ?? TimeSpan.Zero) + Jitter();
+        if (held)
+        {
+            var left = pushback.PausedUntil() is { } pausedUntil ? pausedUntil - now : retryAfter ?? TimeSpan.Zero;
+            return left + Jitter(left);
+        }
         var until = pushback.OnBlocked(retryAfter);
         try
         {
@@ -58,9 +62,13 @@ public sealed class Politeness(SitePushback pushback, HostRateLimiter pacer, ICr
         if (retryAfter is { } asked) reason = $"{reason}, Retry-After {asked.TotalSeconds:0} s";
         log.LogWarning("Site pushed back on {What} ({Reason}); pausing until {Until:HH:mm:ss}", what, reason, until);
         await progress.SignalAsync(crawlId, ProgressEvent.Paused(until, $"{reason} ({what})", now), ct);
-        return until - now + Jitter();
+        return until - now + Jitter(until - now);
     }
 
-    // Spread the resumed messages so they don't all wake in the same second.
-    private static TimeSpan Jitter() => TimeSpan.FromMilliseconds(Random.Shared.Next(0, 3000));
+    /// <summary>
+    /// Spreads the resumed messages so they don't all wake in the same second: by up to a quarter of the pause, at most
+    /// 3 s. The pacer spaces their requests anyway; a 2-second pause is not stretched to 5.
+    /// </summary>
+    private static TimeSpan Jitter(TimeSpan pause) =>
+        TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Clamp(pause.TotalMilliseconds / 4, 0, 3000));
 }
