@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Azure.Data.Tables;
 using FunctionsCrawler.Integration.Tests.Storage;
 using FunctionsCrawler.Sandbox;
@@ -7,8 +10,8 @@ using Xunit;
 namespace FunctionsCrawler.Integration.Tests;
 
 /// <summary>
-/// The retention clean-up in the WebJobs host, on the real Durable task hub: two crawls made old (their registry
-/// rows back-dated), the timer run every 2 s; the older one's status entity is purged from the hub with its
+/// The retention clean-up in the WebJobs host, on the real Durable task hub: two crawls the host ran, made old (their
+/// registry rows back-dated), the host's timer run every 2 s; the older one's status entity is purged from the hub with its
 /// rows and registry row, the newer one (the newest completed of its category) and the dataset stay.
 /// </summary>
 [Duration(15)]
@@ -16,21 +19,6 @@ public sealed class CleanUpEndToEndTests(AzuriteFixture azurites) : IClassFixtur
 {
     private const string Category = "说唱";
     private const string TaskHub = "FunctionsCrawler";
-
-    private static Dictionary<string, string> CrawlOnce(StorageAccount azurite, SandboxSite site) => new()
-    {
-        ["AzureWebJobsStorage"] = azurite.ConnectionString,
-        ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
-        ["NetEase:RequestsPerSecond"] = "50",
-        ["Crawler:Categories"] = Category,
-        ["Crawler:MaxPages"] = "1",
-        ["Crawler:Tracks"] = "false", // hundreds a playlist, not what this is about: EndToEnd, DailyRefresh, HostileSite check them
-        ["Run:Crawl"] = "true",
-        ["Run:Once"] = "true",
-        ["Run:New"] = "true",
-        ["Run:Out"] = Directory.CreateTempSubdirectory("crawl-cleanup-").FullName,
-        ["Run:LineSeconds"] = "1",
-    };
 
     private static async Task<int> RowsAsync(TableServiceClient tables, string table, string partition)
     {
@@ -44,11 +32,29 @@ public sealed class CleanUpEndToEndTests(AzuriteFixture azurites) : IClassFixtur
     {
         var azurite = azurites.NewAccount();
         await using var site = await SandboxSite.StartAsync(new SandboxOptions { Seed = 5, PagesPerCategory = 1, DeletedRate = 0 });
+        // One host does it all: its two crawls, started through the API, then the clean-up on its timer (every 2 s; until
+        // the registry rows are back-dated below, nothing is old enough for it).
+        await using var host = HostProcess.Start(new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["NetEase:BaseUrl"] = site.BaseUrl.ToString(),
+            ["NetEase:RequestsPerSecond"] = "50",
+            ["Crawler:Tracks"] = "false", // hundreds a playlist, not what this is about: EndToEnd, DailyRefresh, HostileSite check them
+            ["Crawler:CleanupSchedule"] = "*/2 * * * * *",
+        });
+        using var http = new HttpClient { BaseAddress = host.BaseUrl };
         foreach (var run in new[] { 1, 2 })
         {
-            await using var crawl = HostProcess.Start(CrawlOnce(azurite, site));
-            var exit = await crawl.WaitForExitAsync(TimeSpan.FromMinutes(3));
-            Assert.True(exit == 0, $"crawl {run}: host exited {exit}:\n{crawl.Output}");
+            await host.ReadStatusAsync("api/crawls"); // listening
+            var started = await http.PostAsync("api/crawls", JsonContent.Create(new { categories = new[] { Category }, maxPages = 1, @new = true }));
+            Assert.True(started.StatusCode == HttpStatusCode.Accepted, $"crawl {run}: {started.StatusCode} {await started.Content.ReadAsStringAsync()}");
+            var crawlId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("crawlId").GetString();
+            var completedBy = DateTime.UtcNow.AddMinutes(2);
+            while ((await host.ReadStatusAsync($"api/crawls/{crawlId}")).GetProperty("state").GetString() != "completed")
+            {
+                Assert.True(DateTime.UtcNow < completedBy, $"crawl {run} did not complete within 2 minutes:\n{host.Output}");
+                await Task.Delay(250);
+            }
         }
 
         var storage = LocalStorage.Clients(azurite);
@@ -65,11 +71,6 @@ public sealed class CleanUpEndToEndTests(AzuriteFixture azurites) : IClassFixtur
         Assert.True(await RowsAsync(storage.Tables, TaskHub + "History", $"@crawlstatus@{older.CrawlId}") > 0);
         Assert.True(await RowsAsync(storage.Tables, CrawlItemTable.Name, older.CrawlId) > 0);
 
-        await using var host = HostProcess.Start(new Dictionary<string, string>
-        {
-            ["AzureWebJobsStorage"] = azurite.ConnectionString,
-            ["Crawler:CleanupSchedule"] = "*/2 * * * * *",
-        });
         var until = DateTime.UtcNow.AddSeconds(60);
         while (await registry.GetAsync(older.CrawlId, default) is not null)
         {

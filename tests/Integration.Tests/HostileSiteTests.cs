@@ -9,7 +9,7 @@ namespace FunctionsCrawler.Integration.Tests;
 /// answered with HTTP 503 and the overload page, and the hostile answers (a dripping body, a gzip bomb, a
 /// count past 64 bits, a cover redirected to the cloud metadata address, a pager claiming 2147483647 pages).
 /// </summary>
-[Duration(65)]
+[Duration(55)]
 public sealed class HostileSiteTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     private static readonly string[] Categories = ["说唱"];
@@ -32,12 +32,12 @@ public sealed class HostileSiteTests(AzuriteFixture azurites) : IClassFixture<Az
     [Fact]
     public async Task Pages_labelled_utf8_and_503_blocks_end_with_the_exact_dataset_shown_paused_and_no_blocked_request_retried()
     {
-        const int maxPages = 2;
+        const int maxPages = 1; // 35 playlists: a list page and 35 detail pages, two block windows
         var azurite = azurites.NewAccount();
         await using var site = await SandboxSite.StartAsync(new SandboxOptions
         {
             Seed = 13, PagesPerCategory = maxPages, CharsetLabel = "utf8", BlockShape = "503", RetryAfterSeconds = 2,
-            BlockAfterRequests = 30, BlockForSeconds = 3,
+            BlockAfterRequests = 12, BlockForSeconds = 3,
         });
         var output = Directory.CreateTempSubdirectory("crawl-hostile-blocks-").FullName;
         var settings = Settings(azurite, site, output, maxPages);

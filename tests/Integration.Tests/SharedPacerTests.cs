@@ -15,11 +15,11 @@ namespace FunctionsCrawler.Integration.Tests;
 /// threads to spare (<see cref="ThreadsToSpare"/>). The arrivals are judged in a sliding window with one to spare.
 /// </para>
 /// </summary>
-[Duration(60)]
+[Duration(45)]
 public sealed partial class SharedPacerTests(ITestOutputHelper output, AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     private static readonly string[] Categories = ["说唱"];
-    private const int MaxPages = 4;
+    private const int MaxPages = 3;
     private const int Limit = 20;
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed partial class SharedPacerTests(ITestOutputHelper output, AzuriteFi
             ["Crawler:Tracks"] = "false", // hundreds a playlist, not what this is about: EndToEnd, DailyRefresh, HostileSite check them
             ["Crawler:ResumeSchedule"] = "*/5 * * * * *",
             ["Crawler:StallSeconds"] = "10", // the killed host's messages come back when the survivors run dry
-            // One message per queue at a time in each host: this small crawl is 4 pages, so 4 playlist messages, which
+            // One message per queue at a time in each host: this small crawl is 3 pages, so 3 playlist messages, which
             // one host with the default batch would take all of; here each host gets its share, as on a whole site.
             ["AzureFunctionsJobHost:extensions:queues:batchSize"] = "1",
             ["AzureFunctionsJobHost:extensions:queues:newBatchThreshold"] = "0",
@@ -56,7 +56,7 @@ public sealed partial class SharedPacerTests(ITestOutputHelper output, AzuriteFi
         await using var second = HostProcess.Start(common);
         await using var third = HostProcess.Start(common);
 
-        await first.WaitForPlaylistsDoneAsync(minimumDone: 60);
+        await first.WaitForPlaylistsDoneAsync(minimumDone: 45);
         var killedAt = DateTimeOffset.UtcNow;
         await Task.Run(second.KillHard); // it blocks while the process dies
         var exitCode = await first.WaitForExitAsync(TimeSpan.FromMinutes(5));
