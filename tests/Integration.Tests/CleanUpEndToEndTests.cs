@@ -14,7 +14,6 @@ namespace FunctionsCrawler.Integration.Tests;
 /// registry rows back-dated), the host's timer run every 2 s; the older one's status entity is purged from the hub with its
 /// rows and registry row, the newer one (the newest completed of its category) and the dataset stay.
 /// </summary>
-[Duration(15)]
 public sealed class CleanUpEndToEndTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     private const string Category = "说唱";

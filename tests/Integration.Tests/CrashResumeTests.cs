@@ -7,7 +7,6 @@ namespace FunctionsCrawler.Integration.Tests;
 /// Crashes of every process, storage included, mid-crawl: the run that follows resumes and ends with exactly the
 /// Sandbox's dataset and exact counts. Apart from <see cref="ResilienceTests"/> so the two run side by side.
 /// </summary>
-[Duration(35)]
 public sealed class CrashResumeTests
 {
     [Fact]

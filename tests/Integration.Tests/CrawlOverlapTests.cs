@@ -6,7 +6,6 @@ using Xunit;
 namespace FunctionsCrawler.Integration.Tests;
 
 /// <summary>./run.sh and an unfinished crawl of other categories: refused with exit code 2 naming it; --new cancels it.</summary>
-[Duration(20)]
 public sealed class CrawlOverlapTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     private static Dictionary<string, string> Run(StorageAccount azurite, SandboxSite site, string categories, string output, bool startNew = false) => new()

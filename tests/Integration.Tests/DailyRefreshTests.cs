@@ -10,7 +10,6 @@ namespace FunctionsCrawler.Integration.Tests;
 /// where a list item lacks a field, a cover only where it is new or moved — and exports exactly the Sandbox's day-1
 /// truth, with both days in the history.
 /// </summary>
-[Duration(45)]
 public sealed class DailyRefreshTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     private static readonly string[] Categories = ["说唱", "华语"];

@@ -14,7 +14,6 @@ namespace FunctionsCrawler.Integration.Tests;
 /// of 50 that the host's pacer never sent. The test assembly now starts with threads to spare (<see cref="ThreadsToSpare"/>).
 /// </para>
 /// </summary>
-[Duration(30)]
 public sealed class EndToEndCrawlTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     private static readonly string[] Categories = ["说唱", "华语"];

@@ -9,7 +9,6 @@ namespace FunctionsCrawler.Integration.Tests;
 /// answered with HTTP 503 and the overload page, and the hostile answers (a dripping body, a gzip bomb, a
 /// count past 64 bits, a cover redirected to the cloud metadata address, a pager claiming 2147483647 pages).
 /// </summary>
-[Duration(55)]
 public sealed class HostileSiteTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     private static readonly string[] Categories = ["说唱"];

@@ -6,6 +6,5 @@ namespace FunctionsCrawler.Integration.Tests;
 /// The in-process tests on real storage: short, so they share one collection (run one after another) and one Azurite,
 /// each test on an account of its own.
 /// </summary>
-[Duration(45)]
 [CollectionDefinition(nameof(InProcessStorage))]
 public sealed class InProcessStorage : ICollectionFixture<AzuriteFixture>;

@@ -10,7 +10,6 @@ namespace FunctionsCrawler.Integration.Tests;
 /// A web page in the user's browser must not drive the local host: other Host names (DNS rebinding) are refused,
 /// and POST routes take only JSON bodies, which a page cannot send cross-site without a preflight.
 /// </summary>
-[Duration(5)]
 public sealed class LocalRequestTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     [Fact]

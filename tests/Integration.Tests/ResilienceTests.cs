@@ -8,7 +8,6 @@ namespace FunctionsCrawler.Integration.Tests;
 /// Faults on the Sandbox (the crashes of the processes are <see cref="CrashResumeTests"/>); each run must still end
 /// with exactly the Sandbox's dataset and exact counts.
 /// </summary>
-[Duration(60)]
 public sealed class ResilienceTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     internal static readonly string[] Categories = ["说唱"];

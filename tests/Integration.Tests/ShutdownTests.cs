@@ -5,7 +5,6 @@ using Xunit;
 namespace FunctionsCrawler.Integration.Tests;
 
 /// <summary>Ctrl+C and --once end the host promptly and quietly, and an interrupted crawl resumes to the exact dataset.</summary>
-[Duration(25)]
 public sealed class ShutdownTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     private static readonly string[] Categories = ["说唱"];

@@ -7,7 +7,6 @@ namespace FunctionsCrawler.Integration.Tests;
 /// the setting, never a stack trace or a secret. Each bad value's message, in both hosts, is checked in-process by
 /// HostContractTests; here only what the process itself shows: its exit code and its whole output.
 /// </summary>
-[Duration(15)]
 public sealed class StartupChecksTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     private static async Task<(int Exit, string Output)> RunAsync(Dictionary<string, string> settings)

@@ -10,7 +10,6 @@ namespace FunctionsCrawler.Integration.Tests;
 /// the terminal) in a tmux pane of a fixed size, on a Sandbox that pushes back so warnings arrive mid-crawl. The
 /// screen is read every 200 ms while the crawl runs, and the whole history at the end.
 /// </summary>
-[Duration(30)]
 public sealed partial class TerminalViewTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     [TmuxFact]

@@ -12,7 +12,6 @@ namespace FunctionsCrawler.Integration.Tests;
 /// the Sandbox's menu lists and exports exactly their rows; while it runs, an overlapping POST is refused with 409
 /// naming it, and the crawl list has its paged shape.
 /// </summary>
-[Duration(20)]
 public sealed class WholeSiteCrawlTests(AzuriteFixture azurites) : IClassFixture<AzuriteFixture>
 {
     private const int MaxPages = 1;
