@@ -42,9 +42,9 @@ public sealed class CleanUpEndToEndTests(AzuriteFixture azurites) : IClassFixtur
             ["Crawler:CleanupSchedule"] = "*/2 * * * * *",
         });
         using var http = new HttpClient { BaseAddress = host.BaseUrl };
+        await host.ReadStatusAsync("api/crawls"); // once it listens
         foreach (var run in new[] { 1, 2 })
         {
-            await host.ReadStatusAsync("api/crawls"); // listening
             var started = await http.PostAsync("api/crawls", JsonContent.Create(new { categories = new[] { Category }, maxPages = 1, @new = true }));
             Assert.True(started.StatusCode == HttpStatusCode.Accepted, $"crawl {run}: {started.StatusCode} {await started.Content.ReadAsStringAsync()}");
             var crawlId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("crawlId").GetString();

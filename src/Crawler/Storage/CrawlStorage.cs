@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+
 namespace FunctionsCrawler.Storage;
 
 /// <summary>Creates the crawl's queues, tables and blob container if they are missing.</summary>
@@ -38,17 +40,17 @@ public sealed class CrawlStorage(StorageClients storage, CrawlQueues queues, Pla
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
         attempt.CancelAfter(TimeSpan.FromSeconds(3));
-        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
         {
             await socket.ConnectAsync(endpoint.Host, endpoint.Port, attempt.Token);
             return null;
         }
-        catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.ConnectionRefused)
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
         {
             return $"Connection refused ({endpoint.Host}:{endpoint.Port})";
         }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is SocketException or OperationCanceledException && !ct.IsCancellationRequested)
         {
             return null;
         }
