@@ -31,12 +31,12 @@ public sealed class HostileSiteTests(AzuriteFixture azurites) : IClassFixture<Az
     [Fact]
     public async Task Pages_labelled_utf8_and_503_blocks_end_with_the_exact_dataset_shown_paused_and_no_blocked_request_retried()
     {
-        const int maxPages = 1; // 35 playlists: a list page and 35 detail pages, two block windows
+        const int maxPages = 1; // 35 playlists: a list page and 35 detail pages, three block windows to be seen paused in
         var azurite = azurites.NewAccount();
         await using var site = await SandboxSite.StartAsync(new SandboxOptions
         {
             Seed = 13, PagesPerCategory = maxPages, CharsetLabel = "utf8", BlockShape = "503", RetryAfterSeconds = 2,
-            BlockAfterRequests = 12, BlockForSeconds = 3,
+            BlockAfterRequests = 10, BlockForSeconds = 3,
         });
         var output = Directory.CreateTempSubdirectory("crawl-hostile-blocks-").FullName;
         var settings = Settings(azurite, site, output, maxPages);
