@@ -48,12 +48,7 @@ public sealed class CleanUpEndToEndTests(AzuriteFixture azurites) : IClassFixtur
             var started = await http.PostAsync("api/crawls", JsonContent.Create(new { categories = new[] { Category }, maxPages = 1, @new = true }));
             Assert.True(started.StatusCode == HttpStatusCode.Accepted, $"crawl {run}: {started.StatusCode} {await started.Content.ReadAsStringAsync()}");
             var crawlId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("crawlId").GetString();
-            var completedBy = DateTime.UtcNow.AddMinutes(2);
-            while ((await host.ReadStatusAsync($"api/crawls/{crawlId}")).GetProperty("state").GetString() != "completed")
-            {
-                Assert.True(DateTime.UtcNow < completedBy, $"crawl {run} did not complete within 2 minutes:\n{host.Output}");
-                await Task.Delay(250);
-            }
+            await host.WaitForStateAsync("completed", TimeSpan.FromMinutes(2), $"api/crawls/{crawlId}");
         }
 
         var storage = LocalStorage.Clients(azurite);

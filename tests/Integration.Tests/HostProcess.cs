@@ -64,6 +64,23 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reads <paramref name="path"/> every quarter second until its <c>state</c> is <paramref name="state"/> (and
+    /// <paramref name="also"/> holds); the last answer, or a timeout naming the last state seen.
+    /// </summary>
+    public async Task<JsonElement> WaitForStateAsync(string state, TimeSpan timeout, string path = "api/status", Func<JsonElement, bool>? also = null)
+    {
+        var until = DateTime.UtcNow + timeout;
+        JsonElement last = default;
+        while (DateTime.UtcNow < until)
+        {
+            last = await ReadStatusAsync(path);
+            if (last.GetProperty("state").GetString() == state && (also is null || also(last))) return last;
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"{path}: the state never became {state} within {timeout}; last: {last}\n{Output}");
+    }
+
     /// <summary>Reads /api/status every half second until the host exits; returns every answer.</summary>
     public async Task<List<JsonElement>> WatchStatusAsync()
     {

@@ -92,7 +92,7 @@ public sealed class ResilienceTests(AzuriteFixture azurites) : IClassFixture<Azu
         Assert.Equal(System.Net.HttpStatusCode.Accepted, requeue.StatusCode);
         Assert.Equal(1, JsonDocument.Parse(await requeue.Content.ReadAsStringAsync()).RootElement.GetProperty("requeued").GetInt32());
 
-        var final = await WaitForStateAsync(server, "completed", TimeSpan.FromMinutes(2), s => s.GetProperty("playlists").GetProperty("failed").GetInt32() == 0);
+        var final = await server.WaitForStateAsync("completed", TimeSpan.FromMinutes(2), also: s => s.GetProperty("playlists").GetProperty("failed").GetInt32() == 0);
         Dataset.AssertFinalStatus(final, site.Catalog, Categories, 1);
         var csv = await http.GetStringAsync("api/playlists.csv");
         Assert.Contains($"\r\n{victim},", csv);
@@ -126,18 +126,5 @@ public sealed class ResilienceTests(AzuriteFixture azurites) : IClassFixture<Azu
         Assert.Equal(1, status.GetProperty("pages").GetProperty("total").GetInt32()); // the failed page 0 stands for the category
         Assert.Equal(0, status.GetProperty("playlists").GetProperty("discovered").GetInt32());
         Assert.Equal(JsonValueKind.Null, status.GetProperty("etaSeconds").ValueKind);
-    }
-
-    private static async Task<JsonElement> WaitForStateAsync(HostProcess host, string state, TimeSpan timeout, Func<JsonElement, bool> also)
-    {
-        var until = DateTime.UtcNow + timeout;
-        JsonElement last = default;
-        while (DateTime.UtcNow < until)
-        {
-            last = await host.ReadStatusAsync();
-            if (last.GetProperty("state").GetString() == state && also(last)) return last;
-            await Task.Delay(500);
-        }
-        throw new TimeoutException($"state never became {state}; last: {last}\n{host.Output}");
     }
 }
