@@ -34,11 +34,11 @@ public sealed class ResilienceTests(AzuriteFixture azurites) : IClassFixture<Azu
     [Fact]
     public async Task Server_errors_and_a_block_window_end_with_the_exact_dataset_after_showing_paused()
     {
-        const int pages = 2; // 70 playlists, about 145 requests: three block windows and a handful of server errors
+        const int pages = 2; // 70 playlists, about 145 requests: four or five block windows (for the watcher to see one) and server errors
         var azurite = azurites.NewAccount();
         await using var site = await SandboxSite.StartAsync(new SandboxOptions
         {
-            Seed = 11, PagesPerCategory = pages, ErrorRate = 0.05, BlockAfterRequests = 40, BlockForSeconds = 3,
+            Seed = 11, PagesPerCategory = pages, ErrorRate = 0.05, BlockAfterRequests = 30, BlockForSeconds = 3,
         });
         var output = Directory.CreateTempSubdirectory("crawl-faults-").FullName;
         var settings = CrawlSettings(azurite, site, output);
