@@ -1,3 +1,4 @@
+using Azure;
 using FunctionsCrawler.TestSupport;
 using FunctionsCrawler.NetEase;
 using FunctionsCrawler.Storage;
@@ -128,9 +129,13 @@ public sealed class CrawlItemTableTests(AzuriteFixture azurites) : IAsyncLifetim
         Assert.False(held.Won);
         Assert.Equal(T0, held.HeldSince);
 
-        await _items.ReleaseFetchAsync("c4", 7, default);
-        Assert.True((await _items.ClaimFetchAsync("c4", 7, T0.AddSeconds(2), TimeSpan.FromMinutes(5), default)).Won);
+        await _items.ReleaseFetchesAsync("c4", new Dictionary<long, ETag> { [7] = won.Held }, default);
+        var again = await _items.ClaimFetchAsync("c4", 7, T0.AddSeconds(2), TimeSpan.FromMinutes(5), default);
+        Assert.True(again.Won);
         Assert.True((await _items.ClaimFetchAsync("c4", 7, T0.AddMinutes(10), TimeSpan.FromMinutes(5), default)).Won); // the holder died
+        // The dead holder's late give-back leaves the claim that took over in place.
+        await _items.ReleaseFetchesAsync("c4", new Dictionary<long, ETag> { [7] = again.Held }, default);
+        Assert.False((await _items.ClaimFetchAsync("c4", 7, T0.AddMinutes(10).AddSeconds(1), TimeSpan.FromMinutes(5), default)).Won);
 
         await _items.FinishPageAsync("c4", "说唱", 0, [7], T0, default);
         await FinishAsync((await _items.GetPlaylistAsync("c4", "说唱", 7, default))!, CrawlItemTable.Skipped, null, "deleted", new ScrapedPlaylist(null, "deleted"));
@@ -157,6 +162,13 @@ public sealed class CrawlItemTableTests(AzuriteFixture azurites) : IAsyncLifetim
         Assert.Equal(T0, claims[2].HeldSince);
         Assert.Equal("deleted", claims[3].Fetched!.GoneReason);
         Assert.False((await _items.ClaimFetchAsync("c5", 4, T0.AddSeconds(2), TimeSpan.FromMinutes(5), default)).Won); // really held
+
+        // Given back in one go, but for a claim no longer as won (4: recorded since): the others are free again, 4 stays.
+        await _items.FinishPageAsync("c5", "华语", 1, [4], T0, default);
+        await FinishAsync((await _items.GetPlaylistAsync("c5", "华语", 4, default))!, CrawlItemTable.Skipped, null, "deleted", new ScrapedPlaylist(null, "deleted"));
+        await _items.ReleaseFetchesAsync("c5", new Dictionary<long, ETag> { [1] = claims[1].Held, [4] = claims[4].Held }, default);
+        Assert.True((await _items.ClaimFetchAsync("c5", 1, T0.AddSeconds(3), TimeSpan.FromMinutes(5), default)).Won);
+        Assert.Equal("deleted", (await _items.ClaimFetchAsync("c5", 4, T0.AddSeconds(3), TimeSpan.FromMinutes(5), default)).Fetched!.GoneReason);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class ScrapePlaylist(CrawlItemTable items, FetchPlaylist fetch, Re
         var tries = new Tries(work.Retries + (int)Math.Max(1, delivery.DequeueCount), delivery.MaxDequeueCount, delivery.RetryDelay);
         var pending = await PendingAsync(work, delivery.DequeueCount > 1, ct);
         var unrecorded = pending.ToDictionary(i => i.PlaylistId);
-        var mine = new HashSet<long>(); // the fetch claims this delivery holds
+        var mine = new Dictionary<long, ETag>(); // the fetch claims this delivery holds
         var fetches = new List<Task>();
         try
         {
@@ -48,7 +48,7 @@ public sealed class ScrapePlaylist(CrawlItemTable items, FetchPlaylist fetch, Re
                 if (claim.Won)
                 {
                     var first = mine.Count == 0;
-                    mine.Add(item.PlaylistId);
+                    mine.Add(item.PlaylistId, claim.Held);
                     fetches.Add(FetchInSlotAsync(work, item, first, started, results.Writer, ct));
                 }
                 // Fetched for another category: its details came the way this row's would have (a JSON list item or a detail request).
@@ -71,7 +71,9 @@ public sealed class ScrapePlaylist(CrawlItemTable items, FetchPlaylist fetch, Re
                 want = Math.Min(want * 2, MaxBatch);
                 var recorded = await record.RunAsync(work, batch, tries, ct);
                 foreach (var (item, _) in batch) unrecorded.Remove(item.PlaylistId);
-                await ReleaseAsync(work, batch.Select(b => b.Item.PlaylistId).Where(id => mine.Remove(id) && !recorded.Saved.Contains(id)));
+                await ReleaseAsync(work, batch.Select(b => b.Item.PlaylistId).Where(id => !recorded.Saved.Contains(id) && mine.ContainsKey(id))
+                    .ToDictionary(id => id, id => mine[id]));
+                foreach (var (item, _) in batch) mine.Remove(item.PlaylistId);
                 if (recorded.Failed.Count > 0) await queues.SendToPoisonAsync(work with { Playlists = Refs(recorded.Failed), Retries = tries.Number }, ct);
                 if (recorded.Retry.Count > 0) await queues.EnqueuePlaylistsAsync(work.CrawlId, work.Category, Refs(recorded.Retry), ct, tries.RetryDelay, tries.Number);
                 if (recorded.Waiting.Count > 0)
@@ -133,13 +135,12 @@ public sealed class ScrapePlaylist(CrawlItemTable items, FetchPlaylist fetch, Re
     private static List<PlaylistRef> Refs(IEnumerable<PlaylistItem> items) =>
         items.Select(i => new PlaylistRef(i.PlaylistId, i.ETag.ToString() is { Length: > 0 } etag ? etag : null) { New = i.IsNew, Listed = i.Listed is not null }).ToList();
 
-    private async Task ReleaseAsync(PlaylistWork work, IEnumerable<long> ids)
+    /// <summary>Gives back claims even when the host stops (not cancellable): one transaction, not a request per playlist.</summary>
+    private async Task ReleaseAsync(PlaylistWork work, Dictionary<long, ETag> claims)
     {
-        foreach (var id in ids.ToList())
-        {
-            try { await items.ReleaseFetchAsync(work.CrawlId, id, CancellationToken.None); }
-            catch (Exception e) { log.LogWarning("Playlist {PlaylistId}: could not give back its fetch claim: {Error}", id, e.Message); }
-        }
+        if (claims.Count == 0) return;
+        try { await items.ReleaseFetchesAsync(work.CrawlId, claims, CancellationToken.None); }
+        catch (Exception e) { log.LogWarning("Could not give back the fetch claims of {Count} playlists: {Error}", claims.Count, ExpectedFailure.Of(e).Reason); }
     }
 
     /// <summary>The largest batch: about four seconds of requests (a detail page and a cover each) at the rate, at most a message.</summary>

@@ -26,7 +26,13 @@ public sealed record ListedDraft(PlaylistRecord Record, bool NeedsDetail, bool N
 }
 
 /// <summary>Who fetches a playlist id in a crawl: this delivery (<see cref="Won"/>), someone who already did, or someone doing it now.</summary>
-public sealed record FetchClaim(bool Won, ScrapedPlaylist? Fetched, DateTimeOffset? HeldSince);
+public sealed record FetchClaim(bool Won, ScrapedPlaylist? Fetched, DateTimeOffset? HeldSince)
+{
+    /// <summary>The claim row's ETag when this delivery won it: what gives it back, and only while it is still this claim.</summary>
+    public ETag Held { get; init; }
+
+    public static FetchClaim Of(Response won) => new(true, null, null) { Held = won.Headers.ETag ?? default };
+}
 
 /// <summary>
 /// A crawl's exact figures, as its item table holds them (taken once, when the crawl finishes), with one failed page and
@@ -444,8 +450,8 @@ public sealed class CrawlItemTable(StorageClients storage)
                     new TableEntity(crawlId, FetchKey(id)) { ["State"] = Fetching, ["ClaimedAt"] = now, ["ChangedAt"] = now })).ToList();
                 try
                 {
-                    await _table.SubmitTransactionAsync(batch, ct);
-                    foreach (var id in free) claims[id] = new FetchClaim(true, null, null);
+                    var answers = (await _table.SubmitTransactionAsync(batch, ct)).Value;
+                    for (var i = 0; i < free.Count; i++) claims[free[i]] = FetchClaim.Of(answers[i]);
                     break;
                 }
                 catch (TableTransactionFailedException e) when (e.Status == 409 && e.FailedTransactionActionIndex is { } failed && failed < free.Count)
@@ -467,8 +473,7 @@ public sealed class CrawlItemTable(StorageClients storage)
     {
         try
         {
-            await _table.AddEntityAsync(new TableEntity(crawlId, FetchKey(id)) { ["State"] = Fetching, ["ClaimedAt"] = now, ["ChangedAt"] = now }, ct);
-            return new FetchClaim(true, null, null);
+            return FetchClaim.Of(await _table.AddEntityAsync(new TableEntity(crawlId, FetchKey(id)) { ["State"] = Fetching, ["ClaimedAt"] = now, ["ChangedAt"] = now }, ct));
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
@@ -485,8 +490,7 @@ public sealed class CrawlItemTable(StorageClients storage)
         try
         {
             existing["ClaimedAt"] = now;
-            await _table.UpdateEntityAsync(existing, existing.ETag, TableUpdateMode.Replace, ct);
-            return new FetchClaim(true, null, null);
+            return FetchClaim.Of(await _table.UpdateEntityAsync(existing, existing.ETag, TableUpdateMode.Replace, ct));
         }
         catch (RequestFailedException e) when (e.Status is 412 or 404)
         {
@@ -503,15 +507,29 @@ public sealed class CrawlItemTable(StorageClients storage)
         return entity;
     }
 
-    /// <summary>Gives a claim back (the fetch was deferred or failed), so the next delivery fetches at once.</summary>
-    public async Task ReleaseFetchAsync(string crawlId, long id, CancellationToken ct)
+    /// <summary>
+    /// Gives claims back (their fetches were deferred, failed or cancelled), so the next delivery fetches at once: one
+    /// transaction per hundred, each row deleted only while it is still the claim won (a claim recorded since, taken over
+    /// when stale, or given back by a resume is left as it is).
+    /// </summary>
+    public async Task ReleaseFetchesAsync(string crawlId, IReadOnlyDictionary<long, ETag> claims, CancellationToken ct)
     {
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(crawlId, FetchKey(id), ["State"], ct);
-        if (row.HasValue && row.Value is { } e && e.GetString("State") == Fetching)
+        foreach (var chunk in claims.Chunk(MaxTransaction))
         {
-            // A projected row carries no keys: name them.
-            try { await _table.DeleteEntityAsync(crawlId, FetchKey(id), e.ETag, ct); }
-            catch (RequestFailedException x) when (x.Status is 404 or 412) { }
+            var held = chunk.ToList();
+            while (held.Count > 0)
+            {
+                try
+                {
+                    await _table.SubmitTransactionAsync(held.Select(c => new TableTransactionAction(TableTransactionActionType.Delete,
+                        new TableEntity(crawlId, FetchKey(c.Key)) { ETag = c.Value }, c.Value)), ct);
+                    break;
+                }
+                catch (TableTransactionFailedException e) when (e.Status is 404 or 412 && e.FailedTransactionActionIndex is { } failed && failed < held.Count)
+                {
+                    held.RemoveAt(failed); // no longer this delivery's claim
+                }
+            }
         }
     }
 
