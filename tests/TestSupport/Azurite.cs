@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Xunit;
 
@@ -15,6 +16,7 @@ public sealed class Azurite : IAsyncDisposable
     private const string DefaultAccount = "devstoreaccount1";
     private const int Accounts = 200; // fixed when Azurite starts: more than any class or collection takes
     private Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
     private readonly string? _location;
     private int _accountsTaken;
 
@@ -38,9 +40,21 @@ public sealed class Azurite : IAsyncDisposable
     public static async Task<Azurite> StartAsync(bool persistent = false)
     {
         var location = persistent ? Directory.CreateTempSubdirectory("azurite-").FullName : null;
-        var azurite = new Azurite(location, FreePort.Next(), FreePort.Next(), FreePort.Next());
-        await azurite.WaitReadyAsync();
-        return azurite;
+        for (var attempt = 1; ; attempt++)
+        {
+            var azurite = new Azurite(location, FreePort.Next(), FreePort.Next(), FreePort.Next());
+            try
+            {
+                await azurite.WaitReadyAsync();
+                return azurite;
+            }
+            catch (AzuriteExitedException) when (attempt < 3)
+            {
+                // A free port can be taken before Azurite binds it (by any process's outgoing connection, with the
+                // tests beside this one making hundreds): Azurite exits, and starts again on other ports.
+                azurite.StopProcess();
+            }
+        }
     }
 
     /// <summary>A storage account no other test has used: empty, and apart from every other account's data.</summary>
@@ -90,24 +104,63 @@ public sealed class Azurite : IAsyncDisposable
         info.Environment["AZURITE_ACCOUNTS"] = string.Join(';', Enumerable.Range(0, Accounts).Select(n => $"{AccountName(n)}:{DevKey}"));
         if (_location is null) info.ArgumentList.Add("--inMemoryPersistence");
         else { info.ArgumentList.Add("--location"); info.ArgumentList.Add(_location); }
-        var process = Process.Start(info) ?? throw new InvalidOperationException("Azurite did not start");
+        var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
     }
 
+    /// <summary>
+    /// Until Azurite answers on its three ports (30 s at most): its own answer (its <c>Server</c> header), not whatever
+    /// took a port first. It exiting meanwhile is said at once, with what it printed.
+    /// </summary>
     private async Task WaitReadyAsync()
     {
-        foreach (var port in new[] { BlobPort, QueuePort, TablePort }) await FreePort.WaitForListenerAsync(port, TimeSpan.FromSeconds(30));
+        var until = DateTime.UtcNow.AddSeconds(30);
+        foreach (var port in new[] { BlobPort, QueuePort, TablePort })
+        {
+            while (!await AnswersAsync(port))
+            {
+                if (_process.HasExited)
+                    throw new AzuriteExitedException($"Azurite exited with code {_process.ExitCode} before listening on port {port}: {string.Join(" | ", _output)}");
+                if (DateTime.UtcNow >= until) throw new TimeoutException($"Azurite did not listen on port {port} within 30 s: {string.Join(" | ", _output)}");
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private static readonly HttpClient Probe = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    private static async Task<bool> AnswersAsync(int port)
+    {
+        try
+        {
+            using var response = await Probe.GetAsync(new Uri($"http://127.0.0.1:{port}/"));
+            return response.Headers.Server.ToString().StartsWith("Azurite", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void StopProcess()
+    {
+        try { _process.Kill(entireProcessTree: true); _process.WaitForExit(5000); } catch (InvalidOperationException) { }
+        _process.Dispose();
     }
 
     public ValueTask DisposeAsync()
     {
-        try { _process.Kill(entireProcessTree: true); _process.WaitForExit(5000); } catch (InvalidOperationException) { }
-        _process.Dispose();
+        StopProcess();
         if (_location is not null) try { Directory.Delete(_location, recursive: true); } catch (IOException) { }
         return ValueTask.CompletedTask;
     }
+
+    private sealed class AzuriteExitedException(string message) : Exception(message);
 }
 
 /// <summary>One storage account on a shared Azurite.</summary>

@@ -18,18 +18,25 @@ public static class FreePort
     public static async Task WaitForListenerAsync(int port, TimeSpan timeout)
     {
         var until = DateTime.UtcNow + timeout;
-        while (true)
+        while (!await AcceptsAsync(port))
         {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < until)
-            {
-                await Task.Delay(100);
-            }
+            if (DateTime.UtcNow >= until) throw new TimeoutException($"nothing accepted connections on 127.0.0.1:{port} within {timeout}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Whether something accepts a connection on <paramref name="port"/> now.</summary>
+    public static async Task<bool> AcceptsAsync(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 }
