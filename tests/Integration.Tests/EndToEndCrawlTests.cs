@@ -56,6 +56,7 @@ public sealed class EndToEndCrawlTests(AzuriteFixture azurites) : IClassFixture<
         var seen = await watching;
         await recovering.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.True(exitCode == 0, $"host exited {exitCode}:\n{host.Output}");
+        Assert.Contains($"Status: {host.BaseUrl}api/status", host.Output, StringComparison.Ordinal); // its own port, not 7071
 
         await Dataset.AssertMatchesSandboxAsync(output, site.Catalog, Categories, MaxPages, azurite);
         // HTML lists say nothing of the tracks: each playlist's JSON detail is asked for its list, which equals the Sandbox's.

@@ -7,6 +7,8 @@ using FunctionsCrawler.NetEase;
 using FunctionsCrawler.Pipeline;
 using FunctionsCrawler.Progress;
 using FunctionsCrawler.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
 namespace FunctionsCrawler.WebJobsHost;
@@ -18,7 +20,7 @@ namespace FunctionsCrawler.WebJobsHost;
 public sealed class CrawlRun(
     IOptions<RunOptions> run, IOptions<CrawlerOptions> crawler, IOptions<NetEaseOptions> site,
     StartupCheck check, ResolveCategories resolveCategories, StartCrawl startCrawl, ResumeCrawl resumeCrawl, CrawlQueries queries, CrawlExport export, ProgressView view,
-    BatchingProgressSink progress, IHostApplicationLifetime lifetime, ILogger<CrawlRun> log) : BackgroundService
+    BatchingProgressSink progress, IServer server, IHostApplicationLifetime lifetime, ILogger<CrawlRun> log) : BackgroundService
 {
     public const int ExitOverlap = 2, ExitSiteUnreachable = 3, ExitCrawlFailed = 5, ExitCrawlCancelled = 6, ExitInterrupted = 130;
 
@@ -46,6 +48,13 @@ public sealed class CrawlRun(
         }
         if (run.Value.Once || Environment.ExitCode != 0) lifetime.StopApplication();
     }
+
+    /// <summary>
+    /// Where this host answers (its <c>--Urls</c>: 7071, or 7072… for run.sh's other hosts), as the web server bound it:
+    /// it starts before the hosted services.
+    /// </summary>
+    private string StatusUrl =>
+        $"{(server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? WebJobsHostSetup.DefaultUrl).TrimEnd('/')}/api/status";
 
     private async Task<int> RunAsync(CancellationToken ct)
     {
@@ -90,7 +99,7 @@ public sealed class CrawlRun(
             default:
                 throw new InvalidOperationException("unknown run choice");
         }
-        Console.WriteLine("Status: http://127.0.0.1:7071/api/status");
+        Console.WriteLine($"Status: {StatusUrl}");
 
         // A stalled crawl is resumed by the ResumeStalledCrawls timer (Crawler__ResumeSchedule).
         // Read by id each time (a point read): another start may cancel this crawl while it runs.
