@@ -106,7 +106,7 @@ public sealed partial class TerminalViewTests(AzuriteFixture azurites) : IClassF
         var command = string.Join(' ', new[] { "dotnet", Repo.WebJobsHostDll, "--settings-dir", Repo.Root }
             .Concat(settings.Select(s => $"--{s.Key}={s.Value}")).Select(TmuxPane.Quote)) + " </dev/null"; // as run.sh starts it
 
-        await using var pane = await TmuxPane.StartAsync(width, height, $"cd {TmuxPane.Quote(Repo.Root)} && exec {command}");
+        await using var pane = await TmuxPane.StartAsync(width, height, $"cd {TmuxPane.Quote(Repo.Root)} && {command}");
         var screens = new List<(DateTime, string[])>();
         var until = DateTime.UtcNow.AddMinutes(3);
         int? exit;

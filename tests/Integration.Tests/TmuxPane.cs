@@ -5,7 +5,7 @@ namespace FunctionsCrawler.Integration.Tests;
 
 /// <summary>
 /// A command in a detached tmux pane of a fixed size, on a tmux server of its own: a real pseudo-terminal whose
-/// screen can be read as a person sees it (wrapped lines joined), and whose exit status stays readable.
+/// screen can be read as a person sees it (wrapped lines joined), and whose exit status is kept in a file.
 /// </summary>
 public sealed class TmuxPane : IAsyncDisposable
 {
@@ -21,17 +21,24 @@ public sealed class TmuxPane : IAsyncDisposable
         ? "tmux not found on PATH: the terminal view is tested in a tmux pane (apt-get install tmux; ./test.sh installs it as root)"
         : null;
 
-    private TmuxPane(string config) => _config = config;
+    private readonly string _status;
+
+    private TmuxPane(string config, string status) => (_config, _status) = (config, status);
 
     /// <summary>Starts <paramref name="command"/> (a shell command line) in a <paramref name="width"/>×<paramref name="height"/> pane.</summary>
     public static async Task<TmuxPane> StartAsync(int width, int height, string command)
     {
         if (Missing is not null) throw new InvalidOperationException(Missing);
         var config = Path.Combine(Path.GetTempPath(), $"tmux-test-{Guid.NewGuid():N}.conf");
-        // The pane stays after the command exits (its status readable), and keeps the whole run in its history.
+        var status = Path.ChangeExtension(config, ".status");
+        // The pane stays after the command exits, and keeps the whole run in its history.
         await File.WriteAllTextAsync(config, "set -g remain-on-exit on\nset -g history-limit 20000\nset -g status off\n");
-        var pane = new TmuxPane(config);
-        await pane.RunAsync("new-session", "-d", "-x", width.ToString(), "-y", height.ToString(), "-s", "view", command);
+        var pane = new TmuxPane(config, status);
+        // The pane's shell waits for the command (in a subshell, as run.sh's bash waits for the host) and writes its
+        // exit status to a file: tmux, under load, has been seen to leave an exited command unreaped (a zombie) and
+        // its pane never dead, for minutes.
+        await pane.RunAsync("new-session", "-d", "-x", width.ToString(), "-y", height.ToString(), "-s", "view",
+            $"({command}); echo $? > {Quote(status)}");
         return pane;
     }
 
@@ -42,11 +49,8 @@ public sealed class TmuxPane : IAsyncDisposable
     public async Task<string[]> HistoryAsync() => Lines(await RunAsync("capture-pane", "-p", "-J", "-S", "-", "-E", "-", "-t", "view"));
 
     /// <summary>The command's exit status once it has exited, else null.</summary>
-    public async Task<int?> ExitStatusAsync()
-    {
-        var said = (await RunAsync("display-message", "-p", "-t", "view", "#{pane_dead} #{pane_dead_status}")).Trim().Split(' ');
-        return said[0] == "1" && int.TryParse(said.ElementAtOrDefault(1), out var status) ? status : null;
-    }
+    public async Task<int?> ExitStatusAsync() =>
+        File.Exists(_status) && int.TryParse(await File.ReadAllTextAsync(_status), out var status) ? status : null;
 
     private static string[] Lines(string text) => text.TrimEnd('\n').Split('\n').Select(l => l.TrimEnd()).ToArray();
 
@@ -69,6 +73,7 @@ public sealed class TmuxPane : IAsyncDisposable
     {
         try { await RunAsync("kill-server"); } catch (InvalidOperationException) { } // this test's server only
         File.Delete(_config);
+        File.Delete(_status);
     }
 }
 
