@@ -71,9 +71,10 @@ public sealed class ScrapePlaylist(CrawlItemTable items, FetchPlaylist fetch, Re
                 want = Math.Min(want * 2, MaxBatch);
                 var recorded = await record.RunAsync(work, batch, tries, ct);
                 foreach (var (item, _) in batch) unrecorded.Remove(item.PlaylistId);
-                await ReleaseAsync(work, batch.Select(b => b.Item.PlaylistId).Where(id => !recorded.Saved.Contains(id) && mine.ContainsKey(id))
-                    .ToDictionary(id => id, id => mine[id]));
-                foreach (var (item, _) in batch) mine.Remove(item.PlaylistId);
+                var unsaved = new Dictionary<long, ETag>();
+                foreach (var (item, _) in batch)
+                    if (mine.Remove(item.PlaylistId, out var held) && !recorded.Saved.Contains(item.PlaylistId)) unsaved[item.PlaylistId] = held;
+                await ReleaseAsync(work, unsaved);
                 if (recorded.Failed.Count > 0) await queues.SendToPoisonAsync(work with { Playlists = Refs(recorded.Failed), Retries = tries.Number }, ct);
                 if (recorded.Retry.Count > 0) await queues.EnqueuePlaylistsAsync(work.CrawlId, work.Category, Refs(recorded.Retry), ct, tries.RetryDelay, tries.Number);
                 if (recorded.Waiting.Count > 0)
