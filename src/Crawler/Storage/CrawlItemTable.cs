@@ -522,7 +522,7 @@ public sealed class CrawlItemTable(StorageClients storage)
                 try
                 {
                     await _table.SubmitTransactionAsync(held.Select(c => new TableTransactionAction(TableTransactionActionType.Delete,
-                        new TableEntity(crawlId, FetchKey(c.Key)) { ETag = c.Value }, c.Value)), ct);
+                        new TableEntity(crawlId, FetchKey(c.Key)), c.Value)), ct);
                     break;
                 }
                 catch (TableTransactionFailedException e) when (e.Status is 404 or 412 && e.FailedTransactionActionIndex is { } failed && failed < held.Count)
